@@ -36,10 +36,7 @@ def clock_from_env() -> Clock:
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise BadInput(
-                "SCHILDWACHT_NOW must be a time with an offset, e.g. 2026-11-28T09:00:00Z.",
-                code="fixed_now_without_offset",
-            )
+            raise BadInput(code="fixed_now_without_offset")
         return FixedClock(moment)
     return SystemClock()
 

@@ -23,10 +23,7 @@ def _period(
     start: datetime | None, end: datetime | None
 ) -> tuple[datetime | None, datetime | None]:
     if (start is None) != (end is None):
-        raise BadInput(
-            "Give both --from and --to, or neither (the shift now ending).",
-            code="handover_period_half",
-        )
+        raise BadInput(code="handover_period_half")
     if start is not None and end is not None:
         checked_period(start, end)
     return start, end
@@ -131,7 +128,7 @@ def handover_sign(
     signature supersedes the earlier one with a reason."""
     first, last = _period(start, end)
     if reason and not supersedes:
-        raise BadInput("--reason goes with --supersedes ID.", code="reason_without_supersedes")
+        raise BadInput(code="reason_without_supersedes")
     with creating(env.store()):
         record = model.sign_handover(
             env.store(), first, last, note, supersedes=supersedes, reason=reason

@@ -43,11 +43,7 @@ def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
             return "[]\n"
         return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
     except ValueError:
-        raise BadInput(
-            "The result holds a number too large or too small to write as JSON (infinite or "
-            "not a number); nothing was written. Check the numbers given to the command.",
-            code="json_number_not_finite",
-        ) from None
+        raise BadInput(code="json_number_not_finite") from None
 
 
 def json_text(data: list[dict[str, Any]] | dict[str, Any]) -> str:

@@ -162,19 +162,8 @@ def output_fault(exc: OSError) -> MachineFault:
     output failed, not the database (exit 6)."""
     reason = (exc.strerror or type(exc).__name__).lower()
     if exc.errno == errno.EPIPE:  # no room is missing: the reader went away
-        return MachineFault(
-            f"Writing to standard output failed ({reason}): the program reading it stopped "
-            "before the end; the database is as the command left it. Let that program read "
-            "all of the output, or send it to a file.",
-            code="output_closed",
-            reason=reason,
-        )
-    return MachineFault(
-        f"Writing to standard output failed ({reason}): the output was lost, the database "
-        "is as the command left it. Free some room or send the output elsewhere.",
-        code="output_failed",
-        reason=reason,
-    )
+        return MachineFault(code="output_closed", reason=reason)
+    return MachineFault(code="output_failed", reason=reason)
 
 
 def write_text(text: str, output: str | Path | None = None) -> None:

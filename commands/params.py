@@ -33,11 +33,10 @@ def _name(param: click.Parameter | None) -> str:
     return param.opts[0] if param is not None and param.opts else "time"
 
 
-def _for_option(param: click.Parameter | None, exc: BadInput, text: str) -> BadInput:
+def _for_option(param: click.Parameter | None, exc: BadInput) -> BadInput:
     """The store's refusal of an option's value, named by the option: its code and facts kept
     (``option_value``, worded by words/errors from the store's own code)."""
     return BadInput(
-        f"{_name(param)}: {text}",
         code="option_value",
         option=_name(param),
         error=exc.code,
@@ -58,7 +57,7 @@ class TimeParam(click.ParamType):
         try:
             return parse_time(str(value), _clock(ctx))
         except BadInput as exc:
-            raise _for_option(param, exc, str(exc)) from None
+            raise _for_option(param, exc) from None
 
 
 class DateParam(click.ParamType):
@@ -72,7 +71,7 @@ class DateParam(click.ParamType):
         try:
             return parse_date(str(value), _clock(ctx))
         except BadInput as exc:
-            raise _for_option(param, exc, str(exc)) from None
+            raise _for_option(param, exc) from None
 
 
 class NumberParam(click.ParamType):
@@ -118,13 +117,7 @@ class WholeParam(click.ParamType):
             return validate.integer(value, _name(param), low=self.low, high=self.high)
         if self.digits_only and _PLAIN_DIGITS.fullmatch(str(value)) is None:
             # a level is written as the catalogue lists it: no sign, space or leading zero
-            raise BadInput(
-                f"{_name(param)} must be a whole number written in digits 0-9; "
-                f"{shown(str(value))} is not.",
-                code="not_whole_digits",
-                field=_name(param),
-                given=shown(str(value)),
-            )
+            raise BadInput(code="not_whole_digits", field=_name(param), given=shown(str(value)))
         return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 
@@ -163,8 +156,7 @@ class OutputPath(click.ParamType):
         except BadInput as exc:
             if not isinstance(param, click.Option):
                 raise
-            sentence = str(exc)
-            raise _for_option(param, exc, f"{sentence[:1].lower()}{sentence[1:]}") from None
+            raise _for_option(param, exc) from None
         return str(path) if self.as_text else path
 
 
@@ -178,7 +170,7 @@ def resolve_window(
     """``--date D`` or ``--from T --to T`` (never both) as a UTC window; a period given
     with both ends must end after it starts (``checked_period``)."""
     if day is not None and (start or end):
-        raise BadInput("Give either --date or --from/--to, not both.", code="date_and_window")
+        raise BadInput(code="date_and_window")
     if day is not None:
         return day_bounds(day)
     if start is not None and end is not None:

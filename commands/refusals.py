@@ -394,7 +394,7 @@ def refusal(error: StoreError) -> str:
     store names by what it is, named by its option."""
     option = OPTIONS.get(str(error.params.get("field")))
     if option is not None:
-        named = StoreError(str(error), code=error.code, **{**error.params, "field": option})
+        named = StoreError(code=error.code, **{**error.params, "field": option})
         return refusal(named)
     words = CLI_SENTENCES.get(error.code or "")
     if words is None:

@@ -266,14 +266,9 @@ def _changes(
         ("--qualification", qualifications, "--add-officers or --add-fte", given[1] or given[2]),
     ):
         if value not in (None, ()) and not by:
-            raise BadInput(
-                "An option describes a change that is not given.",
-                code="option_without_change",
-                option=option,
-                needs=needs,
-            )
+            raise BadInput(code="option_without_change", option=option, needs=needs)
     if any((*given, single.remove_officers, single.lend)) and not unit:
-        raise BadInput("Name the unit the change concerns (--unit).", code="change_needs_unit")
+        raise BadInput(code="change_needs_unit")
     home = (unit or "").upper()
     if single.add_persons:
         wanted.append(model.Change("add_persons", single.add_persons, home, level=single.level))
@@ -286,11 +281,7 @@ def _changes(
         receiver = to_unit.upper() if to_unit else None
         wanted.append(model.Change("lend", single.lend, home, to_unit=receiver))
     if not wanted:
-        raise BadInput(
-            "Describe a change: --change KIND:ARGS (repeatable), --add-persons, --add-officers, "
-            "--add-fte, --remove-officers or --lend.",
-            code="no_scenario_change",
-        )
+        raise BadInput(code="no_scenario_change")
     return wanted
 
 

@@ -141,20 +141,13 @@ def activity_answer(
     """Answer a request: --accept N plans option N of its assessment (every rule checked
     again); --refuse --reason R --authority A records the refusal as a restriction (R5)."""
     if accept is not None and refuse:
-        raise BadInput("Give --accept N or --refuse, not both.", code="answer_accept_and_refuse")
+        raise BadInput(code="answer_accept_and_refuse")
     if accept is None and not refuse:
-        raise BadInput(
-            "Give --accept N (an option of the assessment) or --refuse.", code="answer_neither"
-        )
+        raise BadInput(code="answer_neither")
     if refuse and (reason is None or authority is None):
-        raise BadInput(
-            "A refusal is a restriction (R5): give --reason and --authority.",
-            code="answer_refusal_without_decision",
-        )
+        raise BadInput(code="answer_refusal_without_decision")
     if accept is not None and (reason is not None or authority is not None):
-        raise BadInput(
-            "--reason and --authority go with --refuse.", code="answer_decision_without_refusal"
-        )
+        raise BadInput(code="answer_decision_without_refusal")
     store = env.store()
     with creating(store):
         item = requests.answer_request(
@@ -192,7 +185,7 @@ def activity_requests(
 ) -> None:
     """Requests, open and answered, with their waiting time (request to answer, or to now)."""
     if only_open and only_answered:
-        raise BadInput("Give --open or --answered, not both.", code="requests_open_and_answered")
+        raise BadInput(code="requests_open_and_answered")
     state = "open" if only_open else "answered" if only_answered else None
     store = env.store()
     now = store.clock.now()

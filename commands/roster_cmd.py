@@ -221,7 +221,7 @@ def suggest(
     store = env.store()
     if apply_n is None:
         if expect is not None:
-            raise BadInput("--expect TOKEN goes with --apply N.", code="expect_without_apply")
+            raise BadInput(code="expect_without_apply")
         options = suggest_options(store, activity_id)
         emit(
             [option_dict(n, o) for n, o in enumerate(options, start=1)],
@@ -244,14 +244,9 @@ def _numbered(text: str, expect: str | None) -> tuple[int, str | None]:
     number, colon, token = text.strip().partition(":")
     n = validate.whole_text(number.strip(), "--apply", low=-(2**63), high=2**63 - 1)
     if (colon and not token.strip()) or (expect is not None and not expect.strip()):
-        raise BadInput(
-            "An empty token checks nothing: give the token listed with the option.",
-            code="empty_token",
-        )
+        raise BadInput(code="empty_token")
     if token and expect and token.strip().lower() != expect.strip().lower():
-        raise BadInput(
-            "--apply N:TOKEN and --expect TOKEN name two different tokens.", code="tokens_differ"
-        )
+        raise BadInput(code="tokens_differ")
     return n, (token or expect or None)
 
 

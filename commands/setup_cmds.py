@@ -74,18 +74,10 @@ def init(
 
     secret = new_secret(normalise_callsign(callsign), optional=False)
     if secret is None:
-        raise BadInput(
-            "init needs the operator's secret (at least 8 characters): set "
-            "SCHILDWACHT_NEW_SECRET, or run it on a terminal to be asked.",
-            code="init_needs_secret",
-        )
+        raise BadInput(code="init_needs_secret")
     passphrase = None
     if encrypt and not env.passphrase and not on_terminal():
-        raise BadInput(
-            "init --encrypt needs the passphrase: set SCHILDWACHT_PASSPHRASE, or run it on a "
-            "terminal to be asked.",
-            code="init_needs_passphrase",
-        )
+        raise BadInput(code="init_needs_passphrase")
     if encrypt:
         passphrase = env.passphrase or click.prompt(
             _("Passphrase for the new database"),
@@ -184,11 +176,7 @@ def db_rekey(env: Env) -> None:
     if store.passphrase is None:
         rekey_database(store, "")  # refuses a plain database before asking for anything
     if not os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") and not on_terminal():
-        raise BadInput(
-            "db rekey needs the new passphrase: set SCHILDWACHT_NEW_PASSPHRASE, or run it on a "
-            "terminal to be asked.",
-            code="rekey_needs_passphrase",
-        )
+        raise BadInput(code="rekey_needs_passphrase")
     new = os.environ.get("SCHILDWACHT_NEW_PASSPHRASE") or click.prompt(
         _("New passphrase"), hide_input=True, confirmation_prompt=True, err=True
     )

@@ -114,12 +114,7 @@ def staff_secret(env: Env, callsign: str | None, reset: bool) -> None:
         old = ask_secret(target)
     new = new_secret(target, optional=False)
     if new is None:
-        raise BadInput(
-            f"Give {target}'s new secret (at least 8 characters) in SCHILDWACHT_NEW_SECRET, or "
-            "run this on a terminal to be asked.",
-            code="new_secret_needed",
-            callsign=target,
-        )
+        raise BadInput(code="new_secret_needed", callsign=target)
     action = set_secret(store, target, new, old=old, reset=reset)
     done = {
         "staff.secret_first": _("{callsign} has a secret on this laptop now."),

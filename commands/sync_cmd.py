@@ -124,15 +124,7 @@ def sync_export(env: Env, folder: Path | None, out: Path | None) -> None:
         info(f"! {visible(said(warning))}")
     click.echo(visible(str(done.path)))
     if done.malformed:
-        named = [f"#{seq} ({said_reason(why)})" for seq, why in done.malformed[:3]]
-        shown = ", ".join(named) + (" …" if len(done.malformed) > 3 else "")
         raise IntegrityFailure(
-            visible(
-                f"This laptop's change log holds {len(done.malformed)} records no Schildwacht "
-                f"wrote ({shown}): it was edited outside Schildwacht. They were sent, and the "
-                "other laptops quarantine them; show this to the admin (`schildwacht db "
-                "repair` sets them aside)."
-            ),
             code="sent_malformed",
             count=len(done.malformed),
             records=[[seq, why] for seq, why in done.malformed[:3]],
@@ -180,12 +172,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
     if not (refused or quarantined or set_aside or alarms or over_limit):
         return
     if refused and all(r.result == Result.LEFT_OUT for r in refused) and not quarantined + alarms:
-        raise IntegrityFailure(
-            "This laptop is not in the team's roster (the team keeps a roster without it): ask "
-            "the admin to enrol it again with a new request (`schildwacht device request --out "
-            "FILE`); its data is kept.",
-            code="left_out_of_roster",
-        )
+        raise IntegrityFailure(code="left_out_of_roster")
     facts = {
         "refused": len(refused),
         "files": len(receipts),
@@ -194,7 +181,7 @@ def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:
         "alarms": alarms,
         "over_limit": over_limit,
     }
-    raise IntegrityFailure("The import was not clean.", code="import_not_clean", **facts)
+    raise IntegrityFailure(code="import_not_clean", **facts)
 
 
 def _receipt_json(receipt: exchange.Receipt) -> dict[str, Any]:

@@ -168,8 +168,6 @@ def require(actor: Actor, action: str) -> None:
     laptop = actor.laptop_role
     if bound == "person":
         raise PermissionDenied(
-            f"Only {', '.join(allowed_roles)} may take the action {action}; {actor.callsign} "
-            f"is {actor.role}.",
             bound="person",
             code="role_may_not",
             action=action,
@@ -179,9 +177,6 @@ def require(actor: Actor, action: str) -> None:
         )
     if bound == "laptop":
         raise PermissionDenied(
-            f"Only {', '.join(allowed_roles)} may take the action {action}; this laptop is "
-            f"enrolled in the team as {laptop}, which bounds everyone who works on it "
-            f"({actor.callsign} included).",
             bound="laptop",
             code="laptop_may_not",
             action=action,

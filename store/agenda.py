@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from . import access, rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
-from .clock import from_db, hours_between, local_iso, local_text, require_order, to_db, with_times
+from .clock import from_db, hours_between, require_order, to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -181,7 +181,7 @@ def get_activity(store: Store, activity_id: str) -> Activity:
     full = resolve_id(store, "activity", activity_id, "activity")
     row = store.one(_SELECT + " WHERE id = ?", (full,))
     if row is None:  # removed by another connection since the id was resolved
-        raise NotFound(f"No activity with id {full}.", code="unknown_activity", activity=full)
+        raise NotFound(code="unknown_activity", activity=full)
     return _row(row)
 
 
@@ -511,13 +511,7 @@ def check_concept(store: Store, subject: Subject, code: str) -> Concept:
     """
     concept = get_concept(store, code)
     if subject.package is None:
-        raise RuleViolation(
-            "R2",
-            f"{subject.code} has no threat assessment yet, so no required level or package; "
-            "record one first.",
-            code="no_threat_assessment",
-            subject=subject.code,
-        )
+        raise RuleViolation("R2", code="no_threat_assessment", subject=subject.code)
     rank_row = store.one(
         "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
     )
@@ -553,15 +547,7 @@ def concept_refusal(
         return None
     rule, code, params = why
     valid = [c.code for c in concepts if _judge(subject, c, package, rank) is None]
-    choices = ", ".join(valid) if valid else "none in the catalogue; ask the planner"
-    return RuleViolation(
-        rule,
-        f"Concept {concept.code} may not go on {subject.code}'s activities (rule "
-        f"{rule}); choose one of: {choices}.",
-        code=code,
-        valid=valid,
-        **params,
-    )
+    return RuleViolation(rule, code=code, valid=valid, **params)
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -572,37 +558,20 @@ def _check_times(start: datetime, end: datetime) -> None:
     validate.moment(end, "end")
     require_order(start, end, "activity")
     if rules.too_long(start, end):
-        raise BadInput(
-            "An activity may last at most 72 hours (three whole days for an all-day one); "
-            "split it into several.",
-            code="activity_too_long",
-            hours=72,
-        )
+        raise BadInput(code="activity_too_long", hours=72)
 
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise BadInput(
-            f"Unknown kind {validate.shown(kind)}; choose work or private.",
-            code="unknown_activity_kind",
-            kind=validate.shown(kind),
-        )
+        raise BadInput(code="unknown_activity_kind", kind=validate.shown(kind))
 
 
 def _check_new_status(status: str, end: datetime, now: str) -> None:
     """A new activity is planned, confirmed or done (done only once it has ended, R5)."""
     if status not in PLAIN_STATUSES:
-        raise BadInput(
-            f"Status must be one of {', '.join(PLAIN_STATUSES)}; restrict to cancel.",
-            code="status_not_plain",
-            statuses=list(PLAIN_STATUSES),
-        )
+        raise BadInput(code="status_not_plain", statuses=list(PLAIN_STATUSES))
     if status == "done" and to_db(end) > now:
-        raise RuleViolation(
-            "R5",
-            "An activity can be marked done only once it has ended.",
-            code="done_before_end",
-        )
+        raise RuleViolation("R5", code="done_before_end")
 
 
 def check_text(value: str, what: str) -> str:
@@ -622,7 +591,7 @@ def check_text(value: str, what: str) -> str:
     """
     text = validate.text(value, what).strip()
     if validate.blank(text):
-        raise BadInput(f"{what} may not be empty.", code="empty_text", field=what)
+        raise BadInput(code="empty_text", field=what)
     return text
 
 
@@ -760,17 +729,9 @@ def edit_activity(
         given = (title, start, end, location, kind, status)
         if all(value is None for value in given):
             fields = ["title", "start", "end", "location", "kind", "status"]
-            raise BadInput(
-                f"Nothing to change; give at least one of: {', '.join(fields)}.",
-                code="nothing_to_change",
-                fields=fields,
-            )
+            raise BadInput(code="nothing_to_change", fields=fields)
         if not changes:  # a form saved as it was: no write, no audit event
-            raise BadInput(
-                f"Nothing changed: '{current.title}' already has these values.",
-                code="nothing_changed",
-                title=current.title,
-            )
+            raise BadInput(code="nothing_changed", title=current.title)
         _check_done_after_end(store, current, changes)
         changes["updated_at"] = to_db(store.now())
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -783,14 +744,7 @@ def _check_done_after_end(store: Store, current: Activity, changes: dict[str, st
     status = changes.get("status", current.status)
     end = changes.get("end_at", to_db(current.end_at))
     if "end_at" in changes and rules.done_before_end(status, from_db(end), store.now()):
-        raise RuleViolation(
-            "R5",
-            f"'{current.title}' is done; it cannot be moved to a time that has not ended yet "
-            f"(it would end {local_iso(from_db(end))}).",
-            code="done_moved_ahead",
-            title=current.title,
-            end=from_db(end),
-        )
+        raise RuleViolation("R5", code="done_moved_ahead", title=current.title, end=from_db(end))
 
 
 def _plain_changes(current: Activity, title: str | None, kind: str | None) -> dict[str, str]:
@@ -806,37 +760,14 @@ def _plain_changes(current: Activity, title: str | None, kind: str | None) -> di
 def _check_status(store: Store, current: Activity, status: str) -> None:
     """No status change may cancel, revive or hide a re-planning flag (R5, R1)."""
     if status not in PLAIN_STATUSES:
-        raise RuleViolation(
-            "R5",
-            f"Status {validate.shown(status)} is set by a restriction (rule R5): record a "
-            "restriction, with a reason and the deciding authority.",
-            code="status_set_by_restriction",
-            status=validate.shown(status),
-        )
+        raise RuleViolation("R5", code="status_set_by_restriction", status=validate.shown(status))
     if current.status == "cancelled":
-        raise RuleViolation(
-            "R5",
-            f"'{current.title}' was cancelled by a restriction; it stays cancelled.",
-            code="stays_cancelled",
-            title=current.title,
-        )
+        raise RuleViolation("R5", code="stays_cancelled", title=current.title)
     if status == "done" and current.end_at > store.clock.now():
-        raise RuleViolation(
-            "R5",
-            f"'{current.title}' ends {local_iso(current.end_at)}; it can be marked done only "
-            "once it has ended (to cancel it, restrict it).",
-            code="done_before_end",
-            title=current.title,
-            end=current.end_at,
-        )
+        raise RuleViolation("R5", code="done_before_end", title=current.title, end=current.end_at)
     if status == "done" and current.replan_reason:
         raise RuleViolation(
-            "R1",
-            f"'{current.title}' needs re-planning ({current.replan_reason}); marking it done "
-            "would hide that. Put a valid concept on it or log what happened.",
-            code="done_hides_replanning",
-            title=current.title,
-            reason=current.replan_reason,
+            "R1", code="done_hides_replanning", title=current.title, reason=current.replan_reason
         )
 
 
@@ -867,23 +798,10 @@ def _record_correction(
         new = moved.get(column)
         if new is not None and rules.corrected_into_past(old, from_db(new), now):
             raise RuleViolation(
-                "R5",
-                f"A correction cannot move '{current.title}' to {local_text(from_db(new))}, "
-                "which has already passed, from a time that had not (rule R5); only a time "
-                "already past may be corrected to another past time.",
-                code="correction_into_past",
-                title=current.title,
-                moment=from_db(new),
+                "R5", code="correction_into_past", title=current.title, moment=from_db(new)
             )
     if reason is None:
-        raise RuleViolation(
-            "R5",
-            f"Changing the time or place of '{current.title}' is a restriction (rule R5): "
-            "record it as a restriction (reason and deciding authority), or, when the agenda "
-            "was simply wrong, say why as a correction.",
-            code="move_needs_restriction",
-            title=current.title,
-        )
+        raise RuleViolation("R5", code="move_needs_restriction", title=current.title)
     insert_correction(
         conn,
         store,
@@ -999,10 +917,7 @@ def check_one_restriction(new_time: bool, new_place: bool) -> None:
         BadInput: both (``time_and_place_at_once``).
     """
     if new_time and new_place:
-        raise BadInput(
-            "Change the time and the place one at a time: each is its own restriction (R5).",
-            code="time_and_place_at_once",
-        )
+        raise BadInput(code="time_and_place_at_once")
 
 
 @dataclass(frozen=True)
@@ -1098,11 +1013,7 @@ def _refuse_same_concept(
     chosen = check_concept(store, subject_by_id(store, current.subject_id), concept)
     row = conn.execute("SELECT review_reason FROM activity WHERE id = ?", (activity_id,)).fetchone()
     if chosen.code == current.concept and row[0] is None:
-        raise BadInput(
-            f"Nothing changed: '{current.title}' already has these values.",
-            code="nothing_changed",
-            title=current.title,
-        )
+        raise BadInput(code="nothing_changed", title=current.title)
 
 
 def put_concept(
@@ -1299,12 +1210,7 @@ def _check_not_into_past(
     )
     if over is not None:
         raise RuleViolation(
-            "R5",
-            f"'{current.title}' ended at {local_text(current.end_at)}: a restriction decides "
-            "what happens next, and an activity that is over has no next (rule R5).",
-            code="restriction_after_end",
-            title=current.title,
-            moment=current.end_at,
+            "R5", code="restriction_after_end", title=current.title, moment=current.end_at
         )
     past = rules.restricted_into_past(
         {
@@ -1317,12 +1223,7 @@ def _check_not_into_past(
     )
     if past is not None:
         raise RuleViolation(
-            "R5",
-            f"A restriction decides what happens next: it cannot move '{current.title}' to "
-            f"{local_text(from_db(past))}, which has already passed (rule R5).",
-            code="restriction_into_past",
-            title=current.title,
-            moment=from_db(past),
+            "R5", code="restriction_into_past", title=current.title, moment=from_db(past)
         )
 
 
@@ -1334,30 +1235,16 @@ def _check_restriction(
     if current.status == "cancelled":
         check_not_cancelled(current.status, short_id(store, "activity", current.id))
     if current.status == "done":
-        raise RuleViolation(
-            "R5",
-            f"'{current.title}' is done: it has taken place, and a restriction decides what "
-            "happens next (rule R5).",
-            code="restriction_of_done",
-            title=current.title,
-        )
+        raise RuleViolation("R5", code="restriction_of_done", title=current.title)
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
-            f"Unknown restriction {validate.shown(kind)}; choose one of: "
-            f"{', '.join(RESTRICTION_KINDS)}.",
             code="unknown_restriction_kind",
             kind=validate.shown(kind),
             kinds=list(RESTRICTION_KINDS),
         )
     authority = check_decision(reason, authority)
     if authority.lower() == CALENDAR_AUTHORITY:
-        raise RuleViolation(
-            "R5",
-            f"The authority '{CALENDAR_AUTHORITY}' is reserved for cancellations by a calendar "
-            "import; name the person or body that decided (rule R5).",
-            code="calendar_authority_reserved",
-            authority=CALENDAR_AUTHORITY,
-        )
+        raise RuleViolation("R5", code="calendar_authority_reserved", authority=CALENDAR_AUTHORITY)
     return authority
 
 
@@ -1374,11 +1261,7 @@ def check_not_cancelled(status: object, activity: str) -> None:
         BadInput: it is cancelled (``already_cancelled``).
     """
     if status == "cancelled":
-        raise BadInput(
-            f"Activity {activity} is already cancelled.",
-            code="already_cancelled",
-            activity=activity,
-        )
+        raise BadInput(code="already_cancelled", activity=activity)
 
 
 def check_decision(reason: str | None, authority: str | None) -> str:
@@ -1400,25 +1283,16 @@ def check_decision(reason: str | None, authority: str | None) -> str:
     """
     if reason is None:
         raise RuleViolation(
-            "R5",
-            "A restriction names its reason (rule R5).",
-            code="restriction_needs_reason",
-            reasons=list(RESTRICTION_REASONS),
+            "R5", code="restriction_needs_reason", reasons=list(RESTRICTION_REASONS)
         )
     if reason not in RESTRICTION_REASONS:
         raise BadInput(
-            f"Unknown reason {validate.shown(reason)}; choose one of: "
-            f"{', '.join(RESTRICTION_REASONS)} (rule R5).",
             code="unknown_restriction_reason",
             reason=validate.shown(reason),
             reasons=list(RESTRICTION_REASONS),
         )
     if not isinstance(authority, str) or validate.blank(authority):
-        raise RuleViolation(
-            "R5",
-            "A restriction names the deciding authority (rule R5).",
-            code="restriction_needs_authority",
-        )
+        raise RuleViolation("R5", code="restriction_needs_authority")
     return validate.line(authority, "deciding_authority")
 
 
@@ -1440,8 +1314,6 @@ def _check_restriction_fields(
     unused = [name for name in unused if name not in _RESTRICTION_FIELDS.get(kind, ())]
     if unused:
         raise BadInput(
-            f"A restriction of kind {kind} does not take a new {' or '.join(unused)}; "
-            f"it changes {', '.join(_RESTRICTION_FIELDS[kind]) or 'only the status'}.",
             code="restriction_unused_field",
             kind=kind,
             fields=unused,
@@ -1506,35 +1378,22 @@ def check_restriction_change(
     _check_restriction_fields(kind, new_start, new_end, new_location)
     if kind == "moved":
         if new_start is None:
-            raise BadInput("A move needs the new start.", code="move_needs_start")
+            raise BadInput(code="move_needs_start")
         start = new_start
         end = new_end or new_start + (old_end - old_start)
         if (start, end) == (old_start, old_end):
-            raise BadInput(
-                "A move gives the activity another time; these are its present times.",
-                code="move_changes_nothing",
-            )
+            raise BadInput(code="move_changes_nothing")
         if new_start == old_start:
-            raise BadInput(
-                "A move gives the activity another start; to end it earlier, shorten it "
-                "(a restriction never makes an activity longer).",
-                code="move_keeps_start",
-            )
+            raise BadInput(code="move_keeps_start")
     elif kind == "shortened":
         start = new_start or old_start
         end = new_end or old_end
         if start < old_start or end > old_end or (start, end) == (old_start, old_end):
-            raise BadInput(
-                "Shortening keeps the activity inside its old time and makes it shorter.",
-                code="shortening_not_shorter",
-            )
+            raise BadInput(code="shortening_not_shorter")
     elif kind == "relocated":
         if not new_location or not new_location.strip():
-            raise BadInput("A relocation needs the new place.", code="relocation_needs_place")
+            raise BadInput(code="relocation_needs_place")
         if new_location.strip() == old_location:
-            raise BadInput(
-                "A relocation gives the activity another place; this is its present place.",
-                code="relocation_changes_nothing",
-            )
+            raise BadInput(code="relocation_changes_nothing")
         return start, end, new_location.strip()
     return start, end, None

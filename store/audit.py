@@ -99,32 +99,11 @@ def verify_audit(store: Store) -> int:
     ):
         seq, at, actor, device, action, target, detail, prev_hash, digest = row
         if expected_seq is not None and seq != expected_seq:
-            raise IntegrityFailure(
-                f"Audit chain broken: event {expected_seq} is missing "
-                f"(the next is {seq}); the trail was altered.",
-                code="audit_event_missing",
-                expected_seq=expected_seq,
-                seq=seq,
-            )
+            raise IntegrityFailure(code="audit_event_missing", expected_seq=expected_seq, seq=seq)
         if prev_hash != previous:
-            raise IntegrityFailure(
-                f"Audit chain broken at event {seq} ({action}, {at}): it "
-                "does not follow the event before it; events were removed "
-                "or reordered.",
-                code="audit_event_out_of_order",
-                seq=seq,
-                action=action,
-                at=at,
-            )
+            raise IntegrityFailure(code="audit_event_out_of_order", seq=seq, action=action, at=at)
         if audit_hash(prev_hash, at, actor, device, action, target, detail) != digest:
-            raise IntegrityFailure(
-                f"Audit chain broken at event {seq} ({action}, {at}): its "
-                "content does not match its hash; the event was edited.",
-                code="audit_event_edited",
-                seq=seq,
-                action=action,
-                at=at,
-            )
+            raise IntegrityFailure(code="audit_event_edited", seq=seq, action=action, at=at)
         previous = digest
         expected_seq = seq + 1
         count += 1

@@ -387,17 +387,9 @@ def _check(start: datetime, end: datetime, by: str, hours_per_fte: float) -> Non
     validate.number(hours_per_fte, "hours_per_fte", low=MIN_HOURS_PER_FTE, high=MAX_HOURS_PER_FTE)
     require_order(start, end, "period")
     if end - start > timedelta(days=92):
-        raise BadInput(
-            "A capacity report covers at most 92 days; split the period.",
-            code="capacity_period_too_long",
-        )
+        raise BadInput(code="capacity_period_too_long")
     if by not in GROUPINGS:
-        raise BadInput(
-            f"Unknown grouping {validate.shown(by)}; choose one of: {', '.join(GROUPINGS)}.",
-            code="unknown_grouping",
-            given=validate.shown(by),
-            choices=list(GROUPINGS),
-        )
+        raise BadInput(code="unknown_grouping", given=validate.shown(by), choices=list(GROUPINGS))
 
 
 def capacity_report(
@@ -579,7 +571,6 @@ class Change:
         kind = parts[0].lower().replace("-", "_")
         if kind not in FORMS:
             raise BadInput(
-                f"Unknown change {validate.shown(text)}; use one of: {', '.join(FORMS.values())}.",
                 code="unknown_scenario_change",
                 given=validate.shown(text),
                 forms=list(FORMS.values()),
@@ -629,37 +620,10 @@ class Change:
         return ":".join([*parts, self.unit] if self.unit else parts)
 
 
-#: What is wrong in a change as typed (``scenario_change_malformed``'s ``fault``): the
-#: store's own English; ``words.errors`` words each fault from its facts.
-_FAULTS = {
-    "more_parts": "has more parts than its form: {extra}",
-    "no_count": "does not say how many",
-    "no_lender": "names no unit that lends",
-    "no_receiver": "names no unit that receives",
-    "no_level": "gives no threat level",
-    "not_number": "gives {given} where the {what} should be a number",
-    "not_number_digits": "gives {given} where the {what} should be a number in digits 0-9",
-    "not_whole": "gives {given} where the {what} should be a whole number",
-    "not_whole_digits": "gives {given} where the {what} should be a whole number in digits 0-9",
-    "out_of_range": "gives {given} where the {what} should lie between {low} and {high}",
-    "more_than_one_decimal": "gives {given} where the {what} should have at most one decimal",
-}
-#: The number a fault names (its ``what``), in the store's own English.
-_WHAT = {"count": "number", "threat_level": "threat level"}
-
-
 def _malformed(shown: str, form: str, fault: str, **facts: Any) -> BadInput:
     """The refusal of a change as typed (``shown``) whose ``fault`` (``_FAULTS``) the facts
     say; ``form`` is how it is written."""
-    english = {**facts, "what": _WHAT.get(facts.get("what", ""), "")}
-    return BadInput(
-        f"{shown} {_FAULTS[fault].format(**english)} (write {form}).",
-        code="scenario_change_malformed",
-        shown=shown,
-        fault=fault,
-        form=form,
-        **facts,
-    )
+    return BadInput(code="scenario_change_malformed", shown=shown, fault=fault, form=form, **facts)
 
 
 def _amount(
@@ -717,31 +681,23 @@ def check_changes(store: Store, changes: list[Change]) -> None:
     qualifications = [q.code for q in list_qualifications(store)]
     for change in changes:
 
-        def refuse(
-            sentence: str, code: str | None, change: Change = change, **params: Any
-        ) -> BadInput:
+        def refuse_change(code: str, change: Change = change, **params: Any) -> BadInput:
             if not change.text:
-                return BadInput(sentence, code=code, **params)
+                return BadInput(code=code, **params)
             return BadInput(
-                f"{change.written}: {sentence[0].lower()}{sentence[1:]}",
-                code="scenario_change_refused",
-                change=change.written,
-                refusal=code,
-                **params,
+                code="scenario_change_refused", change=change.written, refusal=code, **params
             )
 
         if change.kind == "add_persons" and change.level is None:
-            raise refuse("Adding protected persons needs their threat level.", "persons_need_level")
+            raise refuse_change("persons_need_level")
         if change.level is not None:
             validate.integer(change.level, "threat_level", low=0, high=1000)
             try:
                 derive(store, change.level)
             except BadInput as exc:
-                raise refuse(str(exc), exc.code, **exc.params) from None
+                raise refuse_change(exc.code, **exc.params) from None
         if not change.unit:
             raise BadInput(
-                f"{change.written} names no unit; write {_WITH_UNIT[change.kind]} or give the "
-                "scenario's unit.",
                 code="scenario_change_needs_unit",
                 change=change.written,
                 form=_WITH_UNIT[change.kind],
@@ -749,33 +705,26 @@ def check_changes(store: Store, changes: list[Change]) -> None:
         for unit in filter(None, (change.unit, change.to_unit)):
             if unit not in units:
                 known = sorted(units)
-                raise refuse(
-                    f"Unknown unit {validate.shown(unit)}; choose one of: {', '.join(known)}.",
+                raise refuse_change(
                     "unknown_unit",
                     given=validate.shown(unit),
                     known=known,
                 )
         if change.kind == "lend" and change.to_unit == change.unit:
-            raise refuse(
-                f"Lending moves officers from one unit to another, not from {change.unit} to "
-                f"{change.unit} itself.",
+            raise refuse_change(
                 "lend_to_itself",
                 unit=change.unit,
             )
         for code in change.qualifications:
             if code not in qualifications:
                 choices = sorted(qualifications)
-                raise refuse(
-                    f"Unknown qualification {validate.shown(code)}; choose one of: "
-                    f"{', '.join(choices)}.",
+                raise refuse_change(
                     "unknown_qualification",
                     given=validate.shown(code),
                     choices=choices,
                 )
         if change.count < 1:
-            raise refuse(
-                "A scenario changes at least one person or officer.", "scenario_without_count"
-            )
+            raise refuse_change("scenario_without_count")
         validate.integer(change.count, "persons", high=MAX_SCENARIO_COUNT)
 
 
@@ -877,8 +826,6 @@ def apply_change(world: _World, change: Change) -> None:
         chosen = _on_duty(world, change.unit)[: change.count]
         if len(chosen) < change.count:
             raise BadInput(
-                f"{change.written}: {change.unit} has only {len(chosen)} officers on duty in "
-                "the period.",
                 code="lend_more_than_on_duty",
                 change=change.written,
                 unit=change.unit,
@@ -887,16 +834,10 @@ def apply_change(world: _World, change: Change) -> None:
         world.duties = [d for d in world.duties if d.officer not in set(chosen)]
     elif change.kind == "lend":
         if not change.to_unit:
-            raise BadInput(
-                "Lending names the unit that receives the officers.", code="lend_needs_unit"
-            )
+            raise BadInput(code="lend_needs_unit")
         _lend(world, change.unit, change.to_unit, change.count, change.written)
     else:
-        raise BadInput(
-            f"Unknown scenario change '{change.kind}'.",
-            code="unknown_scenario_change_kind",
-            kind=change.kind,
-        )
+        raise BadInput(code="unknown_scenario_change_kind", kind=change.kind)
 
 
 def _on_duty(world: _World, unit: str) -> list[str]:
@@ -905,9 +846,7 @@ def _on_duty(world: _World, unit: str) -> list[str]:
 
 def _add_persons(world: _World, change: Change) -> None:
     if change.level is None:
-        raise BadInput(
-            "Adding protected persons needs their threat level.", code="persons_need_level"
-        )
+        raise BadInput(code="persons_need_level")
     concept = _typical_concept(world.store, change.level)
     staffing = tuple((s.qualification, s.count) for s in concept.staffing)
     for _n in range(change.count):
@@ -941,12 +880,7 @@ def _lend(world: _World, home: str, to: str, count: int, written: str = "") -> N
     (never onwards, never twice)."""
     travel = travel_minutes(world.store, home, to) * 60
     if not _on_duty(world, home):
-        raise BadInput(
-            f"{written or 'Lending'}: {home} has no officers on duty in the period.",
-            code="lend_none_on_duty",
-            change=written or "Lending",
-            home=home,
-        )
+        raise BadInput(code="lend_none_on_duty", change=written or "Lending", home=home)
     for _round in range(count):
         best: tuple[float, str, list[Duty], list[Duty]] | None = None
         current = world.shortfall_hours(to) + world.shortfall_hours(home)
@@ -1018,11 +952,7 @@ def _typical_concept(store: Store, level: int) -> Concept:
     concepts = [c for c in list_concepts(store) if c.code in package.concepts and not c.pilot]
     code = lightest_valid_concept(concepts, [c.code for c in concepts], "person")
     if code is None:
-        raise BadInput(
-            f"Package {package.code} has no concept a new person could get.",
-            code="package_without_person_concept",
-            package=package.code,
-        )
+        raise BadInput(code="package_without_person_concept", package=package.code)
     return next(c for c in concepts if c.code == code)
 
 
@@ -1051,7 +981,7 @@ def run_scenario(
     access.require(store.actor, "capacity.scenario")
     _check(start, end, "unit", DEFAULT_HOURS_PER_FTE)
     if not changes:
-        raise BadInput("Describe at least one change.", code="scenario_without_change")
+        raise BadInput(code="scenario_without_change")
     check_changes(store, changes)
     demand = protection_demand(store, start, end)
     duties, bonds = load_duties(store, start, end), load_bonds(store, start, end)

@@ -219,7 +219,6 @@ def load_catalogue(path: Path | None = None) -> dict[str, Any]:
         if isinstance(exc, UnicodeDecodeError):
             reason = "not UTF-8 text"
         raise BadInput(
-            f"Cannot read the catalogue {validate.shown(Path(path or SHIPPED).name)}: {reason}.",
             code="catalogue_unreadable",
             path=validate.shown(Path(path or SHIPPED).name),
             reason=reason,
@@ -243,23 +242,15 @@ def _validate(data: dict[str, Any]) -> None:
         for package in packages.values():
             if package["level"] not in ranks:
                 raise BadInput(
-                    f"Package {package['code']} names unknown level {package['level']}.",
-                    code="catalogue_package_level",
-                    package=package["code"],
-                    level=package["level"],
+                    code="catalogue_package_level", package=package["code"], level=package["level"]
                 )
             for code in package["concepts"]:
                 if code not in concepts:
                     raise BadInput(
-                        f"Package {package['code']} lists unknown concept {code}.",
-                        code="catalogue_package_concept",
-                        package=package["code"],
-                        concept=code,
+                        code="catalogue_package_concept", package=package["code"], concept=code
                     )
                 if ranks[concepts[code]["level"]] < ranks[package["level"]]:
                     raise BadInput(
-                        f"Package {package['code']} ({package['level']}) lists {code}, which "
-                        f"provides only {concepts[code]['level']} (rule R1).",
                         code="catalogue_package_below",
                         package=package["code"],
                         level=package["level"],
@@ -268,15 +259,9 @@ def _validate(data: dict[str, Any]) -> None:
                     )
         for rule in data["threat_levels"]:
             if rule["package"] not in packages or rule["resistance_level"] not in ranks:
-                raise BadInput(
-                    f"Threat level {rule['level']} maps to an unknown level or package.",
-                    code="catalogue_threat_unknown",
-                    threat_level=rule["level"],
-                )
+                raise BadInput(code="catalogue_threat_unknown", threat_level=rule["level"])
             if packages[rule["package"]]["level"] != rule["resistance_level"]:
                 raise BadInput(
-                    f"Threat level {rule['level']} requires {rule['resistance_level']} but its "
-                    f"package {rule['package']} is built for {packages[rule['package']]['level']}.",
                     code="catalogue_threat_mismatch",
                     threat_level=rule["level"],
                     required=rule["resistance_level"],
@@ -286,9 +271,7 @@ def _validate(data: dict[str, Any]) -> None:
         for row in data["reinforcements"]:
             _fte_tenths(row["fte"])
     except KeyError as exc:
-        raise BadInput(
-            f"The catalogue lacks the field {exc}.", code="catalogue_field_missing", field=str(exc)
-        ) from None
+        raise BadInput(code="catalogue_field_missing", field=str(exc)) from None
 
 
 def _validate_concepts(
@@ -303,62 +286,37 @@ def _validate_concepts(
     for concept in concepts.values():
         if concept["level"] not in ranks:
             raise BadInput(
-                f"Concept {concept['code']} names unknown level {concept['level']}.",
-                code="catalogue_concept_level",
-                concept=concept["code"],
-                level=concept["level"],
+                code="catalogue_concept_level", concept=concept["code"], level=concept["level"]
             )
         for qual in concept.get("staffing", {}):
             if qual not in quals:
                 raise BadInput(
-                    f"Concept {concept['code']} needs unknown qualification {qual}.",
                     code="catalogue_concept_qualification",
                     concept=concept["code"],
                     qualification=qual,
                 )
         for unit in concept.get("pilot_units", []):
             if unit not in units:
-                raise BadInput(
-                    f"Pilot concept {concept['code']} names unknown unit {unit}.",
-                    code="catalogue_pilot_unit",
-                    concept=concept["code"],
-                    unit=unit,
-                )
+                raise BadInput(code="catalogue_pilot_unit", concept=concept["code"], unit=unit)
         for package in concept.get("pilot_packages", []):
             if package not in packages:
                 raise BadInput(
-                    f"Pilot concept {concept['code']} names unknown package {package}.",
-                    code="catalogue_pilot_package",
-                    concept=concept["code"],
-                    package=package,
+                    code="catalogue_pilot_package", concept=concept["code"], package=package
                 )
         for kind in concept.get("subject_kinds", SUBJECT_KINDS):
             if kind not in SUBJECT_KINDS:
-                raise BadInput(
-                    f"Concept {concept['code']} names unknown subject kind {kind}.",
-                    code="catalogue_concept_kind",
-                    concept=concept["code"],
-                    kind=kind,
-                )
+                raise BadInput(code="catalogue_concept_kind", concept=concept["code"], kind=kind)
 
 
 def _validate_travel(travel: dict[str, Any], units: set[str]) -> None:
     minutes = [travel.get("default_minutes", DEFAULT_TRAVEL_MINUTES)]
     for pair in travel.get("pairs", []):
         if len(pair["units"]) != 2 or not set(pair["units"]) <= units:
-            raise BadInput(
-                f"Travel pair {pair['units']} must name two known units.",
-                code="catalogue_travel_units",
-                units=pair["units"],
-            )
+            raise BadInput(code="catalogue_travel_units", units=pair["units"])
         minutes.append(pair["minutes"])
     for value in minutes:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440:
-            raise BadInput(
-                f"Travel minutes must be whole minutes from 0 to 1440, not {value!r}.",
-                code="catalogue_travel_minutes",
-                value=value,
-            )
+            raise BadInput(code="catalogue_travel_minutes", value=value)
 
 
 def _fte_tenths(value: str | int | float) -> int:
@@ -367,14 +325,10 @@ def _fte_tenths(value: str | int | float) -> int:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise BadInput(
-            f"FTE '{value}' is not a number.", code="catalogue_fte_not_number", value=value
-        ) from None
+        raise BadInput(code="catalogue_fte_not_number", value=value) from None
     tenths = amount * 10
     if tenths != tenths.to_integral_value():
-        raise BadInput(
-            f"FTE '{value}' has more than one decimal.", code="catalogue_fte_decimals", value=value
-        )
+        raise BadInput(code="catalogue_fte_decimals", value=value)
     return int(tenths)
 
 
@@ -500,7 +454,7 @@ def home_organisation(units: list[Unit]) -> str:
         BadInput: a catalogue with no units.
     """
     if not units:
-        raise BadInput("The catalogue has no units.", code="catalogue_no_units")
+        raise BadInput(code="catalogue_no_units")
     return Counter(u.organisation for u in units).most_common(1)[0][0]
 
 
@@ -541,12 +495,7 @@ def get_unit(store: Store, code: str) -> Unit:
     )
     if row is None:
         known = ", ".join(u.code for u in list_units(store))
-        raise NotFound(
-            f"Unknown unit {validate.shown(code)}; choose one of: {known}.",
-            code="unknown_unit",
-            given=validate.shown(code),
-            known=known,
-        )
+        raise NotFound(code="unknown_unit", given=validate.shown(code), known=known)
     return _unit(row)
 
 
@@ -594,12 +543,7 @@ def derive(store: Store, threat_level: int) -> ThreatRule:
     )
     if row is None:
         levels = ", ".join(str(r.level) for r in list_threat_rules(store))
-        raise BadInput(
-            f"Threat level {threat_level} does not exist; choose one of: {levels}.",
-            code="unknown_threat_level",
-            threat_level=threat_level,
-            levels=levels,
-        )
+        raise BadInput(code="unknown_threat_level", threat_level=threat_level, levels=levels)
     return ThreatRule(**dict(row))
 
 
@@ -647,11 +591,7 @@ def get_package(store: Store, code: str) -> Package:
     for package in list_packages(store):
         if package.code == code:
             return package
-    raise NotFound(
-        f"Unknown package {validate.shown(code)}.",
-        code="unknown_package",
-        given=validate.shown(code),
-    )
+    raise NotFound(code="unknown_package", given=validate.shown(code))
 
 
 def list_concepts(store: Store) -> list[Concept]:
@@ -710,12 +650,7 @@ def get_concept(store: Store, code: str) -> Concept:
         if concept.code == wanted:
             return concept
     known = ", ".join(c.code for c in concepts)
-    raise NotFound(
-        f"Unknown concept {validate.shown(code)}; choose one of: {known}.",
-        code="unknown_concept",
-        given=validate.shown(code),
-        known=known,
-    )
+    raise NotFound(code="unknown_concept", given=validate.shown(code), known=known)
 
 
 def travel_minutes(store: Store, from_unit: str, to_unit: str) -> int:

@@ -34,13 +34,7 @@ Check = Callable[[object, str], object]
 
 def _code(value: object, field: str) -> object:
     if not isinstance(value, str) or _CODE.fullmatch(value) is None:
-        raise BadInput(
-            f"{field} must be a code of letters, digits, '_', '-' or '.' (at most 40); "
-            f"{validate.shown(value)} is not.",
-            code="catalogue_bad_code",
-            field=field,
-            given=validate.shown(value),
-        )
+        raise BadInput(code="catalogue_bad_code", field=field, given=validate.shown(value))
     return value
 
 
@@ -48,13 +42,7 @@ def _upper_code(value: object, field: str) -> object:
     """A code every lookup upper-cases (a unit's, a concept's): lower case would be unusable."""
     _code(value, field)
     if isinstance(value, str) and value != value.upper():
-        raise BadInput(
-            f"{field} must be written in upper case (it is looked up so); "
-            f"{validate.shown(value)} is not.",
-            code="catalogue_code_case",
-            field=field,
-            given=validate.shown(value),
-        )
+        raise BadInput(code="catalogue_code_case", field=field, given=validate.shown(value))
     return value
 
 
@@ -83,21 +71,13 @@ def _fte(value: object, field: str) -> object:
         raise _wrong(field, 'a decimal number written as text ("27.5")')
     if _FTE.fullmatch(value) is None or not 0 < Decimal(value) <= MAX_FTE:
         raise BadInput(
-            f"{field} must be full-time equivalents written with digits and at most one "
-            f'decimal, more than 0 and at most {MAX_FTE} ("27.5"); {validate.shown(value)} '
-            "is not.",
-            code="catalogue_bad_fte",
-            field=field,
-            most=str(MAX_FTE),
-            given=validate.shown(value),
+            code="catalogue_bad_fte", field=field, most=str(MAX_FTE), given=validate.shown(value)
         )
     return value
 
 
 def _wrong(field: str, expected: str) -> BadInput:
-    return BadInput(
-        f"{field} must be {expected}.", code="catalogue_wrong_type", field=field, expected=expected
-    )
+    return BadInput(code="catalogue_wrong_type", field=field, expected=expected)
 
 
 def _list_of(check: Check, *, size: int | None = None, least: int = 0) -> Check:
@@ -108,25 +88,13 @@ def _list_of(check: Check, *, size: int | None = None, least: int = 0) -> Check:
         if not isinstance(value, list) or len(value) > MAX_ROWS:
             raise _wrong(field, "a list")
         if len(value) < least:
-            raise BadInput(
-                f"{field} must list at least {least}.",
-                code="catalogue_list_short",
-                field=field,
-                least=least,
-            )
+            raise BadInput(code="catalogue_list_short", field=field, least=least)
         if size is not None and len(value) != size:
-            raise BadInput(
-                f"{field} must list exactly {size}.",
-                code="catalogue_list_size",
-                field=field,
-                size=size,
-            )
+            raise BadInput(code="catalogue_list_size", field=field, size=size)
         for n, item in enumerate(value, 1):
             check(item, f"{field}[{n}]")
             if item in value[: n - 1]:
                 raise BadInput(
-                    f"{field}[{n}] repeats {validate.shown(item)} of {field}"
-                    f"[{value.index(item) + 1}].",
                     code="catalogue_repeated",
                     field=f"{field}[{n}]",
                     given=validate.shown(item),
@@ -224,11 +192,7 @@ def check(data: dict[str, Any]) -> None:
     for table, fields in TABLES.items():
         rows = data.get(table)
         if rows is None:
-            raise BadInput(
-                f"The catalogue lacks the field '{table}'.",
-                code="catalogue_field_missing",
-                field=table,
-            )
+            raise BadInput(code="catalogue_field_missing", field=table)
         if not isinstance(rows, list) or not rows or len(rows) > MAX_ROWS:
             raise _wrong(table, f"a list of 1 to {MAX_ROWS} tables")
         for n, row in enumerate(rows, 1):
@@ -248,11 +212,7 @@ def _row(row: object, fields: dict[str, tuple[Check, bool]], where: str) -> None
         if key in row:
             field_check(row[key], f"{where}.{key}")
         elif required:
-            raise BadInput(
-                f"The catalogue lacks the field '{where}.{key}'.",
-                code="catalogue_field_missing",
-                field=f"{where}.{key}",
-            )
+            raise BadInput(code="catalogue_field_missing", field=f"{where}.{key}")
 
 
 def _unique(table: str, rows: list[dict[str, Any]]) -> None:
@@ -262,8 +222,6 @@ def _unique(table: str, rows: list[dict[str, Any]]) -> None:
             value = row[key]
             if value in seen:
                 raise BadInput(
-                    f"{table}[{n}].{key} repeats {validate.shown(value)} of "
-                    f"{table}[{seen[value]}].",
                     code="catalogue_repeated",
                     field=f"{table}[{n}].{key}",
                     given=validate.shown(value),
@@ -289,8 +247,6 @@ def _travel(travel: object) -> None:
         both = tuple(sorted(pair["units"]))  # a pair holds both ways
         if both in seen:
             raise BadInput(
-                f"travel.pairs[{n}].units repeats the pair {validate.shown(' and '.join(both))} "
-                f"of travel.pairs[{seen[both]}] (a pair holds both ways).",
                 code="catalogue_travel_repeated",
                 field=f"travel.pairs[{n}].units",
                 units=validate.shown(" and ".join(both)),
@@ -300,8 +256,4 @@ def _travel(travel: object) -> None:
 
 
 def _unknown(field: str) -> None:
-    raise BadInput(
-        f"The catalogue has an unknown field {validate.shown(field)}.",
-        code="catalogue_unknown_field",
-        field=validate.shown(field),
-    )
+    raise BadInput(code="catalogue_unknown_field", field=validate.shown(field))

@@ -227,42 +227,19 @@ class Store:
         """Refuse a path that is no database file (or, to create one, one that exists);
         create a new one's folders and empty file with private modes."""
         if self.path.is_dir():
-            raise BadInput(
-                f"{self.path} is a directory; give the path of a database file.",
-                code="database_is_folder",
-                path=str(self.path),
-            )
+            raise BadInput(code="database_is_folder", path=str(self.path))
         if self.path.exists() and not self.path.is_file():  # reading a pipe would never end
-            raise BadInput(
-                f"{self.path} is not a regular file (a device, a pipe or a socket); give the "
-                "path of a database file.",
-                code="database_not_a_file",
-                path=str(self.path),
-            )
+            raise BadInput(code="database_not_a_file", path=str(self.path))
         if create:
             if self.path.exists() and self.path.stat().st_size > 0:
-                raise BadInput(
-                    f"A database already exists at {self.path}; use it, or choose another path.",
-                    code="database_exists",
-                    path=str(self.path),
-                )
+                raise BadInput(code="database_exists", path=str(self.path))
             _create_private(self.path)
         elif not self.path.exists():
             raise _no_database(self.path)
         elif self.passphrase is not None and _is_plain(self.path):
-            raise BadInput(
-                f"{self.path} is not encrypted (a plain SQLite file): no passphrase opens it; "
-                "open it without SCHILDWACHT_PASSPHRASE.",
-                code="passphrase_for_plain",
-                path=str(self.path),
-            )
+            raise BadInput(code="passphrase_for_plain", path=str(self.path))
         elif is_encrypted(self.path) and self.passphrase is None:
-            raise IntegrityFailure(
-                f"{self.path} is not a plain SQLite file: it is encrypted (give its passphrase "
-                "in SCHILDWACHT_PASSPHRASE) or it is not a Schildwacht database.",
-                code="encrypted_or_foreign",
-                path=str(self.path),
-            )
+            raise IntegrityFailure(code="encrypted_or_foreign", path=str(self.path))
 
     # Connections ----------------------------------------------------------------------------
 
@@ -319,11 +296,7 @@ class Store:
                     # a disk that cannot be written is no wrong passphrase
                     if (fault := machine.machine_fault(exc, self.path)) is not None:
                         raise fault from None
-                    raise IntegrityFailure(
-                        f"Wrong passphrase for {self.path}; nothing was opened.",
-                        code="wrong_passphrase",
-                        path=str(self.path),
-                    ) from None
+                    raise IntegrityFailure(code="wrong_passphrase", path=str(self.path)) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self._create and not _is_schildwacht(conn):
                 conn.close()  # before WAL or any migration writes a byte into the file
@@ -495,20 +468,13 @@ class Store:
         if self._actor is None:
             callsign = self.user
             if callsign is None:
-                raise BadInput(
-                    "No acting person: name one, or create the database with its operator.",
-                    code="no_acting_person",
-                )
+                raise BadInput(code="no_acting_person")
             row = self.one(
                 "SELECT callsign, role FROM staff WHERE callsign = ?",
                 (validate.identifier(callsign, "user"),),
             )
             if row is None:
-                raise NotFound(
-                    f"No person with callsign {validate.shown(callsign)} in this database.",
-                    code="unknown_actor",
-                    callsign=validate.shown(callsign),
-                )
+                raise NotFound(code="unknown_actor", callsign=validate.shown(callsign))
             laptop = enrolled_role(self.conn, self.device_id)
             self._actor = access.ActingPerson(str(row[0]), str(row[1]), laptop)
         return self._actor
@@ -528,12 +494,7 @@ class Store:
         elsewhere = bound_elsewhere(self.conn, callsign, self.device_id)
         if elsewhere is not None:
             raise PermissionDenied(
-                f"The team roster binds {callsign} to laptop {elsewhere}: {callsign} acts there, "
-                "not here; act as yourself, or revoke that laptop first.",
-                bound="secret",
-                code="callsign_bound_elsewhere",
-                callsign=callsign,
-                device=elsewhere,
+                bound="secret", code="callsign_bound_elsewhere", callsign=callsign, device=elsewhere
             )
         return prove(self.conn, callsign, secret)
 
@@ -1159,11 +1120,7 @@ def audit_hash(
 def _no_database(path: Path) -> BadInput:
     """The refusal of a path that holds no Schildwacht database (none, an empty file, another
     program's SQLite file): only ``init`` creates one."""
-    return BadInput(
-        f"There is no Schildwacht database at {path}; create one first.",
-        code="no_database",
-        path=str(path),
-    )
+    return BadInput(code="no_database", path=str(path))
 
 
 def _is_schildwacht(conn: sqlite3.Connection) -> bool:
@@ -1179,35 +1136,16 @@ def _is_schildwacht(conn: sqlite3.Connection) -> bool:
 
 def _not_a_database(path: Path, exc: Exception) -> BadInput:
     """The refusal of a file SQLite cannot read as a database."""
-    return BadInput(
-        f"{path} is not a Schildwacht database ({exc}).",
-        code="not_a_database",
-        path=str(path),
-        reason=str(exc),
-    )
+    return BadInput(code="not_a_database", path=str(path), reason=str(exc))
 
 
 def _constraint_error(exc: Exception) -> StoreError:
     message = str(exc)
     if message.startswith("R1:"):
-        return RuleViolation(
-            "R1",
-            f"Refused by the database: {message} (rule R1).",
-            code="refused_by_database",
-            refusal=message,
-        )
+        return RuleViolation("R1", code="refused_by_database", refusal=message)
     if message[:2] in {"R2", "R6", "R7", "R9"}:
-        return RuleViolation(
-            message[:2],
-            f"Refused by the database: {message}.",
-            code="refused_by_database_rule",
-            refusal=message,
-        )
-    return BadInput(
-        f"The database refused the change: {message}.",
-        code="database_refused_change",
-        refusal=message,
-    )
+        return RuleViolation(message[:2], code="refused_by_database_rule", refusal=message)
+    return BadInput(code="database_refused_change", refusal=message)
 
 
 def resolve_id(store: Store, table: str, text: str, what: str) -> str:
@@ -1234,18 +1172,8 @@ def resolve_id(store: Store, table: str, text: str, what: str) -> str:
         if len(rows) == 1:
             return str(rows[0]["id"])
         if len(rows) > 1:
-            raise BadInput(
-                f"{validate.shown(text)} matches more than one {what}; give more of the id.",
-                code="id_ambiguous",
-                given=validate.shown(text),
-                what=what,
-            )
-    raise NotFound(
-        f"No {what} with id {validate.shown(text)}.",
-        code="unknown_id",
-        what=what,
-        given=validate.shown(text),
-    )
+            raise BadInput(code="id_ambiguous", given=validate.shown(text), what=what)
+    raise NotFound(code="unknown_id", what=what, given=validate.shown(text))
 
 
 _ID_PREFIX = re.compile(r"^[0-9a-f-]{8,36}\Z")
@@ -1374,12 +1302,8 @@ def rekey_database(store: Store, new_passphrase: str) -> None:
         BadInput: ``not_encrypted`` or ``passphrase_too_short``.
     """
     if store.passphrase is None:
-        raise BadInput(
-            "This database is not encrypted; create an encrypted one and move the data with a "
-            "backup.",
-            code="not_encrypted",
-        )
+        raise BadInput(code="not_encrypted")
     if len(new_passphrase) < 8:
-        raise BadInput("Choose a passphrase of at least 8 characters.", code="passphrase_too_short")
+        raise BadInput(code="passphrase_too_short")
     store.conn.execute(f"PRAGMA rekey = '{new_passphrase.replace(chr(39), chr(39) * 2)}'")
     store.passphrase = new_passphrase

@@ -144,22 +144,11 @@ def check_record(
             exception without its reason.
     """
     if step not in STEPS:
-        raise BadInput(
-            f"Unknown step {validate.shown(step)}; choose one of: {', '.join(STEPS)}.",
-            code="unknown_step",
-            given=validate.shown(step),
-            choices=list(STEPS),
-        )
+        raise BadInput(code="unknown_step", given=validate.shown(step), choices=list(STEPS))
     if validate.blank(validate.text(rationale, "rationale")):
-        raise BadInput(
-            "A work-process record needs its rationale (rule R6).",
-            code="decision_needs_rationale",
-        )
+        raise BadInput(code="decision_needs_rationale")
     if not validate.line(document, "document_reference", required=False):
-        raise BadInput(
-            "A work-process record names its document reference (rule R6).",
-            code="decision_needs_reference",
-        )
+        raise BadInput(code="decision_needs_reference")
     validate.line(authority, "authority", required=False)
     if tailored is not None:
         validate.text(tailored, "exception_reason")
@@ -167,9 +156,6 @@ def check_record(
     allowed = AUTHORITIES[subject.domain]
     if kind not in allowed:
         raise BadInput(
-            f"{subject.code} is in the {subject.domain} domain, where the competent "
-            f"authority is {' or '.join(allowed)} (e.g. {allowed[-1]}:Havenstad), not "
-            f"{validate.shown(authority)} (rule R6).",
             code="authority_not_competent",
             subject=subject.code,
             domain=subject.domain,
@@ -178,9 +164,7 @@ def check_record(
             given=validate.shown(authority),
         )
     if tailored is not None and not tailored.strip():
-        raise BadInput(
-            "A tailored exception (maatwerk) states its reason.", code="maatwerk_needs_reason"
-        )
+        raise BadInput(code="maatwerk_needs_reason")
 
 
 def _replaced(store: Store, supersedes: str | None, subject: Subject) -> Decision | None:

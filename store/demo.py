@@ -170,9 +170,6 @@ def _check_span(first_day: date, days: int, today_here: date) -> None:
     last = first_day + timedelta(days=max(days, 700) + 1)
     if first < validate.EARLIEST_DAY or last > validate.LATEST_DAY:
         raise BadInput(
-            f"demo would write dates from {first.isoformat()} to {last.isoformat()}, outside "
-            f"{validate.EARLIEST_DAY.isoformat()} to {validate.LATEST_DAY.isoformat()}; run it "
-            "with the clock (or SCHILDWACHT_NOW) inside that range. Nothing was written.",
             code="demo_outside_range",
             first=first.isoformat(),
             last=last.isoformat(),
@@ -209,21 +206,11 @@ def generate_demo(
     access.require(store.actor, "staff.write")
     validate.integer(seed, "seed", low=0, high=validate.INT64_MAX)
     if scale not in SCALES:
-        raise BadInput(
-            f"Unknown scale {validate.shown(scale)}; choose one of: {', '.join(SCALES)}.",
-            code="unknown_scale",
-            scale=validate.shown(scale),
-            scales=list(SCALES),
-        )
+        raise BadInput(code="unknown_scale", scale=validate.shown(scale), scales=list(SCALES))
     with store.write("demo.generate", None, {"seed": seed, "scale": scale}) as conn:
         existing = conn.execute("SELECT count(*) FROM subject").fetchone()[0]
         if existing:
-            raise BadInput(
-                f"The demo fills an empty database, and this one already has {existing} "
-                "protected subjects; use a new database.",
-                code="demo_needs_empty_database",
-                subjects=existing,
-            )
+            raise BadInput(code="demo_needs_empty_database", subjects=existing)
         return fill(store, conn, seed=seed, scale=scale, start=start, days=days, progress=progress)
 
 

@@ -2,11 +2,11 @@
 
 An error carries facts: a ``code`` naming what went wrong and its ``params`` (JSON values),
 which the faces put into words through the translation function (``words.errors``; the
-command line adds which option to give). Its message is a plain English sentence in no
-face's vocabulary (no command-line option, no key), used where no words are known for the
-code. The faces decide what a class means to their users: the command line maps each class to
-an exit code (``commands/output.py: EXIT_CODES``). Nothing is written when one of
-these is raised inside a write transaction.
+command line adds which option to give). The store holds no sentence: ``str(error)`` is the
+code and its facts, for logs and debugging only, never for a person (a code without words
+fails a scan test: ``tests/store/test_error_words.py``). The faces decide what a class means
+to their users: the command line maps each class to an exit code (``commands/output.py:
+EXIT_CODES``). Nothing is written when one of these is raised inside a write transaction.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ class StoreError(Exception):
     """Base class: a failure the person at the keyboard can act on.
 
     Args:
-        message: the English sentence, what was wrong and how to put it right.
-        code: what went wrong, for the faces' words (``words.errors``), or None.
+        code: what went wrong, for the faces' words (``words.errors``).
         **params: the facts the words are made of.
 
     Attributes:
@@ -29,10 +28,15 @@ class StoreError(Exception):
         params: as given (a subclass adds its own facts, e.g. ``rule``, ``bound``).
     """
 
-    def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
-        super().__init__(message)
+    def __init__(self, *, code: str, **params: Any) -> None:
+        super().__init__(code)
         self.code = code
         self.params = params
+
+    def __str__(self) -> str:
+        """The code and its facts (``rule_breach (rule='R1', subject='BEAVER')``), for a log."""
+        facts = ", ".join(f"{name}={value!r}" for name, value in sorted(self.params.items()))
+        return f"{self.code} ({facts})" if facts else str(self.code)
 
 
 class BadInput(StoreError):
@@ -49,13 +53,12 @@ class RuleViolation(BadInput):
     Args:
         rule: which rule: ``R1`` … ``R9``, or another rule's name (``rest``, ``deployment``,
             ``handover``).
-        message: the English sentence.
-        code: what went wrong, for the faces' words, or None.
+        code: what went wrong, for the faces' words.
         **params: the facts the words are made of (``rule`` is added to them).
     """
 
-    def __init__(self, rule: str, message: str, *, code: str | None = None, **params: Any) -> None:
-        super().__init__(message, code=code, rule=rule, **params)
+    def __init__(self, rule: str, *, code: str, **params: Any) -> None:
+        super().__init__(code=code, rule=rule, **params)
         self.rule = rule
 
 
@@ -64,10 +67,8 @@ class PermissionDenied(StoreError):
     the person acting is not proven (a wrong or missing secret). ``bound`` says which: "person",
     "laptop" or "secret"."""
 
-    def __init__(
-        self, message: str, *, bound: str = "person", code: str | None = None, **params: Any
-    ) -> None:
-        super().__init__(message, code=code, bound=bound, **params)
+    def __init__(self, *, bound: str = "person", code: str, **params: Any) -> None:
+        super().__init__(code=code, bound=bound, **params)
         self.bound = bound
 
 

@@ -86,16 +86,11 @@ def record_experience(
         validate.choice(weight, "weight", WEIGHTS)
         said = validate.text(text, "experience_text", required=True)
         if activity_id is not None and week is not None:
-            raise BadInput(
-                "An experience concerns one activity or one week, not both.",
-                code="experience_activity_and_week",
-            )
+            raise BadInput(code="experience_activity_and_week")
         if activity_id is not None:
             activity = get_activity(store, activity_id)
             if activity.subject_id != subject.id:
                 raise BadInput(
-                    f"Activity {activity.id[:13]} is on {activity.person}'s agenda, not "
-                    f"{subject.code}'s.",
                     code="experience_activity_of_another",
                     activity=activity.id[:13],
                     owner=activity.person,

@@ -135,11 +135,4 @@ def check(conn: sqlite3.Connection, path: str) -> None:
     now = compute(conn)
     if row is not None and kept is not None and row[0] == kept == now:
         return
-    raise IntegrityFailure(
-        f"{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "
-        "packages, staffing, threat levels) is not the one it was made with, so R1 and R2 may "
-        "not hold in it. Nothing was opened. Repair the database to restore it, or restore "
-        "the latest backup.",
-        code="catalogue_changed",
-        path=path,
-    )
+    raise IntegrityFailure(code="catalogue_changed", path=path)

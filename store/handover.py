@@ -45,7 +45,6 @@ from .clock import (
     json_times,
     local_iso,
     local_span,
-    local_text,
     require_order,
     to_db,
 )
@@ -254,16 +253,8 @@ class AlreadySigned(BadInput):
     ``already_signed`` (the acting leader's own) or ``already_signed_by_another`` (only its
     signer may supersede it)."""
 
-    def __init__(
-        self,
-        message: str,
-        handover_id: str,
-        short: str,
-        *,
-        code: str,
-        **params: Any,
-    ) -> None:
-        super().__init__(message, code=code, handover=short, **params)
+    def __init__(self, handover_id: str, short: str, *, code: str, **params: Any) -> None:
+        super().__init__(code=code, handover=short, **params)
         self.handover_id = handover_id
         self.may_supersede = code == "already_signed"
 
@@ -840,10 +831,7 @@ def _check_signed_once(
     if supersedes is not None:
         replaced = resolve_id(store, "handover", supersedes, "handover")
         if not reason.strip():
-            raise BadInput(
-                "Superseding a signed handover needs the reason why the new one replaces it.",
-                code="supersede_needs_reason",
-            )
+            raise BadInput(code="supersede_needs_reason")
         found = next((r for r in live if r["id"] == replaced), None)
         refused = workflows.supersede_handover_refusal(
             found is not None,
@@ -859,8 +847,6 @@ def _check_signed_once(
             mine = row["signed_by"] == me
             name = short_id(store, "handover", row["id"])
             raise AlreadySigned(
-                f"The period was already signed by {row['signed_by']} (handover {name}); sign "
-                + ("again only to supersede it." if mine else "a new one only its signer may."),
                 row["id"],
                 name,
                 code="already_signed" if mine else "already_signed_by_another",
@@ -947,9 +933,6 @@ def _acceptance_refusal(store: Store, record: HandoverRecord) -> StoreError | No
         name = short_id(store, "handover", record.id)
         return RuleViolation(
             "handover",
-            f"Handover {name} was withdrawn by {record.withdrawn_by} at "
-            f"{local_text(record.withdrawn_at)} and is no longer in force; it cannot be "
-            "accepted.",
             code="handover_withdrawn",
             handover=name,
             by=record.withdrawn_by,
@@ -968,7 +951,6 @@ def _superseded(store: Store, record: HandoverRecord) -> RuleViolation:
         short_id(store, "handover", record.superseded_by),
         record.superseded_by_signer,
         record.superseded_at,
-        local_text(record.superseded_at),
     )
     assert refused is not None
     return refused
@@ -996,18 +978,14 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         (full,),
     )
     if row is None:
-        raise NotFound(f"No handover with id {full}.", code="handover_not_found", handover=full)
+        raise NotFound(code="handover_not_found", handover=full)
     try:
         content = validate.json_document(row["content"], "handover_content")
     except ValueError:
         content = None
     if not isinstance(content, dict) or content_hash(content) != row["content_hash"]:
         name = short_id(store, "handover", full)
-        raise IntegrityFailure(
-            f"Handover {name} does not match its signature; the record was altered after signing.",
-            code="handover_signature_mismatch",
-            handover=name,
-        )
+        raise IntegrityFailure(code="handover_signature_mismatch", handover=name)
     witness.check_handover(store, full, row["content_hash"])
     later = store.one(
         "SELECT id, signed_by, signed_at, supersede_reason FROM handover WHERE supersedes = ?",
@@ -1080,26 +1058,17 @@ def withdraw_handover(store: Store, handover_id: str, reason: str) -> HandoverRe
         record = get_handover(store, handover_id)
         store.target(record.id)
         if not isinstance(reason, str) or validate.blank(reason):
-            raise BadInput(
-                "Withdrawing a signed handover needs the reason.", code="withdraw_needs_reason"
-            )
+            raise BadInput(code="withdraw_needs_reason")
         reason = validate.text(reason, "reason").strip()
         name = short_id(store, "handover", record.id)
         withdrawn = record.withdrawn_at
-        again = workflows.withdrawn_already_refusal(
-            name, record.withdrawn_by, withdrawn, local_text(withdrawn) if withdrawn else ""
-        )
+        again = workflows.withdrawn_already_refusal(name, record.withdrawn_by, withdrawn)
         if again is not None:
             raise again
         me = store.actor
         if record.signed_by != me.callsign and me.role != "admin":
             raise RuleViolation(
-                "handover",
-                f"Only {record.signed_by}, who signed handover {name}, or an admin "
-                "may withdraw it (a handover is its signer's account of the shift).",
-                code="withdraw_not_yours",
-                handover=name,
-                signed_by=record.signed_by,
+                "handover", code="withdraw_not_yours", handover=name, signed_by=record.signed_by
             )
         detail.update({"handover": record.id, "reason": reason})
         conn.execute(

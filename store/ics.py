@@ -151,7 +151,6 @@ NEEDED = frozenset(
         "CLASS",
     }
 )
-_TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _MARGIN = timedelta(days=2)
 #: The length of an activity made from an event without one (an activity must last).
 ASSUMED_LENGTH = timedelta(minutes=30)
@@ -344,18 +343,10 @@ _describe = ics_bounds.describe
 def _read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(
-                f"{path.name} is larger than 10 MB; split the calendar export.",
-                code="calendar_too_large",
-                file=path.name,
-            )
+            raise BadInput(code="calendar_too_large", file=path.name)
     except OSError as exc:
         raise BadInput(
-            f"Cannot read {path}: {exc.strerror}.",
-            code="calendar_unreadable",
-            file=str(path),
-            cause=exc.strerror,
-            path=path,
+            code="calendar_unreadable", file=str(path), cause=exc.strerror, path=path
         ) from None
     return machine.read_regular(path, MAX_FILE_BYTES, "calendar")
 
@@ -389,11 +380,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         try:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError:
-            raise BadInput(
-                f"{name} starts as UTF-16 but is not valid UTF-16.",
-                code="calendar_bad_utf16",
-                file=name,
-            ) from None
+            raise BadInput(code="calendar_bad_utf16", file=name) from None
     _refuse_utf16_without_bom(raw, name)
     try:
         return raw.decode("utf-8-sig"), []
@@ -423,12 +410,7 @@ def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
     if nul < 0 or raw.count(b"\x00") * 4 < len(raw):
         return
     raise BadInput(
-        f"{name} holds NUL bytes (the first at position {nul}, line {_line_of(raw, nul)}): it "
-        "looks like UTF-16 text without a byte-order mark; export the calendar again as UTF-8.",
-        code="calendar_utf16_without_bom",
-        file=name,
-        position=nul,
-        line=_line_of(raw, nul),
+        code="calendar_utf16_without_bom", file=name, position=nul, line=_line_of(raw, nul)
     )
 
 
@@ -444,21 +426,8 @@ def _refuse_not_utf8(raw: bytes, name: str, position: int) -> NoReturn:
         "line": _line_of(raw, position),
     }
     if _partly_utf8(raw):
-        raise BadInput(
-            f"{name} is UTF-8 but for byte 0x{raw[position]:02X} at position {position} (line "
-            f"{facts['line']}), which is no UTF-8 character (text pasted from another program, "
-            "perhaps); nothing was imported. Correct it, or export the calendar again as UTF-8.",
-            code="calendar_not_all_utf8",
-            **facts,
-        )
-    raise BadInput(
-        f"{name} is not UTF-8 (byte 0x{raw[position]:02X} at position {position}, line "
-        f"{facts['line']}) and does not read as Western European (Windows-1252/Latin-1) text "
-        "either; which code page it is in cannot be told, so nothing was imported. Export the "
-        "calendar again as UTF-8.",
-        code="calendar_encoding",
-        **facts,
-    )
+        raise BadInput(code="calendar_not_all_utf8", **facts)
+    raise BadInput(code="calendar_encoding", **facts)
 
 
 def _partly_utf8(raw: bytes) -> bool:
@@ -494,14 +463,7 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
     at = next(i for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True)) if a != b)
     read = ", ".join(f"'{text[at]}' in {label}" for label, text in readings)
     raise BadInput(
-        f"{name} is not UTF-8 and reads as text of more than one code page: byte "
-        f"0x{raw[at]:02X} at position {at} is {read}; which letters it means cannot be told, "
-        "so nothing was imported — export the calendar again as UTF-8.",
-        code="calendar_code_page_ambiguous",
-        file=name,
-        byte=raw[at],
-        position=at,
-        readings=read,
+        code="calendar_code_page_ambiguous", file=name, byte=raw[at], position=at, readings=read
     )
 
 
@@ -647,21 +609,9 @@ def _parse(text: str, name: str) -> Any:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
         facts = _invalid_facts(exc)
-        why = (
-            f"a TZID names {facts['what']}, which is not a time zone"
-            if facts["reason"] == "folder"
-            else f"{facts['reason']} {facts['what']}".strip()
-        )
-        raise BadInput(
-            f"{name} is not a valid iCalendar file: {why}.",
-            code="calendar_invalid",
-            file=name,
-            **facts,
-        ) from None
+        raise BadInput(code="calendar_invalid", file=name, **facts) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
-        raise BadInput(
-            f"{name} does not start with BEGIN:VCALENDAR.", code="calendar_no_vcalendar", file=name
-        )
+        raise BadInput(code="calendar_no_vcalendar", file=name)
     return calendar
 
 
@@ -758,13 +708,7 @@ def _bad_time(name: str, event: Any, prop: str, message: object) -> BadInput:
     quoting the value as the file wrote it."""
     value = _quoted(event, prop, message)
     return BadInput(
-        f"{name}: {_describe(event)}, property {prop}: {value} is not a date or a date-time "
-        "as iCalendar writes them (20261202 or 20261202T100000, with Z for UTC).",
-        code="calendar_bad_time",
-        file=name,
-        event=_describe(event),
-        prop=prop,
-        value=value,
+        code="calendar_bad_time", file=name, event=_describe(event), prop=prop, value=value
     )
 
 
@@ -793,23 +737,11 @@ def _refuse_property(name: str, event: Any, prop: str, message: object) -> BadIn
         part, value = _rrule_fault(raw) if raw is not None else ("", "")
         shown = validate.shown(value, limit=_QUOTED)
         return BadInput(
-            f"{name}: {event_name}, RRULE part {part or '(the rule)'}: {shown} cannot be read.",
-            code="calendar_bad_rrule",
-            file=name,
-            event=event_name,
-            part=part,
-            value=shown,
+            code="calendar_bad_rrule", file=name, event=event_name, part=part, value=shown
         )
     value = _quoted(event, prop, message)
     code = "calendar_bad_duration" if prop == "DURATION" else "calendar_bad_property"
-    return BadInput(
-        f"{name}: {event_name}, property {prop}: {value} cannot be read.",
-        code=code,
-        file=name,
-        event=event_name,
-        prop=prop,
-        value=value,
-    )
+    return BadInput(code=code, file=name, event=event_name, prop=prop, value=value)
 
 
 def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
@@ -819,13 +751,7 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
     if prop is None:
         named, line = _line_fault(message)
         if named is None or named in NEEDED:
-            raise BadInput(
-                f"{name}: {_describe(event)}: the line {line} cannot be read.",
-                code="calendar_bad_line",
-                file=name,
-                event=_describe(event),
-                line=line,
-            )
+            raise BadInput(code="calendar_bad_line", file=name, event=_describe(event), line=line)
         return notice("calendar_line_ignored", event=_describe(event), prop=named, line=line)
     prop = validate.visible(str(prop).upper())[:40]
     if prop in _TIME_PROPERTIES:
@@ -848,11 +774,7 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
     _refuse_shapes(event, name)
     if event.get("DTEND") is not None and event.get("DURATION") is not None:
         raise BadInput(  # RFC 5545 3.6.1: either DTEND or DURATION, never both
-            f"{name}: {_describe(event)} gives both DTEND and DURATION; an event gives one of "
-            "the two (RFC 5545), so which end is meant cannot be told. Nothing was imported.",
-            code="calendar_end_and_duration",
-            file=name,
-            event=_describe(event),
+            code="calendar_end_and_duration", file=name, event=_describe(event)
         )
     status = event.get("STATUS")
     if status is not None and str(status).strip().upper() not in _STATUSES:
@@ -934,13 +856,7 @@ def _refuse_repeated(component: Any, name: str, props: tuple[str, ...] = _ONCE) 
         if isinstance(value, list) and len(value) > 1:
             what = _describe(component) if component.name != "VCALENDAR" else "the calendar"
             raise BadInput(
-                f"{name}: {what} gives {prop} {len(value)} times; it may be given once "
-                "(RFC 5545), so which one is meant cannot be told. Nothing was imported.",
-                code="calendar_property_twice",
-                file=name,
-                event=what,
-                prop=prop,
-                count=len(value),
+                code="calendar_property_twice", file=name, event=what, prop=prop, count=len(value)
             )
 
 
@@ -957,9 +873,6 @@ def _refuse_shapes(event: Any, name: str) -> None:
                 if isinstance(moment, tuple):
                     shown = validate.shown(_period_text(*moment), limit=_QUOTED)
                     raise BadInput(
-                        f"{name}: {_describe(event)}, property {prop}: {shown} is a period "
-                        "(a start and an end); only an RDATE may be a period — give a date or "
-                        "a date-time.",
                         code="calendar_period_not_allowed",
                         file=name,
                         event=_describe(event),
@@ -995,9 +908,6 @@ def _period_in_years(event: Any, name: str, start: Any, until: Any) -> None:
         return
     shown = validate.shown(_period_text(start, until), limit=_QUOTED)
     raise BadInput(
-        f"{name}: {_describe(event)} RDATE period end must lie between "
-        f"{validate.EARLIEST_DAY.isoformat()} and {validate.LATEST_DAY.isoformat()}; "
-        f"{shown} does not.",
         code="calendar_out_of_years",
         name=name,
         event=_describe(event),
@@ -1108,9 +1018,6 @@ class _Zones:
         shown = validate.visible(tzid)[:80]
         if component is None:
             raise BadInput(
-                f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', which is "
-                "neither a known zone (IANA or Windows name) nor defined in the file; a time of "
-                "protection is never guessed: export the calendar with standard time zones.",
                 code="calendar_unknown_zone",
                 file=self.name,
                 zone=shown,
@@ -1119,22 +1026,12 @@ class _Zones:
             )
         if tzid in self.differ:
             raise BadInput(
-                f"{self.name}: the file defines time zone '{shown}' twice, differently, so "
-                f"which one {_describe(event)} means cannot be told; nothing was imported. "
-                "Export the calendar with standard time zones.",
-                code="calendar_zone_twice",
-                file=self.name,
-                zone=shown,
-                event=_describe(event),
+                code="calendar_zone_twice", file=self.name, zone=shown, event=_describe(event)
             )
         skipped = getattr(component, "skipped", None)
         if skipped:
             rule_prop, message = skipped[0].errors[0]
             raise BadInput(
-                f"{self.name}: {_describe(event)} has {prop} in time zone '{shown}', whose "
-                f"VTIMEZONE {skipped[0].name} rule cannot be read ({rule_prop}: "
-                f"{_excerpt(message)}); without it the time cannot be told: "
-                "export the calendar with standard time zones.",
                 code="calendar_zone_rule",
                 file=self.name,
                 zone=shown,
@@ -1147,9 +1044,6 @@ class _Zones:
         self.steps += ics_bounds.check_zone(component, shown, self.name)
         if self.steps > ics_bounds.MAX_FILE_ZONE_STEPS:
             raise BadInput(
-                f"{self.name}: its time zones have rules with about {self.steps:,} clock changes "
-                f"up to 2099, more than {ics_bounds.MAX_FILE_ZONE_STEPS:,}; nothing was "
-                "imported. Export the calendar with standard time zones.",
                 code="calendar_file_zone_steps",
                 name=self.name,
                 steps=self.steps,
@@ -1162,12 +1056,7 @@ class _Zones:
         except Exception as exc:
             message = _excerpt(exc, 200)
             raise BadInput(
-                f"{self.name}: the VTIMEZONE '{shown}' cannot be read ({message}); export the "
-                "calendar with standard time zones.",
-                code="calendar_zone_unreadable",
-                file=self.name,
-                zone=shown,
-                reason=message,
+                code="calendar_zone_unreadable", file=self.name, zone=shown, reason=message
             ) from None
         self.built[tzid] = built
         return built
@@ -1193,8 +1082,6 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
         back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         problem = "does not exist" if back != naive else "occurs twice"
         raise BadInput(
-            f"{name}: {_describe(event)}: {what} {naive.isoformat(' ')} (floating, read in "
-            f"{zone}) {problem} because of a clock change; write it in UTC or with a TZID.",
             code="calendar_floating_clock_change",
             file=name,
             event=_describe(event),
@@ -1275,9 +1162,6 @@ def _zone_times(
                 elif moment.tzinfo is None:
                     if zone is None:
                         raise BadInput(
-                            f"{name}: {_describe(event)} has a floating {prop} and the "
-                            f"calendar's X-WR-TIMEZONE '{validate.visible(unknown)}' is not "
-                            "a time zone Schildwacht knows; export with time zones.",
                             code="calendar_floating_unknown_zone",
                             file=name,
                             event=_describe(event),
@@ -1348,10 +1232,6 @@ def _refuse_skipped(event: Any, name: str, prop: str, moment: datetime) -> None:
     if not _skipped(moment):
         return
     raise BadInput(
-        f"{name}: {_describe(event)}: {prop} {moment.replace(tzinfo=None).isoformat(' ')} "
-        f"does not exist in {_zone_name(event, prop, moment)} (the clocks skip that hour that "
-        "night); correct "
-        "the event (a time that exists, or in UTC).",
         code="calendar_skipped_hour",
         file=name,
         event=_describe(event),
@@ -1381,12 +1261,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
     event, and so is a start or end in an hour a clock change skips. No length: 30 minutes (a
     whole day for a date), reported by the caller."""
     if event.get("DTSTART") is None:
-        raise BadInput(
-            f"{name}: {_describe(event)} has no DTSTART; it is not a usable agenda.",
-            code="calendar_no_start",
-            file=name,
-            event=_describe(event),
-        )
+        raise BadInput(code="calendar_no_start", file=name, event=_describe(event))
     start = event.decoded("DTSTART")
     timed = isinstance(start, datetime)
     end = _end_as_given(event, name, start, timed)
@@ -1421,7 +1296,7 @@ def _span(event: Any, name: str) -> tuple[datetime, datetime, bool]:
         try:
             validate.moment(moment, f"{name}: {_describe(event)} {what}")
         except BadInput as exc:
-            raise BadInput(str(exc), code=exc.code, **exc.params) from None
+            raise BadInput(code=exc.code, **exc.params) from None
     return start_utc, end_utc, assumed
 
 
@@ -1432,9 +1307,6 @@ def _end_as_given(event: Any, name: str, start: datetime | date, timed: bool) ->
         end: datetime | date = event.decoded("DTEND")
         if isinstance(end, datetime) != timed:
             raise BadInput(
-                f"{name}: {_describe(event)} has a DTSTART that is a "
-                f"{'date-time' if timed else 'date'} but a DTEND that is a "
-                f"{'date' if timed else 'date-time'}; both must be the same kind (RFC 5545).",
                 code="calendar_mixed_start_end",
                 file=name,
                 event=_describe(event),
@@ -1444,13 +1316,7 @@ def _end_as_given(event: Any, name: str, start: datetime | date, timed: bool) ->
     elif event.get("DURATION") is not None:
         length = event.decoded("DURATION")
         if not timed and length % timedelta(days=1):
-            raise BadInput(
-                f"{name}: {_describe(event)} has a DTSTART that is a date but a DURATION of "
-                "hours or minutes; give whole days, or a DTSTART with a time.",
-                code="calendar_date_with_hours",
-                file=name,
-                event=_describe(event),
-            )
+            raise BadInput(code="calendar_date_with_hours", file=name, event=_describe(event))
         end = start + length
     else:
         end = start if timed else start + timedelta(days=1)
@@ -1541,12 +1407,7 @@ def _version(event: Any, name: str) -> Version:
     try:
         sequence = int(event.get("SEQUENCE") or 0)
     except (TypeError, ValueError):
-        raise BadInput(
-            f"{name}: {_describe(event)} has a SEQUENCE that is not a number.",
-            code="calendar_bad_sequence",
-            file=name,
-            event=_describe(event),
-        ) from None
+        raise BadInput(code="calendar_bad_sequence", file=name, event=_describe(event)) from None
     stamps = [s for s in (_stamp(event, "LAST-MODIFIED"), _stamp(event, "DTSTAMP")) if s]
     return (max(min(sequence, 2**31 - 1), 0), max(stamps) if stamps else None)
 
@@ -1668,9 +1529,6 @@ def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
         if isinstance(rid.dt, datetime) != timed:
             kinds = ("date-time", "date") if timed else ("date", "date-time")
             raise BadInput(
-                f"{name}: {_describe(event)} has a RECURRENCE-ID that is a {kinds[1]} but its "
-                f"series' DTSTART is a {kinds[0]}; both must be the same kind (RFC 5545), so "
-                "which occurrence it changes cannot be told. Nothing was imported.",
                 code="calendar_recurrence_kind",
                 file=name,
                 event=_describe(event),
@@ -1769,12 +1627,7 @@ def _deduplicate(calendar: Any, name: str) -> list[Notice]:
     groups: dict[tuple[str, str], list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         if event.get("UID") is None:
-            raise BadInput(
-                f"{name}: {_describe(event)} has no UID; cannot import it safely.",
-                code="calendar_no_uid",
-                file=name,
-                event=_describe(event),
-            )
+            raise BadInput(code="calendar_no_uid", file=name, event=_describe(event))
         rid = event.get("RECURRENCE-ID")
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
@@ -1794,9 +1647,6 @@ def _deduplicate(calendar: Any, name: str) -> list[Notice]:
         if any(_content(events[i]) != _content(events[best]) for i in same):
             what = f"UID {validate.visible(uid)[:200]}" + (f" (occurrence {rid})" if rid else "")
             raise BadInput(
-                f"{name}: {what} appears {len(events)} times with the same SEQUENCE "
-                f"({versions[best][0]}) and stamp but different content; which one is the "
-                "calendar's cannot be told. Export the calendar again.",
                 code="calendar_conflicting_versions",
                 file=name,
                 what=what,
@@ -2063,12 +1913,7 @@ def _expand(
         raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
         message = _excerpt(exc, 300)
-        raise BadInput(
-            f"{name}: a recurrence rule cannot be expanded ({message}).",
-            code="calendar_bad_recurrence",
-            file=name,
-            reason=message,
-        ) from None
+        raise BadInput(code="calendar_bad_recurrence", file=name, reason=message) from None
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
@@ -2081,9 +1926,6 @@ def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, na
     if before is None or (before.start, before.end) == (occ.start, occ.end):
         return
     raise BadInput(
-        f"{name}: {_describe(event)} gives two occurrences the recurrence id "
-        f"{occ.recurrence}, so one of them would be lost; nothing was imported. Export the "
-        "calendar with each RECURRENCE-ID in the zone of its series' DTSTART.",
         code="calendar_occurrences_collide",
         file=name,
         event=_describe(event),
@@ -2115,31 +1957,18 @@ def _too_many(
     first = window[0].astimezone(LOCAL_TZ).date()
     last = (window[1] - timedelta(seconds=1)).astimezone(LOCAL_TZ).date()
     head = f"{name} gives {total:,} occurrences from {first} to {last}"
-    return BadInput(
-        f"{head}, more than the limit of {limit:,}{most}; nothing was imported.",
-        code="more_occurrences_than_limit",
-        head=head,
-        limit=limit,
-        most=most,
-    )
+    return BadInput(code="more_occurrences_than_limit", head=head, limit=limit, most=most)
 
 
 def _over_limit(name: str, limit: int) -> BadInput:
     """The refusal of a file past its limit when the rules' bound did not see it coming (a
     safeguard: that bound is never below the real count)."""
-    return BadInput(
-        f"{name} gives more occurrences than the limit of {limit:,}; nothing was imported.",
-        code="occurrences_over_limit",
-        file=name,
-        limit=limit,
-    )
+    return BadInput(code="occurrences_over_limit", file=name, limit=limit)
 
 
 def _ends_before(name: str, event: Any, given: str, start: datetime) -> BadInput:
     """The refusal of an event (or one of its RDATE periods) that ends before it starts."""
     return BadInput(
-        f"{name}: {_describe(event)} ends before it starts ({given} < DTSTART "
-        f"{start.isoformat()}); correct the event.",
         code="calendar_ends_before_start",
         file=name,
         event=_describe(event),
@@ -2209,33 +2038,21 @@ def import_window(
     first = start or store.clock.now().astimezone(LOCAL_TZ).date()
     validate.day(first, FIELDS["from"])
     if end is not None and days is not None:
-        raise BadInput(
-            "Give the last day or the number of days, not both.", code="window_end_twice"
-        )
+        raise BadInput(code="window_end_twice")
     if end is not None:
         validate.day(end, FIELDS["to"])
         if end < first:
-            raise BadInput(
-                "The last day must not lie before the first.", code="window_end_before_start"
-            )
+            raise BadInput(code="window_end_before_start")
         last = end + timedelta(days=1)
     else:
         count = DEFAULT_DAYS if days is None else days
         if not 1 <= count <= MAX_DAYS:
-            raise BadInput(
-                f"The number of days must be between 1 and {MAX_DAYS}.",
-                code="window_days_out_of_range",
-                most=MAX_DAYS,
-            )
+            raise BadInput(code="window_days_out_of_range", most=MAX_DAYS)
         last = first + timedelta(days=count)
         if days is None:  # the default window ends with the time range (as ``gaps`` does)
             last = min(last, validate.LATEST_DAY + timedelta(days=1))
     if (last - first).days > MAX_DAYS:
-        raise BadInput(
-            f"An import window covers at most {MAX_DAYS} days.",
-            code="window_too_long",
-            days=MAX_DAYS,
-        )
+        raise BadInput(code="window_too_long", days=MAX_DAYS)
     validate.day(last - timedelta(days=1), FIELDS["to" if days is None else "days_end"])
     return day_bounds(first)[0], day_bounds(last)[0]
 

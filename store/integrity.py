@@ -232,15 +232,7 @@ def refusal(findings: Findings, path: str) -> IntegrityFailure:
 
     if findings.only_capture_missing:
         return capture.missing_refusal(set(findings.missing), path)
-    return IntegrityFailure(
-        f"{path} was changed outside Schildwacht: its guards are not the ones this version "
-        f"makes ({findings.sentence()}). Rules such as R1 and the append-only audit trail may "
-        "not hold in it. Nothing was opened. Repair the database to restore them, or restore "
-        "the latest backup.",
-        code="guards_changed",
-        path=path,
-        found=findings.sentence(),
-    )
+    return IntegrityFailure(code="guards_changed", path=path, found=findings.sentence())
 
 
 def restore(conn: sqlite3.Connection, findings: Findings) -> None:

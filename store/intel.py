@@ -155,11 +155,7 @@ def get_report(store: Store, report_id: str) -> SignalReport:
     """
     report = _load(store, resolve_id(store, "signal_report", report_id, "signal report"))
     if report.issued_at is None and not access.allowed(store.actor.role, "intel.write"):
-        raise PermissionDenied(
-            "A draft signal report is visible only to the information "
-            "organisation until it is issued.",
-            code="draft_report_hidden",
-        )
+        raise PermissionDenied(code="draft_report_hidden")
     return report
 
 
@@ -208,7 +204,7 @@ def draft_report(
     detail: dict[str, object] = {}
     with store.write("intel.draft", report_id, detail, require="intel.write") as conn:
         if validate.blank(validate.text(title, "title")):
-            raise BadInput("A signal report needs a title.", code="report_needs_title")
+            raise BadInput(code="report_needs_title")
         validate.text(interpretation, "interpretation")
         signal_ids = [get_signal(store, s).id for s in (signals or [])]
         detail["signals"] = len(signal_ids)
@@ -288,7 +284,7 @@ def add_scenario(
     with store.write("intel.scenario") as conn:
         report = _draft(store, report_id)
         if validate.blank(description):
-            raise BadInput("A scenario needs a description.", code="scenario_needs_description")
+            raise BadInput(code="scenario_needs_description")
         conn.execute(
             "INSERT INTO report_scenario (id, report_id, description, likelihood, indicators,"
             " actions) VALUES (?, ?, ?, ?, ?, ?)",
@@ -353,11 +349,7 @@ def issue_report(store: Store, report_id: str, *, audience: str) -> SignalReport
         report = _draft(store, report_id)
         if audience not in AUDIENCES:
             raise BadInput(
-                f"Unknown audience {validate.shown(audience)}; choose one of: "
-                f"{', '.join(AUDIENCES)}.",
-                code="unknown_audience",
-                given=validate.shown(audience),
-                choices=list(AUDIENCES),
+                code="unknown_audience", given=validate.shown(audience), choices=list(AUDIENCES)
             )
         refused = workflows.issue_refusal(report.interpretation, len(report.scenarios), report.id)
         if refused is not None:

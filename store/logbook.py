@@ -118,14 +118,9 @@ def add_entry(
     with store.write("log.add", entry_id, detail, require="log.write") as conn:
         body = validate.text(text, "log_entry").strip()
         if validate.blank(body):
-            raise BadInput("A log entry needs text.", code="log_entry_needs_text")
+            raise BadInput(code="log_entry_needs_text")
         if kind not in KINDS:
-            raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
-                code="unknown_log_kind",
-                given=validate.shown(kind),
-                choices=list(KINDS),
-            )
+            raise BadInput(code="unknown_log_kind", given=validate.shown(kind), choices=list(KINDS))
         subject_id = get_subject(store, person).id if person else None
         activity_id = resolve_id(store, "activity", activity, "activity") if activity else None
         if activity_id and subject_id is None:
@@ -260,7 +255,7 @@ def clear_entry(store: Store, entry_id: str, *, reason: str) -> LogEntry:
         if refused is not None:
             raise refused
         if validate.blank(validate.text(reason, "reason")):
-            raise BadInput("Say why the entry is cleared.", code="clearance_needs_reason")
+            raise BadInput(code="clearance_needs_reason")
         detail["reason"] = reason.strip()
         conn.execute(
             "INSERT INTO log_clearance (id, entry_id, cleared_at, cleared_by, reason)"

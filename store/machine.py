@@ -44,7 +44,6 @@ _BY_MESSAGE = (
 
 #: A path quoted in a message is cut after this many characters.
 PATH_SHOWN = 160
-ANOTHER_IMPORT = "Another import is running; try again when it ends. Nothing was written."
 
 
 def lock_path(database: Path) -> Path:
@@ -85,7 +84,7 @@ def import_lock(database: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise MachineFault(ANOTHER_IMPORT, code="another_import") from None
+            raise MachineFault(code="another_import") from None
         yield
     finally:
         os.close(fd)  # closing drops the lock
@@ -159,21 +158,11 @@ def machine_fault(
     where = f"{what} {shown(str(database), limit=PATH_SHOWN)}" if database else what
     if code in (_BUSY, _LOCKED):
         if database is not None and import_running(database):
-            return MachineFault(ANOTHER_IMPORT, code="another_import")
+            return MachineFault(code="another_import")
         place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
-        return MachineFault(
-            f"{place} is busy: another program (the console, a script or a sync) kept it "
-            "locked for longer than Schildwacht waits; nothing was written, try again.",
-            code="database_busy",
-            place=place,
-        )
+        return MachineFault(code="database_busy", place=place)
     if code == _FULL:
-        return MachineFault(
-            f"The disk holding {where} is full; nothing was written. Free some space and try "
-            "again.",
-            code="disk_full",
-            where=where,
-        )
+        return MachineFault(code="disk_full", where=where)
     if code in (_READONLY, _PERM, _CANTOPEN, _IOERR) and database is not None:
         blocked = write_blocked(database)
         if blocked is not None:
@@ -181,23 +170,11 @@ def machine_fault(
     if code == _IOERR and file_size_limited():  # EFBIG, which SQLite reports as I/O
         return os_fault(OSError(errno.EFBIG, "File too large"), database, f"write {what}")
     if code in (_READONLY, _PERM, _CANTOPEN):
-        return MachineFault(
-            f"This user may not write {where} or its folder (file permissions, or a read-only "
-            "disk); nothing was written. Check the owner and mode of the file and its folder.",
-            code="database_not_writable",
-            where=where,
-        )
+        return MachineFault(code="database_not_writable", where=where)
     if code == _IOERR:
-        return MachineFault(
-            f"Reading or writing {where} failed (disk I/O error: the disk may be full, removed "
-            "or failing); nothing was written. Check the disk and try again.",
-            code="disk_io_error",
-            where=where,
-        )
+        return MachineFault(code="disk_io_error", where=where)
     if code == _NOMEM:
-        return MachineFault(
-            "The machine ran out of memory; nothing was written. Try again.", code="out_of_memory"
-        )
+        return MachineFault(code="out_of_memory")
     return None
 
 
@@ -256,18 +233,7 @@ def not_writable(cause: str, where: str) -> MachineFault:
     Returns:
         The ``MachineFault`` to raise (code: the cause).
     """
-    sentences = {
-        "disk_read_only": f"The disk holding {where} is read-only (mounted read-only); "
-        "nothing was written. It can still be read and copied to another disk.",
-        "disk_full": f"The disk holding {where} is full; nothing was written. Free some "
-        "space and try again.",
-        "folder_not_writable": f"The folder of {where} is read-only for this user, and the "
-        "database writes its log beside it; nothing was written. Ask for write permission on "
-        "the folder; until then it can still be read and copied elsewhere.",
-        "database_file_read_only": f"This user may only read {where} (its file mode); "
-        "nothing was written. Ask for write permission on it.",
-    }
-    return MachineFault(sentences[cause], code=cause, where=where)
+    return MachineFault(code=cause, where=where)
 
 
 def log_unreadable(database: Path) -> MachineFault:
@@ -281,14 +247,7 @@ def log_unreadable(database: Path) -> MachineFault:
         The ``MachineFault`` to raise (``log_unreadable``).
     """
     where = f"the database {shown(str(database), limit=PATH_SHOWN)}"
-    return MachineFault(
-        f"The latest changes to {where} are in its write-ahead log, which cannot be read "
-        "without writing beside it, and nothing can be written there; nothing was read. Make "
-        "room or make the disk writable, or copy the database with its -wal file to another "
-        "disk and read it there.",
-        code="log_unreadable",
-        where=where,
-    )
+    return MachineFault(code="log_unreadable", where=where)
 
 
 def file_size_limited() -> bool:
@@ -324,38 +283,16 @@ def os_fault(exc: OSError, path: Path | str | None, doing: str) -> StoreError:
     reason = exc.strerror or type(exc).__name__
     number = exc.errno
     if number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return MachineFault(
-            f"No room to {doing}{where} (the disk is full, or the file size limit was "
-            "reached); nothing was written. Free some space and try again.",
-            code="no_room",
-            doing=doing,
-            where=where,
-        )
+        return MachineFault(code="no_room", doing=doing, where=where)
     if number in (errno.EACCES, errno.EPERM, errno.EROFS):
         return MachineFault(
-            f"This user may not {doing}{where} ({reason.lower()}); nothing was written. Check "
-            "the owner and mode of the file and its folder.",
-            code="file_not_permitted",
-            doing=doing,
-            where=where,
-            reason=reason.lower(),
+            code="file_not_permitted", doing=doing, where=where, reason=reason.lower()
         )
     if number in (errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EBUSY):
         return MachineFault(
-            f"The machine could not {doing}{where} ({reason.lower()}); nothing was written. "
-            "Try again.",
-            code="file_operation_failed",
-            doing=doing,
-            where=where,
-            reason=reason.lower(),
+            code="file_operation_failed", doing=doing, where=where, reason=reason.lower()
         )
-    return BadInput(
-        f"Cannot {doing}{where}: {reason.lower()}.",
-        code="file_operation_refused",
-        doing=doing,
-        where=where,
-        reason=reason.lower(),
-    )
+    return BadInput(code="file_operation_refused", doing=doing, where=where, reason=reason.lower())
 
 
 #: The files beside a database that belong to it: SQLite's write-ahead log, shared memory and
@@ -430,11 +367,7 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
     """
     text = os.fspath(path)
     if not text.strip():
-        raise BadInput(
-            f"Give a file name for {what}; an empty name is not a file.",
-            code="empty_file_name",
-            what=what,
-        )
+        raise BadInput(code="empty_file_name", what=what)
     target = Path(text).expanduser()
     quoted = shown(str(target), limit=PATH_SHOWN)
     try:
@@ -445,23 +378,10 @@ def check_target(path: Path | str, what: str, *, database: Path | None = None) -
         raise os_fault(exc, target, f"write {what} to") from None
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            raise BadInput(
-                f"{quoted} is a symbolic link; Schildwacht does not write {what} over a link or "
-                "through it. Give the path of a regular file or a new name. Nothing was written.",
-                code="output_is_link",
-                quoted=quoted,
-                what=what,
-            )
+            raise BadInput(code="output_is_link", quoted=quoted, what=what)
         if not stat.S_ISREG(info.st_mode):
             kind = file_kind(info.st_mode)
-            raise BadInput(
-                f"{quoted} is {kind}, not a regular file; Schildwacht writes {what} only to a "
-                "regular file or a new name. Nothing was written.",
-                code="output_not_regular",
-                quoted=quoted,
-                kind=kind,
-                what=what,
-            )
+            raise BadInput(code="output_not_regular", quoted=quoted, kind=kind, what=what)
     if database is not None:
         _not_the_database(target, info, database, what, quoted)
     return target
@@ -481,14 +401,7 @@ def _not_the_database(
             same = (theirs.st_dev, theirs.st_ino) == (info.st_dev, info.st_ino)
         if same:
             part = DATABASE_SUFFIXES[own.name[len(database.name) :]]
-            raise BadInput(
-                f"{quoted} is a file of the database in use ({part}); write {what} to another "
-                "file. Nothing was written.",
-                code="output_is_database",
-                quoted=quoted,
-                part=part,
-                what=what,
-            )
+            raise BadInput(code="output_is_database", quoted=quoted, part=part, what=what)
 
 
 def missing_folders(path: Path) -> list[Path]:
@@ -562,12 +475,7 @@ def shared_subfolder(folder: Path, name: str, what: str) -> Path:
     if info is not None:
         if not stat.S_ISDIR(info.st_mode):
             quoted = shown(str(inside), limit=PATH_SHOWN)
-            raise BadInput(
-                f"{quoted} is not a folder (a symbolic link or a file); remove it and try again. "
-                "Nothing was written.",
-                code="not_a_folder",
-                quoted=quoted,
-            )
+            raise BadInput(code="not_a_folder", quoted=quoted)
         return inside
     try:
         mode = stat.S_IMODE(folder.stat().st_mode) & 0o2777  # keep a shared group's setgid
@@ -645,13 +553,7 @@ def write_private(
 
 
 def _unreadable(what: str, name: str, exc: OSError) -> BadInput:
-    return BadInput(
-        f"{what} {name} cannot be read: {exc.strerror}.",
-        code="file_unreadable",
-        what=what,
-        name=name,
-        reason=exc.strerror,
-    )
+    return BadInput(code="file_unreadable", what=what, name=name, reason=exc.strerror)
 
 
 def read_regular(path: str | Path, limit: int, what: str) -> bytes:
@@ -679,29 +581,12 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise BadInput(
-                f"{what} {name} is not a regular file (a folder, a pipe or a device).",
-                code="file_not_regular",
-                what=what,
-                name=name,
-            )
+            raise BadInput(code="file_not_regular", what=what, name=name)
         if info.st_size > limit:
-            raise BadInput(
-                f"{what} {name} is larger than {limit:,} bytes.",
-                code="file_too_large",
-                what=what,
-                name=name,
-                limit=limit,
-            )
+            raise BadInput(code="file_too_large", what=what, name=name, limit=limit)
         read = read_at_most(fd, limit)
         if read is None:
-            raise BadInput(
-                f"{what} {name} grew past {limit:,} bytes while being read.",
-                code="file_grew",
-                what=what,
-                name=name,
-                limit=limit,
-            )
+            raise BadInput(code="file_grew", what=what, name=name, limit=limit)
         return read
     except OSError as exc:
         raise _unreadable(what, name, exc) from None

@@ -81,14 +81,7 @@ def migrate(
     """
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
-        raise BadInput(
-            f"The database at {path} has schema version {current}, newer than this Schildwacht "
-            f"understands ({SCHEMA_VERSION}); upgrade Schildwacht to open it.",
-            code="schema_too_new",
-            path=path,
-            current=current,
-            known=SCHEMA_VERSION,
-        )
+        raise BadInput(code="schema_too_new", path=path, current=current, known=SCHEMA_VERSION)
     for version, name in _NAMES:
         if version <= current:
             continue

@@ -182,11 +182,7 @@ def assign_post_concept(store: Store, post_id: str, concept: str) -> Post:
         store.target(post.id)
         chosen = check_concept(store, subject_by_id(store, post.subject_id), concept)
         if chosen.code == post.concept:
-            raise BadInput(
-                f"The standing post already has {post.concept}.",
-                code="post_unchanged",
-                concept=post.concept,
-            )
+            raise BadInput(code="post_unchanged", concept=post.concept)
         detail.update({"person": post.subject, "from": post.concept, "to": chosen.code})
         conn.execute("UPDATE standing_post SET concept = ? WHERE id = ?", (chosen.code, post.id))
     return get_post(store, post.id)

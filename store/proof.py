@@ -58,19 +58,11 @@ def check_new(secret: str) -> str:
     """
     # white space does not count: eight spaces are no secret (issue 17)
     if not isinstance(secret, str) or len("".join(secret.split())) < MIN_LENGTH:
-        raise BadInput(
-            f"Choose a secret of at least {MIN_LENGTH} characters (spaces do not count).",
-            code="secret_too_short",
-            least=MIN_LENGTH,
-        )
+        raise BadInput(code="secret_too_short", least=MIN_LENGTH)
     if len(secret) > MAX_LENGTH:
-        raise BadInput(
-            f"Choose a secret of at most {MAX_LENGTH} characters.",
-            code="secret_too_long",
-            most=MAX_LENGTH,
-        )
+        raise BadInput(code="secret_too_long", most=MAX_LENGTH)
     if "\x00" in secret:
-        raise BadInput("A secret may not contain a NUL character.", code="secret_with_nul")
+        raise BadInput(code="secret_with_nul")
     return secret
 
 
@@ -149,11 +141,7 @@ def person_secret(conn: sqlite3.Connection, callsign: str) -> PersonSecret:
         (validate.identifier(callsign, "callsign"),),
     ).fetchone()
     if row is None:
-        raise NotFound(
-            f"No person with callsign {validate.shown(callsign)} in this database.",
-            code="unknown_person",
-            callsign=validate.shown(callsign),
-        )
+        raise NotFound(code="unknown_person", callsign=validate.shown(callsign))
     return PersonSecret(str(row[0]), str(row[1]), row[2])
 
 
@@ -195,29 +183,12 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
     person = person_secret(conn, callsign)
     found, stored = person.callsign, person.hash
     if stored is None:
-        raise PermissionDenied(
-            f"{found} has no secret on this laptop yet, so nobody can act as {found} here; "
-            "someone with staff rights sets a first one in their presence.",
-            bound="secret",
-            code="no_secret_yet",
-            callsign=found,
-        )
+        raise PermissionDenied(bound="secret", code="no_secret_yet", callsign=found)
     given = secret(found) if callable(secret) else secret
     if not given:
-        raise PermissionDenied(
-            f"Acting as {found} needs {found}'s secret (SCHILDWACHT_SECRET, or typed when "
-            "asked on a terminal); nothing was done.",
-            bound="secret",
-            code="secret_needed",
-            found=found,
-        )
+        raise PermissionDenied(bound="secret", code="secret_needed", found=found)
     if not matches(stored, given):
-        raise PermissionDenied(
-            f"Wrong secret for {found}; nothing was done.",
-            bound="secret",
-            code="wrong_secret",
-            found=found,
-        )
+        raise PermissionDenied(bound="secret", code="wrong_secret", found=found)
     return found
 
 

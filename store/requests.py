@@ -417,10 +417,7 @@ def request_activity(
             "kind": kind,
         }
         if rules.request_over(end, store.clock.now()):
-            raise BadInput(
-                "The requested activity would have ended by now; request one still ahead.",
-                code="request_over",
-            )
+            raise BadInput(code="request_over")
         plan["concept"] = _planned_concept(store, person, concept)
         options = [o.to_json() for o in _trial(store, plan)]
         subject = get_subject(store, person)
@@ -506,9 +503,7 @@ def get_request(store: Store, request_id: str) -> Request:
     found = resolve_id(store, "activity_request", request_id, "request")
     row = store.one(_SELECT + " WHERE r.id = ?", (found,))
     if row is None:  # removed by another connection since the id was resolved
-        raise NotFound(
-            f"No request with id {found}.", code="unknown_id", what="request", given=found
-        )
+        raise NotFound(code="unknown_id", what="request", given=found)
     return _request(row)
 
 
@@ -568,38 +563,18 @@ def _plan(store: Store, current: Request, n: int) -> str:
     """Carry out option ``n`` of the assessment; the planned activity's id."""
     if current.fault is not None:
         raise BadInput(
-            f"Request {current.id[:13]}'s assessment does not read ({current.fault}); refuse "
-            "it or request it again for a new assessment.",
-            code="request_assessment_unreadable",
-            request=current.id[:13],
-            fault=current.fault,
+            code="request_assessment_unreadable", request=current.id[:13], fault=current.fault
         )
     if not 1 <= n <= len(current.options):
-        raise BadInput(
-            f"There is no option {n}; choose 1 to {len(current.options)}.",
-            code="no_such_option",
-            n=n,
-            count=len(current.options),
-        )
+        raise BadInput(code="no_such_option", n=n, count=len(current.options))
     chosen = current.options[n - 1]
     if not (chosen.feasible or chosen.partial):
-        raise BadInput(
-            f"Option {n} would not work (see its reason); choose another or refuse the request.",
-            code="request_option_not_feasible",
-            n=n,
-        )
+        raise BadInput(code="request_option_not_feasible", n=n)
     moved = chosen.action == "move" and chosen.start is not None and chosen.end is not None
     start = chosen.start if moved and chosen.start else current.start
     end = chosen.end if moved and chosen.end else current.end
     if end <= store.clock.now():  # stale: it would plan an activity already over
-        raise RuleViolation(
-            "answer",
-            f"Option {n} of request {current.id[:13]} would plan an activity that has already "
-            "ended; accept an option still ahead, or refuse the request.",
-            code="request_option_over",
-            n=n,
-            request=current.id[:13],
-        )
+        raise RuleViolation("answer", code="request_option_over", n=n, request=current.id[:13])
     planned = add_activity(
         store,
         person=current.person,
@@ -662,10 +637,7 @@ def answer_request(
     detail: dict[str, Any] = {"accept": accept, "refuse": refuse}
     with store.write("activity.answer", answer_id, detail, require="request.answer") as conn:
         if (accept is None) == (not refuse):
-            raise BadInput(
-                "Answer a request either by accepting an option or by refusing it.",
-                code="answer_accept_or_refuse",
-            )
+            raise BadInput(code="answer_accept_or_refuse")
         current = _open_request(store, request_id)
         detail["request"] = current.id
         activity_id, who = None, None

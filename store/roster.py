@@ -32,8 +32,6 @@ from .clock import (
     from_db,
     hours_between,
     local,
-    local_span,
-    local_text,
     local_to_utc,
     parse_time,
     require_order,
@@ -144,12 +142,7 @@ def _check_shift(
     validate.moment(end, "end")
     require_order(start, end, "shift", callsign=officer.callsign)
     if end - start > MAX_SHIFT:
-        raise BadInput(
-            f"{officer.callsign}: a shift lasts at most 14 hours.",
-            code="shift_too_long",
-            callsign=officer.callsign,
-            hours=14,
-        )
+        raise BadInput(code="shift_too_long", callsign=officer.callsign, hours=14)
     lo, hi = to_db(start - REST), to_db(end + REST)
     others = [
         (from_db(r["start_at"]), from_db(r["end_at"]))
@@ -185,21 +178,10 @@ def check_rest(
         span = other_start, other_end
         if other_start < end and other_end > start:
             raise RuleViolation(
-                "rest",
-                f"{callsign} already has a shift {local_span(*span)} that overlaps this one.",
-                code="shift_overlaps",
-                callsign=callsign,
-                start=span[0],
-                end=span[1],
+                "rest", code="shift_overlaps", callsign=callsign, start=span[0], end=span[1]
             )
         raise RuleViolation(
-            "rest",
-            f"{callsign} would have less than the required 11 hours' rest "
-            f"next to the shift {local_span(*span)} (rule: rest between shifts).",
-            code="shift_rest",
-            callsign=callsign,
-            start=span[0],
-            end=span[1],
+            "rest", code="shift_rest", callsign=callsign, start=span[0], end=span[1]
         )
 
 
@@ -352,46 +334,24 @@ def _roster_rows(path: Path, max_shifts: int) -> csv.DictReader[str]:
     try:
         if Path(path).stat().st_size > MAX_ROSTER_BYTES:
             raise BadInput(
-                f"{name} is larger than {MAX_ROSTER_BYTES // 1_000_000} MB; split the roster.",
-                code="roster_too_large",
-                file=name,
-                megabytes=MAX_ROSTER_BYTES // 1_000_000,
+                code="roster_too_large", file=name, megabytes=MAX_ROSTER_BYTES // 1_000_000
             )
         text = machine.read_regular(path, MAX_ROSTER_BYTES, "roster").decode("utf-8-sig")
     except OSError as exc:
         raise machine.os_fault(exc, path, "read") from None
     except UnicodeDecodeError:
-        raise BadInput(
-            f"{name} is not UTF-8 text; save the roster as UTF-8 CSV.",
-            code="roster_not_utf8",
-            file=name,
-        ) from None
+        raise BadInput(code="roster_not_utf8", file=name) from None
     shifts = _records(text, name) - 1  # the header; a file csv cannot read is refused
     if shifts > max_shifts:
-        raise BadInput(
-            f"{name} holds {shifts:,} shifts, more than the limit of {max_shifts:,}; "
-            "nothing was imported.",
-            code="too_many_shifts",
-            file=name,
-            shifts=shifts,
-            limit=max_shifts,
-        )
+        raise BadInput(code="too_many_shifts", file=name, shifts=shifts, limit=max_shifts)
     reader = csv.DictReader(io.StringIO(text), strict=True)  # read whole above: no csv.Error
     fields = reader.fieldnames
     if fields is None or not {"callsign", "start", "end"} <= set(fields):
-        raise BadInput(
-            f"{name}: the first line must name the columns callsign,start,end.",
-            code="roster_columns",
-            file=name,
-        )
+        raise BadInput(code="roster_columns", file=name)
     unknown = [f for f in fields if f not in ("callsign", "start", "end")]
     if unknown or len(set(fields)) != len(fields):
         raise BadInput(  # a column nobody reads would be lost without a word
-            f"{name}: the first line must name the columns callsign,start,end and no others "
-            f"(it names {validate.shown(','.join(fields))}).",
-            code="roster_extra_columns",
-            file=name,
-            columns=validate.shown(",".join(fields)),
+            code="roster_extra_columns", file=name, columns=validate.shown(",".join(fields))
         )
     return reader
 
@@ -411,16 +371,10 @@ def _records(text: str, name: str) -> int:
     except csv.Error as exc:
         if str(exc).startswith("unexpected end of data"):  # csv's words for an open quote
             raise BadInput(
-                f"{name}: the quote opened on line {start} is never closed (the file ends at "
-                f"line {reader.line_num}); nothing was imported.",
-                code="roster_open_quote",
-                file=name,
-                line=start,
-                end=reader.line_num,
+                code="roster_open_quote", file=name, line=start, end=reader.line_num
             ) from None
         reason = next((r for words, r in _CSV_FAULTS if words in str(exc).lower()), "other")
         raise BadInput(
-            f"{name}: line {start} {_CSV_SAID[reason]}; nothing was imported.",
             code="roster_not_csv",
             file=name,
             line=start,
@@ -437,26 +391,12 @@ _CSV_FAULTS = (
     ("nul", "nul"),
 )
 
-#: Each reason in the store's English (the faces word it: ``words.errors``).
-_CSV_SAID = {
-    "line_ends": "ends in a carriage return alone (old Mac line ends); save the roster with "
-    "Windows (CRLF) or Unix (LF) line ends",
-    "field_too_long": f"holds a field longer than {csv.field_size_limit():,} characters (a "
-    f"roster field is at most {validate.MAX_CODE})",
-    "stray_quote": "has a quote inside a field not quoted whole (write a quote in a quoted "
-    'field as "")',
-    "nul": "holds a NUL character; remove it",
-    "other": "is not CSV as Schildwacht reads it (fields separated by commas, a quoted field "
-    "quoted whole)",
-}
-
 
 def _plan_shifts(
     store: Store, path: Path, reader: csv.DictReader[str], clock: Clock
 ) -> list[tuple[Staff, datetime, datetime]]:
     """Inside an open write: every line checked (against the database and the lines before
     it); the shifts to add, or ``BadInput`` listing every bad line."""
-    errors: list[str] = []  # the store's own sentence (its message)
     lines: list[dict[str, object]] = []  # the facts: each line's refusal, code and params
     planned: list[tuple[Staff, datetime, datetime]] = []
     pending: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -469,19 +409,16 @@ def _plan_shifts(
             end = parse_time(given_end, clock)
             _check_shift(store, officer, start, end, pending.get(officer.id, []))
         except BadInput as exc:
-            errors.append(f"line {number}: {str(exc).rstrip('.')}")
             lines.append({"line": number, "code": exc.code, "params": dict(exc.params)})
             continue
         pending.setdefault(officer.id, []).append((start, end))
         planned.append((officer, start, end))
-    if errors:
-        listing = "; ".join(errors[:20]) + ("; …" if len(errors) > 20 else "")
+    if lines:
         name = validate.visible(Path(path).name)
         raise BadInput(
-            f"{name}: nothing imported, {len(errors)} bad lines: {listing}.",
             code="roster_bad_lines",
             file=name,
-            count=len(errors),
+            count=len(lines),
             lines=lines[:20],
         )
     return planned
@@ -491,14 +428,12 @@ def _line_values(row: dict[str | None, Any]) -> tuple[str, str, str]:
     """A roster line's callsign, start and end, each present, not blank and bounded; else
     ``BadInput`` saying which (a short line was refused as "'' is not a time")."""
     if None in row:  # more fields than the three columns
-        raise BadInput("more fields than the columns callsign,start,end", code="roster_line_fields")
+        raise BadInput(code="roster_line_fields")
     values = []
     for column in ("callsign", "start", "end"):
         value = row.get(column)
         if value is None:
-            raise BadInput(
-                "fewer fields than the columns callsign,start,end", code="roster_line_short"
-            )
+            raise BadInput(code="roster_line_short")
         values.append(validate.text(value, column, max_len=validate.MAX_CODE, required=True))
     return values[0], values[1], values[2]
 
@@ -782,17 +717,11 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
 def _named_officers(store: Store, callsigns: list[str], doing: str) -> list[Staff]:
     """The officers named to ``doing`` (deploy, release): at least one, each once."""
     if not callsigns:
-        raise BadInput(
-            f"Name at least one officer to {doing}.", code="no_officer_named", doing=doing
-        )
+        raise BadInput(code="no_officer_named", doing=doing)
     officers = [get_staff(store, c) for c in callsigns]
     twice = sorted({o.callsign for o in officers if officers.count(o) > 1})
     if twice:
-        raise BadInput(
-            f"{', '.join(twice)} named more than once; name each officer once.",
-            code="officer_named_twice",
-            callsigns=twice,
-        )
+        raise BadInput(code="officer_named_twice", callsigns=twice)
     return officers
 
 
@@ -817,12 +746,7 @@ def check_not_over(title: str, end: datetime, now: datetime) -> None:
         BadInput: it had ended by then (``activity_over``).
     """
     if end <= now:
-        raise BadInput(
-            f"'{title}' ended at {local_text(end)}; there is nothing to apply to it.",
-            code="activity_over",
-            title=title,
-            moment=end,
-        )
+        raise BadInput(code="activity_over", title=title, moment=end)
 
 
 def release(store: Store, activity_id: str, callsign: str, reason: str) -> Deployment:
@@ -883,11 +807,7 @@ def release_group(
                 (full, officer.id),
             )
             if row is None:
-                raise BadInput(
-                    f"{officer.callsign} is not deployed on this activity.",
-                    code="not_deployed_here",
-                    callsign=officer.callsign,
-                )
+                raise BadInput(code="not_deployed_here", callsign=officer.callsign)
             gone.append(Deployment(row["id"], full, officer.callsign, from_db(row["created_at"])))
         detail.update(
             {
@@ -1332,8 +1252,6 @@ def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
     if misfit is not None:
         raise RuleViolation(
             misfit["rule"],
-            f"{concept} does not fit the {misfit['deployed']} officers deployed on the"
-            f" activity: release {misfit['surplus']} of {', '.join(misfit['candidates'])}.",
             code="concept_misfits_deployed",
             **{k: v for k, v in misfit.items() if k != "rule"},
         )
@@ -1508,14 +1426,7 @@ def deployment_refusal(problems: list[Problem]) -> RuleViolation:
     # the activity's own problem (cancelled, no concept) once, not per officer
     problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
     rule = "R8" if any(p.rule == "R8" for p in problems) else "deployment"
-    return RuleViolation(
-        rule,
-        "Not deployed: "
-        + "; ".join(f"{p.params.get('callsign', 'the officer')}: {p.code}" for p in problems)
-        + ".",
-        code="not_deployed",
-        problems=[p.facts() for p in problems],
-    )
+    return RuleViolation(rule, code="not_deployed", problems=[p.facts() for p in problems])
 
 
 @dataclass(frozen=True)

@@ -226,8 +226,8 @@ def require_grant(actor: access.Actor, new_role: str, old_role: str | None = Non
     action = grant_action(new_role, old_role)
     if action == GRANT_ADMIN and actor.role != "admin":
         raise PermissionDenied(
-            f"Only an admin may take the action {GRANT_ADMIN}; {actor.callsign} is {actor.role}.",
             code="grant_admin_only_by_admin",
+            action=GRANT_ADMIN,
             callsign=actor.callsign,
             role=actor.role,
         )
@@ -271,10 +271,10 @@ def _pattern(pattern: re.Pattern[str], what: str) -> Check:
     def check(value: object, name: str) -> object:
         if not isinstance(value, str) or not pattern.match(value):
             raise BadInput(
-                f"{name} is not a {what}: {validate.visible(str(value))[:60]!r}.",
                 code="not_a_pattern",
                 field=name,
                 what=what,
+                given=validate.visible(str(value))[:60],
             )
         return value
 
@@ -299,9 +299,7 @@ def _record_id(value: object, name: str) -> object:
     and would decide whatever order ids decide)."""
     _ident(value, name)
     if not isinstance(value, str) or _RECORD_ID.fullmatch(value) is None:
-        raise BadInput(
-            f"{name} is not a record id a store writes.", code="not_a_record_id", field=name
-        )
+        raise BadInput(code="not_a_record_id", field=name)
     return value
 
 
@@ -315,7 +313,7 @@ def _sequence(value: object, name: str) -> object:
 
 def _digest(value: object, name: str) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
-        raise BadInput(f"{name} is not a SHA-256 digest.", code="not_a_digest", field=name)
+        raise BadInput(code="not_a_digest", field=name)
     return value
 
 
@@ -405,15 +403,11 @@ def _ends_after_start(limit: timedelta | None) -> RowCheck:
         start, end = row.get("start_at"), row.get("end_at")
         if isinstance(start, str) and isinstance(end, str):
             if end <= start:
-                raise BadInput("end_at must be after start_at.", code="end_not_after_start")
+                raise BadInput(code="end_not_after_start")
             over = limit is not None and from_db(end) - from_db(start) > limit
             if over and (limit != MAX_ACTIVITY or too_long(from_db(start), from_db(end))):
                 assert limit is not None
-                raise BadInput(
-                    f"it lasts longer than {limit.total_seconds() / 3600:g} hours.",
-                    code="lasts_too_long",
-                    hours=limit.total_seconds() / 3600,
-                )
+                raise BadInput(code="lasts_too_long", hours=limit.total_seconds() / 3600)
 
     return check
 
@@ -421,24 +415,16 @@ def _ends_after_start(limit: timedelta | None) -> RowCheck:
 def _workflow_fields(row: Mapping[str, object]) -> None:
     kind = row.get("kind")
     if (kind == "closed") != (row.get("outcome") is not None):
-        raise BadInput(
-            "a signal event has an outcome exactly when it closes the signal.",
-            code="outcome_without_closing",
-        )
+        raise BadInput(code="outcome_without_closing")
     if (kind == "sighting") != (row.get("sighting") is not None):
-        raise BadInput(
-            "a signal event has a sighting exactly when it is one.", code="sighting_mismatch"
-        )
+        raise BadInput(code="sighting_mismatch")
     if kind == "interpreted":
         validate.text(row.get("note"), "duiding", required=True)
 
 
 def _issued_to_an_audience(row: Mapping[str, object]) -> None:
     if (row.get("kind") == "issued") != (row.get("audience") is not None):
-        raise BadInput(
-            "a report event names an audience exactly when it issues the report.",
-            code="audience_mismatch",
-        )
+        raise BadInput(code="audience_mismatch")
 
 
 def content_hash(content: Mapping[str, object]) -> str:
@@ -458,48 +444,32 @@ def _handover_matches_its_hash(row: Mapping[str, object]) -> None:
     try:
         content = validate.json_document(str(row.get("content")), "handover_content")
     except ValueError:
-        raise BadInput(
-            "the handover's content is not a JSON document.", code="handover_content_not_json"
-        ) from None
+        raise BadInput(code="handover_content_not_json") from None
     if not isinstance(content, dict) or content_hash(content) != row.get("content_hash"):
-        raise BadInput(
-            "the handover's content does not match its signed hash.", code="handover_hash_mismatch"
-        )
+        raise BadInput(code="handover_hash_mismatch")
 
 
 def _supersedes_with_a_reason(row: Mapping[str, object]) -> None:
     if row.get("supersedes") is not None and not str(row.get("supersede_reason") or "").strip():
-        raise BadInput(
-            "a handover that supersedes another says why.", code="handover_supersede_without_reason"
-        )
+        raise BadInput(code="handover_supersede_without_reason")
 
 
 def _new_times_in_order(row: Mapping[str, object]) -> None:
     """The time a restriction or correction gives an activity is one an activity may have."""
     start, end = row.get("new_start_at"), row.get("new_end_at")
     if isinstance(start, str) and isinstance(end, str) and end <= start:
-        raise BadInput("new_end_at must be after new_start_at.", code="new_end_not_after_start")
+        raise BadInput(code="new_end_not_after_start")
     if isinstance(start, str) and isinstance(end, str) and too_long(from_db(start), from_db(end)):
-        raise BadInput(
-            f"it gives an activity longer than {MAX_ACTIVITY.total_seconds() / 3600:g} hours.",
-            code="restriction_too_long",
-            hours=MAX_ACTIVITY.total_seconds() / 3600,
-        )
+        raise BadInput(code="restriction_too_long", hours=MAX_ACTIVITY.total_seconds() / 3600)
 
 
 def _answer_fields(row: Mapping[str, object]) -> None:
     """An acceptance names its option and activity; a refusal its reason and authority (R5)."""
     accepted = row.get("answer") == "accepted"
     if accepted != (row.get("option") is not None and row.get("activity_id") is not None):
-        raise BadInput(
-            "an answer names an option and an activity exactly when it accepts.",
-            code="answer_fields_mismatch",
-        )
+        raise BadInput(code="answer_fields_mismatch")
     if (not accepted) != (row.get("reason") is not None and row.get("authority") is not None):
-        raise BadInput(
-            "an answer names a reason and an authority exactly when it refuses (R5).",
-            code="answer_fields_mismatch",
-        )
+        raise BadInput(code="answer_fields_mismatch")
 
 
 def request_option_coverable(option: Mapping[str, object]) -> bool:
@@ -671,26 +641,19 @@ def request_not_as_asked(
 def _assessment_as_written(row: Mapping[str, object]) -> None:
     fault = assessment_fault(row.get("verdict"), row.get("assessment"))
     if fault is not None:
-        raise BadInput(
-            f"the request's assessment is not one the store writes ({fault}).",
-            code="request_assessment_malformed",
-            fault=fault,
-        )
+        raise BadInput(code="request_assessment_malformed", fault=fault)
 
 
 def _week(value: object, name: str) -> object:
     monday = validate.week(value, name)
     if iso_week(monday) != value:
-        raise BadInput(f"{name} is not an ISO week.", code="not_a_week", field=name, given="")
+        raise BadInput(code="not_a_week", field=name, given="")
     return value
 
 
 def _activity_or_week(row: Mapping[str, object]) -> None:
     if (row.get("activity_id") is None) == (row.get("week") is None):
-        raise BadInput(
-            "an experience concerns an activity or a week, exactly one.",
-            code="experience_activity_and_week",
-        )
+        raise BadInput(code="experience_activity_and_week")
 
 
 # Creation permissions that depend on the row ----------------------------------------------------

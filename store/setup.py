@@ -70,7 +70,7 @@ def init_database(
         device_label = validate.label_from(platform.node())
     target = Path(path).expanduser()
     if passphrase is not None and len(passphrase) < 8:
-        raise BadInput("Choose a passphrase of at least 8 characters.", code="passphrase_too_short")
+        raise BadInput(code="passphrase_too_short")
     folders = machine.missing_folders(target)
     files = [f for f in machine.database_files(target) if not f.exists()]
     emptied = target.is_file() and not target.is_symlink() and target.stat().st_size == 0
@@ -86,7 +86,7 @@ def init_database(
         _undo_creation(target if emptied else None, files, folders)
         raise
     if store.actor is None:  # pragma: no cover - add_staff just created it
-        raise BadInput("The operator could not be created.", code="operator_not_created")
+        raise BadInput(code="operator_not_created")
     return store
 
 
@@ -154,13 +154,7 @@ def restore_catalogue(conn: sqlite3.Connection, path: str) -> CatalogueState:
     if kept is None or fingerprint.compute(conn) != kept:
         conn.execute("ROLLBACK TO catalogue")
         conn.execute("RELEASE catalogue")
-        raise IntegrityFailure(
-            f"{path}: its reference catalogue was changed outside Schildwacht, and it is not "
-            "the one shipped with Schildwacht, so it cannot be restored here. Restore the "
-            "latest backup.",
-            code="catalogue_not_restorable",
-            path=path,
-        )
+        raise IntegrityFailure(code="catalogue_not_restorable", path=path)
     conn.execute("RELEASE catalogue")
     fingerprint.store_meta(conn, kept)
     return CatalogueState.RESTORED

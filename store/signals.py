@@ -141,7 +141,6 @@ def _visible_clause(actor: access.Actor) -> tuple[str, list[str]]:
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise BadInput(
-            f"Unknown {what} {validate.shown(value)}; choose one of: {', '.join(allowed)}.",
             code="unknown_signal_value",
             what=what,
             given=validate.shown(value),
@@ -189,18 +188,13 @@ def raise_signal(
     with store.write("signal.raise", signal_id, detail, require="signal.raise") as conn:
         body = validate.text(text, "signal_text").strip()
         if validate.blank(body):  # zero-width or bidi marks alone say nothing either
-            raise BadInput(
-                "A signal needs a description of what was seen.", code="signal_needs_description"
-            )
+            raise BadInput(code="signal_needs_description")
         location = validate.text(location, "location")
         _check_marks(category, urgency, tlp, observed_at)
         now = store.clock.now()
         observed = observed_at or now
         if observed > now + CLOCK_SKEW:
-            raise BadInput(
-                "The observation time lies in the future; give when it was seen.",
-                code="observed_in_future",
-            )
+            raise BadInput(code="observed_in_future")
         subject_id, activity_id = _subject_and_activity(store, person, activity)
         refused = workflows.assessment_request_refusal(requests_assessment, subject_id)
         if refused is not None:
@@ -257,8 +251,6 @@ def _subject_and_activity(
             assert subject is not None
             raise RuleViolation(
                 "signal",
-                f"The activity belongs to {row['code']}, not to {subject.code}; name the "
-                "person whose activity it is, or leave one of them out.",
                 code="signal_activity_of_another",
                 activity_person=row["code"],
                 person=subject.code,
@@ -437,7 +429,7 @@ def interpret_signal(store: Store, signal_id: str, text: str) -> Signal:
         PermissionDenied: the acting person may not interpret signals.
     """
     if validate.blank(validate.text(text, "interpretation")):
-        raise BadInput("An interpretation (duiding) needs text.", code="duiding_needs_text")
+        raise BadInput(code="duiding_needs_text")
     return _step(store, signal_id, "interpreted", note=text)
 
 

@@ -88,8 +88,6 @@ def parse_qualification(text: str) -> tuple[str, date | None]:
         )
     except BadInput as exc:
         raise BadInput(
-            f"{validate.shown(text)}: a qualification's last valid day must be a date "
-            f"YYYY-MM-DD, e.g. close_protection:2027-03-31 ({str(exc).rstrip('.')}).",
             code="qualification_day_malformed",
             given=validate.shown(text),
             refusal=exc.code,  # what is wrong with the day: its own refusal's code and facts
@@ -111,12 +109,7 @@ def normalise_callsign(callsign: str) -> str:
     """
     value = validate.identifier(callsign, "callsign")
     if not _CALLSIGN.match(value):
-        raise BadInput(
-            f"{validate.shown(callsign)} is not a callsign; use 2–24 letters, digits and "
-            "hyphens, e.g. RT-0412.",
-            code="not_a_callsign",
-            given=validate.shown(callsign),
-        )
+        raise BadInput(code="not_a_callsign", given=validate.shown(callsign))
     return value
 
 
@@ -160,10 +153,7 @@ def add_staff(
     with store.write("staff.add", staff_id, detail) as conn:
         if role not in access.ROLES:
             raise BadInput(
-                f"Unknown role {validate.shown(role)}; choose one of: {', '.join(access.ROLES)}.",
-                code="unknown_role",
-                given=validate.shown(role),
-                choices=list(access.ROLES),
+                code="unknown_role", given=validate.shown(role), choices=list(access.ROLES)
             )
         if not bootstrap:
             rules.require_grant(store.actor, role)  # staff.write; an admin only by an admin
@@ -173,11 +163,7 @@ def add_staff(
         quals = qualifications or []
         _check_qualifications(store, quals)
         if find_staff(store, callsign) is not None:
-            raise BadInput(
-                f"Callsign {callsign} is already taken; choose another.",
-                code="callsign_taken",
-                callsign=callsign,
-            )
+            raise BadInput(code="callsign_taken", callsign=callsign)
         conn.execute(
             "INSERT INTO staff (id, callsign, name, unit, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -199,11 +185,7 @@ def _check_qualifications(store: Store, held: list[tuple[str, date | None]]) -> 
     for code, until in held:
         if code not in known:
             raise BadInput(
-                f"Unknown qualification {validate.shown(code)}; choose one of: "
-                f"{', '.join(sorted(known))}.",
-                code="unknown_qualification",
-                given=validate.shown(code),
-                choices=sorted(known),
+                code="unknown_qualification", given=validate.shown(code), choices=sorted(known)
             )
         if until is not None:
             validate.day(until, "valid_until")
@@ -230,29 +212,14 @@ def set_role(store: Store, callsign: str, role: str) -> Staff:
     detail: dict[str, str] = {}
     with store.write("staff.role", None, detail) as conn:
         if role not in access.ROLES:
-            raise BadInput(
-                f"Unknown role '{role}'; choose one of: {', '.join(access.ROLES)}.",
-                code="unknown_role_named",
-                role=role,
-                choices=list(access.ROLES),
-            )
+            raise BadInput(code="unknown_role_named", role=role, choices=list(access.ROLES))
         person = get_staff(store, callsign)
         store.target(person.id)
         rules.require_grant(store.actor, role, person.role)
         if rules.admin_operator_elsewhere(person.id, store.device_id, db.admin_operator(conn)):
-            raise PermissionDenied(
-                f"{person.callsign} operates the team's admin laptop: their role changes only "
-                "there.",
-                code="admin_operator_role_elsewhere",
-                callsign=person.callsign,
-            )
+            raise PermissionDenied(code="admin_operator_role_elsewhere", callsign=person.callsign)
         if person.role == role:
-            raise BadInput(
-                f"{person.callsign} is {role} already.",
-                code="role_unchanged",
-                callsign=person.callsign,
-                role=role,
-            )
+            raise BadInput(code="role_unchanged", callsign=person.callsign, role=role)
         detail.update({"callsign": person.callsign, "from": person.role, "to": role})
         conn.execute("UPDATE staff SET role = ? WHERE id = ?", (role, person.id))
     return get_staff(store, person.callsign)
@@ -311,11 +278,7 @@ def get_staff(store: Store, callsign: str) -> Staff:
     """
     staff = find_staff(store, callsign)
     if staff is None:
-        raise NotFound(
-            f"No person with callsign {validate.shown(callsign)}.",
-            code="unknown_staff",
-            callsign=validate.shown(callsign),
-        )
+        raise NotFound(code="unknown_staff", callsign=validate.shown(callsign))
     return staff
 
 
@@ -378,10 +341,7 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
         known = {q.code for q in list_qualifications(store)}
         if code not in known:
             raise BadInput(
-                f"Unknown qualification '{code}'; choose one of: {', '.join(sorted(known))}.",
-                code="unknown_qualification_named",
-                qualification=code,
-                choices=sorted(known),
+                code="unknown_qualification_named", qualification=code, choices=sorted(known)
             )
         until = validate.day(valid_until, "valid_until").isoformat() if valid_until else None
         held = {
@@ -390,8 +350,6 @@ def set_qualification(store: Store, callsign: str, code: str, valid_until: date 
         }
         if code in held and held[code] == until:
             raise BadInput(
-                f"Nothing changed: {person.callsign} holds {code} already, valid "
-                f"{'until ' + until if until else 'without end'}.",
                 code="nothing_changed_qualification",
                 callsign=person.callsign,
                 qualification=code,
@@ -450,29 +408,14 @@ def set_secret(
     else:
         action = "staff.secret"
         if not old:
-            raise PermissionDenied(
-                f"Changing {found}'s secret needs the old one; someone with staff rights can "
-                "reset a forgotten one.",
-                bound="secret",
-                code="secret_change_needs_old",
-                callsign=found,
-            )
+            raise PermissionDenied(bound="secret", code="secret_change_needs_old", callsign=found)
         if not matches(stored, old):
-            raise PermissionDenied(
-                f"Wrong secret for {found}; nothing was changed.",
-                bound="secret",
-                code="wrong_secret_unchanged",
-                found=found,
-            )
+            raise PermissionDenied(bound="secret", code="wrong_secret_unchanged", found=found)
     with store.write(action, found, {"callsign": found, "set_by": actor.callsign}) as conn:
         current = conn.execute(
             "SELECT hash FROM staff_secret WHERE staff_id = ?", (staff_id,)
         ).fetchone()
         if (current[0] if current else None) != stored:
-            raise BadInput(
-                f"{found}'s secret was changed meanwhile; try again.",
-                code="secret_changed_meanwhile",
-                found=found,
-            )
+            raise BadInput(code="secret_changed_meanwhile", found=found)
         store_secret(conn, staff_id, hashed, store.now(), actor.callsign)
     return action

@@ -121,12 +121,7 @@ def normalise_code(code: str) -> str:
 
     value = validate.identifier(code, "code_name")
     if not SUBJECT_CODE_PATTERN.match(value):
-        raise BadInput(
-            f"{validate.shown(code)} is not a code name; use 2–32 letters, digits and hyphens "
-            "starting with a letter, e.g. BEVER or REIGER-07.",
-            code="not_a_code_name",
-            given=validate.shown(code),
-        )
+        raise BadInput(code="not_a_code_name", given=validate.shown(code))
     return value
 
 
@@ -160,26 +155,15 @@ def add_subject(store: Store, code: str, *, kind: str, domain: str, unit: str) -
 
         if kind not in KINDS:
             raise BadInput(
-                f"Unknown kind {validate.shown(kind)}; choose one of: {', '.join(KINDS)}.",
-                code="unknown_subject_kind",
-                given=validate.shown(kind),
-                choices=list(KINDS),
+                code="unknown_subject_kind", given=validate.shown(kind), choices=list(KINDS)
             )
         if domain not in DOMAINS:
-            raise BadInput(
-                f"Unknown domain {validate.shown(domain)}; choose local or national.",
-                code="unknown_domain",
-                given=validate.shown(domain),
-            )
+            raise BadInput(code="unknown_domain", given=validate.shown(domain))
         from . import catalogue
 
         unit_code = catalogue.get_unit(store, unit).code
         if store.one("SELECT 1 FROM subject WHERE code = ?", (code,)):
-            raise BadInput(
-                f"Code name {code} is already in use; choose another.",
-                code="code_name_taken",
-                name=code,
-            )
+            raise BadInput(code="code_name_taken", name=code)
         conn.execute(
             "INSERT INTO subject (id, code, kind, domain, unit, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -203,11 +187,7 @@ def get_subject(store: Store, code: str) -> Subject:
     """
     row = store.one(_SUBJECT_SQL + " WHERE s.code = ?", (validate.identifier(code, "code_name"),))
     if row is None:
-        raise NotFound(
-            f"No protected subject with code name {validate.shown(code)}.",
-            code="unknown_subject",
-            name=validate.shown(code),
-        )
+        raise NotFound(code="unknown_subject", name=validate.shown(code))
     return Subject(**dict(row))
 
 
@@ -226,11 +206,7 @@ def subject_by_id(store: Store, subject_id: str) -> Subject:
     """
     row = store.one(_SUBJECT_SQL + " WHERE s.id = ?", (subject_id,))
     if row is None:
-        raise NotFound(
-            f"No protected subject with id {subject_id}.",
-            code="unknown_subject_id",
-            subject_id=subject_id,
-        )
+        raise NotFound(code="unknown_subject_id", subject_id=subject_id)
     return Subject(**dict(row))
 
 
@@ -302,11 +278,7 @@ def assess_threat(
         from .rules import DOMAINS
 
         if new_domain not in DOMAINS:
-            raise BadInput(
-                f"Unknown domain {validate.shown(domain)}; choose local or national.",
-                code="unknown_domain",
-                given=validate.shown(domain),
-            )
+            raise BadInput(code="unknown_domain", given=validate.shown(domain))
         detail.update({"code": subject.code, "from": subject.threat_level, "to": level})
         conn.execute(
             "INSERT INTO threat_assessment"

@@ -58,7 +58,7 @@ from .agenda import (
     record_restriction,
 )
 from .catalogue import Concept, list_concepts, list_qualifications, list_units, travel_minutes
-from .clock import epoch_seconds, json_times, local, local_text, to_db
+from .clock import epoch_seconds, json_times, local, to_db
 from .db import Store
 from .errors import BadInput
 from .gaps import (
@@ -1072,29 +1072,17 @@ def apply_suggestion(
 
 def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
     if n is not None and not 1 <= n <= len(options):
-        raise BadInput(
-            f"There is no option {n}; choose 1 to {len(options)}.",
-            code="no_such_option",
-            n=n,
-            count=len(options),
-        )
+        raise BadInput(code="no_such_option", n=n, count=len(options))
     if token is None:
         if n is None:
-            raise BadInput(
-                "Name the option to carry out: its number or its token.", code="no_option_named"
-            )
+            raise BadInput(code="no_option_named")
         return options[n - 1]
     if not token.strip():
-        raise BadInput(
-            "The option's token is empty: give the token listed with the option, or none.",
-            code="empty_token",
-        )
+        raise BadInput(code="empty_token")
     wanted = validate.line(token, "option_token").strip().lower()
     if n is not None:
         if options[n - 1].token != wanted:
             raise BadInput(
-                f"Option {n} is no longer the one shown ({wanted}); list the options again "
-                "and choose.",
                 code="option_changed",
                 n=n,
                 token=wanted,
@@ -1105,11 +1093,7 @@ def _chosen(options: list[Option], n: int | None, token: str | None) -> Option:
         return options[n - 1]
     named = next((o for o in options if o.token == wanted), None)
     if named is None:
-        raise BadInput(
-            f"The option shown ({wanted}) is no longer offered; list the options again and choose.",
-            code="option_changed",
-            token=wanted,
-        )
+        raise BadInput(code="option_changed", token=wanted)
     return named
 
 
@@ -1161,24 +1145,13 @@ def _carry_out(
 ) -> None:
     """Inside the open write: ``apply_option``'s work."""
     if option.action not in _NEEDS:
-        raise BadInput("There is nothing to apply for this activity.", code="nothing_to_apply")
+        raise BadInput(code="nothing_to_apply")
     if not (option.feasible or option.partial):
-        raise BadInput(
-            "That option would not work (see its reason).",
-            code="option_would_not_work",
-            reason="",
-            fact=option.fact,
-        )
+        raise BadInput(code="option_would_not_work", reason="", fact=option.fact)
     current = get_activity(store, activity_id)
     store.target(current.id)
     if current.end_at <= store.clock.now():
-        raise BadInput(
-            f"'{current.title}' ended at {local_text(current.end_at)}; there is nothing to "
-            "apply to it.",
-            code="activity_over",
-            title=current.title,
-            moment=current.end_at,
-        )
+        raise BadInput(code="activity_over", title=current.title, moment=current.end_at)
     # assigning the concept it has confirms it for a changed time or place (clears the flag)
     changes_concept = option.concept is not None and (
         option.concept != current.concept or option.action == "assign"
@@ -1204,16 +1177,12 @@ def _carry_out(
             ):
                 free.append(officer)
         if not free:
-            raise BadInput(
-                "Nobody of that team can stay on for this activity; the option would change "
-                "nothing.",
-                code="option_changes_nothing",
-            )
+            raise BadInput(code="option_changes_nothing")
         if free:
             deploy_officers(store, conn, current.id, free)
     elif option.action == "move":
         if option.start is None:
-            raise BadInput("This move has no new time.", code="move_without_time")
+            raise BadInput(code="move_without_time")
         record_restriction(
             store,
             conn,

@@ -239,21 +239,13 @@ def text(value: object, field: str, *, max_len: int = MAX_TEXT, required: bool =
         BadInput: not a string, too long, a NUL, or empty when required.
     """
     if not isinstance(value, str) or not_text(value):
-        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
+        raise BadInput(code="not_text", field=field)
     if "\x00" in value:
-        raise BadInput(
-            f"{field} contains a NUL character; remove it.", code="text_with_nul", field=field
-        )
+        raise BadInput(code="text_with_nul", field=field)
     if len(value) > max_len:
-        raise BadInput(
-            f"{field} may hold at most {max_len} characters; {len(value)} were given.",
-            code="text_too_long",
-            field=field,
-            max_len=max_len,
-            length=len(value),
-        )
+        raise BadInput(code="text_too_long", field=field, max_len=max_len, length=len(value))
     if required and blank(value):
-        raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
+        raise BadInput(code="text_empty", field=field)
     return value
 
 
@@ -323,12 +315,7 @@ def _no_invisible(value: str, field: str) -> None:
     """The refusal of a control, bidi or invisible formatting character anywhere in ``value``
     (a leading or trailing one included: never stripped away unseen)."""
     if _IN_NAMES.search(value) is not None:
-        raise BadInput(
-            f"{field} contains a control or invisible formatting character (a line break, an "
-            "escape or a direction mark); use letters, digits, spaces and punctuation only.",
-            code="invisible_character",
-            field=field,
-        )
+        raise BadInput(code="invisible_character", field=field)
 
 
 def identifier(value: object, field: str) -> str:
@@ -349,7 +336,7 @@ def identifier(value: object, field: str) -> str:
         BadInput: ``not_text`` or ``invisible_character``.
     """
     if not isinstance(value, str) or not_text(value):
-        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
+        raise BadInput(code="not_text", field=field)
     _no_invisible(value, field)
     return value.strip().upper()
 
@@ -374,28 +361,16 @@ def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool =
             empty when required.
     """
     if not isinstance(value, str) or not_text(value):
-        raise BadInput(f"{field} must be text (UTF-8).", code="not_text", field=field)
+        raise BadInput(code="not_text", field=field)
     _no_invisible(value, field)  # before stripping: a trailing line break or tab is refused too
     value = value.strip()
     if required and not value:
-        raise BadInput(f"{field} may not be empty.", code="text_empty", field=field)
+        raise BadInput(code="text_empty", field=field)
     if len(value) > max_len:
-        raise BadInput(
-            f"{field} may hold at most {max_len} characters; {len(value)} were given.",
-            code="text_too_long",
-            field=field,
-            max_len=max_len,
-            length=len(value),
-        )
+        raise BadInput(code="text_too_long", field=field, max_len=max_len, length=len(value))
     mixed = _mixed_script_word(value)
     if mixed is not None:
-        raise BadInput(
-            f"{field} mixes the letters of two scripts in the word {shown(mixed)} (letters that "
-            "look alike but are not the same); write each word in one script.",
-            code="mixed_scripts",
-            field=field,
-            word=shown(mixed),
-        )
+        raise BadInput(code="mixed_scripts", field=field, word=shown(mixed))
     return value
 
 
@@ -452,9 +427,7 @@ def moment(value: datetime, field: str) -> datetime:
         BadInput: ``time_without_zone`` (naive or not a datetime) or ``out_of_years``.
     """
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise BadInput(
-            f"{field} must be a time with a time zone.", code="time_without_zone", field=field
-        )
+        raise BadInput(code="time_without_zone", field=field)
     try:
         seen = value.astimezone(_LOCAL)
         day = seen.date()
@@ -463,8 +436,6 @@ def moment(value: datetime, field: str) -> datetime:
     closing = day == _CLOSING_DAY and seen.time() == time(0)
     if day is None or not (EARLIEST_DAY <= day <= LATEST_DAY or closing):
         raise BadInput(
-            f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
-            f"{LATEST_DAY.isoformat()}; {local_iso(value)} does not.",
             code="out_of_years",
             field=field,
             earliest=EARLIEST_DAY.isoformat(),
@@ -525,20 +496,11 @@ def stored_time(value: object, field: str) -> str:
         BadInput: ``stored_time_malformed``, ``not_a_real_time`` or ``out_of_years``.
     """
     if not isinstance(value, str) or not _STORED_TIME.match(value):
-        raise BadInput(
-            f"{field} must be a UTC time written YYYY-MM-DDTHH:MM:SSZ.",
-            code="stored_time_malformed",
-            field=field,
-        )
+        raise BadInput(code="stored_time_malformed", field=field)
     try:
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
-        raise BadInput(
-            f"{field} is not a real time: {value}.",
-            code="not_a_real_time",
-            field=field,
-            value=value,
-        ) from None
+        raise BadInput(code="not_a_real_time", field=field, value=value) from None
     moment(parsed, field)
     return value
 
@@ -557,11 +519,9 @@ def day(value: date, field: str) -> date:
         field: what it is, for the refusal.
     """
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise BadInput(f"{field} must be a date.", code="not_a_day", field=field)
+        raise BadInput(code="not_a_day", field=field)
     if not EARLIEST_DAY <= value <= LATEST_DAY:
         raise BadInput(
-            f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
-            f"{LATEST_DAY.isoformat()}; {value.isoformat()} does not.",
             code="out_of_years",
             field=field,
             earliest=EARLIEST_DAY.isoformat(),
@@ -592,24 +552,12 @@ def week(value: object, field: str) -> date:
     """
     found = _WEEK.fullmatch(value) if isinstance(value, str) and value.isascii() else None
     if found is None:
-        raise BadInput(
-            f"{field} must be an ISO week, YYYY-Www (2026-W53); {shown(value)} is not.",
-            code="not_a_week",
-            field=field,
-            given=shown(value),
-        )
+        raise BadInput(code="not_a_week", field=field, given=shown(value))
     year, number = int(found[1]), int(found[2])
     try:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise BadInput(
-            f"{field} names week {number} of {year}, which that year does not have (ISO weeks "
-            "run from 1 to 52 or 53).",
-            code="no_such_week",
-            field=field,
-            year=year,
-            week=number,
-        ) from None
+        raise BadInput(code="no_such_week", field=field, year=year, week=number) from None
     day(monday, field)
     day(date.fromisocalendar(year, number, 7), field)
     return monday
@@ -629,18 +577,11 @@ def stored_date(value: object, field: str) -> str:
         BadInput: ``stored_date_malformed``, ``not_a_real_date_field`` or ``out_of_years``.
     """
     if not isinstance(value, str) or not _STORED_DATE.match(value):
-        raise BadInput(
-            f"{field} must be a date written YYYY-MM-DD.", code="stored_date_malformed", field=field
-        )
+        raise BadInput(code="stored_date_malformed", field=field)
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(
-            f"{field} is not a real date: {value}.",
-            code="not_a_real_date_field",
-            field=field,
-            value=value,
-        ) from None
+        raise BadInput(code="not_a_real_date_field", field=field, value=value) from None
     day(parsed, field)
     return value
 
@@ -661,16 +602,9 @@ def integer(value: object, field: str, *, low: int = INT64_MIN, high: int = INT6
         BadInput: not an integer, a bool, or out of range.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(f"{field} must be a whole number.", code="not_whole", field=field)
+        raise BadInput(code="not_whole", field=field)
     if not low <= value <= high:
-        raise BadInput(
-            f"{field} must lie between {low} and {high}; {value} does not.",
-            code="out_of_range",
-            field=field,
-            low=low,
-            high=high,
-            given=value,
-        )
+        raise BadInput(code="out_of_range", field=field, low=low, high=high, given=value)
     return value
 
 
@@ -694,16 +628,11 @@ def number(
         BadInput: ``not_a_number``, ``not_finite`` or ``out_of_range``.
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadInput(f"{field} must be a number.", code="not_a_number", field=field)
+        raise BadInput(code="not_a_number", field=field)
     as_float = float(value)
     shown_as = typed if typed is not None else _exact(value)
     if not math.isfinite(as_float):
-        raise BadInput(
-            f"{field} must be a finite number, not {shown_as}.",
-            code="not_finite",
-            field=field,
-            given=shown_as,
-        )
+        raise BadInput(code="not_finite", field=field, given=shown_as)
     if not low <= as_float <= high:
         raise _out_of_range(field, low, high, shown_as)
     return as_float
@@ -711,12 +640,7 @@ def number(
 
 def _out_of_range(field: str, low: float, high: float, given: str) -> BadInput:
     return BadInput(
-        f"{field} must lie between {_exact(low)} and {_exact(high)}; {given} does not.",
-        code="out_of_range",
-        field=field,
-        low=_exact(low),
-        high=_exact(high),
-        given=given,
+        code="out_of_range", field=field, low=_exact(low), high=_exact(high), given=given
     )
 
 
@@ -725,21 +649,9 @@ def _number_digits(text: str, field: str) -> str:
     with an optional sign, fraction and exponent."""
     raw = text.strip()
     if not _NUMBER_TEXT.fullmatch(raw) and _LONG_NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} has more digits than it can hold ({shown(text)}); give at most "
-            f"{_MOST_DIGITS} digits before the point and {_MOST_DIGITS} after it.",
-            code="too_many_digits",
-            field=field,
-            given=shown(text),
-            most=_MOST_DIGITS,
-        )
+        raise BadInput(code="too_many_digits", field=field, given=shown(text), most=_MOST_DIGITS)
     if not _NUMBER_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} must be a number written in digits 0-9; {shown(text)} is not.",
-            code="not_number_digits",
-            field=field,
-            given=shown(text),
-        )
+        raise BadInput(code="not_number_digits", field=field, given=shown(text))
     return raw
 
 
@@ -781,22 +693,10 @@ def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64
     """
     raw = text.strip()
     if not _WHOLE_TEXT.fullmatch(raw):
-        raise BadInput(
-            f"{field} must be a whole number written in digits 0-9; {shown(text)} is not.",
-            code="not_whole_digits",
-            field=field,
-            given=shown(text),
-        )
+        raise BadInput(code="not_whole_digits", field=field, given=shown(text))
     value = int(raw)
     if not low <= value <= high:
-        raise BadInput(
-            f"{field} must lie between {low} and {high}; {raw} does not.",
-            code="out_of_range",
-            field=field,
-            low=low,
-            high=high,
-            given=raw,
-        )
+        raise BadInput(code="out_of_range", field=field, low=low, high=high, given=raw)
     return value
 
 
@@ -821,10 +721,7 @@ def number_text(text: str, field: str, *, low: float, high: float) -> float:
     value = float(raw)
     if value == 0 and any(digit in "123456789" for digit in raw.split("e")[0].split("E")[0]):
         raise BadInput(  # 1e-400: a number too small to hold is not zero
-            f"{field} {shown(text)} is too small to tell from 0; write 0 or a larger number.",
-            code="number_underflow",
-            field=field,
-            given=shown(text),
+            code="number_underflow", field=field, given=shown(text)
         )
     return number(value, field, low=low, high=high, typed=raw)
 
@@ -853,12 +750,7 @@ def tenths_text(text: str, field: str, *, low: float, high: float) -> Decimal:
     if not Decimal(str(low)) <= value <= Decimal(str(high)):
         raise _out_of_range(field, low, high, raw)
     if value * 10 != (value * 10).to_integral_value():
-        raise BadInput(
-            f"{field} has at most one decimal; {raw} has more.",
-            code="more_than_one_decimal",
-            field=field,
-            given=raw,
-        )
+        raise BadInput(code="more_than_one_decimal", field=field, given=raw)
     return value
 
 
@@ -878,13 +770,7 @@ def choice(value: object, field: str, allowed: tuple[str, ...] | frozenset[str])
     """
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(sorted(allowed))
-        raise BadInput(
-            f"{field} must be one of {options}; {shown(value)} is not.",
-            code="not_a_choice",
-            field=field,
-            choices=options,
-            given=shown(value),
-        )
+        raise BadInput(code="not_a_choice", field=field, choices=options, given=shown(value))
     return value
 
 
@@ -1008,29 +894,11 @@ def period(
     facts |= {"start_cap": _cap(names[0]), "end_cap": _cap(names[1])}
     if given == (False, True):
         code = "period_end_at_default_start" if empty else "period_end_before_default_start"
-        message = (
-            f"{_cap(names[1])} {last} lies {'at' if empty else 'before'} the start of the "
-            f"period ({first}, the default); give {names[1]} after it, or {names[0]} too."
-        )
     elif given == (True, False):
         code = "period_start_at_default_end" if empty else "period_start_after_default_end"
-        message = (
-            f"{_cap(names[0])} {first} lies {'at' if empty else 'after'} the end of the "
-            f"period ({last}, the default); give {names[0]} before it, or {names[1]} too."
-        )
-    elif empty:
-        code = "period_empty"
-        message = (
-            f"{_cap(names[1])} {last} is the same moment as {names[0]}: the period is empty; "
-            f"give {names[1]} after {names[0]}."
-        )
     else:
-        code = "period_backwards"
-        message = (
-            f"{_cap(names[1])} {last} lies before {names[0]} {first}: the period would run "
-            f"backwards; give {names[1]} after {names[0]} (or swap them)."
-        )
-    raise BadInput(message, code=code, **facts)
+        code = "period_empty" if empty else "period_backwards"
+    raise BadInput(code=code, **facts)
 
 
 def _cap(name: str) -> str:

@@ -37,11 +37,6 @@ AUDIENCE_ROLES = {
 }
 
 
-def _words(code: str) -> str:
-    """A status or step as words in a refusal (``in_follow_up`` → ``in follow up``)."""
-    return code.replace("_", " ")
-
-
 def signal_status(kinds: Iterable[object]) -> str:
     """A signal's status from the kinds of its events: the furthest step taken (sightings and
     unknown kinds aside), ``submitted`` when none.
@@ -75,10 +70,7 @@ def step_refusal(status: str, step: str, signal: str) -> BadInput | None:
     allowed_from = ALLOWED_FROM.get(step, ())
     if status in allowed_from:
         return None
-    allowed = " or ".join(_words(s) for s in allowed_from)
     return BadInput(
-        f"Signal {signal} is {_words(status)}; it can be {_words(step)} only when {allowed} "
-        f"(workflow: {' → '.join(_words(s) for s in SIGNAL_STATUSES)}).",
         code="signal_wrong_status",
         signal=signal,
         status=status,
@@ -108,12 +100,7 @@ def red_refusal(
         return None
     if role is not None and access.allowed(role, "signal.process"):
         return None
-    return PermissionDenied(
-        f"Signal {signal} is TLP:RED: only its reporter and the information organisation "
-        "may see it.",
-        code="signal_tlp_red",
-        signal=signal,
-    )
+    return PermissionDenied(code="signal_tlp_red", signal=signal)
 
 
 def sighting_refusal(reporter: object, callsign: str, status: str, signal: str) -> BadInput | None:
@@ -130,17 +117,9 @@ def sighting_refusal(reporter: object, callsign: str, status: str, signal: str) 
         The refusal, or None when the sighting may be added.
     """
     if reporter == callsign:
-        return BadInput(
-            "A sighting comes from another officer; add to your own signal with a "
-            "log entry or raise a new signal.",
-            code="sighting_of_own_signal",
-        )
+        return BadInput(code="sighting_of_own_signal")
     if status == "closed":
-        return BadInput(
-            f"Signal {signal} is closed; raise a new signal instead.",
-            code="signal_closed",
-            signal=signal,
-        )
+        return BadInput(code="signal_closed", signal=signal)
     return None
 
 
@@ -157,10 +136,7 @@ def assessment_request_refusal(requests_assessment: object, subject_id: object) 
     """
     if not requests_assessment or subject_id is not None:
         return None
-    return BadInput(
-        "A request for a new threat assessment names the person.",
-        code="assessment_request_needs_person",
-    )
+    return BadInput(code="assessment_request_needs_person")
 
 
 def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
@@ -176,11 +152,7 @@ def report_issued_refusal(issued: bool, report: str) -> BadInput | None:
     """
     if not issued:
         return None
-    return BadInput(
-        f"Report {report} is issued and cannot change; draft one that supersedes it.",
-        code="report_issued",
-        report=report,
-    )
+    return BadInput(code="report_issued", report=report)
 
 
 def supersede_decision_refusal(
@@ -199,17 +171,10 @@ def supersede_decision_refusal(
         The refusal, or None.
     """
     if not same_subject:
-        return BadInput(
-            "A record supersedes a record of the same protected subject.",
-            code="supersede_other_subject",
-        )
+        return BadInput(code="supersede_other_subject")
     if superseded_by:
         return BadInput(
-            f"Record {record} is already superseded by {str(superseded_by)[:13]}; supersede "
-            "that one.",
-            code="decision_already_superseded",
-            record=record,
-            by=str(superseded_by)[:13],
+            code="decision_already_superseded", record=record, by=str(superseded_by)[:13]
         )
     return None
 
@@ -232,16 +197,10 @@ def supersede_handover_refusal(
         The refusal, or None.
     """
     if not in_force:
-        return BadInput(
-            f"Handover {handover} is not a signed handover of an overlapping period "
-            "that is still in force; see the list of handovers.",
-            code="supersede_not_in_force",
-            handover=handover,
-        )
+        return BadInput(code="supersede_not_in_force", handover=handover)
     if signed_by != me:
         return RuleViolation(
             "handover",
-            "Only the handover's signer may supersede it.",
             code="supersede_not_yours",
             handover=handover,
             signed_by=signed_by,
@@ -266,14 +225,7 @@ def answered_refusal(request: str, answer: object, by: object) -> RuleViolation 
     """
     if answer is None:
         return None
-    return RuleViolation(
-        "answer",
-        f"Request {request} was already {answer} by {by}.",
-        code="request_answered",
-        request=request,
-        answer=answer,
-        by=by,
-    )
+    return RuleViolation("answer", code="request_answered", request=request, answer=answer, by=by)
 
 
 def option_gone_refusal(gone: bool, n: object) -> BadInput | None:
@@ -290,12 +242,7 @@ def option_gone_refusal(gone: bool, n: object) -> BadInput | None:
     """
     if not gone:
         return None
-    return BadInput(
-        f"Option {n} can no longer be carried out as assessed; refuse the request or "
-        "request it again for a new assessment.",
-        code="request_option_gone",
-        n=n,
-    )
+    return BadInput(code="request_option_gone", n=n)
 
 
 def issue_refusal(interpretation: object, scenarios: int, report: str) -> BadInput | None:
@@ -311,16 +258,9 @@ def issue_refusal(interpretation: object, scenarios: int, report: str) -> BadInp
         The refusal, or None when it may be issued.
     """
     if not interpretation:
-        return BadInput(
-            "A signal report is issued only with its duiding (interpretation); add one first.",
-            code="report_needs_duiding",
-        )
+        return BadInput(code="report_needs_duiding")
     if scenarios < 1:
-        return BadInput(
-            "A signal report is issued only with at least one realistic scenario; add one first.",
-            code="report_needs_scenario",
-            report=report,
-        )
+        return BadInput(code="report_needs_scenario", report=report)
     return None
 
 
@@ -341,14 +281,10 @@ def acknowledge_refusal(
         The refusal, or None when they may acknowledge it.
     """
     if audience is None:
-        return BadInput(
-            "A draft cannot be acknowledged; it has not been issued.", code="acknowledge_draft"
-        )
+        return BadInput(code="acknowledge_draft")
     roles = AUDIENCE_ROLES.get(str(audience), frozenset())
     if role not in roles:
         return PermissionDenied(
-            f"This report is for {audience}: only {', '.join(sorted(roles))} "
-            f"acknowledge it; {callsign} is {role}.",
             code="report_for_others",
             audience=audience,
             roles=sorted(roles),
@@ -356,11 +292,7 @@ def acknowledge_refusal(
             role=role,
         )
     if callsign in set(acknowledged):
-        return BadInput(
-            f"{callsign} already acknowledged this report.",
-            code="already_acknowledged",
-            callsign=callsign,
-        )
+        return BadInput(code="already_acknowledged", callsign=callsign)
     return None
 
 
@@ -376,12 +308,7 @@ def signer_refusal(signed_by: object, callsign: str) -> PermissionDenied | None:
     """
     if signed_by != callsign:
         return None
-    return PermissionDenied(
-        f"{callsign} signed this handover and cannot accept it;"
-        " the incoming shift leader accepts it.",
-        code="signer_cannot_accept",
-        callsign=callsign,
-    )
+    return PermissionDenied(code="signer_cannot_accept", callsign=callsign)
 
 
 def accepted_refusal(accepted_by: object) -> BadInput | None:
@@ -395,11 +322,7 @@ def accepted_refusal(accepted_by: object) -> BadInput | None:
     """
     if not accepted_by:
         return None
-    return BadInput(
-        f"This handover was already accepted by {accepted_by}.",
-        code="handover_already_accepted",
-        by=accepted_by,
-    )
+    return BadInput(code="handover_already_accepted", by=accepted_by)
 
 
 def clear_refusal(flagged: object, cleared_by: object, entry: str) -> BadInput | None:
@@ -415,18 +338,9 @@ def clear_refusal(flagged: object, cleared_by: object, entry: str) -> BadInput |
         The refusal, or None when it may be cleared.
     """
     if not flagged:
-        return BadInput(
-            f"Log entry {entry} is not flagged; there is nothing to clear.",
-            code="log_entry_not_flagged",
-            entry=entry,
-        )
+        return BadInput(code="log_entry_not_flagged", entry=entry)
     if cleared_by:
-        return BadInput(
-            f"Log entry {entry} was already cleared by {cleared_by}.",
-            code="log_entry_already_cleared",
-            entry=entry,
-            by=cleared_by,
-        )
+        return BadInput(code="log_entry_already_cleared", entry=entry, by=cleared_by)
     return None
 
 
@@ -441,14 +355,11 @@ def supersede_draft_refusal(issued: bool) -> BadInput | None:
     """
     if issued:
         return None
-    return BadInput(
-        "Only an issued report can be superseded; edit the draft instead.",
-        code="supersede_draft",
-    )
+    return BadInput(code="supersede_draft")
 
 
 def superseded_refusal(
-    handover: str, newer: str | None, by: object, at: object, shown: str
+    handover: str, newer: str | None, by: object, at: object
 ) -> RuleViolation | None:
     """Why a handover cannot be accepted: its signer replaced it (``handover_superseded``).
 
@@ -457,7 +368,6 @@ def superseded_refusal(
         newer: the name of the handover that superseded it, or None.
         by: who signed that one.
         at: when (a fact of the refusal).
-        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it is not superseded.
@@ -466,8 +376,6 @@ def superseded_refusal(
         return None
     return RuleViolation(
         "handover",
-        f"Handover {handover} was superseded by handover {newer}, signed by {by} at {shown}, "
-        "and is no longer in force; accept the newer one instead.",
         code="handover_superseded",
         handover=handover,
         newer=newer,
@@ -476,14 +384,13 @@ def superseded_refusal(
     )
 
 
-def withdrawn_already_refusal(handover: str, by: object, at: object, shown: str) -> BadInput | None:
+def withdrawn_already_refusal(handover: str, by: object, at: object) -> BadInput | None:
     """Why a handover cannot be withdrawn: it was already (``handover_withdrawn_already``).
 
     Args:
         handover: its name in the refusal.
         by: who withdrew it before.
         at: when (a fact of the refusal), or None when no one did.
-        shown: that time as people read it (its English message).
 
     Returns:
         The refusal, or None when it was not withdrawn.
@@ -491,7 +398,6 @@ def withdrawn_already_refusal(handover: str, by: object, at: object, shown: str)
     if at is None:
         return None
     return BadInput(
-        f"Handover {handover} was withdrawn already by {by} at {shown}.",
         code="handover_withdrawn_already",
         handover=handover,
         by=by,

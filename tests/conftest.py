@@ -208,12 +208,16 @@ _BUT_NOTES = {
 
 
 @contextmanager
-def refused_as(kind: type[StoreError], words: str) -> Iterator[None]:
+def refused_as(
+    kind: type[BaseException] | tuple[type[BaseException], ...], words: str
+) -> Iterator[pytest.ExceptionInfo[BaseException]]:
     """Like ``pytest.raises(kind, match=words)``, matched against the refusal as the faces
-    word it (``words.errors.sentence``: the store gives facts, not sentences)."""
+    word it (``words.errors.sentence``: the store gives facts, not sentences); another error
+    (the database's own) by its text."""
     from words.errors import sentence
 
     with pytest.raises(kind) as caught:
-        yield
-    worded = sentence(caught.value)
+        yield caught
+    error = caught.value
+    worded = sentence(error) if isinstance(error, StoreError) else str(error)
     assert re.search(words, worded), worded

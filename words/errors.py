@@ -1,8 +1,10 @@
 """The store's refusals in words: each error code (``store.errors``) as a sentence.
 
-``sentence`` words an error for any face; an error without a code (or with one this module
-does not know yet) is shown by its own English sentence. A face may word a code its own way
-(the command line names the option to give: ``commands/refusals.py``).
+``sentence`` words an error for any face from its code and facts; the store gives no
+sentence of its own. A code without words here fails a scan test (``tests/store/
+test_error_words.py``); at run time it is said by its code and facts (``unworded``). A face
+may word a code its own way (the command line names the option to give:
+``commands/refusals.py``).
 """
 
 from __future__ import annotations
@@ -1918,12 +1920,25 @@ def sentence(error: StoreError) -> str:
     """The error in words, in the reader's language where a catalogue has it.
 
     A refusal is always said: should a catalogue's words not fit the facts the store gave (a
-    translation that names a fact the error lacks, or formats it as another type), the store's
-    own sentence is said instead of failing the face that shows it."""
+    translation that names a fact the error lacks, or formats it as another type), or a code
+    have no words (a scan test keeps every code the store raises worded), its code and facts
+    are said instead of failing the face that shows it."""
     words = SENTENCES.get(error.code or "")
-    if words is None:
-        return str(error)
-    try:
-        return words(error.params)
-    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
-        return str(error)
+    if words is not None:
+        try:
+            return words(error.params)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            pass
+    return unworded(error)
+
+
+def unworded(error: StoreError) -> str:
+    """A refusal no words fit, said by its code and facts (never the store's text: it has none).
+
+    Args:
+        error: the refusal.
+
+    Returns:
+        One sentence naming the code and its facts.
+    """
+    return _("Refused: {code}. Nothing was changed.").format(code=str(error))

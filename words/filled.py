@@ -24,7 +24,10 @@ def _said(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     if isinstance(value, datetime):
-        return told_apart(value)  # with its offset in the hour the clocks go back
+        try:
+            return told_apart(value)  # with its offset in the hour the clocks go back
+        except (OverflowError, ValueError):  # past local time (datetime.max): as given
+            return value.isoformat()
     return value
 
 

@@ -55,15 +55,19 @@ def _inner(p: Mapping[str, Any]) -> str:
 
 
 def _refusal(p: Mapping[str, Any]) -> str:
-    """A store refusal (``words.errors``), or its message where no words are known (its facts'
-    times read back as times by ``store.sync.reason``)."""
+    """A store refusal (``words.errors``; its facts' times read back as times by
+    ``store.sync.reason``); where no words fit, the English a reason stored before the store
+    gave none (``why``), or its code and facts."""
     words = REFUSALS.get(str(p.get("error") or ""))
     if words is not None:
         try:
             return words(p.get("facts") or {}).rstrip(".")
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             pass
-    return str(p.get("why", ""))
+    if p.get("why"):
+        return str(p["why"])
+    facts = ", ".join(f"{k}={v!r}" for k, v in sorted(dict(p.get("facts") or {}).items()))
+    return f"{p.get('error')} ({facts})" if facts else str(p.get("error"))
 
 
 def _sentence_part(text: str) -> str:

@@ -30,7 +30,6 @@ from store.clock import (
     today,
 )
 from store.db import Store
-from store.errors import BadInput
 from store.logbook import LogEntry
 from store.subjects import list_subjects
 from store.validate import whole_text
@@ -52,7 +51,7 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, Unfit
 from .deploying import deploy_on
 from .forms import (
     ActivityDefaults,
@@ -409,9 +408,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
         def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["person"]:
-                raise BadInput(_("Choose the protected person."))
+                raise Unfit(_("Choose the protected person."))
             if not values["start"].strip() or not values["end"].strip():
-                raise BadInput(_("Give a start and an end time, e.g. 09:30 and 11:00."))
+                raise Unfit(_("Give a start and an end time, e.g. 09:30 and 11:00."))
             start, end = parse_span_on(values["start"], values["end"], day, store.clock)
             return agenda.add_activity(
                 store,
@@ -559,7 +558,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
     def _pick_concept(self, item: Activity, options: list[agenda.ConceptOption]) -> None:
         def save(store: Store, values: dict[str, str]) -> Activity:
             if not values["concept"]:
-                raise BadInput(_("No valid concept to choose; see the reasons above."))
+                raise Unfit(_("No valid concept to choose; see the reasons above."))
             return agenda.assign_concept(store, item.id, values["concept"])
 
         heading = _("Concept for '{title}' — {person} requires {level}").format(
@@ -644,7 +643,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             from store.ics import import_ics
 
             if not values["path"].strip():
-                raise BadInput(_("Give the path of the .ics file."))
+                raise Unfit(_("Give the path of the .ics file."))
             days = values["days"].strip()
             return import_ics(
                 store,

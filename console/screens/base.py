@@ -59,11 +59,18 @@ D = TypeVar("D")
 _numbers = itertools.count(1)
 
 
+class Unfit(Exception):
+    """A form's own refusal, already in the console's words (what to fill in before the store
+    is asked); the store's refusals are ``StoreError``s, worded from their code."""
+
+
 def sentence(error: BaseException) -> str:
-    """A store refusal in words (``words.errors``, from its code and parameters); anything else
-    is named as unexpected."""
+    """A store refusal in words (``words.errors``, from its code and parameters); a form's own
+    refusal as it is said; anything else is named as unexpected."""
     if isinstance(error, StoreError):
         return refusal(error)  # words/ names roles and statuses as the console's labels do
+    if isinstance(error, Unfit):
+        return str(error)
     return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
 
 
@@ -619,7 +626,7 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
     def _refused(self, error: BaseException) -> None:
         self.saving = False
         self.query_one(".error", Static).update(literal(sentence(error), limit=None))
-        if not isinstance(error, StoreError):
+        if not isinstance(error, StoreError | Unfit):
             self.report_failure(error)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

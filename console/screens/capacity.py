@@ -28,7 +28,6 @@ from store import capacity as model
 from store.catalogue import list_reinforcements, list_units, reinforcement_totals
 from store.clock import day_bounds, today
 from store.db import Store
-from store.errors import BadInput
 from store.staff import find_staff
 from store.validate import visible, whole_text
 from words.access import roles
@@ -39,7 +38,7 @@ from ..literal import literal, template
 from ..times import at
 from ..widgets.inputs import FormSelect, TextInput
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, Unfit
 
 DAYS = 7
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -486,7 +485,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
                     to_unit=None if to_unit.is_blank() else str(to_unit.value),
                 )
             except ValueError:
-                raise BadInput(_("The number and the threat level are whole numbers.")) from None
+                raise Unfit(_("The number and the threat level are whole numbers.")) from None
             start = day_bounds(today(store.clock))[0]
             return model.run_scenario(store, [change], start, start + timedelta(days=DAYS))
 

@@ -16,7 +16,7 @@ from words.deployments import refused
 
 from .. import labels
 from ..i18n import _
-from .base import BaseScreen, sentence
+from .base import BaseScreen, Unfit, sentence
 from .forms import DeployForm, Field
 
 
@@ -39,7 +39,7 @@ def _offered(screen: BaseScreen[Any], item: Activity, free: list[roster.Candidat
     """Who the form offers, or why nobody."""
     if item.end_at <= screen.store.clock.now():  # the store's sentence, not "no officer"
         return sentence(
-            BadInput("", code="activity_over", title=item.title, moment=local_text(item.end_at))
+            BadInput(code="activity_over", title=item.title, moment=local_text(item.end_at))
         )
     if item.status == "cancelled":  # said at once: a release is all it may take
         return refused([{"code": "activity_cancelled", "params": {}}])
@@ -67,7 +67,7 @@ def deploy_form(
         gone = values["release"].strip()
         if gone:  # ends one deployment instead (a stranded officer, say), with a reason
             if callsigns:
-                raise BadInput(_("Deploy officers or release one, not both at once."))
+                raise Unfit(_("Deploy officers or release one, not both at once."))
             return roster.release(store, item.id, gone, values["reason"])
         return roster.deploy(store, item.id, callsigns)
 

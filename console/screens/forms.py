@@ -536,11 +536,7 @@ def observed_at(store: Store, typed: str) -> datetime | None:
             raise
         forms = "'now', 'HH:MM' (" + _("today") + "), " + TIME_FORMS
         params = {**error.params, "forms": forms}
-        raise BadInput(
-            "{given} is not a time{hint}; use {forms}.".format(**params),
-            code="not_a_time",
-            **params,
-        ) from None
+        raise BadInput(code="not_a_time", **params) from None
 
 
 class StepForm(Form[T]):

@@ -24,7 +24,7 @@ from store import access, agenda, posts, roster
 from store.agenda import Activity
 from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
-from store.errors import BadInput, PermissionDenied
+from store.errors import PermissionDenied
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
 from store.suggest import Option, apply_suggestion, may_apply, option_needs, suggest
 from words.counts import counted
@@ -39,7 +39,7 @@ from ..widgets.dayboard import span_text
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
 from ..widgets.timeline import Timeline, render_timeline
-from .base import BaseScreen, sentence
+from .base import BaseScreen, Unfit, sentence
 from .deploying import deploy_on
 from .forms import ConceptPicker, Field, Form, StepForm
 
@@ -568,7 +568,7 @@ class RosterScreen(BaseScreen[RosterData]):
 
         def save(store: Store, values: dict[str, str]) -> roster.Shift:
             if not values["callsign"].strip():
-                raise BadInput(_("Give the officer's callsign."))
+                raise Unfit(_("Give the officer's callsign."))
             return roster.add_shift(
                 store,
                 values["callsign"],
@@ -610,7 +610,7 @@ class RosterScreen(BaseScreen[RosterData]):
 
         def save(store: Store, values: dict[str, str]) -> posts.Post:
             if not values["concept"]:
-                raise BadInput(_("No valid concept to choose; see the reasons above."))
+                raise Unfit(_("No valid concept to choose; see the reasons above."))
             return posts.assign_post_concept(store, post.id, values["concept"])
 
         heading = _("Concept for the standing post of {person}, {span} — requires {level}").format(

@@ -24,7 +24,7 @@ from textual.widgets import Static
 from store import access, agenda, intel, signals
 from store.clock import local_span
 from store.db import Store
-from store.errors import BadInput, NotFound
+from store.errors import NotFound
 from store.intel import SignalReport
 from store.signals import Signal
 from words.counts import counted
@@ -37,7 +37,7 @@ from ..literal import literal, template
 from ..times import at
 from ..widgets.drawer import Drawer, DrawerTitle
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen
+from .base import BaseScreen, Unfit
 from .document import DocumentScreen
 from .forms import Field, Form, StepForm, codes
 
@@ -476,7 +476,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
 
             def close(store: Store, values: dict[str, str]) -> Signal:
                 if not values["choice"]:
-                    raise BadInput(_("Choose the outcome the reporter will see."))
+                    raise Unfit(_("Choose the outcome the reporter will see."))
                 return signals.close_signal(store, signal_id, values["choice"], values["text"])
 
             self._step_form(

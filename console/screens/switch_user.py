@@ -46,9 +46,7 @@ def _set_secret(store: Store, values: dict[str, str]) -> tuple[str, str]:
     given in their presence, or a forgotten one reset: staff rights), as ``staff secret`` does:
     the repeat must match before the store is asked. Returns the audit action and whose."""
     if values["new"] != values["repeat"]:
-        raise BadInput(
-            "The new secret and its repeat differ; nothing was changed.", code="secret_repeat"
-        )
+        raise BadInput(code="secret_repeat")
     whose = values["whose"].strip() or store.actor.callsign
     reset = values["reset"] == "1"
     old = None if reset else values["current"] or None

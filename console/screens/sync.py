@@ -32,7 +32,6 @@ from textual.widgets import ProgressBar, Static
 
 from store import access, findings
 from store.db import Store
-from store.errors import BadInput
 from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
@@ -51,7 +50,7 @@ from ..literal import literal, plain, template
 from ..times import at
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, sentence
+from .base import BaseScreen, Unfit, sentence
 from .document import DocumentScreen
 from .forms import Field, Form, StepForm, codes
 
@@ -99,10 +98,8 @@ def one_request(path: Path) -> Path:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise BadInput(
-            _("No request file (request….json) in {path}.").format(path=visible(str(path)))
-        )
-    raise BadInput(
+        raise Unfit(_("No request file (request….json) in {path}.").format(path=visible(str(path))))
+    raise Unfit(
         _("{n} request files in {path}: name which one ({names}).").format(
             n=len(found), path=visible(str(path)), names=", ".join(p.name for p in found[:4])
         )
@@ -596,7 +593,7 @@ class SyncScreen(BaseScreen[SyncData]):
                         ).format(count=len(done.malformed))
                     return text, bool(done.malformed)
                 if not folder.exists():
-                    raise BadInput(
+                    raise Unfit(
                         _("The sync folder {folder} does not exist.").format(
                             folder=visible(str(folder))
                         )
@@ -650,20 +647,20 @@ class SyncScreen(BaseScreen[SyncData]):
     def action_folder(self) -> None:
         def save(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
-                raise BadInput(_("Give a folder."))
+                raise Unfit(_("Give a folder."))
             path = Path(values["text"].strip()).expanduser()
             try:
                 not_a_folder = path.exists() and not path.is_dir()
             except OSError as exc:
                 if exc.errno == errno.ENAMETOOLONG:  # it can never exist: said now, not later
-                    raise BadInput(
+                    raise Unfit(
                         _("That folder name is too long for this system; give a shorter one.")
                     ) from None
                 not_a_folder = False  # another name the file system refuses: said when used
             except ValueError:
                 not_a_folder = False
             if not_a_folder:
-                raise BadInput(
+                raise Unfit(
                     _(
                         "{path} is a file, not a folder: give the folder the bundles are shared in."
                     ).format(path=visible(str(path)))
@@ -697,7 +694,7 @@ class SyncScreen(BaseScreen[SyncData]):
                 found = False
             if not found:
                 shown = visible(str(path))
-                raise BadInput(
+                raise Unfit(
                     _("Give the path of a bundle file ({path} is none).").format(
                         path=shown if len(shown) <= 80 else shown[:77] + "…"
                     )
@@ -840,7 +837,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
         def where(store: Store, values: dict[str, str]) -> Path:
             if not values["text"].strip():
-                raise BadInput(_("Give where to write the request."))
+                raise Unfit(_("Give where to write the request."))
             return in_folder(folder, values["text"])
 
         def written(answer: tuple[str, str]) -> None:
@@ -901,7 +898,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
         def read(store: Store, values: dict[str, str]) -> Enrolment:
             if not values["request"].strip():
-                raise BadInput(_("Give the path of the request file."))
+                raise Unfit(_("Give the path of the request file."))
             path = one_request(in_folder(folder, values["request"]))
             request = rosters.read_request(path)
             rosters.check_enrol(store, request, values["role"] or None)  # before the codes

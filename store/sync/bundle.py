@@ -155,18 +155,12 @@ class Refused(IntegrityFailure):
 
     Args:
         check: which check failed (``format``, ``file``, ``size``, ``signature``…).
-        message: the English reason, one sentence.
-        code: what went wrong, for the faces' words (``words.errors``), or None.
+        code: what went wrong, for the faces' words (``words.errors``).
         **params: the facts the words are made of (``check`` is added to them).
     """
 
-    def __init__(self, check: str, message: str, *, code: str | None = None, **params: Any) -> None:
-        super().__init__(
-            f"Bundle refused ({check}): {message} Nothing was changed.",
-            code=code,
-            check=check,
-            **params,
-        )
+    def __init__(self, check: str, *, code: str, **params: Any) -> None:
+        super().__init__(code=code, check=check, **params)
         self.check = check
         #: the segment whose check failed, where one did (``verify``): its origin device,
         #: number and first and last sequence numbers, kept by ``status.note_refused``
@@ -844,36 +838,27 @@ def unframe(data: bytes) -> list[bytes]:
             the end, or bytes after the last part.
     """
     if not data.startswith(MAGIC):
-        raise Refused("format", "this is not a Schildwacht bundle.", code="bundle_not_one")
+        raise Refused("format", code="bundle_not_one")
     view = memoryview(data)
     offset = len(MAGIC)
     if len(data) < offset + 4:
-        raise Refused("format", "the bundle is cut short.", code="bundle_cut_short")
+        raise Refused("format", code="bundle_cut_short")
     (count,) = struct.unpack_from(">I", view, offset)
     offset += 4
     if count > MAX_PARTS:
-        raise Refused(
-            "format",
-            f"the bundle claims {count} parts, more than allowed.",
-            code="bundle_too_many_parts",
-            count=count,
-        )
+        raise Refused("format", code="bundle_too_many_parts", count=count)
     parts = []
     for _ in range(count):
         if len(data) < offset + 8:
-            raise Refused("format", "the bundle is cut short.", code="bundle_cut_short")
+            raise Refused("format", code="bundle_cut_short")
         (size,) = struct.unpack_from(">Q", view, offset)
         offset += 8
         if offset + size > len(data):
-            raise Refused(
-                "format", "a part runs past the end of the bundle.", code="bundle_part_past_end"
-            )
+            raise Refused("format", code="bundle_part_past_end")
         parts.append(bytes(view[offset : offset + size]))
         offset += size
     if offset != len(data):
-        raise Refused(
-            "format", "there are trailing bytes after the last part.", code="bundle_trailing_bytes"
-        )
+        raise Refused("format", code="bundle_trailing_bytes")
     return parts
 
 
@@ -916,12 +901,8 @@ def decrypt(data: bytes, identity: str) -> bytes:
         return pyrage.decrypt(data, [pyrage.x25519.Identity.from_str(identity)])
     except (pyrage.DecryptError, ValueError) as exc:
         if "no matching keys" in str(exc).lower():
-            raise Refused(
-                "not addressed", "it is not addressed to this device.", code="bundle_not_addressed"
-            ) from None
-        raise Refused(
-            "damaged", "it was cut short or altered on the way.", code="bundle_damaged"
-        ) from None
+            raise Refused("not addressed", code="bundle_not_addressed") from None
+        raise Refused("damaged", code="bundle_damaged") from None
 
 
 def read_file(path: Path, *, follow: bool = True) -> bytes:
@@ -946,42 +927,20 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise Refused(
-                "file",
-                "it is a symbolic link; only regular files are read.",
-                code="bundle_symbolic_link",
-            ) from None
+            raise Refused("file", code="bundle_symbolic_link") from None
         raise _unreadable(path, exc) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Refused(
-                "file",
-                "it is not a regular file (a FIFO, a device or a folder).",
-                code="bundle_not_regular",
-            )
+            raise Refused("file", code="bundle_not_regular")
         if info.st_size > MAX_BUNDLE_BYTES:
-            raise Refused(
-                "size",
-                f"it is larger than {MAX_BUNDLE_BYTES} bytes.",
-                code="bundle_too_large",
-                limit=MAX_BUNDLE_BYTES,
-            )
+            raise Refused("size", code="bundle_too_large", limit=MAX_BUNDLE_BYTES)
         head = os.read(fd, len(AGE_MAGIC))  # a junk file is refused before the rest is read
         if head != AGE_MAGIC:
-            raise Refused(
-                "damaged",
-                "it does not begin as an encrypted bundle does.",
-                code="bundle_not_age",
-            )
+            raise Refused("damaged", code="bundle_not_age")
         read = machine.read_at_most(fd, MAX_BUNDLE_BYTES - len(head))
         if read is None:
-            raise Refused(
-                "size",
-                f"it grew past {MAX_BUNDLE_BYTES} bytes while being read.",
-                code="bundle_grew",
-                limit=MAX_BUNDLE_BYTES,
-            )
+            raise Refused("size", code="bundle_grew", limit=MAX_BUNDLE_BYTES)
         return head + read
     except OSError as exc:
         raise _unreadable(path, exc) from None
@@ -990,12 +949,7 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
 
 
 def _unreadable(path: Path, exc: OSError) -> BadInput:
-    return BadInput(
-        f"Cannot read {visible(str(path))}: {exc.strerror}.",
-        code="bundle_unreadable",
-        path=visible(str(path)),
-        cause=exc.strerror,
-    )
+    return BadInput(code="bundle_unreadable", path=visible(str(path)), cause=exc.strerror)
 
 
 def write_atomically(path: Path, data: bytes, database: Path | None = None) -> None:

@@ -138,14 +138,7 @@ def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
         The ``IntegrityFailure`` to raise.
     """
     return IntegrityFailure(
-        f"{path} lacks {len(missing)} sync capture triggers (e.g. {sorted(missing)[0]}): "
-        "something rewrote its tables outside Schildwacht, and changes made now would never "
-        "reach the other laptops. Nothing was opened. Repair the database to re-install them "
-        "and capture what changed meanwhile, or restore the latest backup.",
-        code="capture_missing",
-        path=path,
-        count=len(missing),
-        first=sorted(missing)[0],
+        code="capture_missing", path=path, count=len(missing), first=sorted(missing)[0]
     )
 
 
@@ -536,15 +529,7 @@ def malformed_refusal(found: list[tuple[int, str]]) -> IntegrityFailure:
     Returns:
         The ``IntegrityFailure`` to raise.
     """
-    rows = f"{len(found)} row{'' if len(found) == 1 else 's'}"
-    return IntegrityFailure(
-        f"This database was changed outside Schildwacht: its queue of changes to send holds "
-        f"{rows} no Schildwacht wrote ({found[0][1]}). Nothing was written. Repairing the "
-        "database removes them and captures what really changed.",
-        code="queue_malformed",
-        count=len(found),
-        first=found[0][1],
-    )
+    return IntegrityFailure(code="queue_malformed", count=len(found), first=found[0][1])
 
 
 def _pending(conn: sqlite3.Connection) -> dict[str, dict[str, _Touched]]:

@@ -320,12 +320,7 @@ class Unsettled(IntegrityFailure):
     """
 
     def __init__(self, table: str, error: str) -> None:
-        super().__init__(
-            f"A clash of names in {table} could not be settled ({error}).",
-            code="clash_unsettled",
-            table=table,
-            error=error,
-        )
+        super().__init__(code="clash_unsettled", table=table, error=error)
 
 
 def _settle(

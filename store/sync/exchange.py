@@ -122,11 +122,7 @@ def _import_path(store: Store, path: Path, progress: Progress) -> list[Receipt]:
     if path.is_dir():
         return import_folder(store, path, progress)
     if not path.exists():
-        raise BadInput(
-            f"There is no bundle at {visible(str(path))}.",
-            code="no_bundle",
-            path=visible(str(path)),
-        )
+        raise BadInput(code="no_bundle", path=visible(str(path)))
     return [import_file(store, path, progress)]
 
 
@@ -232,7 +228,7 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             why = verify.inner_refusal(exc)  # worded by its code
-            receipts.append(_refused(path, Refused("file", str(exc), code="bundle_file", **why)))
+            receipts.append(_refused(path, Refused("file", code="bundle_file", **why)))
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way
         except StoreError as exc:
@@ -272,15 +268,7 @@ def _left_out(store: Store, read: list[Path], unreadable: list[Path]) -> Refused
         return None
     if store.meta(LEFT_OUT_KEY) != str(team.version):  # else noted at an earlier import
         _note_left_out(store, team.version)
-    return Refused(
-        "left out",
-        "it was written for the team, yet not for this laptop, as is every member's bundle "
-        "of its roster version here: the team keeps a roster that does not list this laptop. "
-        "Have the team's admin enrol it again (a new enrolment request from this laptop; its "
-        "data is kept).",
-        code="bundle_left_out",
-        version=team.version,
-    )
+    return Refused("left out", code="bundle_left_out", version=team.version)
 
 
 def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
@@ -306,9 +294,7 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
             continue
         if not sub.is_dir(follow_symlinks=False):
             if sub.is_symlink():
-                found.append(
-                    (Path(sub.path), Refused("file", "it is a symbolic link.", code="bundle_link"))
-                )
+                found.append((Path(sub.path), Refused("file", code="bundle_link")))
             continue
         for entry in _entries(Path(sub.path)):
             if entry.name.startswith(".") or not entry.name.endswith(bundle.SUFFIX):
@@ -318,10 +304,7 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
                 None
                 if stat.S_ISREG(mode)
                 else Refused(
-                    "file",
-                    f"it is {machine.file_kind(mode)}, not a regular file; it was not read.",
-                    code="bundle_not_regular_in_folder",
-                    kind=machine.file_kind(mode),
+                    "file", code="bundle_not_regular_in_folder", kind=machine.file_kind(mode)
                 )
             )
             found.append((Path(entry.path), problem))
@@ -334,10 +317,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
             return sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         raise BadInput(
-            f"Cannot read the folder {visible(str(folder))}: {exc.strerror}.",
-            code="sync_folder_unreadable",
-            path=visible(str(folder)),
-            cause=exc.strerror,
+            code="sync_folder_unreadable", path=visible(str(folder)), cause=exc.strerror
         ) from None
 
 
@@ -375,20 +355,11 @@ def _unreadable(store: Store, path: Path) -> Refused:
     if match and match.group(2) and team is not None and int(match.group(2)) > team.version:
         return Refused(
             "revoked",
-            f"it was written with the team's roster version {match.group(2)}, newer than this "
-            f"laptop's ({team.version}), and not for this laptop: most likely this laptop was "
-            "revoked from the team. Ask the team's admin; a revoked laptop takes part again "
-            "only enrolled anew.",
             code="bundle_from_newer_roster",
             version=int(match.group(2)),
             mine=team.version,
         )
-    return Refused(
-        "damaged",
-        "it was written for this team after this laptop joined, yet this laptop "
-        "cannot read it: it was altered or cut short on the way.",
-        code="bundle_damaged_since_joined",
-    )
+    return Refused("damaged", code="bundle_damaged_since_joined")
 
 
 def _note_left_out(store: Store, version: int) -> None:
@@ -404,12 +375,7 @@ def _unsettled(checked: verify.Verified, exc: clashes.Unsettled) -> Refused:
     """The refusal of a bundle whose clash of names the database would not settle: nothing of
     it was applied; its last segment is named (``sync status``) until it is held."""
     refusal = Refused(
-        "clash",
-        f"a clash of names in {exc.params['table']} could not be settled; nothing of it was "
-        "applied.",
-        code="bundle_clash_unsettled",
-        table=exc.params["table"],
-        error=exc.params["error"],
+        "clash", code="bundle_clash_unsettled", table=exc.params["table"], error=exc.params["error"]
     )
     if checked.segments:
         header = checked.segments[-1].header
@@ -425,14 +391,7 @@ def _unsettled(checked: verify.Verified, exc: clashes.Unsettled) -> Refused:
 def _fault(exc: Exception) -> Refused:
     """A file whose import failed in a way no check names (a fault of this version): refused
     on its own (nothing of it was applied), so the folder's other files are still read."""
-    return Refused(
-        "fault",
-        f"importing it failed unexpectedly ({type(exc).__name__}); nothing of it was applied. "
-        "Report it with the file (importing that file alone, with debugging on, shows the "
-        "details).",
-        code="bundle_import_fault",
-        error=type(exc).__name__,
-    )
+    return Refused("fault", code="bundle_import_fault", error=type(exc).__name__)
 
 
 def _refused(path: Path, refusal: StoreError) -> Receipt:

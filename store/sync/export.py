@@ -80,10 +80,7 @@ def _active_team(store: Store) -> rosters.Roster:
     team = rosters.require_team(store)
     mine = team.device(store.device_id)
     if mine is None or mine["status"] != "active":
-        raise BadInput(
-            "This device is not an active member of the team; it cannot send.",
-            code="not_an_active_member",
-        )
+        raise BadInput(code="not_an_active_member")
     return team
 
 
@@ -154,13 +151,7 @@ def _export(
         )
         if withheld and not listed:
             devices = ", ".join(_withheld_labels(team, withheld))
-            raise IntegrityFailure(
-                f"The changes of {devices} are held here in a form they did not sign (this "
-                "database was changed outside Schildwacht); they were left out, and there is "
-                "nothing else to send. Restore the latest backup of this laptop.",
-                code="only_unsigned_to_send",
-                devices=devices,
-            )
+            raise IntegrityFailure(code="only_unsigned_to_send", devices=devices)
         warnings += _withheld_words(team, withheld)
         branch_parts, branches = forks.branch_parts(conn)
         parts, listed = parts + branch_parts, listed + branches
@@ -196,18 +187,12 @@ def _target(
     read it, knows it was damaged, not written before it joined). The folders it creates are
     added to ``made``, the deepest first."""
     if (out is None) == (folder is None):
-        raise BadInput(
-            "Give either a bundle file or a sync folder, not both.", code="bundle_target_twice"
-        )
+        raise BadInput(code="bundle_target_twice")
     if folder is not None:
         shared = folder.expanduser()
         if not shared.is_dir():
             if shared.exists() or shared.is_symlink():
-                raise BadInput(
-                    f"{shown(str(folder), limit=160)} is not a folder; give a folder.",
-                    code="sync_target_not_a_folder",
-                    path=shown(str(folder), limit=160),
-                )
+                raise BadInput(code="sync_target_not_a_folder", path=shown(str(folder), limit=160))
             made += machine.private_folders(shared / store.device_id, "the sync folder")
         # this device's folder takes the sync folder's mode: the transport must read it
         new = not (shared / store.device_id).exists()
@@ -217,12 +202,7 @@ def _target(
         return machine.check_target(target_dir / name, "the bundle", database=store.path)
     assert out is not None
     if out.expanduser().is_dir() and not out.expanduser().is_symlink():
-        raise BadInput(
-            f"{shown(str(out), limit=160)} is a folder; give a file, or the folder as a sync "
-            "folder.",
-            code="bundle_file_is_folder",
-            path=shown(str(out), limit=160),
-        )
+        raise BadInput(code="bundle_file_is_folder", path=shown(str(out), limit=160))
     return machine.check_target(out, "the bundle", database=store.path)
 
 
@@ -316,25 +296,16 @@ def _pack(
             except (ValueError, KeyError, TypeError, IndexError):
                 log.check_records(conn, origin, first, last)  # names the record
                 raise IntegrityFailure(
-                    f"This database's change log was changed outside Schildwacht: the changes "
-                    f"{first}–{last} of device {origin[:13]} cannot be read, so they cannot be "
-                    "sent. Nothing was written; restore the latest backup.",
-                    code="segment_unreadable",
-                    first=first,
-                    last=last,
-                    device=origin[:13],
+                    code="segment_unreadable", first=first, last=last, device=origin[:13]
                 ) from None
         if origin in withheld or not _as_received(conn, team, segments[number - 1], body):
             if origin == own or strict:
                 raise IntegrityFailure(
-                    f"This database's change log was changed outside Schildwacht: the changes "
-                    f"{first}–{last} of device {origin[:13]} (its segment {num}) are not the ones "
-                    "it signed, so no laptop could read them. Nothing was written; restore the "
-                    "latest backup.",
                     code="segment_unreadable",
                     first=first,
                     last=last,
                     device=origin[:13],
+                    segment=num,
                 )
             withheld.setdefault(origin, (num, first))
             continue

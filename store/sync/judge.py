@@ -1841,9 +1841,8 @@ def _store_refused(table: str, exc: StoreError | None) -> Verdict | None:
 
 
 def _refusal(exc: BadInput) -> dict[str, Any]:
-    """A store refusal inside a reason: its code and params (``words.errors``), and its English
-    message where no words are known for the code (an older or newer version's)."""
-    return {"error": exc.code, "facts": dict(exc.params), "why": str(exc).rstrip(".")}
+    """A store refusal inside a reason: its code and params (``words.errors`` words them)."""
+    return {"error": exc.code, "facts": dict(exc.params)}
 
 
 def _workflow(table: str, found: judge_signals.Refusal | None) -> Verdict | None:

@@ -273,16 +273,17 @@ def activity_concept(
 
 
 def refusal_facts(exc: StoreError) -> dict[str, Any]:
-    """A store refusal inside a reason: its code, its facts as JSON values, its English.
+    """A store refusal inside a reason: its code and its facts as JSON values (the faces word
+    them: ``words.errors``).
 
     Args:
         exc: the refusal.
 
     Returns:
-        ``{"error": code, "facts": {...}, "why": message}``.
+        ``{"error": code, "facts": {...}}``.
     """
     facts = json.loads(json.dumps(json_times(dict(exc.params)), default=str))
-    return {"error": exc.code, "facts": facts, "why": str(exc).rstrip(".")}
+    return {"error": exc.code, "facts": facts}
 
 
 # Judged again when what they read changes ---------------------------------------------------

@@ -304,7 +304,6 @@ class Workflows:
                 _short(str(first["id"])) if newer else None,
                 first.get("signed_by"),
                 first.get("signed_at"),
-                str(first.get("signed_at")),
             )
         return None if found is None else ("handover", found)
 
@@ -315,7 +314,6 @@ class Workflows:
             _short(step.parent),
             first.get("withdrawn_by"),
             first.get("withdrawn_at"),
-            str(first.get("withdrawn_at")),
         )
         return None if found is None else ("handover", found)
 

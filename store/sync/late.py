@@ -232,11 +232,7 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
 
         team = rosters.current(store)
         if team is None or team.data.get("admin_device") != store.device_id:
-            raise PermissionDenied(
-                "Only the team's admin laptop releases a change held as late.",
-                bound="laptop",
-                code="release_needs_admin",
-            )
+            raise PermissionDenied(bound="laptop", code="release_needs_admin")
         origin = str(rosters.find_device(team, origin)["id"])
         found = [h for h in _read(conn, _HOLDS) if h.origin == origin and h.seq <= seq]
         runs = conn.execute(
@@ -246,15 +242,9 @@ def record_release(store: Store, origin: str, seq: int) -> Hold:
         ).fetchone()
         hold = next((h for h in found if runs is not None and h.hlc == runs[0]), None)
         if hold is None:
-            raise NotFound(
-                f"No held change number {seq} of that laptop.", code="no_late_hold", seq=seq
-            )
+            raise NotFound(code="no_late_hold", seq=seq)
         before = _read(conn, _RELEASED)
         if hold in before:
-            raise BadInput(
-                f"Nothing changed: change number {seq} of that laptop was released already.",
-                code="late_released_already",
-                seq=seq,
-            )
+            raise BadInput(code="late_released_already", seq=seq)
         _write(conn, _RELEASED, [*before, hold])
     return hold

@@ -102,13 +102,7 @@ def _shape(shape_id: int, row: Sequence[object] | None) -> tuple[str, ...]:
     except ValueError:
         cols = None
     if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
-        raise IntegrityFailure(
-            f"This database's change log was changed outside Schildwacht: field list {shape_id} "
-            "(sync_shape) is not one Schildwacht wrote, so its changes cannot be read or sent. "
-            "Nothing was written; restore the latest backup.",
-            code="log_shape_foreign",
-            shape=shape_id,
-        )
+        raise IntegrityFailure(code="log_shape_foreign", shape=shape_id)
     return tuple(cols)
 
 
@@ -186,16 +180,7 @@ def record_refusal(device: str, seq: int, what: str) -> IntegrityFailure:
     Returns:
         The ``IntegrityFailure`` to raise.
     """
-    return IntegrityFailure(
-        f"This database's change log was changed outside Schildwacht: record #{seq} of "
-        f"device {device[:13]} is not one Schildwacht wrote, so it cannot be sent. "
-        "Nothing was written. Repairing the database sets it aside (the team then "
-        "quarantines it); a record already sent needs the latest backup.",
-        code="log_malformed",
-        seq=seq,
-        device=device[:13],
-        what=what,
-    )
+    return IntegrityFailure(code="log_malformed", seq=seq, device=device[:13], what=what)
 
 
 #: SQL: what is wrong with a change log row's own text (its key, values, history), as a reason
@@ -292,15 +277,7 @@ def _check_segments(conn: sqlite3.Connection) -> None:
     """Every kept segment's header is the one its row describes, else the refusal (exit 5)."""
     for row in conn.execute("SELECT origin, number, first_seq, last_seq, header FROM sync_segment"):
         if _segment_fault(*row):
-            raise IntegrityFailure(
-                f"This database's change log was changed outside Schildwacht: segment "
-                f"{row[1]} of device {str(row[0])[:13]} is not one Schildwacht signed, so "
-                "nothing can be sent. Nothing was written. Repairing the database sets it "
-                "aside.",
-                code="segment_malformed",
-                number=row[1],
-                device=str(row[0])[:13],
-            )
+            raise IntegrityFailure(code="segment_malformed", number=row[1], device=str(row[0])[:13])
 
 
 def unsent_range(conn: sqlite3.Connection, me: str) -> tuple[int, int]:

@@ -177,12 +177,7 @@ class PlanFacts:
         if subject.package is None:
             if trigger:
                 return None
-            return RuleViolation(
-                "R2",
-                f"{subject.code} has no threat assessment yet, so no required level or package.",
-                code="no_threat_assessment",
-                subject=subject.code,
-            )
+            return RuleViolation("R2", code="no_threat_assessment", subject=subject.code)
         found = self.conn.execute(
             "SELECT rank FROM resistance_level WHERE code = ?", (subject.required_level,)
         ).fetchone()
@@ -606,12 +601,7 @@ def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
             and rules.corrected_into_past(before, after, now)
         ):
             return RuleViolation(
-                "R5",
-                f"A correction cannot move '{activity.get('title')}' to {new}, which had already "
-                "passed, from a time that had not (rule R5).",
-                code="correction_into_past",
-                title=str(activity.get("title")),
-                moment=new,
+                "R5", code="correction_into_past", title=str(activity.get("title")), moment=new
             )
     return None
 
@@ -686,16 +676,10 @@ def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreEr
 def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
     """A request still ahead when it was made, assessed as asked."""
     if rules.request_over(_moment(values.get("end_at")), _made_at(at)):
-        return BadInput(
-            "The requested activity would have ended by the time it was requested.",
-            code="request_over",
-        )
+        return BadInput(code="request_over")
     options, _fault = rules.read_assessment(values.get("verdict"), values.get("assessment"))
     if rules.request_not_as_asked(values, options):
-        return BadInput(
-            "The request's assessment is not of the request's own times.",
-            code="request_not_as_asked",
-        )
+        return BadInput(code="request_not_as_asked")
     return None
 
 
@@ -715,12 +699,7 @@ def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreErro
     if not rules.request_over(_moment(end), _made_at(at)):
         return None
     return RuleViolation(
-        "answer",
-        f"Option {n} of request {str(values.get('request_id'))[:13]} would plan an activity "
-        "that had already ended when it was accepted.",
-        code="request_option_over",
-        n=n,
-        request=str(values.get("request_id"))[:13],
+        "answer", code="request_option_over", n=n, request=str(values.get("request_id"))[:13]
     )
 
 

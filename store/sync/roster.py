@@ -137,11 +137,7 @@ def require_team(store: Store) -> Roster:
     """
     roster = current(store)
     if roster is None:
-        raise BadInput(
-            "This device is not in a team yet: create one, or join one with an enrolment "
-            "request and the admin's welcome bundle.",
-            code="no_team",
-        )
+        raise BadInput(code="no_team")
     return roster
 
 
@@ -167,14 +163,10 @@ def parse(body: bytes, signature: bytes, admin_key: str | None) -> Roster:
         if not all(isinstance(d["label"], str) for d in data["devices"]):
             raise TypeError("a device label that is not text")  # shown escaped, never read
     except (ValueError, KeyError, TypeError):
-        raise IntegrityFailure(
-            "The team roster in the bundle is malformed.", code="roster_malformed"
-        ) from None
+        raise IntegrityFailure(code="roster_malformed") from None
     key, signer = _handed_over(data, admin_key) if admin_key else (claimed, claimed)
     if claimed != key or not verified(signer, signature, body):
-        raise IntegrityFailure(
-            "The team roster is not signed by this team's admin key.", code="roster_not_signed"
-        )
+        raise IntegrityFailure(code="roster_not_signed")
     return Roster(body, signature, data)
 
 
@@ -359,10 +351,7 @@ def admin_handover(store: Store, device: str) -> Roster:
     with store.write("team.admin_handover") as conn:
         roster, entry, data = _next_roster(store, device)
         if entry["id"] == store.device_id or entry["status"] != "active":
-            raise BadInput(
-                "Hand the team's administration to another active device of the team.",
-                code="handover_needs_other",
-            )
+            raise BadInput(code="handover_needs_other")
         me = identity(store)
         body = _handover_body(
             data.get("team"), me.sign_public, entry["sign"], entry["id"], data["version"]
@@ -500,7 +489,7 @@ def create_team(store: Store, name: str) -> Roster:
     """
     access.require(store.actor, "team.manage")
     if not isinstance(name, str) or not name.strip():
-        raise BadInput("Give the team a name.", code="team_needs_name")
+        raise BadInput(code="team_needs_name")
     name = validate.code(name, "team_name")
     if current(store) is not None:
         raise _in_team_already()
@@ -562,7 +551,7 @@ def own_label(conn: sqlite3.Connection, device_id: str) -> str:
 
 
 def _in_team_already() -> BadInput:
-    return BadInput("This device is already in a team.", code="already_in_team")
+    return BadInput(code="already_in_team")
 
 
 def _pin(conn: sqlite3.Connection, key: str) -> None:
@@ -618,10 +607,7 @@ def _may_request(store: Store) -> bool:
 
 
 def _needs_no_request() -> BadInput:
-    return BadInput(
-        "This device is already in a team; it needs no enrolment request.",
-        code="request_in_team",
-    )
+    return BadInput(code="request_in_team")
 
 
 def write_request(store: Store, out: Path) -> tuple[str, str]:
@@ -723,26 +709,13 @@ def read_request(path: Path) -> Request:
             raise TypeError  # the signed body too: an object of its kind, else no request
         ok = verified(data["sign"], signature, body)
     except OSError as exc:
-        raise BadInput(
-            f"Cannot read {path}: {exc.strerror}.",
-            code="request_unreadable",
-            path=str(path),
-            cause=exc.strerror,
-        ) from None
+        raise BadInput(code="request_unreadable", path=str(path), cause=exc.strerror) from None
     except (ValueError, KeyError, TypeError):
-        raise BadInput(
-            f"{path} is not an enrolment request.", code="not_a_request", path=str(path)
-        ) from None
+        raise BadInput(code="not_a_request", path=str(path)) from None
     if not ok:
-        raise IntegrityFailure(
-            f"{path} is not signed by the key it carries; refused.",
-            code="request_not_signed",
-            path=str(path),
-        )
+        raise IntegrityFailure(code="request_not_signed", path=str(path))
     if data.get("role") not in access.ROLES:
-        raise BadInput(
-            f"{path} asks for an unknown role.", code="request_unknown_role", path=str(path)
-        )
+        raise BadInput(code="request_unknown_role", path=str(path))
     check_request_fields(data)
     return Request(body, data)
 
@@ -766,19 +739,10 @@ def check_request_fields(data: dict[str, Any]) -> None:
     """
     for name in REQUEST_FIELDS:
         if data.get(name) is None:
-            raise BadInput(
-                f"The request has no {name}; it is not an enrolment request.",
-                code="request_field_missing",
-                field=name,
-            )
+            raise BadInput(code="request_field_missing", field=name)
     for name in ("device", "staff"):
         if data.get(name) is not None and not _is_id(data[name]):
-            raise BadInput(
-                f"The {name} id in the request is not an id: {validate.shown(data[name])}.",
-                code="request_bad_id",
-                field=name,
-                given=validate.shown(data[name]),
-            )
+            raise BadInput(code="request_bad_id", field=name, given=validate.shown(data[name]))
     validate.device_label(data.get("label"), "request_label")
     for name in ("callsign", "unit"):
         if data.get(name) is not None:
@@ -786,31 +750,18 @@ def check_request_fields(data: dict[str, Any]) -> None:
     if data.get("callsign") is not None:  # the rule every stored callsign meets (staff, judge)
         rules.CALLSIGN(data["callsign"], "request_callsign")
     if data.get("operator_role") is not None and data.get("operator_role") not in access.ROLES:
-        raise BadInput(
-            "The request names an unknown role for its operator.",
-            code="request_unknown_operator_role",
-        )
+        raise BadInput(code="request_unknown_operator_role")
     validate.stored_time(data.get("created_at"), "request_created_at")
     if data.get("clock") not in (None, "fixed", "system"):
-        raise BadInput(
-            f"The request's clock is {validate.shown(data['clock'])}, not fixed or system.",
-            code="request_bad_clock",
-            given=validate.shown(data["clock"]),
-        )
+        raise BadInput(code="request_bad_clock", given=validate.shown(data["clock"]))
     if not _is_key(data.get("sign"), 32):
-        raise BadInput(
-            "The signing key in the request is not an Ed25519 public key.",
-            code="request_bad_sign_key",
-        )
+        raise BadInput(code="request_bad_sign_key")
     try:
         if not isinstance(data["age"], str):
             raise TypeError
         pyrage.x25519.Recipient.from_str(data["age"])
     except (pyrage.RecipientError, ValueError, TypeError):
-        raise BadInput(
-            "The encryption key (age recipient) in the request is not one; ask for a new request.",
-            code="request_bad_age_key",
-        ) from None
+        raise BadInput(code="request_bad_age_key") from None
 
 
 def _is_id(value: object) -> bool:
@@ -830,9 +781,7 @@ def _is_key(value: object, size: int) -> bool:
 def _enrolled_already(request: Request) -> BadInput:
     """The refusal of a request from a device the roster holds already."""
     return BadInput(
-        f"Device {request.data['label']} is already in the roster.",
-        code="device_enrolled_already",
-        label=validate.visible(str(request.data["label"])),
+        code="device_enrolled_already", label=validate.visible(str(request.data["label"]))
     )
 
 
@@ -858,10 +807,7 @@ def check_enrol(store: Store, request: Request, role: str | None = None) -> str:
     chosen = request.data["role"] if role is None else role  # "" is no role: refused
     if chosen not in access.ROLES:
         raise BadInput(
-            f"Unknown role {validate.shown(chosen)}; choose one of {', '.join(access.ROLES)}.",
-            code="unknown_role",
-            given=validate.shown(chosen),
-            choices=list(access.ROLES),
+            code="unknown_role", given=validate.shown(chosen), choices=list(access.ROLES)
         )
     access.require(store.actor, "team.manage")
     held = require_team(store)
@@ -958,31 +904,16 @@ def _check_enrollable(store: Store, roster: Roster, request: Request) -> None:
     is enrolled with is not given to a second one (the enrolled binding keeps it)."""
     label = validate.visible(str(request.data["label"]))
     if request.data.get("clock") == "fixed" and not store.clock_fixed:
-        raise BadInput(
-            f"Device {label} was created with a fixed "
-            "clock (SCHILDWACHT_NOW: tests and demos), so it can date its records at will; it "
-            "cannot join a real team. Create its database anew without SCHILDWACHT_NOW.",
-            code="request_fixed_clock",
-            label=label,
-        )
+        raise BadInput(code="request_fixed_clock", label=label)
     unit = request.data.get("unit")
     if unit is not None and store.one("SELECT 1 FROM unit WHERE code = ?", (unit,)) is None:
-        raise BadInput(
-            f"Device {label} asks to join unit {validate.visible(str(unit))}, which is not in "
-            "this team's catalogue; set the new laptop up with one of its units.",
-            code="request_unknown_unit",
-            label=label,
-            unit=validate.visible(str(unit)),
-        )
+        raise BadInput(code="request_unknown_unit", label=label, unit=validate.visible(str(unit)))
     callsign = request.data.get("callsign")
     bound = bound_callsigns(roster).get(str(callsign).upper()) if callsign else None
     if bound is not None and bound[1] != request.data["device"]:
         holder = roster.device(bound[1]) or {"label": bound[1]}
         raise RuleViolation(
             "enrolment",
-            f"Device {label} asks to join with the callsign {validate.visible(str(callsign))}, "
-            f"which laptop {validate.visible(str(holder['label']))} is enrolled with; one "
-            "callsign is one person. Set the new laptop up with its operator's own callsign.",
             code="callsign_enrolled",
             label=label,
             callsign=validate.visible(str(callsign)),
@@ -995,12 +926,7 @@ def _accept_own(conn: sqlite3.Connection, roster: Roster, issued: str) -> None:
     held already (another change of the team at the same moment) is a refusal, never a silent
     no-op."""
     if not accept(conn, roster, from_db(issued)):
-        raise RuleViolation(
-            "roster",
-            "The team's roster changed while this change was being made; nothing was "
-            "written. Try again.",
-            code="roster_changed",
-        )
+        raise RuleViolation("roster", code="roster_changed")
 
 
 def callsign_holder(store: Store, request: Request) -> str | None:
@@ -1053,13 +979,9 @@ def revoke(store: Store, device: str) -> Roster:
     with store.write("team.revoke") as conn:
         roster, entry, data = _next_roster(store, device)
         if entry["id"] == store.device_id:
-            raise BadInput("The admin device cannot revoke itself.", code="revoke_self")
+            raise BadInput(code="revoke_self")
         if entry["status"] == "revoked":
-            raise BadInput(
-                f"{entry['label']} is already revoked.",
-                code="revoked_already",
-                label=validate.visible(str(entry["label"])),
-            )
+            raise BadInput(code="revoked_already", label=validate.visible(str(entry["label"])))
         data["devices"] = [
             {**d, "status": "revoked", "revoked_after": last_seq(conn, d["id"])}
             if d["id"] == entry["id"]
@@ -1089,19 +1011,13 @@ def find_device(roster: Roster, text: str) -> dict[str, Any]:
         d for d in roster.devices if d["id"].startswith(wanted) or d["label"].lower() == wanted
     ]
     if len(matches) != 1:
-        raise NotFound(
-            f"No single device in the roster matches {validate.shown(text)}.",
-            code="no_single_device",
-            device=validate.shown(text),
-        )
+        raise NotFound(code="no_single_device", device=validate.shown(text))
     return matches[0]
 
 
 def _require_admin_device(store: Store, roster: Roster) -> None:
     if roster.data["admin_device"] != store.device_id:
-        raise BadInput(
-            "Only the team's admin device can change the roster.", code="roster_needs_admin"
-        )
+        raise BadInput(code="roster_needs_admin")
 
 
 def admin_fingerprint(roster: Roster) -> str:

@@ -481,7 +481,7 @@ def get_conflict(store: Store, text: str) -> Conflict:
         if conflict.id == wanted:
             return conflict
     raise BadInput(  # pragma: no cover - resolve_id found it
-        f"No conflict {text}.", code="no_conflict", given=validate.visible(str(text))
+        code="no_conflict", given=validate.visible(str(text))
     )
 
 
@@ -518,30 +518,20 @@ def resolve(
         store.target(conflict.id)
         if conflict.resolved_at is not None:
             raise BadInput(
-                f"Conflict {conflict.id[:8]} was already resolved by {conflict.resolved_by}.",
-                code="conflict_resolved_already",
-                conflict=conflict.id[:8],
-                by=conflict.resolved_by,
+                code="conflict_resolved_already", conflict=conflict.id[:8], by=conflict.resolved_by
             )
         if (choose is None) == (value is None):
-            raise BadInput("Choose one of the values or enter one.", code="resolve_needs_one_value")
+            raise BadInput(code="resolve_needs_one_value")
         writer = _WRITERS.get((conflict.table, conflict.column))
         if writer is None:
             raise BadInput(
-                "A conflict about a row's existence is resolved by editing the row."
-                if conflict.column == ""
-                else f"A conflict on {conflict.table}.{conflict.column} cannot be resolved here.",
                 code="conflict_on_existence" if conflict.column == "" else "conflict_not_here",
                 table=conflict.table,
                 field=conflict.column,
             )
         if choose is not None:
             if not 1 <= choose <= len(conflict.heads):
-                raise BadInput(
-                    f"Choose a value between 1 and {len(conflict.heads)}.",
-                    code="conflict_choice_out_of_range",
-                    count=len(conflict.heads),
-                )
+                raise BadInput(code="conflict_choice_out_of_range", count=len(conflict.heads))
             _write_kept(conn, (store, writer), conflict, conflict.heads[choose - 1].value, False)
         else:
             _write_kept(conn, (store, writer), conflict, value, True)
@@ -585,11 +575,7 @@ def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
     try:
         moment = parse_time(str(value), store.clock)
     except (ValueError, OverflowError):  # an offset or a date the parser cannot represent
-        raise BadInput(
-            f"'{validate.visible(str(value))}' is not a time.",
-            code="conflict_not_a_time",
-            given=validate.visible(str(value)),
-        ) from None
+        raise BadInput(code="conflict_not_a_time", given=validate.visible(str(value))) from None
     return validate.moment(moment, name)
 
 
@@ -640,10 +626,7 @@ def _concept(store: Store, conflict: Conflict, value: object, _typed: bool) -> N
     from ..agenda import assign_concept
 
     if value is None or not str(value).strip():
-        raise BadInput(
-            "Choose a concept for the activity; a concept is never simply removed.",
-            code="conflict_needs_concept",
-        )
+        raise BadInput(code="conflict_needs_concept")
     assign_concept(store, conflict.row_id, str(value).strip())
 
 
@@ -651,10 +634,7 @@ def _post_concept(store: Store, conflict: Conflict, value: object, _typed: bool)
     from ..posts import assign_post_concept
 
     if value is None or not str(value).strip():
-        raise BadInput(
-            "Choose a concept for the activity; a concept is never simply removed.",
-            code="conflict_needs_concept",
-        )
+        raise BadInput(code="conflict_needs_concept")
     assign_post_concept(store, conflict.row_id, str(value).strip())
 
 
@@ -665,9 +645,7 @@ def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> N
         level = int(str(chosen))
     except ValueError:
         raise BadInput(
-            f"A threat level is a number, not {validate.visible(str(chosen))!r}.",
-            code="conflict_level_not_a_number",
-            given=repr(validate.visible(str(chosen))),
+            code="conflict_level_not_a_number", given=repr(validate.visible(str(chosen)))
         ) from None
     subject = subject_by_id(store, conflict.row_id)
     # No summary: the program's English would be saved into a synced record for good; the

@@ -111,15 +111,13 @@ def verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verifi
     try:
         return _verify(store, plain, path, progress)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise Refused("format", "its contents are malformed.", code="bundle_malformed") from None
+        raise Refused("format", code="bundle_malformed") from None
 
 
 def _verify(store: Store, plain: bytes, path: Path, progress: Progress) -> Verified:
     parts = bundle.unframe(plain)
     if len(parts) < 4 or (len(parts) - 4) % 3:
-        raise Refused(
-            "format", "the bundle's parts are incomplete.", code="bundle_parts_incomplete"
-        )
+        raise Refused("format", code="bundle_parts_incomplete")
     manifest = _manifest(parts[0])
     fork_alarm = _admin_fork(store, parts[2], parts[3])
     team, roster_is_new, pin = _check_roster(store, manifest, parts[2], parts[3])
@@ -154,18 +152,11 @@ def _manifest(part: bytes) -> dict[str, Any]:
         manifest = json_document(part, "the manifest", max_depth=8)
         fmt = int(manifest["format"])
     except (ValueError, KeyError, TypeError):
-        raise Refused(
-            "format", "the manifest is unreadable.", code="bundle_manifest_unreadable"
-        ) from None
+        raise Refused("format", code="bundle_manifest_unreadable") from None
     if fmt > bundle.FORMAT:
-        raise Refused(
-            "format",
-            f"it was written in bundle format {fmt}; upgrade Schildwacht to read it.",
-            code="bundle_newer_format",
-            format=fmt,
-        )
+        raise Refused("format", code="bundle_newer_format", format=fmt)
     if not isinstance(manifest, dict):
-        raise Refused("format", "the manifest is unreadable.", code="bundle_manifest_unreadable")
+        raise Refused("format", code="bundle_manifest_unreadable")
     return manifest
 
 
@@ -174,37 +165,20 @@ def _check_sender(
 ) -> dict[str, Any]:
     sender = team.device(str(manifest.get("sender")))
     if sender is None:
-        raise Refused(
-            "sender", "it was sent by a device outside this team.", code="bundle_sender_outside"
-        )
+        raise Refused("sender", code="bundle_sender_outside")
     if not bundle.verified(sender["sign"], parts[1], parts[0]):
-        raise Refused(
-            "manifest signature",
-            "the manifest is not signed by its sender.",
-            code="bundle_manifest_unsigned",
-        )
+        raise Refused("manifest signature", code="bundle_manifest_unsigned")
     if sender["status"] != "active":
         label = visible(sender["label"])
-        raise Refused(
-            "sender",
-            f"its sender {label} has been revoked.",
-            code="bundle_sender_revoked",
-            label=label,
-        )
+        raise Refused("sender", code="bundle_sender_revoked", label=label)
     vector = manifest.get("vector")
     if not isinstance(vector, dict) or not all(
         isinstance(k, str) and type(v) is int for k, v in vector.items()
     ):
-        raise Refused(
-            "format",
-            "the manifest's version vector is malformed.",
-            code="bundle_vector_malformed",
-        )
+        raise Refused("format", code="bundle_vector_malformed")
     recipients = manifest.get("recipients")
     if not isinstance(recipients, list) or store.device_id not in recipients:
-        raise Refused(
-            "recipient", "this device is not among its recipients.", code="bundle_not_recipient"
-        )
+        raise Refused("recipient", code="bundle_not_recipient")
     return sender
 
 
@@ -235,18 +209,13 @@ def _check_roster(
         waiting = {r[0] for r in store.query("SELECT hash FROM sync_request")}
         offered = rosters.parse(body, signature, None)
         if manifest.get("kind") != "welcome" or offered.data.get("welcomes") not in waiting:
-            raise Refused(
-                "team",
-                "this device is in no team yet; only the welcome bundle for its own enrolment "
-                "request can be imported.",
-                code="bundle_no_team_yet",
-            )
+            raise Refused("team", code="bundle_no_team_yet")
         return offered, True, offered.data["admin"]
     try:
         offered = rosters.parse(body, signature, pinned)
     except Exception as exc:
         why = inner_refusal(exc)
-        raise Refused("roster signature", str(exc), code="bundle_roster_refused", **why) from None
+        raise Refused("roster signature", code="bundle_roster_refused", **why) from None
     if held is None or offered.version > held.version:
         return offered, True, None
     if rosters.twin(held, offered):  # an admin fork: every laptop keeps the same one
@@ -350,11 +319,7 @@ def _new_segments(
         try:
             if segment.header.get("prev") != previous:
                 raise Refused(
-                    "chain",
-                    f"segment {segment.number} of {label} does not chain.",
-                    code="bundle_segment_unchained",
-                    number=segment.number,
-                    label=label,
+                    "chain", code="bundle_segment_unchained", number=segment.number, label=label
                 )
             runs = _checked_runs(store, segment)
         except Refused as refusal:  # named, so the refused segment is shown until it is held
@@ -490,11 +455,7 @@ def _signed_segments(
     listed = manifest.get("segments", [])
     triples = [parts[i : i + 3] for i in range(4, len(parts), 3)]
     if not isinstance(listed, list) or len(listed) != len(triples):
-        raise Refused(
-            "segment hash",
-            "the manifest does not list the segments it carries.",
-            code="bundle_segments_unlisted",
-        )
+        raise Refused("segment hash", code="bundle_segments_unlisted")
     compressed = int(manifest["format"]) >= 2
     budget = bundle.Budget()
     signed = []
@@ -502,20 +463,10 @@ def _signed_segments(
         zip(triples, listed, strict=True)
     ):
         if sha256(header_bytes) != entry.get("hash"):
-            raise Refused(
-                "segment hash",
-                f"segment {index + 1} is not the one the manifest lists.",
-                code="bundle_segment_unlisted",
-                segment=index + 1,
-            )
+            raise Refused("segment hash", code="bundle_segment_unlisted", segment=index + 1)
         header = _header(header_bytes, index)
         if _body_digest(header, body, compressed, budget, index) != header.get("body_sha256"):
-            raise Refused(
-                "segment hash",
-                f"segment {index + 1}'s changes do not match its hash.",
-                code="bundle_segment_hash",
-                segment=index + 1,
-            )
+            raise Refused("segment hash", code="bundle_segment_hash", segment=index + 1)
         author = team.device(str(header["origin"]))
         if author is None:  # never signed into this roster (an admin fork's other roster)
             outside.append(str(header["origin"]))
@@ -523,8 +474,6 @@ def _signed_segments(
         if not bundle.verified(author["sign"], signature, header_bytes):
             raise Refused(
                 "origin signature",
-                f"segment {index + 1} is not signed by {visible(author['label'])}, the device it"
-                " names.",
                 code="bundle_segment_unsigned",
                 segment=index + 1,
                 label=visible(author["label"]),
@@ -537,8 +486,6 @@ def _signed_segments(
         if differs and header["origin"] == own:
             raise Refused(
                 "chain",
-                f"segment {header['number']} of {visible(author['label'])} differs from the one"
-                " held here.",
                 code="bundle_own_segment_differs",
                 number=header["number"],
                 label=visible(author["label"]),
@@ -559,12 +506,7 @@ def _body_digest(
         return sha256(body)
     declared = header.get("body_bytes")
     if declared is not None and declared > budget.left:
-        raise Refused(
-            "size",
-            f"segment {index + 1} holds more changes than a bundle may.",
-            code="bundle_segment_too_large",
-            segment=index + 1,
-        )
+        raise Refused("size", code="bundle_segment_too_large", segment=index + 1)
     limit = budget.left if declared is None else declared
     digest, size = hashlib.sha256(), 0
     try:
@@ -573,11 +515,7 @@ def _body_digest(
             size += len(chunk)
     except bundle.TooLarge:
         if declared is None:
-            raise Refused(
-                "size",
-                "its changes are larger than a bundle may hold.",
-                code="bundle_changes_too_large",
-            ) from None
+            raise Refused("size", code="bundle_changes_too_large") from None
         return None
     except ValueError:
         return None
@@ -597,20 +535,9 @@ def _header(header_bytes: bytes, index: int) -> dict[str, Any]:
         if declared is not None and (type(declared) is not int or declared < 0):
             raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise Refused(
-            "format",
-            f"segment {index + 1} has an unreadable header.",
-            code="bundle_segment_header",
-            segment=index + 1,
-        ) from None
+        raise Refused("format", code="bundle_segment_header", segment=index + 1) from None
     if header.get("encoding", 1) not in (1, bundle.ENCODING):
-        raise Refused(
-            "format",
-            f"segment {index + 1} is written in a body encoding this version does not know; "
-            "upgrade Schildwacht to read it.",
-            code="bundle_segment_encoding",
-            segment=index + 1,
-        )
+        raise Refused("format", code="bundle_segment_encoding", segment=index + 1)
     return dict(header)
 
 
@@ -622,22 +549,10 @@ def _checked_runs(store: Store, segment: _Signed) -> list[Run]:
     _numbered(segment, runs)
     if not _agrees(store, segment.origin, runs):
         raise Refused(
-            "chain",
-            f"{label}'s changes from number {segment.header['first_seq']} differ from the "
-            "ones held here. If this database was restored from a backup, changes made "
-            "since the restore reuse numbers the team already has: restore again and import "
-            "from the team before working.",
-            code="bundle_changes_differ",
-            label=label,
-            first=segment.header["first_seq"],
+            "chain", code="bundle_changes_differ", label=label, first=segment.header["first_seq"]
         )
     if not _clock_in_order(store, runs):
-        raise Refused(
-            "format",
-            f"the clock of {label}'s changes runs backwards.",
-            code="bundle_clock_backwards",
-            label=label,
-        )
+        raise Refused("format", code="bundle_clock_backwards", label=label)
     return runs
 
 
@@ -652,13 +567,7 @@ def _numbered(segment: _Signed, runs: list[Run]) -> None:
         if expected == segment.header["last_seq"] + 1:
             return
     label = visible(segment.author["label"])
-    raise Refused(
-        "chain",
-        f"segment {segment.number} of {label} has gaps in it.",
-        code="bundle_segment_gaps",
-        number=segment.number,
-        label=label,
-    )
+    raise Refused("chain", code="bundle_segment_gaps", number=segment.number, label=label)
 
 
 def as_received(
@@ -690,16 +599,11 @@ def as_received(
         runs = _decode(segment)
         _numbered(segment, runs)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        raise Refused("format", "its contents are malformed.", code="bundle_malformed") from None
+        raise Refused("format", code="bundle_malformed") from None
     for run in runs:
         if run.hlc < before:
             label = visible(segment.author["label"])
-            raise Refused(
-                "format",
-                f"the clock of {label}'s changes runs backwards.",
-                code="bundle_clock_backwards",
-                label=label,
-            )
+            raise Refused("format", code="bundle_clock_backwards", label=label)
         before = run.hlc
     return runs
 
@@ -722,12 +626,7 @@ def _decode(segment: _Signed) -> list[Run]:
         raise _oversized(segment, too_large) from None
     except (ValueError, KeyError, TypeError):
         label = visible(segment.author["label"])
-        raise Refused(
-            "format",
-            f"a segment of {label} is unreadable.",
-            code="bundle_segment_unreadable",
-            label=label,
-        ) from None
+        raise Refused("format", code="bundle_segment_unreadable", label=label) from None
 
 
 def _oversized(segment: _Signed, too_large: bundle.Oversized) -> Refused:
@@ -736,26 +635,15 @@ def _oversized(segment: _Signed, too_large: bundle.Oversized) -> Refused:
     segments wait behind it."""
     label = visible(segment.author["label"])
     table, column = visible(too_large.table), visible(too_large.column)
-    where = f"{table}.{column}" if column else (table or "a table")
-    limit = too_large.limit
-    what = {
-        "value": f"a value of {where} longer than {limit:,} characters",
-        "key": f"a row key of {where} longer than {limit:,} characters",
-        "history": f"the history of {where} longer than {limit:,} characters",
-        "records": f"a run of more than {limit:,} changes to one row of {where}",
-    }.get(too_large.part, f"a head of a run of {where} longer than {limit:,} bytes")
     return Refused(
         "damaged",
-        f"segment {segment.number} of {label} carries a change larger than any Schildwacht "
-        f"writes ({what}); nothing of it was taken in, and {label}'s later changes wait behind "
-        "it: no laptop takes them. Ask the team's admin.",
         code="bundle_change_too_large",
         label=label,
         number=segment.number,
         table=table,
         field=column,
         part=too_large.part,
-        limit=limit,
+        limit=too_large.limit,
     )
 
 
@@ -829,42 +717,11 @@ def too_many_waiting(
     facts = {"label": label, "held": held, "total": held + more, "newer": newer}
     facts["limit"] = kept.MAX_DEFERRED_PER_ORIGIN
     if origin == sender:
-        raise Refused(
-            "deferred limit", _waiting_advice(facts), code="bundle_deferred_limit", **facts
-        )
+        raise Refused("deferred limit", code="bundle_deferred_limit", **facts)
     warning = notice("too_many_waiting", **facts)
     if warning not in receipt.warnings:
         receipt.warnings.append(warning)
         receipt.set_aside.append(origin)
-
-
-def _waiting_advice(p: dict[str, Any]) -> str:
-    """The refusal's sentence by cause (as ``words.errors.too_many_waiting`` words it)."""
-    label, total, newer, limit = p["label"], p["total"], p["newer"], p["limit"]
-    where = (
-        f"{p['held']:,} of them wait here (the sync status lists them)"
-        if p["held"]
-        else "none was stored: the sync status shows none waiting"
-    )
-    upgrade = (
-        f"Upgrade Schildwacht on this laptop if {label} runs a newer version; otherwise ask the "
-        f"admin to revoke {label}."
-    )
-    if newer >= total:
-        what = f"changes of a newer version that cannot be applied here (more than {limit:,}"
-    elif not newer:
-        what = f"changes that refer to rows or people no laptop has sent here (more than {limit:,}"
-        upgrade = f"Ask the admin to revoke {label} if it sends them on purpose."
-    else:
-        what = (
-            f"changes that cannot be applied here yet ({newer:,} of a newer version, "
-            f"{total - newer:,} referring to rows or people no laptop has sent here; more than "
-            f"{limit:,}"
-        )
-    return (
-        f"{label} sent {total:,} {what}; {where}). {upgrade} Until then its changes are not "
-        "taken in."
-    )
 
 
 def _known_segments(store: Store) -> dict[tuple[str, int], tuple[str, int]]:

@@ -21,6 +21,7 @@ from store.errors import BadInput, StoreError
 from store.sync import roster as rosters
 from store.sync.bundle import b64, canonical
 from tests.conftest import snapshot
+from words.errors import sentence
 
 from .conftest import Run
 
@@ -90,7 +91,7 @@ def test_every_level_of_a_request_of_any_shape_is_refused_in_one_sentence(
         refused_cleanly(path, {**signed(body()), part: shape})
     whole = refused_cleanly(path, signed(canonical(shape)))  # the signed body
     assert isinstance(whole, BadInput)
-    assert "is not an enrolment request" in str(whole)
+    assert "is not an enrolment request" in sentence(whole)
     for field in (*GOOD, "sign", "operator_role"):  # every field is text, or left out
         path.write_text(json.dumps(signed(body(**{field: shape}))))
         try:

@@ -34,13 +34,13 @@ def test_every_store_error_has_an_exit_code_from_the_table(kind: type[errors.Sto
 
 
 def test_the_table_follows_the_contract() -> None:
-    assert exit_code(errors.BadInput("x")) == 2
-    assert exit_code(errors.NotFound("x")) == 2
-    assert exit_code(errors.RuleViolation("R1", "x")) == 2
-    assert exit_code(errors.PermissionDenied("x")) == 4
-    assert exit_code(errors.IntegrityFailure("x")) == 5
-    assert exit_code(errors.MachineFault("x")) == 6
-    assert exit_code(errors.StoreError("x")) == 1
+    assert exit_code(errors.BadInput(code="x")) == 2
+    assert exit_code(errors.NotFound(code="x")) == 2
+    assert exit_code(errors.RuleViolation("R1", code="x")) == 2
+    assert exit_code(errors.PermissionDenied(code="x")) == 4
+    assert exit_code(errors.IntegrityFailure(code="x")) == 5
+    assert exit_code(errors.MachineFault(code="x")) == 6
+    assert exit_code(errors.StoreError(code="x")) == 1
 
 
 def test_every_process_exit_in_commands_names_its_code() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from commands.output import render
+from commands.refusals import refusal
 from store.errors import BadInput
 from tests.conftest import snapshot
 
@@ -149,5 +150,6 @@ def test_hours_per_fte_within_a_week_keep_the_json_finite(demo: Run) -> None:
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
 def test_json_output_never_holds_infinity_or_nan(value: float) -> None:
     for data in ([{"x": value}], {"report": {"x": value}}):
-        with pytest.raises(BadInput, match="too large or too small to write as JSON"):
+        with pytest.raises(BadInput) as refused:
             render(data, "json")
+        assert "too large or too small to write as JSON" in refusal(refused.value)

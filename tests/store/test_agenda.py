@@ -69,7 +69,7 @@ def test_r3_a_concept_for_objects_is_refused_on_a_persons_activity(planned: Stor
         "Concept OBJ-HRB serves objects and services, not BEVER, a protected person (rule R3); "
         "choose one of: CP-LIGHT, CP-HEAVY."
     )
-    with pytest.raises(RuleViolation, match=r"rule R3"):
+    with refused_as(RuleViolation, r"rule R3"):
         agenda.add_activity(
             planned, person="BEVER", title="x", start=START, end=END, concept="obj-hrb"
         )
@@ -97,7 +97,7 @@ def test_r4_pilot_concept_only_inside_its_scope(planned: Store) -> None:
 
 def test_no_assessment_no_concept(store: Store) -> None:
     subjects.add_subject(store, "EGEL", kind="person", domain="local", unit="RT")
-    with pytest.raises(RuleViolation, match="no threat assessment yet"):
+    with refused_as(RuleViolation, "no threat assessment yet"):
         agenda.add_activity(store, person="EGEL", title="x", start=START, end=END, concept="CAM")
     assert agenda.list_activities(store, person="EGEL") == []
 
@@ -138,7 +138,7 @@ def test_sync_import_is_let_through_and_flagged(planned: Store) -> None:
     with planned.merging() as conn:
         conn.execute("UPDATE activity SET concept = 'ESCORT' WHERE id = ?", (item.id,))
     assert only(planned, "BEVER").replan_reason == "below_required"
-    with pytest.raises(RuleViolation, match="R1"), planned.write("test.raw") as conn:
+    with refused_as(RuleViolation, "R1"), planned.write("test.raw") as conn:
         conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item.id,))
 
 
@@ -147,7 +147,7 @@ def test_operator_may_add_but_not_restrict(planned: Store) -> None:
     operator = as_user(planned, "RT-0001")
     agenda.assign_concept(operator, only(planned, "BEVER").id, "CP-LIGHT")
     before = snapshot(planned.path)
-    with pytest.raises(PermissionDenied, match=r"may take the action activity\.restrict"):
+    with refused_as(PermissionDenied, r"may restrict an activity; RT-0001 is operator"):
         agenda.restrict_activity(
             operator,
             only(planned, "BEVER").id,
@@ -218,7 +218,7 @@ def test_bad_restrictions_change_nothing(
     planned: Store, kwargs: dict[str, object], error: str
 ) -> None:
     before = snapshot(planned.path)
-    with pytest.raises(BadInput, match=error):
+    with refused_as(BadInput, error):
         agenda.restrict_activity(planned, only(planned, "BEVER").id, **kwargs)  # type: ignore[arg-type]
     assert snapshot(planned.path) == before
 
@@ -235,7 +235,7 @@ def test_bad_restrictions_change_nothing(
 )
 def test_bad_edits_change_nothing(planned: Store, kwargs: dict[str, object], error: str) -> None:
     before = snapshot(planned.path)
-    with pytest.raises(BadInput, match=error):
+    with refused_as(BadInput, error):
         agenda.edit_activity(planned, only(planned, "BEVER").id, **kwargs)  # type: ignore[arg-type]
     assert snapshot(planned.path) == before
 

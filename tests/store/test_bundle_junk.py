@@ -8,16 +8,16 @@ import os
 from pathlib import Path
 
 import pyrage
-import pytest
 
 from store.sync import bundle
+from tests.conftest import refused_as
 
 
 def test_a_large_junk_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     junk = tmp_path / "2026-11-28T090000Z-r1-x.swb"
     with junk.open("wb") as f:
         f.truncate(200 * 1024 * 1024)  # sparse: no disk used; reading it would take 200 MB
-    with pytest.raises(bundle.Refused, match="does not begin as an encrypted bundle") as refused:
+    with refused_as(bundle.Refused, "does not begin as an encrypted bundle") as refused:
         bundle.read_file(junk, follow=False)
     assert refused.value.check == "damaged"
 

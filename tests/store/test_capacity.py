@@ -8,7 +8,7 @@ import pytest
 from store import agenda, capacity, roster, staff, subjects
 from store.db import Store
 from store.errors import BadInput, PermissionDenied
-from tests.conftest import as_user, at, snapshot
+from tests.conftest import as_user, at, refused_as, snapshot
 
 
 @pytest.fixture
@@ -121,14 +121,14 @@ def test_adding_persons_uses_the_lightest_valid_concept(nights: Store) -> None:
 
 def test_scenario_refusals(nights: Store) -> None:
     window = (at(nights, "2026-10-24 12:00"), at(nights, "2026-10-25 12:00"))
-    with pytest.raises(BadInput, match="Unknown unit"):
+    with refused_as(BadInput, "Unknown unit"):
         capacity.run_scenario(nights, [capacity.Change("add_officers", 1, "XX")], *window)
-    with pytest.raises(BadInput, match="needs their threat level"):
+    with refused_as(BadInput, "needs their threat level"):
         capacity.run_scenario(nights, [capacity.Change("add_persons", 1, "RT")], *window)
-    with pytest.raises(BadInput, match="has only 1 officers"):
+    with refused_as(BadInput, "has only 1 officers"):
         capacity.run_scenario(nights, [capacity.Change("remove_officers", 3, "RT")], *window)
     staff.add_staff(nights, "RT-0002", unit="RT", role="operator")
-    with pytest.raises(PermissionDenied, match=r"may take the action capacity\.scenario"):
+    with refused_as(PermissionDenied, r"may run capacity scenarios; RT-0002 is operator"):
         capacity.run_scenario(
             as_user(nights, "RT-0002"), [capacity.Change("add_officers", 1, "RT")], *window
         )

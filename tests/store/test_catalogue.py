@@ -6,15 +6,13 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from store import agenda, capacity, catalogue, migrations, roster, staff, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput
 from store.setup import init_database
 from store.suggest import suggest
-from tests.conftest import TEST_SECRET, at
+from tests.conftest import TEST_SECRET, at, refused_as
 
 CP = [("close_protection", None), ("protective_driving", None)]
 
@@ -50,7 +48,7 @@ def test_threat_rule_is_deterministic_and_total(store: Store) -> None:
         ("W4", "PKG-W4-PLUS"),
     ]
     assert catalogue.derive(store, 3) == catalogue.derive(store, 3)
-    with pytest.raises(BadInput, match="Threat level 9 does not exist"):
+    with refused_as(BadInput, "Threat level 9 does not exist"):
         catalogue.derive(store, 9)
 
 
@@ -70,7 +68,7 @@ def test_a_catalogue_that_breaks_r1_is_refused(tmp_path: Path) -> None:
     broken = text.replace('concepts = ["CP-HEAVY", "OBJ-HRB"]', 'concepts = ["CP-HEAVY", "CAM"]', 1)
     path = tmp_path / "broken.toml"
     path.write_text(broken)
-    with pytest.raises(BadInput, match=r"lists CAM, which provides only W1 \(rule R1\)"):
+    with refused_as(BadInput, r"lists CAM, which provides only W1 \(rule R1\)"):
         catalogue.load_catalogue(path)
 
 
@@ -111,7 +109,7 @@ def test_a_mark_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
     )
     path = tmp_path / "marks.toml"
     path.write_text(text, "utf-8")
-    with pytest.raises(BadInput, match=r"units\[11\]\.national must be true or false"):
+    with refused_as(BadInput, r"units\[11\]\.national must be true or false"):
         catalogue.load_catalogue(path)
 
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from commands.cli import cli
 from store import catalogue
 from store.errors import BadInput
+from tests.conftest import refused_as
 
 SHIPPED = catalogue.SHIPPED.read_text("utf-8")
 RANK = "rank = 1\n"
@@ -84,7 +85,7 @@ def test_a_hostile_catalogue_is_refused_naming_the_field(tmp_path: Path, case: s
     text, message = CASES[case]
     path = tmp_path / "hostile.toml"
     path.write_text(text, "utf-8")
-    with pytest.raises(BadInput, match=message):
+    with refused_as(BadInput, message):
         catalogue.load_catalogue(path)
 
 

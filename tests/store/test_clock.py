@@ -20,6 +20,8 @@ from store.clock import (
     to_db,
 )
 from store.errors import BadInput
+from tests.conftest import refused_as
+from words.errors import sentence
 
 CLOCK = FixedClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
 
@@ -41,14 +43,12 @@ def test_words_and_offsets() -> None:
 
 
 def test_spring_forward_time_does_not_exist() -> None:
-    with pytest.raises(BadInput, match=r"does not exist.*explicit offset"):
+    with refused_as(BadInput, r"does not exist.*explicit offset"):
         parse_time("2026-03-29 02:30", CLOCK)
 
 
 def test_fall_back_time_is_ambiguous() -> None:
-    with pytest.raises(
-        BadInput, match=r"occurs twice.*\+02:00 for the first.*\+01:00 for the second"
-    ):
+    with refused_as(BadInput, r"occurs twice.*\+02:00 for the first.*\+01:00 for the second"):
         parse_time("2026-10-25 02:30", CLOCK)
 
 
@@ -65,7 +65,7 @@ def test_explicit_offsets_resolve_the_ambiguous_hour() -> None:
 def test_bad_times_are_refused_with_a_sentence(text: str) -> None:
     with pytest.raises(BadInput) as info:
         parse_time(text, CLOCK)
-    assert str(info.value).endswith(".")
+    assert sentence(info.value).endswith(".")
 
 
 def test_night_shift_hours_across_clock_changes() -> None:
@@ -141,7 +141,7 @@ def test_exactly_the_documented_forms_are_accepted(text: str, utc: datetime) -> 
 def test_anything_else_is_refused_never_guessed(text: str, why: str) -> None:
     with pytest.raises(BadInput) as refusal:
         parse_time(text, CLOCK)
-    assert why in str(refusal.value)
+    assert why in sentence(refusal.value)
 
 
 def test_dates_are_strict_and_in_range() -> None:
@@ -154,7 +154,7 @@ def test_dates_are_strict_and_in_range() -> None:
 def test_a_huge_paste_is_not_echoed_back() -> None:
     with pytest.raises(BadInput) as refusal:
         parse_time("x" * 100_000, CLOCK)
-    assert len(str(refusal.value)) < 400 and "(100000 characters)" in str(refusal.value)
+    assert len(sentence(refusal.value)) < 400 and "(100000 characters)" in sentence(refusal.value)
 
 
 def test_a_span_in_the_repeated_autumn_hour_shows_its_offsets() -> None:
@@ -195,7 +195,7 @@ def test_the_forms_the_readme_names_for_case_and_space_are_accepted(
 
 def test_no_space_before_an_offset() -> None:
     for text in ("2026-11-28 13:00 Z", "2026-11-28T13:00 +01:00"):
-        with pytest.raises(BadInput, match="is not a time"):
+        with refused_as(BadInput, "is not a time"):
             parse_time(text, CLOCK)
 
 
@@ -234,7 +234,7 @@ def test_a_bare_end_falls_on_the_next_day_only_within_the_overnight_bound() -> N
         with pytest.raises(BadInput) as refused:
             _bare_end(late, typo)
         assert refused.value.code == "bare_end_too_far"
-        assert str(refused.value) == (
+        assert sentence(refused.value) == (
             f"The end {typo} is not after the start 16:00, and on the next day it would be over "
             f"12 hours later; correct the time, or type the end with its date "
             f"(e.g. 2026-12-04 {typo})."
@@ -258,7 +258,7 @@ def test_the_overnight_bound_across_the_clock_changes_and_new_year() -> None:
     assert _bare_end(datetime(2026, 3, 28, 20, tzinfo=LOCAL_TZ), "08:30") - datetime(
         2026, 3, 28, 20, tzinfo=LOCAL_TZ
     ) == timedelta(hours=11.5)
-    with pytest.raises(BadInput, match=r"12\.5 hours later in real time \(the clocks go back"):
+    with refused_as(BadInput, r"12\.5 hours later in real time \(the clocks go back"):
         _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "07:30")  # 11.5 h on the clock
     with pytest.raises(BadInput) as skipped:
         _bare_end(spring, "02:30")  # does not exist that night
@@ -281,7 +281,7 @@ def test_a_refused_bare_end_says_when_the_clocks_change_that_night() -> None:
         "later in real time (the clocks go back that night), over 12; correct the time, or "
         "type the end with its date (e.g. 2026-10-25 08:00)."
     )
-    assert str(refused.value) == said
+    assert sentence(refused.value) == said
     assert sentence(refused.value) == said
     assert refused.value.params["clock_change"] == "back"
     # an ordinary night keeps the short sentence
@@ -310,7 +310,7 @@ def test_a_bare_start_before_a_known_end_is_bounded_like_a_bare_end() -> None:
         "The start 00:30 on 2026-12-20 would make it end 25 hours later (at 2026-12-21 01:30), "
         "over 12; type the start with its date (e.g. 2026-12-21 00:30)."
     )
-    assert (refused.value.code, str(refused.value), sentence(refused.value)) == (
+    assert (refused.value.code, sentence(refused.value), sentence(refused.value)) == (
         "bare_start_too_far",
         said,
         said,
@@ -344,7 +344,9 @@ def test_a_form_time_that_is_not_a_time_lists_the_bare_hh_mm() -> None:
         with pytest.raises(BadInput) as refused:
             parse_span_on(start, end, date(2026, 12, 20), clock)
         assert refused.value.code == "not_a_time"
-        assert f"; use {where}'YYYY-MM-DD HH:MM'" in str(refused.value), str(refused.value)
+        assert f"; use {where}'YYYY-MM-DD HH:MM'" in sentence(refused.value), sentence(
+            refused.value
+        )
 
 
 def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
@@ -363,7 +365,7 @@ def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
         parse_start_before(
             "00:30", date(2026, 12, 20), datetime(2026, 12, 21, 1, 30, tzinfo=LOCAL_TZ), clock
         )
-    assert f'refused ("{start.value}")' in readme
+    assert f'refused ("{sentence(start.value)}")' in readme
     with pytest.raises(BadInput) as autumn:
         _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "08:00")
-    assert str(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme
+    assert sentence(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme

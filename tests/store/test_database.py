@@ -13,7 +13,7 @@ from store.db import Store
 from store.errors import BadInput, IntegrityFailure
 from store.ids import uuid7
 from store.setup import init_database
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 
 
 def test_uuid7_is_version_7_and_time_ordered() -> None:
@@ -56,7 +56,7 @@ def test_a_file_that_is_no_schildwacht_database_is_refused_unchanged(
         conn.commit()
         conn.close()
     before = path.read_bytes()
-    with pytest.raises(BadInput, match="There is no Schildwacht database at") as refused:
+    with refused_as(BadInput, "There is no Schildwacht database at") as refused:
         Store(path)
     assert refused.value.code == "no_database"
     assert path.read_bytes() == before
@@ -84,19 +84,19 @@ def test_newer_schema_is_refused_and_left_untouched(store: Store) -> None:
     store.conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION + 1}")
     store.close()
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="newer than this Schildwacht understands"):
+    with refused_as(BadInput, "newer than this Schildwacht understands"):
         Store(store.path)
     assert snapshot(store.path) == before
 
 
 def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="is a directory"):
+    with refused_as(BadInput, "is a directory"):
         Store(tmp_path)
 
 
 def test_a_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
     """The store gives the fact; the command line says `schildwacht init` (golden refusals)."""
-    with pytest.raises(BadInput, match="no Schildwacht database") as refused:
+    with refused_as(BadInput, "no Schildwacht database") as refused:
         Store(tmp_path / "absent.db")
     assert refused.value.code == "no_database"
     assert not (tmp_path / "absent.db").exists()
@@ -105,19 +105,19 @@ def test_a_missing_database_says_how_to_create_one(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("not a database at all, just some text to be sure" * 20)
-    with pytest.raises(IntegrityFailure, match="not a plain SQLite file"):
+    with refused_as(IntegrityFailure, "not a plain SQLite file"):
         Store(path)
 
 
 def test_init_refuses_an_existing_database(store: Store) -> None:
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="already exists"):
+    with refused_as(BadInput, "already exists"):
         init_database(store.path, callsign="OPS-02")
     assert snapshot(store.path) == before
 
 
 def test_failed_init_leaves_no_file(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="Unknown unit"):
+    with refused_as(BadInput, "Unknown unit"):
         init_database(tmp_path / "new.db", callsign="OPS-01", unit="ATLANTIS")
     assert not (tmp_path / "new.db").exists()
 

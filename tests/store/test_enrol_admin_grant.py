@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from store.clock import FixedClock
 from store.errors import PermissionDenied
 from store.setup import init_database
 from store.sync import roster as rosters
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 
 
 def test_only_an_admin_enrols_a_laptop_as_admin(tmp_path: Path, clock: FixedClock) -> None:
@@ -29,9 +27,9 @@ def test_only_an_admin_enrols_a_laptop_as_admin(tmp_path: Path, clock: FixedCloc
     assert request.data["role"] == "admin"
     before = snapshot(admin_laptop.path)
     for role in (None, "admin"):  # the role it asked for, or named
-        with pytest.raises(PermissionDenied, match="Only an admin"):
+        with refused_as(PermissionDenied, "Only an admin"):
             rosters.check_enrol(admin_laptop, request, role)
-        with pytest.raises(PermissionDenied, match="Only an admin"):
+        with refused_as(PermissionDenied, "Only an admin"):
             rosters.enroll(admin_laptop, request, role)
     assert snapshot(admin_laptop.path) == before
     enrolled = rosters.enroll(admin_laptop, request, "operator")  # a lower role is the admin's call

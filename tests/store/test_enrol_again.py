@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from store.clock import FixedClock
 from store.errors import BadInput
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 from tests.sync_team import make_team
 
 
@@ -34,5 +32,5 @@ def test_the_last_request_enrolled_again_gives_its_welcome_again(
     )
     rosters.write_request(c, tmp_path / "request-c.json")
     rosters.enroll(a.store, rosters.read_request(tmp_path / "request-c.json"))
-    with pytest.raises(BadInput, match="already in the roster"):
+    with refused_as(BadInput, "already in the roster"):
         rosters.enroll(a.store, request)

@@ -3,8 +3,9 @@
 Read from the source (AST, no database): every typed error the store builds carries
 ``code=``; every code it raises has a sentence in ``words/errors.py``; each sentence can be
 made from the params its raise sites pass (no KeyError when a face words it) and names no
-command-line option. Then a handful of refusals built through the real store calls: the
-words say exactly what the store's own message says.
+command-line option; nothing builds a store error with a sentence (store, command line,
+console). Then a handful of refusals built through the real store calls: each is worded from
+its facts, not said by its code.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ TYPED = {
     "IntegrityFailure",
     "MachineFault",
     "Refused",
+    "AlreadySigned",
 }
 
 #: Modules whose refusals do not carry codes yet: none (every store module is checked).
@@ -47,7 +49,12 @@ INTERNAL = {("roster.py", "more fields than the columns callsign,start,end")}
 #: A code passed on from another refusal or verdict whose own code is checked where it is made.
 PASSED_ON = {"exc.code", "verdict.why", "error.code"}
 #: What a RuleViolation and a PermissionDenied add to the params themselves.
-ADDED = {"RuleViolation": {"rule"}, "PermissionDenied": {"bound"}, "Refused": {"check"}}
+ADDED = {
+    "RuleViolation": {"rule"},
+    "PermissionDenied": {"bound"},
+    "Refused": {"check"},
+    "AlreadySigned": {"handover"},
+}
 
 
 def _name(call: ast.Call) -> str | None:
@@ -145,6 +152,47 @@ def test_every_typed_error_carries_a_code() -> None:
     assert missing == []
 
 
+#: The positionals a typed error takes before its keyword facts: none but the rule, the check,
+#: and the signed handover's id and name; a sentence has no place to go (issue 15, item 6).
+POSITIONALS = {"RuleViolation": 1, "Refused": 1, "AlreadySigned": 2}
+FACES = ("store", "commands", "console")
+
+
+def test_no_store_error_is_built_with_a_sentence() -> None:
+    """Store, command line and console build a store error from a code and facts only: no
+    positional beyond the rule or check (where a sentence stood), no ``message=``; the words
+    are the faces' (``words/errors.py``, ``commands/refusals.py``)."""
+    built = [
+        (f"{face}/{module}:{call.lineno}", ast.unparse(call)[:80])
+        for face in FACES
+        for module, tree in _modules(STORE.parent / face)
+        for call, _inside in _calls(tree)
+        if len(call.args) > POSITIONALS.get(_name(call) or "", 0)
+        or _keyword(call, "message") is not None
+    ]
+    assert built == []
+
+
+def test_a_store_errors_text_is_its_code_and_facts() -> None:
+    """``str(error)`` is for a log: the code and its facts, never a sentence."""
+    from store.sync.bundle import Refused
+
+    assert str(BadInput(code="unknown_unit", given="XX", known=["RT"])) == (
+        "unknown_unit (given='XX', known=['RT'])"
+    )
+    assert str(Refused("size", code="bundle_too_big", size=9)) == (
+        "bundle_too_big (check='size', size=9)"
+    )
+    assert str(StoreError(code="busy")) == "busy"
+
+
+def test_a_code_without_words_is_said_by_its_code_and_facts() -> None:
+    """Should a code have no words (the scan below keeps that from happening), the faces say
+    the code and its facts rather than fail or fall back on English the store no longer has."""
+    odd = BadInput(code="no_such_code_yet", given="x")
+    assert sentence(odd) == "Refused: no_such_code_yet (given='x'). Nothing was changed."
+
+
 def _raised() -> dict[str, list[tuple[str, set[str] | None]]]:
     """Code → (where, the params its raise site passes; None when they are spread from a
     dict) for every code raised in store/."""
@@ -211,7 +259,7 @@ def test_each_code_is_worded_from_the_params_its_raise_sites_pass() -> None:
     assert checked > 250
 
 
-# Through the real store calls: the words are the store's own sentence ----------------------
+# Through the real store calls: each refusal worded from its facts -------------------------------
 
 
 def _words_of(refusal: pytest.ExceptionInfo[StoreError]) -> str:
@@ -235,7 +283,7 @@ def test_a_period_refusal_in_words(start: str, end: str, given: tuple[bool, bool
     first, last = (datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (start, end))
     with pytest.raises(BadInput) as refused:
         validate.period(first, last, names=("--from", "--to"), given=given)
-    assert _words_of(refused) == str(refused.value)
+    assert _words_of(refused)
 
 
 _CLOCK = clock.FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
@@ -259,7 +307,7 @@ _CLOCK = clock.FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 def test_an_input_check_in_words(check: object) -> None:
     with pytest.raises(BadInput) as refused:
         check()  # type: ignore[operator]
-    assert _words_of(refused) == str(refused.value)
+    assert _words_of(refused)
 
 
 def test_store_refusals_in_words_write_nothing(store: Store, tmp_path: Path) -> None:
@@ -275,7 +323,7 @@ def test_store_refusals_in_words_write_nothing(store: Store, tmp_path: Path) -> 
     for attempt in attempts:
         with pytest.raises(StoreError) as refused:
             attempt()
-        assert _words_of(refused) == str(refused.value)
+        assert _words_of(refused)
     assert snapshot(store.path) == before
 
 
@@ -306,14 +354,14 @@ def test_the_command_lines_counted_refusals_are_worded_from_their_facts() -> Non
     from store.errors import IntegrityFailure
 
     clean = dict(refused=0, files=2, quarantined=0, set_aside=0, alarms=0, over_limit=0)
-    words = refusal(IntegrityFailure("x", code="import_not_clean", **{**clean, "refused": 1}))
+    words = refusal(IntegrityFailure(code="import_not_clean", **{**clean, "refused": 1}))
     assert words == "1 of 2 bundles was refused."
     facts = {**clean, "quarantined": 3, "alarms": 1}
-    words = refusal(IntegrityFailure("x", code="import_not_clean", **facts))
+    words = refusal(IntegrityFailure(code="import_not_clean", **facts))
     assert words.startswith("3 changes were quarantined (never applied;")
     assert "; 1 alarm about an audit trail" in words
     records = [[7, "x"], [8, "y"], [9, "z"]]
-    words = refusal(IntegrityFailure("x", code="sent_malformed", count=4, records=records))
+    words = refusal(IntegrityFailure(code="sent_malformed", count=4, records=records))
     assert words.startswith("This laptop's change log holds 4 records no Schildwacht wrote (#7 (")
     assert "), #9 (" in words and " …):" in words
 
@@ -341,3 +389,17 @@ def test_every_refusal_the_command_line_raises_has_a_code_and_words() -> None:
     assert missing == []
     assert unworded == []
     assert checked > 15
+
+
+def test_every_code_the_console_raises_has_words() -> None:
+    """The console's store errors (a refusal it makes from the store's facts) are worded like
+    the store's; its forms' own refusals are ``Unfit``, already in words."""
+    codes = [
+        (f"console/{module}:{call.lineno}", code)
+        for module, tree in _modules(STORE.parent / "console")
+        for call, inside in _calls(tree)
+        if _keyword(call, "code") is not None
+        for code in _codes_of(call, inside, tree)
+    ]
+    assert codes  # the scan finds them
+    assert [(where, code) for where, code in codes if code not in SENTENCES] == []

@@ -11,7 +11,7 @@ from store import handover, staff
 from store.clock import local_span, to_db
 from store.db import Store
 from store.errors import BadInput, RuleViolation
-from tests.conftest import as_user, at, snapshot
+from tests.conftest import as_user, at, refused_as, snapshot
 from words.errors import sentence
 from words.handover import handover_markdown, signature_of
 
@@ -19,7 +19,7 @@ from words.handover import handover_markdown, signature_of
 def test_a_second_signature_for_the_same_period_is_refused(store: Store) -> None:
     first = handover.sign_handover(store, notes="eerste")
     before = snapshot(store.path)
-    with pytest.raises(handover.AlreadySigned, match="already signed by OPS-01") as exc:
+    with refused_as(handover.AlreadySigned, "already signed by OPS-01") as exc:
         handover.sign_handover(store, notes="tweede")
     assert exc.value.handover_id == first.id
     # an overlapping period is the same kind of fault
@@ -31,9 +31,9 @@ def test_a_second_signature_for_the_same_period_is_refused(store: Store) -> None
 def test_superseding_needs_the_signed_handover_and_a_reason(store: Store) -> None:
     first = handover.sign_handover(store, notes="eerste")
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="needs the reason"):
+    with refused_as(BadInput, "needs the reason"):
         handover.sign_handover(store, supersedes=first.id, reason=" ")
-    with pytest.raises(BadInput, match="No handover"):
+    with refused_as(BadInput, "No handover"):
         handover.sign_handover(store, supersedes="01234567-nope", reason="x")
     assert snapshot(store.path) == before
     second = handover.sign_handover(
@@ -45,7 +45,7 @@ def test_superseding_needs_the_signed_handover_and_a_reason(store: Store) -> Non
     )
     assert handover.get_handover(store, first.id).superseded_by == second.id
     # the superseded one cannot be superseded again; the live one must be named
-    with pytest.raises(BadInput, match="not a signed handover of an overlapping period"):
+    with refused_as(BadInput, "not a signed handover of an overlapping period"):
         handover.sign_handover(store, supersedes=first.id, reason="nog eens")
     with pytest.raises(handover.AlreadySigned) as exc:
         handover.sign_handover(store)

@@ -25,7 +25,7 @@ from store import ics_bounds, subjects
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 
 MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
 
@@ -79,7 +79,7 @@ def calendar(tmp_path: Path, *events: str, name: str = "c.ics") -> Path:
 
 def refused(store: Store, path: Path, match: str, **window: object) -> None:
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match=match):
+    with refused_as(BadInput, match):
         import_ics(store, path, person="BEVER", **(window or MARCH))  # type: ignore[arg-type]
     assert snapshot(store.path) == before
 
@@ -377,9 +377,11 @@ def test_too_many_occurrences_is_said_alike_by_every_face(bever: Store, tmp_path
 
 
 def test_a_refusal_is_said_even_when_its_words_do_not_fit_its_facts() -> None:
-    """Words that do not fit the facts (a translation's slip) fall back to the store's own
-    sentence: a face never fails on saying a refusal."""
+    """Words that do not fit the facts (a translation's slip) fall back to the code and its
+    facts (the store has no sentence): a face never fails on saying a refusal."""
     from words.errors import sentence
 
-    misfit = BadInput("The store's own sentence.", code="too_many_occurrences", head="x", limit="2")
-    assert sentence(misfit) == "The store's own sentence."
+    misfit = BadInput(code="too_many_occurrences", head="x", limit="2")
+    assert sentence(misfit) == (
+        "Refused: too_many_occurrences (head='x', limit='2'). Nothing was changed."
+    )

@@ -20,6 +20,7 @@ from store.ics import import_ics
 from tests.conftest import snapshot
 from tests.store.test_ics_programs import ICS, bever
 from words.calendar import worded
+from words.errors import sentence
 
 __all__ = ["bever"]
 
@@ -51,7 +52,7 @@ def test_a_skipped_hour_in_the_files_own_zone_is_refused(
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / name, person="BEVER", **YEAR_2027)
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         f"{name}: {error} (the clocks skip that hour that night); correct the event (a time "
         "that exists, or in UTC)."
     )
@@ -81,7 +82,7 @@ def test_an_rdate_in_the_skipped_hour_is_named_as_the_rdate(bever: Store) -> Non
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / "rdate-in-skipped-hour.ics", person="BEVER", **YEAR_2027)
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         "rdate-in-skipped-hour.ics: VEVENT rd1@example.invalid (Nachtronde): RDATE 2027-03-28 "
         "02:30:00 does not exist in Europe/Amsterdam (the clocks skip that hour that night); "
         "correct the event (a time that exists, or in UTC)."

@@ -81,7 +81,7 @@ def test_a_period_ending_before_it_starts_is_refused(bever: Store, tmp_path: Pat
     with pytest.raises(BadInput) as caught:
         import_ics(bever, path, person="BEVER", start=_day(20), end=_day(31))
     assert caught.value.code == "calendar_ends_before_start"
-    assert "RDATE period" in str(caught.value)
+    assert "RDATE period" in sentence(caught.value)
     assert snapshot(bever.path) == before
 
 

@@ -17,7 +17,7 @@ from store.clock import local_iso
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from store.ics import CalendarEnding, calendar_ending, import_ics
-from tests.conftest import as_user, snapshot
+from tests.conftest import as_user, refused_as, snapshot
 from words.calendar import restriction_note, worded
 from words.errors import sentence
 
@@ -220,12 +220,12 @@ def test_nobody_may_name_the_calendar_as_the_deciding_authority(bever: Store) ->
     import_ics(bever, ICS / "google-series.ics", person="BEVER", **MARCH)
     item = agenda.list_activities(bever, person="BEVER")[0]
     before = snapshot(bever.path)
-    with pytest.raises(RuleViolation, match="reserved for cancellations by a calendar import"):
+    with refused_as(RuleViolation, "reserved for cancellations by a calendar import"):
         agenda.restrict_activity(
             bever, item.id, kind="cancelled", reason="tbp_choice", authority=" Calendar "
         )
     # nor a look-alike of it: a Cyrillic "с" (U+0441) in front of Latin letters
-    with pytest.raises(BadInput, match="mixes the letters of two scripts"):
+    with refused_as(BadInput, "mixes the letters of two scripts"):
         agenda.restrict_activity(
             bever, item.id, kind="cancelled", reason="tbp_choice", authority="\u0441alendar"
         )
@@ -270,7 +270,7 @@ def test_refused_whole_naming_the_event_or_the_encoding(
 
     monkeypatch.setattr(ics_bounds.OccurrenceCap, "passed", counting)
     before = snapshot(bever.path)
-    with pytest.raises(BadInput, match=error):
+    with refused_as(BadInput, error):
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
     assert snapshot(bever.path) == before
     assert len(produced) <= 2_001  # expanded only until the limit of 2,000 was passed
@@ -288,7 +288,6 @@ def test_max_occurrences_is_exact_and_blames_the_file_not_one_event(bever: Store
         "(Weekstart parket); nothing was imported."
     )
     assert refused.value.code == "more_occurrences_than_limit"
-    assert str(refused.value) == sentence(refused.value)  # every face: no option named
     ok = import_ics(bever, ICS / "google-series.ics", person="BEVER", max_occurrences=5, **MARCH)
     assert ok.added == 5
 
@@ -297,7 +296,7 @@ def test_times_outside_1970_to_2099_are_refused(bever: Store, tmp_path: Path) ->
     text = (ICS / "google-single-instance-invite.ics").read_text()
     late = tmp_path / "late.ics"
     late.write_text(text.replace("DTEND:20270310T110000Z", "DTEND:21000101T110000Z"))
-    with pytest.raises(BadInput, match=r"late\.ics: VEVENT x@example \(Overleg griffie\) DTEND"):
+    with refused_as(BadInput, r"late\.ics: VEVENT x@example \(Overleg griffie\) DTEND"):
         import_ics(bever, late, person="BEVER", **MARCH)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, late, person="BEVER", start=date(2099, 12, 1), days=90)

@@ -25,6 +25,7 @@ from store.ics import import_ics
 from tests.conftest import as_user, snapshot
 from tests.sync_team import exchange_all, make_team, user_tables
 from words.calendar import worded
+from words.errors import sentence
 
 ICS = Path(__file__).parent.parent / "fixtures" / "ics"
 MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
@@ -264,8 +265,8 @@ def test_the_newer_of_two_copies_of_an_event_is_taken(bever: Store) -> None:
             "custom-zone-unreadable.ics",
             "custom-zone-unreadable.ics: VEVENT haven-1@example.invalid (Havenoverleg) has "
             "DTSTART in time zone 'Havenstad Standaardtijd', whose VTIMEZONE STANDARD rule cannot "
-            "be read (TZOFFSETFROM: Offset must be less than 24 hours, was +9999); without it the "
-            "time cannot be told: export the calendar with standard time zones.",
+            "be read (TZOFFSETFROM: '+9999'); without it the time cannot be told: export the "
+            "calendar with standard time zones.",
         ),
         (
             "outlook-windows-1251.ics",
@@ -290,7 +291,7 @@ def test_refused_naming_the_event_rather_than_guessed(bever: Store, name: str, e
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
-    assert str(refused.value) == error
+    assert sentence(refused.value) == error
     assert snapshot(bever.path) == before
 
 
@@ -307,7 +308,9 @@ def test_a_series_through_the_spring_forward_hour_is_refused_naming_it(bever: St
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / "spring-forward-series.ics", person="BEVER", **MARCH)
-    assert str(refused.value) == SKIPPED.format(name="spring-forward-series.ics", prop="DTSTART")
+    assert sentence(refused.value) == SKIPPED.format(
+        name="spring-forward-series.ics", prop="DTSTART"
+    )
     assert snapshot(bever.path) == before
     # The same series in a window without that night is imported as written.
     import_ics(
@@ -343,7 +346,7 @@ def test_a_single_event_starting_or_ending_in_the_skipped_hour_is_refused(
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, single, person="BEVER", **MARCH)
-    assert str(refused.value) == SKIPPED.format(name="single.ics", prop=prop)
+    assert sentence(refused.value) == SKIPPED.format(name="single.ics", prop=prop)
     assert snapshot(bever.path) == before
 
 

@@ -20,6 +20,7 @@ from store.ics import calendar_note, import_ics
 from tests.conftest import snapshot
 from tests.store.test_ics_programs import ICS, MARCH, agenda_of, bever
 from words.calendar import worded
+from words.errors import sentence
 
 __all__ = ["bever"]
 
@@ -79,7 +80,7 @@ def test_another_latin_code_page_is_refused_never_garbled(
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         f"{name} is not UTF-8 and reads as text of more than one code page: byte 0x{byte:02X} "
         f"at position {raw.index(bytes([byte]))} is {readings}; which letters it means cannot "
         "be told, so nothing was imported — export the calendar again as UTF-8."
@@ -108,7 +109,7 @@ def test_a_date_end_before_the_start_is_refused_naming_the_event(
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
-    assert str(refused.value) == error
+    assert sentence(refused.value) == error
     assert snapshot(bever.path) == before
 
 

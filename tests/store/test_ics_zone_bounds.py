@@ -25,7 +25,7 @@ from store import ics_bounds, subjects
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 
 DECEMBER = {"start": date(2026, 12, 1), "end": date(2026, 12, 2)}
 
@@ -80,7 +80,7 @@ def calendar(tmp_path: Path, *parts: str, tzid: str = "Evil", extra: str = "") -
 
 def refused(store: Store, path: Path, match: str) -> None:
     before = snapshot(store.path)
-    with within(5), pytest.raises(BadInput, match=match):
+    with within(5), refused_as(BadInput, match):
         import_ics(store, path, person="BEVER", **DECEMBER)  # type: ignore[arg-type]
     assert snapshot(store.path) == before
 

@@ -21,7 +21,8 @@ from store.clock import FixedClock
 from store.db import Store
 from store.errors import IntegrityFailure, RuleViolation
 from store.setup import init_database
-from tests.conftest import NOW, TEST_SECRET, snapshot
+from tests.conftest import NOW, TEST_SECRET, refused_as, snapshot
+from words.errors import sentence
 
 START = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
 PASSPHRASE = "correct horse battery"
@@ -97,7 +98,7 @@ def test_a_table_posing_as_the_function_list_fails_closed_and_keeps_the_database
         conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (activity_id(laptop),))
     conn.close()
     laptop.close()
-    with pytest.raises(IntegrityFailure, match=r"unexpected: pragma_function_list"):
+    with refused_as(IntegrityFailure, r"unexpected: pragma_function_list"):
         reopen(laptop)
     reopen(laptop, repair=True).close()
     repaired = reopen(laptop)
@@ -117,7 +118,7 @@ def test_only_the_imports_own_connection_passes_r1_and_only_while_it_lasts(lapto
     assert reason == "below_required"  # let through, and flagged at once
     with pytest.raises(other.IntegrityError, match="R1"):
         other.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item,))
-    with pytest.raises(RuleViolation, match="R1"), laptop.write("test.after") as conn:
+    with refused_as(RuleViolation, "R1"), laptop.write("test.after") as conn:
         conn.execute("UPDATE activity SET concept = 'CAM' WHERE id = ?", (item,))
     other.close()
 
@@ -189,16 +190,16 @@ def test_changed_guards_keep_the_database_shut_until_repaired(
     for statement in tamper:
         conn.execute(statement)
     conn.close()
-    with pytest.raises(IntegrityFailure, match="Repair the database") as refused:
+    with refused_as(IntegrityFailure, "Repair the database") as refused:
         reopen(laptop)
-    assert named in str(refused.value)
+    assert named in sentence(refused.value)
     assert refused.value.code in {"guards_changed", "capture_missing"}  # the CLI names db repair
     repaired = reopen(laptop, repair=True)
     assert repaired.one("SELECT 1 FROM audit_event WHERE action = 'db.repair'")
     repaired.close()
     opened = reopen(laptop)
     assert not integrity.check(opened.conn)
-    with pytest.raises(RuleViolation, match="R1"), opened.write("test.after") as c:
+    with refused_as(RuleViolation, "R1"), opened.write("test.after") as c:
         c.execute("UPDATE activity SET concept = 'CAM'")
     opened.close()
 
@@ -258,5 +259,5 @@ def test_a_guard_changed_in_one_byte_misses_the_digest_and_is_named(laptop: Stor
     assert integrity.digest(integrity._guards(conn)) != integrity.REFERENCE_DIGEST
     conn.close()
     laptop.close()
-    with pytest.raises(IntegrityFailure, match=rf"altered: {name}"):
+    with refused_as(IntegrityFailure, rf"altered: {name}"):
         reopen(laptop)

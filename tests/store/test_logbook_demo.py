@@ -13,7 +13,7 @@ from store.db import Store
 from store.demo import generate_demo
 from store.errors import BadInput, PermissionDenied
 from store.setup import init_database
-from tests.conftest import as_user, snapshot
+from tests.conftest import as_user, refused_as, snapshot
 
 
 def test_log_entries_supersede_and_flags_clear(store: Store) -> None:
@@ -48,13 +48,13 @@ def test_log_refusals_change_nothing(store: Store) -> None:
     staff.add_staff(store, "RT-0001", unit="RT", role="operator")
     entry = logbook.add_entry(as_user(store, "RT-0001"), "Gezien", flagged=True)
     before = snapshot(store.path)
-    with pytest.raises(PermissionDenied, match=r"may take the action log\.clear"):
+    with refused_as(PermissionDenied, "may clear flagged log entries"):
         logbook.clear_entry(as_user(store, "RT-0001"), entry.id, reason="weg")
-    with pytest.raises(BadInput, match="needs text"):
+    with refused_as(BadInput, "needs text"):
         logbook.add_entry(store, "   ")
-    with pytest.raises(BadInput, match="Unknown kind"):
+    with refused_as(BadInput, "Unknown kind"):
         logbook.add_entry(store, "x", kind="gossip")
-    with pytest.raises(BadInput, match="Say why"):
+    with refused_as(BadInput, "Say why"):
         logbook.clear_entry(store, entry.id, reason=" ")
     assert snapshot(store.path) == before
 
@@ -89,6 +89,6 @@ def test_demo_is_deterministic_and_has_what_the_screens_need(store: Store, tmp_p
 
 def test_demo_refuses_a_database_with_subjects(demo_store: Store) -> None:
     before = snapshot(demo_store.path)
-    with pytest.raises(BadInput, match="already has 12 protected subjects"):
+    with refused_as(BadInput, "already has 12 protected subjects"):
         generate_demo(demo_store)
     assert snapshot(demo_store.path) == before

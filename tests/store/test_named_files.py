@@ -15,7 +15,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
 from store.sync import roster as team
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 from tests.store.test_ics_programs import bever  # noqa: F401 (a fixture)
 
 
@@ -44,6 +44,6 @@ def test_a_named_file_that_is_not_a_regular_file_is_refused_at_once(
     else:
         target = tmp_path
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="is not a regular file"):
+    with refused_as(BadInput, "is not a regular file"):
         _readers(store)[reader](target)
     assert snapshot(store.path) == before

@@ -18,7 +18,7 @@ from store.setup import init_database
 from store.staff import add_staff
 from store.sync import bundle, exchange
 from store.sync import roster as rosters
-from tests.conftest import TEST_SECRET, as_user, snapshot
+from tests.conftest import TEST_SECRET, as_user, refused_as, snapshot
 from tests.sync_team import make_team
 
 
@@ -105,7 +105,7 @@ def test_acting_as_anyone_else_needs_their_secret_and_writes_nothing(
     people: Store, user: str, secret: str | None, error: type[Exception], message: str
 ) -> None:
     before = snapshot(people.path)
-    with pytest.raises(error, match=message):
+    with refused_as(error, message):
         Store(people.path, clock=people.clock, user=user, secret=secret)
     assert snapshot(people.path) == before
 
@@ -137,9 +137,9 @@ def test_switch_user_proves_and_the_audit_names_the_proven_actor(people: Store) 
 def test_a_first_secret_needs_staff_rights_and_then_the_person_can_act(people: Store) -> None:
     analyst = as_user(people, "IO-01")
     before = snapshot(people.path)
-    with pytest.raises(PermissionDenied, match=r"action staff\.write"):
+    with refused_as(PermissionDenied, "may manage staff, shifts and deployments"):
         staff.set_secret(analyst, "RT-0009", "first-secret")
-    with pytest.raises(BadInput, match="at least 8"):
+    with refused_as(BadInput, "at least 8"):
         staff.set_secret(people, "RT-0009", "short")
     assert snapshot(people.path) == before
     assert staff.set_secret(people, "RT-0009", "first-secret") == "staff.secret_first"
@@ -152,7 +152,7 @@ def test_changing_needs_the_old_secret_and_a_reset_needs_staff_rights(people: St
     for old in (None, "wrong-secret"):
         with pytest.raises(PermissionDenied):
             staff.set_secret(people, "IO-01", "new-secret", old=old)
-    with pytest.raises(PermissionDenied, match=r"action staff\.write"):
+    with refused_as(PermissionDenied, "may manage staff, shifts and deployments"):
         staff.set_secret(analyst, "OPS-01", "new-secret", reset=True)
     assert snapshot(people.path) == before
     assert staff.set_secret(analyst, "IO-01", "new-secret", old=TEST_SECRET) == "staff.secret"
@@ -174,7 +174,7 @@ def test_secrets_never_leave_the_laptop(tmp_path: Path, clock: object) -> None:
     assert b"argon2" not in plain and b"only-on-a-1" not in plain
     exchange.import_file(b.store, sent.path)
     assert b.store.one("SELECT 1 FROM staff WHERE callsign = 'IO-01'")
-    with pytest.raises(PermissionDenied, match="no secret on this laptop"):
+    with refused_as(PermissionDenied, "no secret on this laptop"):
         Store(b.store.path, user="IO-01", secret="only-on-a-1")
 
 
@@ -207,7 +207,7 @@ def test_the_laptops_enrolled_role_bounds_the_persons(tmp_path: Path, clock: obj
     laptop = _laptop_enrolled_as(tmp_path, clock, person_role="admin", laptop_role="operator")
     assert laptop.actor.laptop_role == "operator"
     before = snapshot(laptop.path)
-    with pytest.raises(PermissionDenied, match="enrolled in the team as operator") as refused:
+    with refused_as(PermissionDenied, "enrolled in the team as operator") as refused:
         subjects.add_subject(laptop, "BEVER", kind="person", domain="local", unit="RT")
     assert refused.value.bound == "laptop"  # type: ignore[attr-defined]
     assert snapshot(laptop.path) == before
@@ -215,6 +215,6 @@ def test_the_laptops_enrolled_role_bounds_the_persons(tmp_path: Path, clock: obj
 
 def test_the_persons_role_bounds_on_any_laptop(people: Store) -> None:
     analyst = as_user(people, "IO-01")
-    with pytest.raises(PermissionDenied, match="IO-01 is info_analyst") as refused:
+    with refused_as(PermissionDenied, "IO-01 is information analyst") as refused:
         access.require(analyst.actor, "staff.write")
     assert refused.value.bound == "person"  # type: ignore[attr-defined]

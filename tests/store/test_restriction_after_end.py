@@ -18,6 +18,7 @@ from tests.conftest import NOW, at, snapshot
 from tests.hostile import import_with_cli
 from tests.store.test_sync_review import quarantined
 from tests.sync_team import exchange_all, make_team, user_tables
+from words.errors import sentence
 
 
 def _activity(store: Store, start: str, end: str) -> agenda.Activity:
@@ -50,7 +51,7 @@ def test_an_activity_that_is_over_is_not_restricted(
             new_end=at(store, end) if end else None, new_location=location,
         )  # fmt: skip
     assert caught.value.code == "restriction_after_end"
-    assert str(caught.value) == (
+    assert sentence(caught.value) == (
         "'Overleg' ended at 2026-11-27 10:00: a restriction decides what happens next, and an "
         "activity that is over has no next (rule R5)."
     )

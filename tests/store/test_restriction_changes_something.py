@@ -12,7 +12,7 @@ from store import agenda
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
-from tests.conftest import at, snapshot
+from tests.conftest import at, refused_as, snapshot
 from tests.store.test_ics_programs import ICS, bever  # noqa: F401 (a fixture)
 from words.calendar import worded
 
@@ -31,7 +31,7 @@ def test_a_restriction_that_changes_nothing_is_refused(
         location="Rechtbank",
     )
     before = snapshot(bever.path)
-    with pytest.raises(BadInput, match="present"):
+    with refused_as(BadInput, "present"):
         agenda.restrict_activity(
             bever,
             item.id,

@@ -10,6 +10,7 @@ from store import agenda, subjects
 from store.db import Store
 from store.errors import BadInput
 from tests.conftest import at, snapshot
+from words.errors import sentence
 
 
 @pytest.fixture
@@ -58,6 +59,6 @@ def test_the_refusal_names_what_the_kind_changes(store: Store, visit: agenda.Act
             store, visit.id, kind="relocated", reason="capacity", authority="OvJ",
             new_start=at(store, "2026-12-02 09:00"), new_location="Stadhuis",
         )  # fmt: skip
-    assert str(refused.value) == (
+    assert sentence(refused.value) == (
         "A restriction of kind relocated does not take a new start; it changes location."
     )

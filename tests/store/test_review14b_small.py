@@ -15,15 +15,16 @@ from store.clock import FixedClock
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 from tests.store.test_ics_zone_bounds import DECEMBER
+from words.errors import sentence
 
 
 def test_a_time_past_2099_is_shown_in_local_time() -> None:
     late = datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC)
-    with pytest.raises(BadInput, match=r"; 2100-01-01T00:59:59\+01:00 does not\.$"):
+    with refused_as(BadInput, r"; 2100-01-01 00:59 does not\.$"):
         validate.moment(late, "The start")
-    with pytest.raises(BadInput, match=r"9999-12-31T23:59:59.999999\+00:00 does not\.$"):
+    with refused_as(BadInput, r"9999-12-31T23:59:59.999999\+00:00 does not\.$"):
         validate.moment(datetime.max.replace(tzinfo=UTC), "The start")  # past local time
 
 
@@ -60,9 +61,11 @@ def test_a_calendars_zone_faults_are_worded(
     bever: Store, tmp_path: Path, header: str, tzid: str, message: str
 ) -> None:
     before = snapshot(bever.path)
-    with pytest.raises(BadInput, match=message) as refused:
+    with refused_as(BadInput, message) as refused:
         import_ics(bever, _calendar(tmp_path, header, tzid), person="BEVER", **DECEMBER)  # type: ignore[arg-type]
-    assert "vUnknown" not in str(refused.value) and "/" + "site-packages" not in str(refused.value)
+    assert "vUnknown" not in sentence(refused.value) and "/" + "site-packages" not in sentence(
+        refused.value
+    )
     assert snapshot(bever.path) == before
 
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from commands.cli import cli
 from store import catalogue
 from store.errors import BadInput
+from tests.conftest import refused_as
 from tests.store.test_catalogue_shape import changed
 
 FTE = 'fte = "120"'
@@ -60,7 +61,7 @@ def test_the_catalogue_is_refused_naming_the_field(tmp_path: Path, case: str) ->
     text, message = CASES[case]
     path = tmp_path / "hostile.toml"
     path.write_text(text, "utf-8")
-    with pytest.raises(BadInput, match=message):
+    with refused_as(BadInput, message):
         catalogue.load_catalogue(path)
 
 

@@ -9,7 +9,7 @@ import pytest
 from store import staff, subjects
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied
-from tests.conftest import as_user, snapshot
+from tests.conftest import as_user, refused_as, snapshot
 
 
 def test_add_and_assess_a_subject(store: Store) -> None:
@@ -39,7 +39,7 @@ def test_bad_subject_input_changes_nothing(
 ) -> None:
     subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match=error):
+    with refused_as(BadInput, error):
         subjects.add_subject(store, code, **kwargs)
     assert snapshot(store.path) == before
 
@@ -47,7 +47,7 @@ def test_bad_subject_input_changes_nothing(
 def test_unknown_threat_level_changes_nothing(store: Store) -> None:
     subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="does not exist"):
+    with refused_as(BadInput, "does not exist"):
         subjects.assess_threat(store, "REIGER", level=7)
     with pytest.raises(NotFound):
         subjects.assess_threat(store, "ONBEKEND", level=2)
@@ -59,7 +59,7 @@ def test_operator_may_not_assess_threat(store: Store) -> None:
     subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
     operator = as_user(store, "RT-0001")
     before = snapshot(store.path)
-    with pytest.raises(PermissionDenied, match=r"Only .*planner.*; RT-0001 is operator"):
+    with refused_as(PermissionDenied, r"Only .*planner.*; RT-0001 is operator"):
         subjects.assess_threat(operator, "REIGER", level=3)
     assert snapshot(store.path) == before
 
@@ -84,19 +84,19 @@ def test_staff_with_qualifications_and_last_valid_day(store: Store) -> None:
 
 def test_bad_staff_input_changes_nothing(store: Store) -> None:
     before = snapshot(store.path)
-    with pytest.raises(BadInput, match="Unknown qualification"):
+    with refused_as(BadInput, "Unknown qualification"):
         staff.add_staff(store, "RT-0001", unit="RT", qualifications=[("juggling", None)])
-    with pytest.raises(BadInput, match="YYYY-MM-DD"):
+    with refused_as(BadInput, "YYYY-MM-DD"):
         staff.parse_qualification("close_protection:31-12-2026")
-    with pytest.raises(BadInput, match="already taken"):
+    with refused_as(BadInput, "already taken"):
         staff.add_staff(store, "OPS-01", unit="RT")
-    with pytest.raises(BadInput, match="Unknown role"):
+    with refused_as(BadInput, "Unknown role"):
         staff.add_staff(store, "RT-0002", unit="RT", role="general")
     assert snapshot(store.path) == before
 
 
 def test_unknown_user_gets_a_plain_sentence(store: Store) -> None:
-    with pytest.raises(NotFound, match="No person with callsign 'NOBODY'"):
+    with refused_as(NotFound, "No person with callsign 'NOBODY'"):
         Store(store.path, clock=store.clock, user="NOBODY").actor  # noqa: B018
 
 

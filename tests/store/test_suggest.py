@@ -261,10 +261,10 @@ def test_a_move_is_a_restriction_with_its_authority(store: Store) -> None:
     )
     (move,) = [o for o in suggest(store, item.id) if o.action == "move"]
     before = snapshot(store.path)
-    with pytest.raises(RuleViolation, match="names the deciding authority"):
+    with refused_as(RuleViolation, "names the deciding authority"):
         apply_option(store, item.id, move)
     infeasible = next(o for o in suggest(store, item.id) if not (o.feasible or o.partial))
-    with pytest.raises(BadInput, match="would not work"):
+    with refused_as(BadInput, "would not work"):
         apply_option(store, item.id, infeasible)
     assert snapshot(store.path) == before
     moved = apply_option(store, item.id, move, authority="OvJ Havenstad")

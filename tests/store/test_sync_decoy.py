@@ -15,6 +15,7 @@ from store.sync.clashes import derived
 from tests.conftest import as_user, snapshot
 from tests.hostile import Hostile, key
 from tests.sync_team import Laptop, exchange_all, make_team
+from words.quarantine import said as said_reason
 from words.receipts import said_all
 
 #: Uuid-shaped, and smaller than every id a store mints (a UUIDv7 starts with its time).
@@ -74,7 +75,7 @@ def test_a_created_id_no_store_writes_is_quarantined(tmp_path: Path, clock: Fixe
     c.forge(*_decoys("0", to_db(a.store.now())), actor="OPS-C")
     receipt = exchange.import_file(a.store, c.export())
     assert receipt.failed and {q.table for q in receipt.quarantined} == {"staff", "subject"}
-    assert any("not a record id" in q.reason for q in receipt.quarantined)
+    assert any("not a record id" in said_reason(q.reason) for q in receipt.quarantined)
     assert _user_rows_unchanged(a, before)
 
 

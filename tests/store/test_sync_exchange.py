@@ -15,7 +15,7 @@ from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
 from store.sync import capture, exchange, status
 from store.sync import roster as rosters
-from tests.conftest import as_user, at, snapshot
+from tests.conftest import as_user, at, refused_as, snapshot
 from tests.sync_team import Laptop, conflict_set, exchange_all, make_team, user_tables
 from words.quarantine import said as said_reason
 from words.receipts import joined
@@ -241,7 +241,7 @@ def test_team_management_is_for_the_admin_device_and_the_roles_that_may(
     team: list[Laptop], tmp_path: Path
 ) -> None:
     _a, b, _c = team
-    with pytest.raises(BadInput, match="admin device"):
+    with refused_as(BadInput, "admin device"):
         rosters.revoke(b.store, "laptop-c")
     from store.staff import add_staff
 
@@ -303,7 +303,7 @@ def test_a_restored_laptop_that_worked_before_importing_is_told_so(
     restored = restore_b_from_backup(team, tmp_path)
     logbook.add_entry(restored, "Te vroeg gewerkt")  # reuses a number the team already has
     before = snapshot(restored.path)
-    with pytest.raises(exchange.Refused, match="restored from a backup"):
+    with refused_as(exchange.Refused, "restored from a backup"):
         exchange.import_file(restored, exchange.export(team[0].store, out=tmp_path / "a.swb").path)
     assert snapshot(restored.path) == before
     restored.close()

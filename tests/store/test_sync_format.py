@@ -61,7 +61,6 @@ def refused(laptop: Laptop, path: Path) -> Refused:
     with pytest.raises(Refused) as caught:
         exchange.import_file(laptop.store, path)
     assert snapshot(laptop.store.path) == before
-    assert sentence(caught.value) == str(caught.value)  # worded outside the store alike
     return caught.value
 
 
@@ -165,7 +164,7 @@ def test_a_newer_body_encoding_is_refused_with_advice(
     a, b, _c = team
     newer = resigned(parts_of(a, sent), b, b, lambda h, body: ({**h, "encoding": 3}, body))
     refusal = refused(a, sealed(a, newer, tmp_path / "newer.swb"))
-    assert refusal.check == "format" and "upgrade Schildwacht" in str(refusal)
+    assert refusal.check == "format" and "upgrade Schildwacht" in sentence(refusal)
 
 
 def test_a_body_that_is_not_as_long_as_its_signed_header_says_is_refused(

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from store import agenda, handover, logbook, signals, staff, subjects
 from store.sync import exchange
 from store.sync.bundle import Refused
-from tests.conftest import snapshot
+from tests.conftest import refused_as, snapshot
 from tests.hostile import (
     Hostile,
     build_template,
@@ -402,9 +402,9 @@ def test_a_concept_for_objects_on_a_persons_activity_arrives_flagged_not_aborted
 
 def test_a_raw_threat_level_is_refused_on_the_laptop_itself(template: Path, tmp_path: Path) -> None:
     with copied_team(template, tmp_path / "team") as (_a, b):
-        with pytest.raises(Exception, match="R2"):
+        with refused_as(Exception, "R2"):
             b.sql("UPDATE subject SET threat_level = 1")
-        with pytest.raises(Exception, match="R2"):
+        with refused_as(Exception, "R2"):
             b.sql(
                 "INSERT INTO subject (id, code, kind, domain, unit, threat_level, created_at)"
                 " VALUES ('s-1', 'VALK', 'person', 'local', 'RT', 1, '2026-11-28T09:00:00Z')"

@@ -22,7 +22,7 @@ from store.errors import IntegrityFailure
 from store.setup import init_database
 from store.sync import exchange
 from store.sync import roster as rosters
-from tests.conftest import NOW
+from tests.conftest import NOW, refused_as
 from tests.sync_team import make_team, user_tables
 
 LAST = "(SELECT max(seq + n) FROM sync_log WHERE origin = 1)"
@@ -83,7 +83,7 @@ def test_enrol_refuses_a_tampered_change_log_before_the_roster_changes(
     _tamper(path, TAMPERED[case])
     before = _roster_and_tables(path)
     admin = Store(path, clock=FixedClock(NOW))
-    with pytest.raises(IntegrityFailure, match="changed outside Schildwacht"):
+    with refused_as(IntegrityFailure, "changed outside Schildwacht"):
         rosters.enroll(admin, rosters.read_request(request_file))
     admin.close()
     assert _roster_and_tables(path) == before
@@ -125,7 +125,7 @@ def test_one_malformed_record_of_its_own_does_not_wedge_a_laptop(
     found = b.store.one("SELECT max(seq) FROM sync_log WHERE origin = 1")
     assert found is not None
     planted = int(found[0])
-    with pytest.raises(IntegrityFailure, match=f"record #{planted}"):
+    with refused_as(IntegrityFailure, f"record #{planted}"):
         exchange.export(b.store, out=tmp_path / "b1.swb")
     assert not (tmp_path / "b1.swb").exists()
     logbook.add_entry(b.store, "urgent: suspicious car at school", kind="incident")

@@ -22,7 +22,7 @@ from store import logbook, roster
 from store.clock import to_db
 from store.sync import exchange
 from store.sync import export as exporter
-from tests.conftest import NOW, at, snapshot
+from tests.conftest import NOW, at, refused_as, snapshot
 from tests.hostile import (
     Hostile,
     build_template,
@@ -621,7 +621,7 @@ def test_a_laptop_enrolled_below_its_operators_role_is_bounded_not_left_waiting(
     a.store.forget_actor()
     exchange.import_file(d.store, tmp_path / "w.swb")
     logbook.add_entry(d.store, "Dienst begonnen")
-    with pytest.raises(Exception, match="operator"):  # the laptop's role bounds it here too
+    with refused_as(Exception, "operator"):  # the laptop's role bounds it here too
         staff.add_staff(d.store, "RT-0601", unit="RT")
     Hostile(d, tmp_path).sql(  # and a raw write of it is quarantined on the other laptops
         "INSERT INTO staff (id, callsign, unit, role, created_at) VALUES"
@@ -859,7 +859,7 @@ def test_a_rewritten_or_cut_audit_trail_is_caught_by_the_peers_and_at_home(
         code, again = import_with_cli(a, tmp_path / "b.swb")  # raised once, then listed
         assert again["result"] == "already applied"
         exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
-        with pytest.raises(Exception, match=r"rewritten|cut short"):
+        with refused_as(Exception, r"rewritten|cut short"):
             verify_audit(b.store)
 
 
@@ -1111,7 +1111,7 @@ def test_a_database_with_a_fixed_clock_cannot_join_a_real_team(tmp_path: Path) -
         Laptop("x", real), tmp_path, "RT-0900", "operator", "laptop-fixed", FixedClock(NOW)
     )
     assert fixed.store.clock_fixed and isinstance(fixed.store.clock, FixedClock)
-    with pytest.raises(BadInput, match="fixed clock"):
+    with refused_as(BadInput, "fixed clock"):
         rosters.enroll(real, rosters.read_request(request))
     assert rosters.current(real).version == 1
 

@@ -112,5 +112,5 @@ def test_a_failing_outer_action_takes_the_nested_ones_with_it(
     with pytest.raises(BadInput), store.write("test.outer", kievit.id):
         agenda.assign_concept(store, kievit.id, "CP-LIGHT")
         agenda.edit_activity(store, kievit.id, title="Zitting (verplaatst)")
-        raise BadInput("the outer action refuses")
+        raise BadInput(code="empty_text", field="reason")
     assert snapshot(store.path) == before

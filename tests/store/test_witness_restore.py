@@ -15,6 +15,7 @@ from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.errors import IntegrityFailure
 from store.witness import ALARM_ACTION
+from tests.conftest import refused_as
 from tests.store.test_witness import send, tamper
 from tests.sync_team import Laptop, make_team, user_tables
 from words.receipts import said_all
@@ -94,7 +95,7 @@ def test_a_rewrite_after_the_restore_still_alarms(
     (restore,) = witness.restores(b.store.conn, b.id)
     after = restore.seq + 1  # the first event written since the restore
     tamper(b, f"UPDATE audit_event SET actor = 'X' WHERE seq = {after}", rewrite_from=1)
-    with pytest.raises(IntegrityFailure, match="rewritten"):
+    with refused_as(IntegrityFailure, "rewritten"):
         audit.verify_audit(b.store)
     clock.advance(minutes=5)
     logbook.add_entry(b.store, "herschreven")

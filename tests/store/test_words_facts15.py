@@ -31,7 +31,6 @@ def test_a_malformed_scenario_change_gives_a_fault_code_not_a_phrase(typed: str)
                               "not_number", "not_number_digits", "not_whole",
                               "not_whole_digits"}  # fmt: skip
     assert not [k for k, v in facts.items() if k != "form" and _english(v)], facts
-    assert sentence(refused.value) == str(refused.value)  # the words say what the store says
 
 
 @pytest.mark.parametrize(
@@ -142,16 +141,14 @@ def test_a_refusal_inside_a_bundles_refusal_is_carried_as_facts() -> None:
     from store.sync.bundle import Refused
     from store.sync.verify import inner_refusal
 
-    inner = BadInput(
-        "x is not readable.", code="bundle_unreadable", path="/share/x.swb", cause="EACCES"
-    )
+    inner = BadInput(code="bundle_unreadable", path="/share/x.swb", cause="EACCES")
     facts = inner_refusal(inner)
     assert facts == {"refusal": "bundle_unreadable", "path": "/share/x.swb", "cause": "EACCES"}
-    outer = Refused("file", str(inner), code="bundle_file", **facts)
+    outer = Refused("file", code="bundle_file", **facts)
     assert sentence(outer) == (
         "Bundle refused (file): Cannot read /share/x.swb: EACCES. Nothing was changed."
     )  # by the inner refusal's words, not the English it was raised with
     assert inner_refusal(ValueError("bad base64")) == {"refusal": None, "why": "bad base64"}
-    foreign = Refused("roster signature", "bad base64", code="bundle_roster_refused",
+    foreign = Refused("roster signature", code="bundle_roster_refused",
                       **inner_refusal(ValueError("bad base64")))  # fmt: skip
     assert sentence(foreign) == "Bundle refused (roster signature): bad base64 Nothing was changed."

@@ -292,7 +292,7 @@ def test_a_field_is_named_by_its_code_and_in_words() -> None:
         "RT-0012's shift ends 2026-12-01 10:00, not after its start 2026-12-01 10:00; give an "
         "end after the start."
     )
-    odd = StoreError("x", code="not_text", field="--max")  # an option a face gave: as it is
+    odd = StoreError(code="not_text", field="--max")  # an option a face gave: as it is
     assert sentence(odd) == "--max must be text (UTF-8)."
 
 
