@@ -514,9 +514,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 new_start=move.start if kind != "relocated" else None,
                 new_end=move.end if kind != "relocated" else None,
                 new_location=values["location"] if kind == "relocated" else None,
+                title=values["title"],  # checked first, written with the restriction or not at all
+                activity_kind=values["kind"],
             )
-            if (values["title"], values["kind"]) != (item.title, item.kind):
-                agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
             return (
                 _("Restriction recorded: '{title}' {kind}.").format(
                     title=item.title, kind=labels.label("restriction_kind", kind)
