@@ -235,6 +235,7 @@ def activity_edit(
     """Change an activity. Moving it (time, length, place) is a restriction: use restrict, or
     --correction REASON when the agenda was simply wrong. Cancel only with restrict; done only
     once it has ended."""
+    before = agenda.get_activity(env.store(), activity_id) if correction is not None else None
     with creating(env.store()):
         item = agenda.edit_activity(
             env.store(),
@@ -248,8 +249,14 @@ def activity_edit(
             correction=correction,
         )
     info(_("Updated '{title}' for {person}.").format(title=item.title, person=item.person))
+    if before is not None and _place_and_time(before) == _place_and_time(item):
+        info(_("Note: no time or place changed; the correction reason was not needed."))
     _double_booked(env, item.id)
     printed(item.id)
+
+
+def _place_and_time(item: agenda.Activity) -> tuple[datetime, datetime, str]:
+    return item.start_at, item.end_at, item.location
 
 
 def _double_booked(env: Env, activity_id: str) -> None:

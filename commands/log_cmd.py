@@ -123,7 +123,12 @@ def log_clear(env: Env, entry_id: str, reason: str) -> None:
     """Clear a flagged entry (shift leader); it stops carrying into handovers."""
     with creating(env.store()):
         entry = logbook.clear_entry(env.store(), entry_id, reason=reason)
-    info(_("Cleared log entry by {person}.").format(person=entry.cleared_by))
+    info(
+        _(
+            "Cleared the flag of log entry {id} (cleared by {person}); it no longer carries "
+            "into handovers."
+        ).format(id=entry.id[:8], person=entry.cleared_by)
+    )
     printed(entry.id)
 
 

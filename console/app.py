@@ -138,6 +138,9 @@ class SchildwachtApp(StoreWork, App[None]):
     BINDINGS: ClassVar[list[Any]] = [
         *(Binding(key, f"go('{mode}')", name, show=False) for key, mode, name in SCREENS),
         *(a.binding() for a in GLOBAL_ACTIONS if not a.action.startswith("app.command")),
+        # F10 quits anywhere (newcomer12: outside a field it did nothing); the footer shows
+        # it only while a field takes q as text (the screens' typing_quit)
+        Binding("f10", "quit", _("Quit"), show=False),
     ]
 
     class DatabaseChanged(Message):

@@ -5,6 +5,10 @@ Textual's matcher scores "sign" alike in "Signals: Add a sighting", "Raise a sig
 "Handover: Sign the handover", so the action one meant came seventh (issue 17). Here a title
 holding each typed word whole comes before those that only contain it, the action whose title
 starts with it (its verb: "Sign the handover") first of all; the fuzzy score orders the rest.
+
+An entry is found by its help words too (rev17g: "cancel", "move", "shorten", "relocate" found
+nothing, as those are Restrict's help words, not its title; "password" not U): when each typed
+word begins a word of an entry's help, it is a hit, after every title that matches.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from textual.system_commands import SystemCommandsProvider
 
 #: Above any fuzzy score: a title with the typed words whole comes first.
 WHOLE = 1000.0
+#: A hit by the help words only: below any title's fuzzy score (at least 1).
+BY_HELP = 0.5
 
 
 def ranked(title: str, query: str, score: float) -> float:
@@ -31,8 +37,22 @@ def ranked(title: str, query: str, score: float) -> float:
     return score + bonus
 
 
+def by_help(help_text: str, query: str) -> float:
+    """``BY_HELP`` when each word typed begins a word of ``help_text`` ("reloc" of "relocate"),
+    the more words the higher; 0 otherwise (a word of one letter is no search)."""
+    typed = re.findall(r"\w+", query.lower())
+    if not typed or any(len(t) < 2 for t in typed):
+        return 0.0
+    words = re.findall(r"\w+", help_text.lower())
+    if all(any(w.startswith(t) for w in words) for t in typed):
+        whole = sum(t in words for t in typed)
+        return BY_HELP * (1 + whole) / (2 + whole)
+    return 0.0
+
+
 class ActionsProvider(SystemCommandsProvider):
-    """The console's palette entries (``SchildwachtApp.palette``), ranked by ``ranked``."""
+    """The console's palette entries (``SchildwachtApp.palette``), ranked by ``ranked``; then
+    those found by their help words (``by_help``)."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -41,3 +61,5 @@ class ActionsProvider(SystemCommandsProvider):
                 yield Hit(
                     ranked(name, query, match), matcher.highlight(name), callback, help=help_text
                 )
+            elif help_text and (found := by_help(help_text, query)) > 0:
+                yield Hit(found, name, callback, help=help_text)

@@ -18,8 +18,9 @@ from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 
-__all__ = ["XTermParser", "default_css", "escape_pending", "styles_current"]
+__all__ = ["XTermParser", "default_css", "escape_pending", "run_own_binding", "styles_current"]
 
 
 def escape_pending(parser: XTermParser) -> bool:
@@ -63,3 +64,26 @@ def styles_current(screen: Screen[Any], app: App[Any]) -> None:
         app: the running app.
     """
     screen._css_update_count = app._css_update_count
+
+
+async def run_own_binding(widget: Widget, key: str) -> bool:
+    """Run ``widget``'s own (non-priority) binding for ``key`` now, as the app would once the
+    key came back up to it (``App._check_bindings``, whose chain starts with the focused
+    widget's own ``_bindings``; Textual offers no public way to read them).
+
+    Why: a field inserts a printable key in its own key handler, but a bound key (Backspace,
+    the arrows, ctrl+u) bubbles up to the app first; keys arriving in one burst (a lagging
+    SSH link) were applied out of order: "RT-0080" Backspace "1" gave "RT-0080" (Textual
+    issue #6605; PR #6631 runs the bindings inline as here).
+
+    Args:
+        widget: the focused field.
+        key: the key's name.
+
+    Returns:
+        True when a binding of the widget took the key (its action ran).
+    """
+    for binding in widget._bindings.key_to_bindings.get(key, ()):
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            return True
+    return False

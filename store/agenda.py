@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from . import rules, validate
+from . import access, rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
 from .clock import from_db, hours_between, require_order, to_db, with_times
 from .db import Store, resolve_id, short_id
@@ -1065,11 +1065,14 @@ def restrict_activity(
     new_start: datetime | None = None,
     new_end: datetime | None = None,
     new_location: str | None = None,
+    title: str | None = None,
+    activity_kind: str | None = None,
 ) -> Restriction:
     """Record a facilitation restriction (R5) and apply it to the activity.
 
     Scarcity may move, shorten, relocate or cancel an activity; it never lowers the concept on
-    it (R1). One write transaction (audited ``activity.restrict``).
+    it (R1). One write transaction (audited ``activity.restrict``): a new title or kind given
+    with it (the console's edit form) is checked first and written with it, or nothing is.
 
     Args:
         store: the open database, acting as a person who may ``activity.restrict``.
@@ -1081,22 +1084,28 @@ def restrict_activity(
         new_start: the start after a move (needed) or shortening (aware UTC).
         new_end: the end after a move (default: the same length) or shortening (aware UTC).
         new_location: the place after a relocation (needed).
+        title: a new title for the activity (needs ``activity.write``), or None to keep it.
+        activity_kind: ``work`` or ``private`` (needs ``activity.write``), or None to keep it.
 
     Returns:
         The restriction as recorded.
 
     Raises:
-        PermissionDenied: the acting person may not restrict activities.
+        PermissionDenied: the acting person may not restrict activities (or, with a new
+            title or kind, write them).
         NotFound: no activity has that id.
         BadInput: an unknown kind or reason, an activity already cancelled, a move without a
             start, a shortening that is not shorter and inside, a relocation without a place,
-            bad text or times.
+            bad text or times, an empty or too long title, an unknown activity kind.
         RuleViolation: the activity is done (it has taken place), no deciding authority, or the
             calendar import's reserved one (R5).
     """
-    detail = {"kind": kind, "reason": reason, "authority": authority}
+    detail: dict[str, object] = {"kind": kind, "reason": reason, "authority": authority}
     with store.write("activity.restrict", None, detail, require="activity.restrict") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+        edited = _plain_changes(get_activity(store, full), title, activity_kind)
+        if edited:  # checked before anything is written; written with the restriction
+            access.require(store.actor, "activity.write")
         restriction_id = record_restriction(
             store,
             conn,
@@ -1109,6 +1118,12 @@ def restrict_activity(
             new_end=new_end,
             new_location=new_location,
         )
+        if edited:
+            detail["edited"] = sorted(edited)
+            assignments = ", ".join(f"{column} = ?" for column in edited)
+            conn.execute(
+                f"UPDATE activity SET {assignments} WHERE id = ?", [*edited.values(), full]
+            )
         store.made(restriction_id)
     return next(r for r in list_restrictions(store, full) if r.id == restriction_id)
 

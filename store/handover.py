@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import rules, validate, witness, workflows
+from . import access, rules, validate, witness, workflows
 from .agenda import replanned
 from .clock import (
     LOCAL_TZ,
@@ -805,6 +805,35 @@ def sign_handover(
             ),
         )
     return get_handover(store, handover_id)
+
+
+def signing_refusal(
+    store: Store, start: datetime | None = None, end: datetime | None = None
+) -> AlreadySigned | None:
+    """Why signing this period now would be refused because it is signed already (the
+    ``AlreadySigned`` ``sign_handover`` would raise without ``supersedes``), or None: asked
+    before a console asks "Sign …?", as ``acceptance_refusal`` is before "Accept …?".
+
+    Args:
+        store: the database.
+        start: aware UTC, the period's start (None with ``end``: the current shift).
+        end: aware UTC, its end.
+
+    Returns:
+        The refusal (returned, not raised): ``may_supersede`` says whether the acting leader
+        signed the handover in force; None when the period is not signed yet.
+
+    Raises:
+        PermissionDenied: the acting person's role may not sign handovers.
+    """
+    access.require(store.actor, "handover.sign")
+    if start is None or end is None:
+        start, end = current_shift(store.clock.now())
+    try:
+        _check_signed_once(store, start, end, None, "")
+    except AlreadySigned as refusal:
+        return refusal
+    return None
 
 
 def _check_signed_once(

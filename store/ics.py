@@ -20,8 +20,9 @@ declared zone):
   (no zone) are read in the zone the calendar declares
   with ``X-WR-TIMEZONE`` (IANA or Windows name) and otherwise in Europe/Amsterdam — the same for
   single and recurring events; one that does not exist or occurs twice in that zone (clock
-  changes) refuses the file; an RRULE ``UNTIL`` given as a date on a timed series includes
-  that whole local day (``_until_whole_day``);
+  changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
+  (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
+  date on a timed series includes that whole local day (``_until_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -112,7 +113,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
@@ -150,7 +151,6 @@ NEEDED = frozenset(
         "CLASS",
     }
 )
-_TIME_PROPS = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 _MARGIN = timedelta(days=2)
 #: The length of an activity made from an event without one (an activity must last).
 ASSUMED_LENGTH = timedelta(minutes=30)
@@ -370,16 +370,18 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         The text, and the warnings of its reading.
 
     Raises:
-        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); text that is
-            neither UTF-8 nor plausibly Windows-1252 (``calendar_encoding``, with the byte and its
-            position); text that reads as well in another Latin code page
-            (``calendar_code_page_ambiguous``).
+        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); UTF-16
+            without a BOM (``calendar_utf16_without_bom``); text that is neither UTF-8 nor
+            plausibly Windows-1252 (``calendar_not_all_utf8`` when it is UTF-8 but for a stray
+            byte, else ``calendar_encoding``, each with the byte, its position and line); text
+            that reads as well in another Latin code page (``calendar_code_page_ambiguous``).
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError:
             raise BadInput(code="calendar_bad_utf16", file=name) from None
+    _refuse_utf16_without_bom(raw, name)
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -388,6 +390,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         return _UNFOLD.sub(b"", raw).decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    if _partly_utf8(raw):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
+        _refuse_not_utf8(raw, name, position)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
@@ -395,7 +399,48 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
     if text and _plausible_western(text):
         _refuse_ambiguous(raw, text, name)
         return text, [notice("calendar_read_as_cp1252", file=name)]
-    raise BadInput(code="calendar_encoding", file=name, byte=raw[position], position=position)
+    _refuse_not_utf8(raw, name, position)
+
+
+def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
+    """A file of which a quarter or more of the bytes are NUL is UTF-16 (or -32) written
+    without a byte-order mark (an iCalendar text has no NUL): which byte order cannot be told
+    safely, so it is refused saying so, never read as UTF-8 or a code page."""
+    nul = raw.find(b"\x00")
+    if nul < 0 or raw.count(b"\x00") * 4 < len(raw):
+        return
+    raise BadInput(
+        code="calendar_utf16_without_bom", file=name, position=nul, line=_line_of(raw, nul)
+    )
+
+
+def _refuse_not_utf8(raw: bytes, name: str, position: int) -> NoReturn:
+    """Refuse text that is neither UTF-8 nor plausibly Western European, naming its first
+    byte that is not UTF-8 and where it is. Which code page it is in is not guessed: a file
+    that is UTF-8 but for a stray byte (text pasted from another program) is said to be so
+    (``calendar_not_all_utf8``), any other is ``calendar_encoding``."""
+    facts = {
+        "file": name,
+        "byte": raw[position],
+        "position": position,
+        "line": _line_of(raw, position),
+    }
+    if _partly_utf8(raw):
+        raise BadInput(code="calendar_not_all_utf8", **facts)
+    raise BadInput(code="calendar_encoding", **facts)
+
+
+def _partly_utf8(raw: bytes) -> bool:
+    """Whether bytes that are not all UTF-8 hold UTF-8 characters of Western text too (a
+    Latin letter or mark, U+00A0–U+024F, or punctuation such as ’ – €, U+2000–U+20CF): a UTF-8
+    file with a stray byte in it, never read as a code page."""
+    read = raw.decode("utf-8", errors="surrogateescape")
+    return any(0xA0 <= ord(c) <= 0x24F or 0x2000 <= ord(c) <= 0x20CF for c in read)
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    """The line (from 1) the byte at ``position`` is on."""
+    return raw.count(b"\n", 0, position) + 1
 
 
 def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
@@ -1052,36 +1097,79 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
     floating times (see the module's reading). A zoned wall time the autumn change repeats is
     the first of the two (fold 0, as RFC 5545 reads it); one the spring change skips is
-    refused where the event's span is read (``_refuse_skipped``)."""
+    refused where the event's span is read (``_refuse_skipped``).
+
+    A RECURRENCE-ID, EXDATE or RDATE names an occurrence of its series, so it takes the zone
+    of the series' DTSTART (RFC 5545 3.8.4.4): a floating one is read in that zone, and a zoned
+    one is written in it (the same moment). One reading for Schildwacht's keys and for
+    recurring-ical-events, which matches an id to an occurrence by its UTC time *or* its wall
+    time: an id left in another zone could name two occurrences (rev16j: an untouched one was
+    overwritten), or replace one that Schildwacht's key said it did not name."""
     zone, unknown = _declared_zone(calendar)
     zones = _Zones(calendar, name)
-    for event in calendar.walk("VEVENT"):
-        for prop in _TIME_PROPS:
-            values = event.get(prop)
-            for value in values if isinstance(values, list) else [values]:
-                if value is None:
-                    continue
-                tzid = getattr(value, "params", {}).get("TZID")
-                for item in getattr(value, "dts", [value]):
-                    moment = getattr(item, "dt", None)
-                    if not isinstance(moment, datetime):
-                        continue
-                    if tzid is not None:
-                        wall = moment.replace(tzinfo=None)
-                        item.dt = wall.replace(tzinfo=zones.zone(str(tzid), event, prop), fold=0)
-                    elif moment.tzinfo is None:
-                        if zone is None:
-                            raise BadInput(
-                                code="calendar_floating_unknown_zone",
-                                file=name,
-                                event=_describe(event),
-                                prop=prop,
-                                zone=validate.visible(unknown),
-                            )
-                        item.dt = _attach(moment, zone, prop, event, name)
+    events = calendar.walk("VEVENT")
+    for event in events:  # the starts and ends first: each series' zone is its DTSTART's
+        _zone_times(event, ("DTSTART", "DTEND"), (zone, unknown), zones, name)
+    series = {
+        str(event.get("UID")): _start_zone(event)
+        for event in events
+        if event.get("RECURRENCE-ID") is None
+    }
+    for event in events:  # an override of a series not in the file: its own DTSTART's zone
+        own = series.get(str(event.get("UID"))) or _start_zone(event)
+        floating = (own or zone, unknown)
+        _zone_times(event, _SERIES_PROPS, floating, zones, name, own)
     if zone is None:
         return [notice("calendar_unknown_declared_zone", zone=validate.visible(unknown))]
     return []
+
+
+#: The times that name occurrences of a series: read and written in the zone of its DTSTART.
+_SERIES_PROPS = ("RECURRENCE-ID", "EXDATE", "RDATE")
+
+
+def _start_zone(event: Any) -> tzinfo | None:
+    """The zone of an event's DTSTART once localised (None: a date, or none)."""
+    start = getattr(event.get("DTSTART"), "dt", None)
+    return start.tzinfo if isinstance(start, datetime) else None
+
+
+def _zone_times(
+    event: Any,
+    props: tuple[str, ...],
+    floating: tuple[tzinfo | None, str],
+    zones: _Zones,
+    name: str,
+    series: tzinfo | None = None,
+) -> None:
+    """Give the event's ``props`` their zone: a TZID's, else (floating) ``floating``'s zone
+    (None: the declared X-WR-TIMEZONE is unknown, refused); each then written in ``series``'s
+    zone when given."""
+    zone, unknown = floating
+    for prop in props:
+        values = event.get(prop)
+        for value in values if isinstance(values, list) else [values]:
+            if value is None:
+                continue
+            tzid = getattr(value, "params", {}).get("TZID")
+            for item in getattr(value, "dts", [value]):
+                moment = getattr(item, "dt", None)
+                if not isinstance(moment, datetime):
+                    continue
+                if tzid is not None:
+                    wall = moment.replace(tzinfo=None)
+                    moment = wall.replace(tzinfo=zones.zone(str(tzid), event, prop), fold=0)
+                elif moment.tzinfo is None:
+                    if zone is None:
+                        raise BadInput(
+                            code="calendar_floating_unknown_zone",
+                            file=name,
+                            event=_describe(event),
+                            prop=prop,
+                            zone=validate.visible(unknown),
+                        )
+                    moment = _attach(moment, zone, prop, event, name)
+                item.dt = moment if series is None else moment.astimezone(series)
 
 
 def _until_whole_day(calendar: Any) -> None:
@@ -1823,6 +1911,7 @@ def _expand(
                     occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
+                        _refuse_collision(found.get(occ.key), occ, event, name)
                         found[occ.key] = occ
                         per_uid[uid] = per_uid.get(uid, 0) + 1
     except BadInput:
@@ -1836,6 +1925,19 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, name: str) -> None:
+    """Two occurrences of a series under one recurrence id (an override the expansion put in
+    the place of two occurrences): one would be lost silently, so the file is refused."""
+    if before is None or (before.start, before.end) == (occ.start, occ.end):
+        return
+    raise BadInput(
+        code="calendar_occurrences_collide",
+        file=name,
+        event=_describe(event),
+        recurrence=from_db(occ.recurrence),
+    )
 
 
 def _overlaps(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -56,6 +57,24 @@ def _keep_bytecode() -> None:
 
 _keep_bytecode()
 
+# The cyclic garbage collector's first generation runs every 10,000 new objects, not every 700:
+# a console test builds and drops tens of thousands of Textual objects a second, and with the
+# default the collector took ~6% of the suite's CPU (measured on test_review17 and
+# test_sync_exchange: 3,500 collections, 1.5 s of 23.5 s; with this, ~100, 0.7 s). What it
+# collects is the same, later; nothing in the tests waits for it (stores are closed explicitly).
+gc.set_threshold(10_000, 10, 10)
+
+#: argon2-cffi's profile for tests: the real Argon2id, with the least memory and time (a test
+#: suite hashes hundreds of secrets); tests/store/test_proof.py checks that the program outside
+#: the tests hashes with the real parameters. Set for the whole test process, here, not only
+#: per test in ``isolate``: a module's or session's fixture is made before any function's
+#: (``store_template``, ``demo_template``, the CLI's, test_fuzz_cli's demo with an analyst's
+#: secret), and a hash keeps its parameters, so a database made with the real hasher cost
+#: every later proof of its people a real verification (~0.17 s of CPU each: the fuzz
+#: harness's ``--user`` examples spent most of their time there).
+TEST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+proof.HASHER = TEST_HASHER
+
 #: The fixed "now" of every test: Saturday 28 November 2026, 10:00 in Amsterdam.
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 #: Every test person's secret (the demo's).
@@ -80,13 +99,8 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every person in the tests has the demo's secret; tests of the proof override these.
     monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", TEST_SECRET)
     monkeypatch.setenv("SCHILDWACHT_SECRET", TEST_SECRET)
-    # argon2-cffi's profile for tests: the real Argon2id, with the least memory and time (a
-    # test suite hashes hundreds of secrets). tests/store/test_proof.py checks the real one.
-    # Here, not only in ``_isolated``: the session's templates (``store_template``,
-    # ``demo_template``, the CLI's) are made before any function's fixture, and a hash keeps
-    # its parameters, so a template made with the real hasher cost every test that proves a
-    # person of it a real verification (~0.17 s of CPU each).
-    monkeypatch.setattr(proof, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    # The tests' hasher (``TEST_HASHER``), again for this test: one that replaced it is undone.
+    monkeypatch.setattr(proof, "HASHER", TEST_HASHER)
 
 
 @pytest.fixture

@@ -105,6 +105,9 @@ def _open_slots(p: Params) -> str:
 
 PHRASES: dict[str, Callable[[Params], str]] = {
     "activity_cancelled": lambda _p: _("the activity is cancelled"),
+    "activity_over": lambda p: _(
+        "'{title}' ended at {moment}; its deployments no longer change"
+    ).format(title=p["title"], moment=_minute(p["moment"])),
     "no_concept": lambda _p: _("the activity has no concept yet; assign one first"),
     "not_on_duty": lambda p: _(
         "{callsign} is not on duty for the whole activity {span} (rule: on duty)"

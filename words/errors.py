@@ -755,10 +755,23 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "calendar_encoding": template(
         _(
-            "{file} is not UTF-8 (byte 0x{byte:02X} at position {position}) and does not "
-            "read as Western European (Windows-1252/Latin-1) text either — it may be in "
-            "another code page such as Windows-1251 (Cyrillic); export the calendar again "
+            "{file} is not UTF-8 (byte 0x{byte:02X} at position {position}, line {line}) and "
+            "does not read as Western European (Windows-1252/Latin-1) text either; which code "
+            "page it is in cannot be told, so nothing was imported. Export the calendar again "
             "as UTF-8."
+        )
+    ),
+    "calendar_not_all_utf8": template(
+        _(
+            "{file} is UTF-8 but for byte 0x{byte:02X} at position {position} (line {line}), "
+            "which is no UTF-8 character (text pasted from another program, perhaps); nothing "
+            "was imported. Correct it, or export the calendar again as UTF-8."
+        )
+    ),
+    "calendar_utf16_without_bom": template(
+        _(
+            "{file} holds NUL bytes (the first at position {position}, line {line}): it looks "
+            "like UTF-16 text without a byte-order mark; export the calendar again as UTF-8."
         )
     ),
     "calendar_floating_clock_change": template(
@@ -824,6 +837,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
             "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
             "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_occurrences_collide": template(
+        _(
+            "{file}: {event} gives two occurrences the recurrence id {recurrence}, so one of "
+            "them would be lost; nothing was imported. Export the calendar with each "
+            "RECURRENCE-ID in the zone of its series' DTSTART."
         )
     ),
     "calendar_end_and_duration": template(

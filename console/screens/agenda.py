@@ -51,8 +51,9 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, Unfit
+from .base import BaseScreen, Lines, Unfit
 from .deploying import deploy_on
+from .document import DocumentScreen
 from .forms import (
     ActivityDefaults,
     ActivityForm,
@@ -513,9 +514,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 new_start=move.start if kind != "relocated" else None,
                 new_end=move.end if kind != "relocated" else None,
                 new_location=values["location"] if kind == "relocated" else None,
+                title=values["title"],  # checked first, written with the restriction or not at all
+                activity_kind=values["kind"],
             )
-            if (values["title"], values["kind"]) != (item.title, item.kind):
-                agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
             return (
                 _("Restriction recorded: '{title}' {kind}.").format(
                     title=item.title, kind=labels.label("restriction_kind", kind)
@@ -677,7 +678,14 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 ),
             ),
             _imported,
+            self._show_all_warnings,
         )
+
+    def _show_all_warnings(self, result: Any) -> None:
+        """After an import with more warnings than its toast lists, a window with every one."""
+        shown = _all_warnings(result)
+        if shown is not None:
+            self.app.push_screen(shown)
 
     # The operational log ----------------------------------------------------------------------
 
@@ -744,13 +752,14 @@ def span_of(item: Activity) -> str:
     return local_span(item.start_at, item.end_at)  # the repeated hour's offsets told
 
 
-#: The most warnings a calendar import's toast lists (the rest are counted).
+#: The most warnings a calendar import's toast lists (all of them are then shown in a window).
 TOAST_WARNINGS = 5
 
 
-def _imported(result: Any) -> str:
+def _imported(result: Any) -> Lines:
     """The toast after a calendar import: what changed, then its warnings in words (the
-    command line prints the same sentences), the first ``TOAST_WARNINGS`` of them."""
+    command line prints the same sentences), the first ``TOAST_WARNINGS`` of them; with more,
+    the last line says the window that opens (``_all_warnings``) lists every one."""
     from words.calendar import warning
 
     said = _(
@@ -770,9 +779,31 @@ def _imported(result: Any) -> str:
     rest = len(result.warnings) - TOAST_WARNINGS
     if rest > 0:
         lines.append(
-            ngettext("… and {n} more warning.", "… and {n} more warnings.", rest).format(n=rest)
+            ngettext(
+                "… and {n} more warning: all {all} are listed in the window that opened.",
+                "… and {n} more warnings: all {all} are listed in the window that opened.",
+                rest,
+            ).format(n=rest, all=len(result.warnings))
         )
-    return "\n".join(lines)
+    return Lines(lines)
+
+
+def _all_warnings(result: Any) -> DocumentScreen | None:
+    """Every warning of a calendar import, numbered, in a window to read and scroll (Escape
+    closes it), when there are more than the toast lists; None otherwise."""
+    from words.calendar import warning
+
+    if len(result.warnings) <= TOAST_WARNINGS:
+        return None
+    title = ngettext(
+        "Calendar import: {n} warning", "Calendar import: {n} warnings", len(result.warnings)
+    ).format(n=len(result.warnings))
+    body = Text()
+    for n, w in enumerate(result.warnings, 1):
+        body.append_text(literal(f"{n}. {warning(w)}", limit=None))
+        body.append("\n\n")
+    body.rstrip()
+    return DocumentScreen(title, body)
 
 
 def _double_booked(store: Store, activity_id: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -59,6 +60,14 @@ D = TypeVar("D")
 _numbers = itertools.count(1)
 
 
+class Lines(tuple[str, ...]):
+    """A toast of several lines: each line is escaped on its own (``plain``) and the lines are
+    joined with real line breaks, so a break we put between sentences is not shown as the text
+    ``\\u000a`` (as a line break inside a value still is)."""
+
+    __slots__ = ()
+
+
 class Unfit(Exception):
     """A form's own refusal, already in the console's words (what to fill in before the store
     is asked); the store's refusals are ``StoreError``s, worded from their code."""
@@ -71,7 +80,22 @@ def sentence(error: BaseException) -> str:
         return refusal(error)  # words/ names roles and statuses as the console's labels do
     if isinstance(error, Unfit):
         return str(error)
-    return _("Unexpected error ({kind}): {error}").format(kind=type(error).__name__, error=error)
+    return unexpected(error)
+
+
+def unexpected(error: BaseException) -> str:
+    """A failure that is no store refusal, in words: never Python's own text (rev17g: "Unexpected
+    error (ValueError): time data …"); its details are in the error log
+    (``errorlog.record``, written once where the failure arrives)."""
+    from ..errorlog import error_log
+
+    if isinstance(error, sqlite3.DatabaseError):
+        said = _("The database cannot be read")
+    elif isinstance(error, ValueError | TypeError | KeyError | IndexError):
+        said = _("A record in the database cannot be read")
+    else:
+        said = _("Something went wrong in the console")
+    return _("{said} (the details are in {log}).").format(said=said, log=error_log())
 
 
 @dataclass(frozen=True)
@@ -173,6 +197,10 @@ class StoreWork(_Node):
 
     def on_store_call_failed(self, message: StoreCall.Failed) -> None:
         message.stop()
+        if not isinstance(message.error, StoreError | Unfit):  # its details in the log
+            from ..errorlog import record
+
+            record(message.error)
         if not self._current(message.ticket):
             return
         if message.ticket.failed is not None:
@@ -354,7 +382,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         problem = self.query_one("#problem", Static)
         problem.update(
             literal(
-                _("Could not load this screen: {why} What you see may be out of date.").format(
+                _("This screen could not be loaded: {why} What you see may be out of date.").format(
                     why=sentence(error)
                 ),
                 limit=None,
@@ -506,12 +534,13 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def open_form(
         self,
         form: FormScreen[T],
-        toast: str | Callable[[T], str] | None,
+        toast: str | Callable[[T], str | Lines] | None,
         done: Callable[[T], None] | None = None,
         *,
         to_keys: bool = False,
     ) -> None:
-        """Open a form; once it saved, a toast, ``done(result)`` and a refresh. The focus goes
+        """Open a form; once it saved, a toast (``Lines``: each line escaped on its own, the
+        breaks between them kept), ``done(result)`` and a refresh. The focus goes
         back where it was; with ``to_keys`` (another person acts now) a field it was in is left
         for the screen's table, so the next keys are the screen's, not typed into a field."""
 
@@ -526,7 +555,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                 return
             if toast is not None:
                 message = toast(outcome.result) if callable(toast) else toast
-                self.notify(plain(message), markup=False)
+                said = message if isinstance(message, Lines) else Lines((message,))
+                self.notify("\n".join(plain(line) for line in said), markup=False)
             if done is not None:
                 done(outcome.result)
             self.console_app.changed()

@@ -9,14 +9,14 @@ from typing import Any
 
 from store import agenda, roster
 from store.agenda import Activity
-from store.clock import local_span, local_text
+from store.clock import local_span
 from store.db import Store
-from store.errors import BadInput
 from words.deployments import refused
 
 from .. import labels
 from ..i18n import _
-from .base import BaseScreen, Unfit, sentence
+from ..literal import plain
+from .base import BaseScreen, Unfit
 from .forms import DeployForm, Field
 
 
@@ -35,12 +35,8 @@ def deploy_on(screen: BaseScreen[Any], activity_id: str) -> None:
     )
 
 
-def _offered(screen: BaseScreen[Any], item: Activity, free: list[roster.Candidate]) -> str:
+def _offered(item: Activity, free: list[roster.Candidate]) -> str:
     """Who the form offers, or why nobody."""
-    if item.end_at <= screen.store.clock.now():  # the store's sentence, not "no officer"
-        return sentence(
-            BadInput(code="activity_over", title=item.title, moment=local_text(item.end_at))
-        )
     if item.status == "cancelled":  # said at once: a release is all it may take
         return refused([{"code": "activity_cancelled", "params": {}}])
     if free:
@@ -60,7 +56,15 @@ def _offered(screen: BaseScreen[Any], item: Activity, free: list[roster.Candidat
 def deploy_form(
     screen: BaseScreen[Any], item: Activity, free: list[roster.Candidate], on: list[str]
 ) -> None:
-    """The deploy form on ``item``: deploy callsigns, or release one deployed officer."""
+    """The deploy form on ``item``: deploy callsigns, or release one deployed officer; none
+    for an activity that has ended (its deployments no longer change: said at once, in the
+    deploy form's words, rev17g)."""
+    if item.end_at <= screen.store.clock.now():
+        screen.console_app.form_came()  # no form comes: keys typed meanwhile go on
+        over = {"title": item.title, "moment": item.end_at}
+        said = refused([{"code": "activity_over", "params": over}])
+        screen.notify(plain(said), severity="warning", markup=False)
+        return
 
     def save(store: Store, values: dict[str, str]) -> list[roster.Deployment] | roster.Deployment:
         callsigns = values["callsigns"].replace(",", " ").split()
@@ -105,7 +109,7 @@ def deploy_form(
             save,
             button=_("Deploy"),
             note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
-            + _offered(screen, item, free)
+            + _offered(item, free)
             + " "
             + _(
                 "Each officer must be on duty, free, rested and hold the concept's "

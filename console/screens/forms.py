@@ -554,6 +554,7 @@ class StepForm(Form[T]):
         choice_caption: str = "",
         chosen: bool = True,
         placeholder: str = "",
+        note: str = "",
     ) -> None:
         fields = []
         if choices:  # the first choice by default, or none when ``chosen`` is False
@@ -570,4 +571,4 @@ class StepForm(Form[T]):
         # an empty line says what goes in it, never a blank (issue 17)
         hint = placeholder or _("type here, then Enter")
         fields.append(Field("text", caption, default=default, placeholder=hint))
-        super().__init__(heading, fields, save, button=button or _("Save"))
+        super().__init__(heading, fields, save, button=button or _("Save"), note=note)

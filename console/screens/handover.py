@@ -54,6 +54,7 @@ JUMPS = {
     # trust findings (store.findings): the Sync screen lists them under its summary
     "witness": "sync",
     "clash": "sync",
+    "double_booked": "sync",
     "outside": "sync",
     "own_refused": "sync",
     "back_dated": "sync",
@@ -73,6 +74,7 @@ ITEMS = {
     "overlapping_handovers": _("signed handovers overlapping in force"),
     "witness": _("audit trails cut or rewritten: admin"),
     "clash": _("names given twice offline"),
+    "double_booked": _("officers deployed twice at once offline"),
     "secret": _("secrets set by someone else"),
     "outside": _("changes made outside Schildwacht"),
     "own_refused": _("own changes refused by other laptops"),
@@ -99,6 +101,9 @@ ADVICE = {
     ),
     "witness": _("Tell the admin: a laptop's audit trail was cut or rewritten (j shows it)."),
     "clash": _("Check the clashing names: one person or two? (j shows them)"),
+    "double_booked": _(
+        "Release the officers deployed twice at once from one of the activities (j shows them)."
+    ),
     "secret": _(
         "Ask each person whose secret someone else set to set their own: U, acting as "
         "themselves (u)."
@@ -263,7 +268,10 @@ class HandoverScreen(BaseScreen[HandoverData]):
             "sign",
             _("Sign"),
             _("Sign the handover"),
-            _("Sign the draft with your notes (outgoing shift leader); asked first"),
+            _(
+                "Sign the draft with your notes (outgoing shift leader); asked first, refused "
+                "at once when another leader signed this shift"
+            ),
             permission="handover.sign",
         ),
         Action(
@@ -352,6 +360,19 @@ class HandoverScreen(BaseScreen[HandoverData]):
 
     def action_sign(self) -> None:
         notes = self.query_one("#handover-notes", TextArea).text
+
+        def asked(refusal: model.AlreadySigned | None) -> None:
+            if refusal is None:
+                self._ask_sign(notes)
+            elif refusal.may_supersede:  # your own signature: only a new one with a reason
+                self._ask_to_supersede(refusal, notes)
+            else:  # another leader signed it: refused at once, nothing asked (rev17g)
+                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+
+        # the store says whether the period is signed already (as c, accept, does), first
+        self.call_store(model.signing_refusal, asked, group="sign")
+
+    def _ask_sign(self, notes: str) -> None:
         when = "–".join(period_ends(self.data.draft["period"])) if self.data else ""
         self.confirm(
             _(

@@ -192,7 +192,7 @@ class TodayScreen(BaseScreen[TodayData]):
             _("Open the subject's day on the Agenda"),
             _(
                 "Go to the Agenda with the cursor on the selected subject's first activity "
-                "today (Enter does the same)"
+                "today (Enter does the same); a subject with none today says so and stays"
             ),
             selects="person",
         ),
@@ -331,9 +331,18 @@ class TodayScreen(BaseScreen[TodayData]):
         if subject is None or self.data is None:
             return
         items = self.data.activities.get(subject.code, [])
+        if not items:  # the Agenda's cursor would be on someone else's activity (rev17g)
+            self.notify(
+                _("{code} has no activity today: nothing to open on the Agenda.").format(
+                    code=subject.code
+                ),
+                severity="warning",
+                markup=False,
+            )
+            return
         self.console_app.action_go("agenda")
         screen = self.console_app.main_screen()
-        if items and screen is not None and hasattr(screen, "reveal"):
+        if screen is not None and hasattr(screen, "reveal"):
             first = items[0].id
             screen.when_mounted(lambda: screen.reveal(first))
 

@@ -17,9 +17,23 @@ from textual.widgets.text_area import Edit, EditResult
 from store.validate import visible
 
 from ..i18n import _
+from ..textual_private import run_own_binding
 from .focus import KeepsFocus
 
 _BREAKS = re.compile(r"\r\n?")
+
+
+async def bound_in_order(field: Widget, event: events.Key) -> None:
+    """A field's own bound key (Backspace, an arrow, ctrl+u) runs as it arrives, in order with
+    the printable keys the field inserts as they arrive; it bubbled up to the app before, so
+    in a burst of keys "RT-0080" Backspace "1" left "RT-0080" (rev17g; Textual #6605)."""
+    if event.is_printable:
+        return  # the field's own handler inserted it
+    if await run_own_binding(field, event.key):
+        event.stop()
+        event.prevent_default()
+
+
 #: What ends a line (``str.splitlines``'s breaks) or moves along one: in a one-line field each
 #: becomes one space, so a pasted address or message keeps every line.
 _ONE_LINE = re.compile(r"\r\n|[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -43,6 +57,9 @@ class TextInput(KeepsFocus, Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(visible(text), start, end)
+
+    async def on_key(self, event: events.Key) -> None:
+        await bound_in_order(self, event)
 
     def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # not Textual's handler, which keeps the first line only
@@ -96,6 +113,9 @@ class NotesArea(TextArea):
     def edit(self, edit: Edit) -> EditResult:
         edit.text = visible(_BREAKS.sub("\n", edit.text).replace("\t", "    "), keep_newlines=True)
         return super().edit(edit)
+
+    async def on_key(self, event: events.Key) -> None:
+        await bound_in_order(self, event)
 
 
 class FormSelect(KeepsFocus, Select[str]):

@@ -533,6 +533,11 @@ class Context:
     #: creations judged in this judging, (table, key) → quarantined (True) or accepted (False):
     #: they count before ``refused_row`` (the held state before this judging)
     judged_rows: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: (table, key) → whether the row's creation waits here (deferred) and no creation of it
+    #: was accepted: a reference to it waits for it (the held state before this judging)
+    waiting_row: Callable[[str, str], bool] = lambda *_args: False
+    #: creations that wait after this judging (deferred now): they count before ``waiting_row``
+    waiting_rows: set[tuple[str, str]] = field(default_factory=set)
     held: set[tuple[str, str]] = field(default_factory=set)  # rows created by records judged now
     #: this laptop's clock plus the allowed skew (stored form): a record dated later than it,
     #: of a table whose stated time decides what holds (``rules.DATED_RECORDS``), waits
@@ -1448,7 +1453,16 @@ class Judge:
                     to=target,
                     row=cut(value),
                 )
+            if self._waiting(target, pk):  # not here yet: waits with it, never applied onto
+                return defer(  # a row that is not there (judged again when it is judged)
+                    f"row:{target}:{pk}", "refers_unknown", table=rule.name, column=col, to=target
+                )
         return None
+
+    def _waiting(self, table: str, pk: str) -> bool:
+        if self.context.judged_rows.get((table, pk)) is not None:
+            return False
+        return (table, pk) in self.context.waiting_rows or self.context.waiting_row(table, pk)
 
     def _refused(self, table: str, pk: str) -> bool:
         judged = self.context.judged_rows.get((table, pk))

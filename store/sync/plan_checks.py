@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from .. import rules
@@ -30,6 +30,7 @@ from ..staff import find_staff
 from ..subjects import Subject
 from . import log
 from . import quarantine as kept
+from .capture import DAY_MS
 from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
 At = tuple[int, str]  # (hlc, origin)
@@ -81,6 +82,7 @@ class PlanFacts:
     _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
     _shift_aside: set[Key] = field(default_factory=set)
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _made_by: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
@@ -321,8 +323,23 @@ class PlanFacts:
                 elif "staff_id" in run.cols:
                     officer = run.values()[run.cols.index("staff_id")]
                     by.setdefault(str(officer), set()).add(run.pk)
+                self._made_by.setdefault((table, run.pk), set()).add(run.origin)
             self._officer_rows[table] = {k: sorted(v) for k, v in by.items()}
         return self._officer_rows[table].get(staff_id, [])
+
+    def made_elsewhere(self, table: str, pk: str, origin: str) -> bool:
+        """Whether no creation of a row of an officer (``rows_of_officer``) was written by
+        ``origin``: another laptop made it.
+
+        Args:
+            table: the table (``deployment``, ``staff_qualification``).
+            pk: the row's key (JSON text).
+            origin: the device whose change is judged.
+
+        Returns:
+            True when every creation of the row the log holds came from another device.
+        """
+        return origin not in self._made_by.get((table, pk), {origin})
 
     def rows_on_activity(self, activity_id: str) -> list[str]:
         """The keys of the deployments whose creation the log holds on an activity, read once
@@ -401,10 +418,31 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
-def _made_at(at: At) -> datetime:
-    """When a change was made (its clock's wall time), aware UTC; an unreadable clock reads as
-    the latest time there is (nothing then counts as still ahead)."""
-    return _moment(_latest(at[0])) or datetime.max.replace(tzinfo=UTC)
+#: How far a change's stamp may run ahead of its author's own wall clock: a laptop takes in
+#: stamps up to a day ahead of its clock (``capture.observe_hlc``; a stamp further ahead
+#: waits), so the stamps of an honest laptop that took in a fast peer's run up to that far
+#: ahead of its own clock.
+PUSHED_AHEAD = timedelta(milliseconds=DAY_MS)
+
+
+def _written_at(at: At, recorded: object = None) -> datetime:
+    """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
+    in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
+    accepts it, within ``PUSHED_AHEAD`` before the change's stamp and not after the stamp;
+    without one (a deletion), the earliest its clock can have read, ``PUSHED_AHEAD`` before the
+    stamp. Never the stamp itself: a fast peer's clock pushes the stamps of every laptop that
+    takes in its changes ahead, and an honest change judged by them would be refused here and
+    kept by its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is
+    (nothing then counts as still ahead)."""
+    stamp = _moment(_latest(at[0]))
+    if stamp is None:
+        return datetime.max.replace(tzinfo=UTC)
+    try:
+        earliest = stamp - PUSHED_AHEAD
+    except OverflowError:
+        earliest = datetime.min.replace(tzinfo=UTC)
+    said = _moment(recorded)
+    return earliest if said is None else min(stamp, max(earliest, said))
 
 
 def _latest(hlc: int) -> str:
@@ -454,8 +492,10 @@ def on_update(
     if stood is None:
         return None
     row = {**stood, **values}
-    if table == "activity":  # the group's fit (``_concept_fits``) is not judged yet: a
-        return None  # concept would need judging again when deployments made before arrive
+    if table == "activity":  # the group deployed then fits a new concept (judged again when
+        if "concept" not in values or values["concept"] == stood.get("concept"):
+            return None  # a record of the group changes: ``concepts_after``)
+        return _concept_fits(facts, row_id, row, at)
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
@@ -486,7 +526,7 @@ def on_delete(facts: PlanFacts | None, table: str, pk: str, at: At) -> StoreErro
     if activity is None or end is None:
         return None
     try:
-        check_not_over(str(activity.get("title")), end, _made_at(at))
+        check_not_over(str(activity.get("title")), end, _written_at(at))
     except BadInput as exc:
         return exc
     return None
@@ -591,7 +631,7 @@ def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     activity = facts.row_as_of("activity", str(values.get("activity_id")), at)
     if activity is None:
         return None
-    now = _made_at(at)
+    now = _written_at(at, values.get("recorded_at"))
     for column in ("start_at", "end_at"):
         old, new = activity.get(column), values.get(f"new_{column}")
         before, after = _moment(old), _moment(new)
@@ -675,7 +715,9 @@ def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreEr
 
 def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
     """A request still ahead when it was made, assessed as asked."""
-    if rules.request_over(_moment(values.get("end_at")), _made_at(at)):
+    if rules.request_over(
+        _moment(values.get("end_at")), _written_at(at, values.get("requested_at"))
+    ):
         return BadInput(code="request_over")
     options, _fault = rules.read_assessment(values.get("verdict"), values.get("assessment"))
     if rules.request_not_as_asked(values, options):
@@ -696,7 +738,7 @@ def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreErro
     chosen = options[n - 1] if isinstance(n, int) and 1 <= n <= len(options) else {}
     end = chosen.get("end") if chosen.get("action") == "move" and chosen.get("start") else None
     end = end or request.get("end_at")
-    if not rules.request_over(_moment(end), _made_at(at)):
+    if not rules.request_over(_moment(end), _written_at(at, values.get("answered_at"))):
         return None
     return RuleViolation(
         "answer", code="request_option_over", n=n, request=str(values.get("request_id"))[:13]
@@ -760,17 +802,30 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     if activity is None or end is None:
         return None  # not held: the reference check defers it; malformed: the field checks
     try:
-        check_not_over(str(activity.get("title")), end, _made_at(at))
+        check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
     except BadInput as exc:
         return exc
-    return _as_it_stood(
-        facts,
-        activity,
-        [staff_id],
-        str(values.get("id")),
-        at,
-        lambda reader, officers: check_deployments(reader, activity_id, officers),
-    )
+    own = str(values.get("id"))
+
+    def check(reader: Any, officers: list[Any]) -> None:
+        check_deployments(reader, activity_id, officers)
+
+    found = _as_it_stood(facts, activity, [staff_id], own, at, check)
+    if not _one_place_only(found):
+        return found
+    # one place at a time broken with another laptop's deployment: two laptops deploying one
+    # officer at once (no honest store writes it having seen the other). SYNC.md: a merge
+    # never refuses what concurrent honest writes break together, nor hides it: both are
+    # kept and listed for a person (``findings.double_bookings``), alike on every laptop
+    return _as_it_stood(facts, activity, [staff_id], own, at, check, by=at[1])
+
+
+def _one_place_only(found: StoreError | None) -> bool:
+    """Whether a deployment's refusal is one place at a time alone (``one_place``)."""
+    if not isinstance(found, RuleViolation) or found.code != "not_deployed":
+        return False
+    codes = {p.get("code") for p in found.params.get("problems", []) if isinstance(p, dict)}
+    return codes == {"one_place"}
 
 
 def _concept_fits(
@@ -803,13 +858,15 @@ def _as_it_stood(
     own: str,
     at: At,
     check: Callable[[Any, list[Any]], None],
+    by: str | None = None,
 ) -> StoreError | None:
     """A store check of deployments run over the rows as they stood at ``at`` (``_AsOf``):
     the activity, the officers deployed on it and these officers, with their qualifications,
     shifts and other deployments and those activities' subjects; the check given the reader
-    and these officers (``staff.Staff``). Its refusal, or None (also when a row it reads is
-    not held, or malformed: those wait or are refused by their own checks)."""
-    rows = _rows_then(facts, activity, staff_ids, own, at)
+    and these officers (``staff.Staff``); ``by``: only the officers' other deployments that
+    device made count. Its refusal, or None (also when a row it reads is not held, or
+    malformed: those wait or are refused by their own checks)."""
+    rows = _rows_then(facts, activity, staff_ids, own, at, by)
     if rows is None:
         return None
     reader = _AsOf(facts.conn, rows)
@@ -830,13 +887,18 @@ def _as_it_stood(
 
 
 def _rows_then(
-    facts: PlanFacts, activity: Mapping[str, object], staff_ids: list[str], own: str, at: At
+    facts: PlanFacts,
+    activity: Mapping[str, object],
+    staff_ids: list[str],
+    own: str,
+    at: At,
+    by: str | None = None,
 ) -> dict[str, list[dict[str, Any]]] | None:
     """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
     deployed on it and ``staff_ids`` with their qualifications and shifts, their other
     deployments (not ``own``, nor another row of the same officer on the same activity: one
-    fact, ``clashes``) with their activities, those activities' subjects. None when an
-    officer or a subject is not held."""
+    fact, ``clashes``; with ``by``, only those that device made) with their activities, those
+    activities' subjects. None when an officer or a subject is not held."""
     own_pairs = {(str(activity.get("id")), s) for s in staff_ids} if own else set()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
     activities = {str(activity.get("id")): dict(activity)}
@@ -860,6 +922,8 @@ def _rows_then(
             if shift is not None:
                 rows["shift"].append({**shift, "id": shift_id})
         for pk in facts.rows_of_officer("deployment", staff_id):
+            if by is not None and facts.made_elsewhere("deployment", pk, by):
+                continue
             other = facts.row_by_key("deployment", pk, at, inclusive=True)
             pair = (str(other.get("activity_id")), staff_id) if other else None
             if other is None or other.get("id") == own or pair in seen:
@@ -1028,6 +1092,59 @@ def deployments_after(
             for offset in range(len(run.cols))
             if (run.origin, run.seq + offset) not in covered
         ]
+    return found
+
+
+def concepts_after(
+    conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
+) -> list[Key]:
+    """The held concept changes of the activities whose deployed group these rows changed
+    (a deployment on it; a shift, qualification or staff row of an officer deployed on it),
+    made after them (a concept is judged against the group deployed when it was written,
+    ``_concept_fits``): judged again when one is accepted or refused now, so every order of
+    arrival ends alike.
+
+    Args:
+        conn: the open database.
+        changed: (table, row key) of a row of ``DEPLOYMENT_READS`` → the earliest (hlc,
+            origin) of its records judged now.
+        covered: the records judged already.
+
+    Returns:
+        (origin, number) of each such concept record.
+    """
+    if not changed:
+        return []
+    made: dict[str, tuple[str, str]] = {}  # deployment key → (officer, activity)
+    for run in log.of_table(conn, "deployment"):
+        if EXISTENCE in run.cols and {"staff_id", "activity_id"} <= set(run.cols):
+            values = dict(zip(run.cols, run.values(), strict=True))
+            made[run.pk] = (str(values["staff_id"]), str(values["activity_id"]))
+    officers: dict[str, At] = {}
+    since: dict[str, At] = {}  # activity id → the earliest change of its group
+    owner = _shift_officers(conn) if any(t == "shift" for t, _pk in changed) else {}
+    for (table, pk), at in changed.items():
+        parts = key_parts(pk) or [None]
+        officer = None
+        if table == "deployment" and pk in made:
+            since[made[pk][1]] = min(at, since.get(made[pk][1], at))
+        elif table in ("staff", "staff_qualification"):
+            officer = str(parts[0])
+        elif table == "shift":
+            officer = owner.get(pk)
+        if officer is not None:
+            officers[officer] = min(at, officers.get(officer, at))
+    for officer, activity in made.values():
+        if officer in officers:
+            since[activity] = min(officers[officer], since.get(activity, officers[officer]))
+    found = []
+    for run in log.of_table(conn, "activity") if since else ():
+        first = since.get(str((key_parts(run.pk) or [None])[0]))
+        if first is None or EXISTENCE in run.cols or "concept" not in run.cols:
+            continue
+        key = (run.origin, run.seq + run.cols.index("concept"))
+        if (run.hlc, run.origin) > first and key not in covered:
+            found.append(key)
     return found
 
 

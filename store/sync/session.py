@@ -396,7 +396,9 @@ def _wait_is_over(waits: str, context: Context) -> bool:
     if kind == "author":
         return context.roles.heard_of(what)
     table, _, pk = what.partition(":")
-    return (table, pk) in context.held or context.known_row(table, pk)
+    if (table, pk) in context.held:
+        return True
+    return context.known_row(table, pk) and not context.waiting_row(table, pk)
 
 
 def _soon(now_ms: int) -> str:
@@ -490,8 +492,8 @@ def _judge(
 
 
 def _note_created(context: Context, judged: Judged, verdicts: tuple[object, ...]) -> None:
-    """A row created in this judging: accepted, or quarantined (``refers_quarantined``); a
-    twin creation refused leaves the row standing."""
+    """A row created in this judging: accepted, quarantined (``refers_quarantined``) or
+    waiting (a reference to it waits too); a twin creation refused leaves the row standing."""
     run = judged.run
     if EXISTENCE not in run.cols or run.cl % 2 == 0:
         return
@@ -501,6 +503,8 @@ def _note_created(context: Context, judged: Judged, verdicts: tuple[object, ...]
         context.judged_rows[run.row] = False
     elif made.outcome == "quarantine" and read(made.reason).code != "created_twice":
         context.judged_rows.setdefault(run.row, True)
+    elif made.outcome == "defer":
+        context.waiting_rows.add(run.row)
 
 
 def _note_roles(context: Context, judged: Judged, verdicts: Sequence[object]) -> None:
@@ -559,6 +563,7 @@ def _context(conn: sqlite3.Connection, team: Roster, now_ms: int, exclude: set[K
         roles=_role_book(conn, exclude, team),
         known_row=_known_rows(conn),
         refused_row=_refused_rows(conn),
+        waiting_row=_waiting_rows(conn),
         created_value=lambda tbl, pk, col: _created_value(conn, tbl, pk, col),
         cancelled_at=lambda activity: _cancelled_at(conn, activity),
         status_of=lambda activity: _status_of(conn, activity),
@@ -986,6 +991,38 @@ def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     return refused
 
 
+def _waiting_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
+    """Whether a row's creation waits here (deferred) and no creation of it was accepted or
+    quarantined: the row is not there yet, and a reference to it waits for it (rev13f, fix13c
+    item 3: a deployment was applied onto an activity still waiting for its person, and kept
+    when the activity was quarantined)."""
+    table_shapes = shapes(conn)
+    cache: dict[tuple[str, str], bool] = {}  # the held state: unchanged while judging
+
+    def waiting(table: str, pk: str) -> bool:
+        shape = table_shapes.get(table)
+        if shape is None:
+            return False
+        if (table, pk) not in cache:
+            found = conn.execute(
+                "SELECT 1 FROM sync_deferred WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
+            ).fetchone()
+            cache[(table, pk)] = found is not None and not any(
+                conn.execute(sql, params).fetchone() is not None
+                for sql, params in (
+                    (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
+                    ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+                    (
+                        "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''",
+                        [table, pk],
+                    ),
+                )
+            )
+        return cache[(table, pk)]
+
+    return waiting
+
+
 class _Covered:
     """Which records the candidates hold, by their numbers."""
 
@@ -1169,7 +1206,9 @@ def _read_together(
     found = _statuses_after_assessments(conn, assessed, covered)
     found += plan_checks.after_assessments(conn, set(assessed), covered)
     found += plan_checks.shifts_after(conn, _shifts_judged(candidates), covered)
-    found += plan_checks.deployments_after(conn, _deployment_reads(candidates), covered)
+    deployed = _deployment_reads(candidates)
+    found += plan_checks.deployments_after(conn, deployed, covered)
+    found += plan_checks.concepts_after(conn, deployed, covered)
     if not touched:
         return found
     for run in log.of_rows(conn, touched):

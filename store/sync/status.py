@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from .. import findings, validate
-from ..clock import epoch_ms, from_db, parse_time, to_db
+from ..clock import epoch_ms, from_db, local, parse_time, parse_time_on, to_db
 from ..db import Store, resolve_id
 from ..errors import BadInput
 from . import apply, capture, late
@@ -500,7 +500,9 @@ def resolve(
             (``RESOLVE_PERMISSION``).
         text: the conflict's id or a unique prefix.
         choose: which head's value: 1 = the one shown, 2 = the other, …
-        value: a value to enter instead (exactly one of ``choose`` and ``value``).
+        value: a value to enter instead (exactly one of ``choose`` and ``value``); a time
+            as ``clock.parse_time`` takes it, or a bare ``HH:MM`` on the local day of the value
+            shown first.
 
     Returns:
         The conflict, resolved.
@@ -568,12 +570,18 @@ def _write_kept(
         capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
 
 
-def _moment(store: Store, value: object, typed: bool, name: str) -> datetime:
-    """A time as the edit takes it: typed (the store's parser), or as stored; in range."""
+def _moment(store: Store, conflict: Conflict, value: object, typed: bool, name: str) -> datetime:
+    """A time as the edit takes it: typed (the store's parser; a bare ``HH:MM`` on the local day
+    of the value shown first, as a form takes a bare time on its own day), or as stored; in
+    range."""
     if not typed:
         return from_db(validate.stored_time(value, name))
+    shown = conflict.moment(conflict.heads[0].value) if conflict.heads else None
     try:
-        moment = parse_time(str(value), store.clock)
+        if shown is not None:
+            moment = parse_time_on(str(value), local(shown).date(), store.clock)
+        else:
+            moment = parse_time(str(value), store.clock)
     except (ValueError, OverflowError):  # an offset or a date the parser cannot represent
         raise BadInput(code="conflict_not_a_time", given=validate.visible(str(value))) from None
     return validate.moment(moment, name)
@@ -595,7 +603,7 @@ def _start(store: Store, conflict: Conflict, value: object, typed: bool) -> None
     edit_activity(
         store,
         conflict.row_id,
-        start=_moment(store, value, typed, "start"),
+        start=_moment(store, conflict, value, typed, "start"),
         correction=_correction(conflict),
     )
 
@@ -606,7 +614,7 @@ def _end(store: Store, conflict: Conflict, value: object, typed: bool) -> None:
     edit_activity(
         store,
         conflict.row_id,
-        end=_moment(store, value, typed, "end"),
+        end=_moment(store, conflict, value, typed, "end"),
         correction=_correction(conflict),
     )
 

@@ -1,13 +1,24 @@
 """The console words a calendar import's warnings as the command line does (the toast after
-the import lists them), instead of dropping them (issue 15 point 6)."""
+the import lists them), instead of dropping them (issue 15 point 6). rev17g: the toast showed
+its line breaks as the text ``\\u000a`` (the whole toast was escaped as one value) and the
+warnings past ``TOAST_WARNINGS`` could be read nowhere; now each line is escaped on its own and
+a window lists every warning."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from textual.widgets import Input, Select, Static
+
+from console.app import SchildwachtApp
 from console.screens.agenda import TOAST_WARNINGS, _imported
+from console.screens.document import DocumentScreen
+from console.screens.forms import FormScreen
+from store.db import Store
 from store.ics import ImportResult
 from store.sync.notice import notice
+from tests.console.conftest import settle, toasts
 from words.calendar import warning
 
 
@@ -17,12 +28,57 @@ def test_the_import_toast_lists_the_warnings_in_words() -> None:
     )
     read = notice("calendar_read_as_cp1252", file="x.ics")
     result.warnings = [read] * (TOAST_WARNINGS + 2)
-    lines = _imported(result).split("\n")
+    lines = list(_imported(result))
     assert lines[0].startswith("Calendar imported: 0 added")
     assert lines[1] == "Warning: " + warning(read)
     assert lines[1] == (
         "Warning: x.ics is not UTF-8; it was read as Windows-1252 (Western European)."
     )
-    assert len(lines) == 1 + TOAST_WARNINGS + 1 and lines[-1] == "… and 2 more warnings."
+    assert len(lines) == 1 + TOAST_WARNINGS + 1
+    assert lines[-1] == "… and 2 more warnings: all 7 are listed in the window that opened."
     result.warnings = []
-    assert _imported(result).count("\n") == 0
+    assert len(_imported(result)) == 1
+
+
+def _event(n: int) -> str:
+    return (
+        f"BEGIN:VEVENT\r\nUID:m{n}@test\r\nDTSTAMP:20261201T080000Z\r\n"
+        f"DTSTART:202612{10 + n}T090000Z\r\nDTEND:202612{10 + n}T100000Z\r\n"
+        f"SUMMARY:Afspraak {n}\r\nSTATUS:MAYBE{n}\r\nEND:VEVENT\r\n"
+    )
+
+
+async def test_the_toast_on_screen_breaks_its_lines_and_a_window_lists_every_warning(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    """Eight unknown STATUS values: the toast on screen holds real line breaks (never the text
+    ``\\u000a``), and the window that opens lists all eight warnings, the last three too."""
+    path = tmp_path / "many.ics"
+    events = "".join(_event(n) for n in range(TOAST_WARNINGS + 3))
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{events}END:VCALENDAR\r\n")
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#path", Input).value = str(path)
+        form.query_one("#person", Select).value = "BEVER"
+        form.submit()
+        await settle(pilot)
+        (toast,) = toasts(app)
+        assert "\\u000a" not in toast
+        lines = toast.split("\n")
+        assert lines[0].startswith("Calendar imported: 8 added"), toast
+        assert len(lines) == 1 + TOAST_WARNINGS + 1 and "MAYBE4" in lines[TOAST_WARNINGS]
+        assert lines[-1].startswith("… and 3 more warnings: all 8 are listed")
+        window = app.screen
+        assert isinstance(window, DocumentScreen)
+        body = str(window.query_one("#document-body", Static).render())
+        assert all(f"'MAYBE{n}'" in body for n in range(8)), body
+        assert "8. VEVENT m7@test (Afspraak 7)" in body
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, DocumentScreen)

@@ -227,3 +227,14 @@ async def test_f1_and_f10_are_help_and_quit_in_a_form_where_question_mark_and_q_
         assert isinstance(app.screen, LogForm)  # back in the form, nothing lost
         await pilot.press("f10")  # quits (the app ends: nothing left to settle)
     assert app.return_code == 0 and not app.is_running
+
+
+async def test_f10_quits_outside_a_field_too(app: SchildwachtApp) -> None:
+    """newcomer12: README says F10 quits; on a screen's table (no field focused) it did
+    nothing, and the next shell command was typed into the console as keys."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.focused, Input)
+        await pilot.press("f10")
+    assert app.return_code == 0 and not app.is_running

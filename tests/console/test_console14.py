@@ -222,11 +222,12 @@ async def test_the_reason_fields_of_clear_flag_and_supersede_are_drawn_at_80x24(
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
-        for _ in range(2):  # sign, then sign the same period again: supersede, with a reason
-            await pilot.press("x")
-            await settle(pilot)
-            await pilot.press("y")
-            await settle(pilot)
+        await pilot.press("x")  # sign (asked first) ...
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("x")  # ... then the same period again: supersede, with a reason
+        await settle(pilot)
         assert isinstance(app.screen, Form), app.screen
         assert _fields_drawn(app) == ["e.g. the night's incident was missing"]
 

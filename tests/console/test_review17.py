@@ -282,16 +282,21 @@ async def test_the_signal_form_keeps_person_and_activity_together(demo_store: St
         await settle(pilot)
         # the toast says it too: the link was dropped, not lost without a word (f6)
         assert any(t.startswith("Signal raised without the activity ") for t in toasts(app))
-        # o on an activity that has ended: the store's sentence, not "no officer is free"
+        # o on an activity that has ended: refused at once in the deploy form's words (rev17g:
+        # the form opened, said "there is nothing to apply to it" and offered Deploy), not
+        # "no officer is free"
         ended = next(
             a for a in agenda.data.activities.values() if a.end_at <= demo_store.clock.now()
         )
         agenda.query_one("#day-activities", RecordTable).move_to(ended.id)
         await pilot.press("o")
         await settle(pilot)
-        note = str(app.screen.query_one(".note", Static).render())
-        assert f"'{ended.title}' ended at " in note and "nothing to apply to it" in note, note
-        assert "No officer is free" not in note
+        assert app.screen is agenda  # no form
+        said = toasts(app)[-1]
+        assert said == (
+            f"Not deployed: '{ended.title}' ended at {at_text(ended.end_at)}; its deployments no "
+            "longer change."
+        ), said
     (made,) = [s for s in signals.list_signals(demo_store) if s.text == "Drone boven de locatie"]
     assert (made.person, made.activity_id) == (other, None)
 

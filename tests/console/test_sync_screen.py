@@ -67,7 +67,7 @@ async def test_import_shows_the_receipt_and_a_key_resolves_the_conflict(
         table = app.screen.query_one("#sync-conflicts", RecordTable)
         assert table.row_count == 1
         assert row_text(table, 0)[1:] == [
-            "location",
+            "Location",
             "Gerechtshof",
             "Paleis van Justitie",
             "OPS-B / OPS-A",
@@ -157,3 +157,40 @@ async def test_a_stage_is_shown_in_the_words_the_cli_uses(
         screen.post_message(SyncProgress("packing", 1, 3))
         await settle(pilot)
         assert str(screen.query_one("#sync-receipt", Static).render()) == "Inpakken…"
+
+
+async def test_an_officer_two_laptops_deployed_at_once_is_named_on_the_sync_screen(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """fix13c item 2: both deployments kept, the double booking named for a person."""
+    from datetime import timedelta
+
+    from store import roster, staff
+    from tests.conftest import NOW
+
+    a, b = make_team(tmp_path / "team", clock, names=("a", "b"))
+    subjects.add_subject(a.store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(a.store, "BEVER", level=3)
+    start = NOW + timedelta(days=2)
+    acts = [
+        agenda.add_activity(
+            a.store, person="BEVER", title=title, start=start, end=start + timedelta(hours=2),
+            location="Rechtbank", concept="CP-LIGHT",
+        ).id
+        for title in ("Zitting", "Bezoek")
+    ]  # fmt: skip
+    staff.add_staff(a.store, "RT-0080", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(a.store, "RT-0080", start=start, end=start + timedelta(hours=8))
+    exchange_all([a, b], tmp_path / "share")
+    clock.advance(minutes=1)
+    roster.deploy(a.store, acts[0], ["RT-0080"])
+    roster.deploy(b.store, acts[1], ["RT-0080"])  # neither has seen the other's
+    exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
+    app = SchildwachtApp(a.store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        summary = str(app.screen.query_one("#sync-summary", Static).render())
+        assert "RT-0080 was deployed by two laptops at once" in summary, summary

@@ -76,15 +76,22 @@ def _textual_private_names(cls: type) -> frozenset[str]:
     """The private names Textual's classes among ``cls``'s bases define or set."""
     names: set[str] = set()
     for base in cls.__mro__:
-        if not base.__module__.startswith("textual"):
-            continue
-        names |= {n for n in vars(base) if _private(n)}
-        try:
-            source = inspect.getsource(base)
-        except (OSError, TypeError):
-            continue
-        names |= set(re.findall(r"self\.(_[A-Za-z]\w*)", source))
+        if base.__module__.startswith("textual"):
+            names |= _own_private_names(base)
     return frozenset(names)
+
+
+@cache
+def _own_private_names(base: type) -> frozenset[str]:
+    """The private names one Textual class defines or sets, read once per class: its source
+    (``inspect.getsource`` parses the class's whole module each time, and the console's ~200
+    classes share a few dozen Textual bases, so reading them per console class took ~15 s)."""
+    names = {n for n in vars(base) if _private(n)}
+    try:
+        source = inspect.getsource(base)
+    except (OSError, TypeError):
+        return frozenset(names)
+    return frozenset(names | set(re.findall(r"self\.(_[A-Za-z]\w*)", source)))
 
 
 def test_no_console_class_uses_or_overrides_a_private_name_of_its_textual_bases() -> None:

@@ -249,7 +249,7 @@ def test_windows_1252_text_is_read_correctly(bever: Store) -> None:
             r"VEVENT booking-55120@reservations\.example\.invalid \(Hotel Brussel - inchecken\)"
             r" ends before it starts",
         ),
-        ("mac-roman.ics", r"mac-roman\.ics is not UTF-8 \(byte 0x9F at position \d+\)"),
+        ("mac-roman.ics", r"mac-roman\.ics is not UTF-8 \(byte 0x9F at position \d+, line \d+\)"),
         (
             "minutely.ics",
             r"VEVENT m@x \(Spam\) gives up to [\d,]+ occurrences from 2027-03-01 to 2027-03-31,"

@@ -270,9 +270,20 @@ def test_the_newer_of_two_copies_of_an_event_is_taken(bever: Store) -> None:
         ),
         (
             "outlook-windows-1251.ics",
-            "outlook-windows-1251.ics is not UTF-8 (byte 0xCF at position 235) and does not read "
-            "as Western European (Windows-1252/Latin-1) text either — it may be in another code "
-            "page such as Windows-1251 (Cyrillic); export the calendar again as UTF-8.",
+            "outlook-windows-1251.ics is not UTF-8 (byte 0xCF at position 235, line 9) and does "
+            "not read as Western European (Windows-1252/Latin-1) text either; which code page it "
+            "is in cannot be told, so nothing was imported. Export the calendar again as UTF-8.",
+        ),
+        (  # rev16j: said "maybe Windows-1251 (Cyrillic)" of a UTF-8 file with one Latin-1 byte
+            "utf8-with-a-latin1-byte.ics",
+            "utf8-with-a-latin1-byte.ics is UTF-8 but for byte 0xE9 at position 340 (line 18), "
+            "which is no UTF-8 character (text pasted from another program, perhaps); nothing "
+            "was imported. Correct it, or export the calendar again as UTF-8.",
+        ),
+        (  # rev16j: named the byte 0xF6 (ö) and guessed a code page, not the NUL bytes
+            "utf16-without-bom.ics",
+            "utf16-without-bom.ics holds NUL bytes (the first at position 1, line 1): it looks "
+            "like UTF-16 text without a byte-order mark; export the calendar again as UTF-8.",
         ),
     ],
 )

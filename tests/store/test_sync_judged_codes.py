@@ -101,7 +101,10 @@ ALLOWED = {
     "answer_accept_or_refuse": _ROW + ": answer_fields_mismatch",
     "no_officer_named": _INPUT,
     "officer_named_twice": _INPUT,
-    "not_deployed_here": "a deployment is never deleted (the rule table has no delete)",
+    "not_deployed_here": _INPUT + ": a release names an officer, a bundle deletes a deployment"
+    " row by its key (judged: the author may delete one, on an activity not ended, on_delete);"
+    " a deletion of a row deleted already is one more death of it (causal length), nothing to"
+    " refuse",
     "roster_bad_lines": _INPUT,
     "roster_columns": _INPUT,
     "roster_extra_columns": _INPUT,
@@ -155,11 +158,7 @@ ALLOWED = {
 
 #: Store refusals a bundle can carry that no judge check makes yet, and whose work that is.
 #: Each is a known gap of issue 13; remove it here once a judge check covers it.
-GAPS = {
-    "concept_misfits_deployed": "not judged yet: the check is factored (roster.check_concept_fits,"
-    " plan_checks._concept_fits) but a concept would need judging again when the deployments"
-    " made before it arrive later (the trust property test found laptops diverging)",
-}
+GAPS: dict[str, str] = {}
 
 #: The error classes whose codes are scanned (a ``NotFound`` names a row that is not there:
 #: in a bundle, a reference to a row not held waits for it, ``refers_unknown``).

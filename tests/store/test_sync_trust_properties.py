@@ -3,7 +3,10 @@ their own operators (and the admin demotes people), one of them also tampers wit
 database with raw SQL and forged change records, and bundles travel in random order. After a
 final exchange every honest laptop holds the same rows, conflicts and quarantine, and R1 holds
 on every one of them: no activity shows a concept below its person's required level without
-being flagged for re-planning, and every threat level is the one its assessments give."""
+being flagged for re-planning, and every threat level is the one its assessments give. The
+last laptop's clock may run hours ahead (less than the day after which its changes wait:
+taken in, and pushing the stamps of every laptop that takes them in ahead), and laptops deploy
+the one officer offline on activities at the same time (fix13c)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,6 +45,9 @@ def template() -> Iterator[Path]:
     subjects.add_subject(admin, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(admin, "BEVER", level=3)
     staff.add_staff(admin, "RT-0001", unit="RT", qualifications=[("close_protection", None)])
+    roster.add_shift(  # on duty now too: for the activities starting soon (``soon``)
+        admin, "RT-0001", start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=8)
+    )
     for day in ("2026-12-01", "2026-12-02"):
         made = agenda.add_activity(
             admin,
@@ -94,6 +102,7 @@ def _team(root: Path, clock: FixedClock) -> list[Laptop]:
 
 HONEST = [
     "add",
+    "soon",
     "title",
     "start",
     "concept",
@@ -120,6 +129,30 @@ TAMPER = [
     "forge_malformed",
     "raw_title",
 ]
+#: a adds two activities at the same time, b takes them in, each deploys RT-0001 on one
+AT_ONCE = [
+    ("add", 0, 0),
+    ("add", 0, 0),
+    ("export", 0, 0),
+    ("deliver", 1, 0),
+    ("deploy", 0, 2),
+    ("deploy", 1, 3),
+]
+#: How many hours the last laptop's clock runs ahead (less than a day: taken in, not waiting).
+SKEWS = (0, 3, 20)
+
+
+@dataclass
+class Ahead:
+    """A laptop's clock running ``by`` ahead of the team's."""
+
+    clock: FixedClock
+    by: timedelta
+
+    def now(self) -> datetime:
+        return self.clock.now() + self.by
+
+
 OPS = st.lists(
     st.tuples(st.sampled_from(HONEST + TAMPER), st.integers(0, 4), st.integers(0, 9)),
     min_size=5,
@@ -132,14 +165,27 @@ OPS = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(devices=st.integers(2, 5), tamperer=st.integers(0, 4), ops=OPS)
+@given(devices=st.integers(2, 5), tamperer=st.integers(0, 4), ops=OPS, skew=st.sampled_from(SKEWS))
 @example(  # found by hypothesis: three adds, a cancel on another laptop, a raw downgrade
     devices=5,
     tamperer=0,
     ops=[("add", 0, 0), ("add", 0, 0), ("add", 0, 0), ("cancel", 4, 0), ("raw_downgrade", 0, 0)],
+    skew=0,
+)
+@example(  # rev13f HIGH 1: c's clock 3 h fast pushes a's stamps; a deploys on what starts soon
+    devices=3,
+    tamperer=1,
+    ops=[("soon", 0, 0), ("log", 2, 0), ("export", 2, 0), ("deliver", 0, 0), ("deploy", 0, 2)],
+    skew=3,
+)
+@example(  # two laptops deploy RT-0001 at once on two activities at the same time
+    devices=3,
+    tamperer=2,
+    ops=AT_ONCE,
+    skew=3,
 )
 def test_honest_laptops_converge_and_r1_holds_on_every_one(
-    template: Path, devices: int, tamperer: int, ops: list[tuple[str, int, int]]
+    template: Path, devices: int, tamperer: int, ops: list[tuple[str, int, int]], skew: int
 ) -> None:
     names = "abcde"[:devices]
     hostile = names[tamperer % devices]
@@ -150,7 +196,8 @@ def test_honest_laptops_converge_and_r1_holds_on_every_one(
         stores = {}
         for name in names:
             shutil.copytree(template / f"laptop-{name}", root / name)
-            stores[name] = Store(root / name / "schildwacht.db", clock=clock)
+            ahead = Ahead(clock, timedelta(hours=skew)) if name == names[-1] else clock
+            stores[name] = Store(root / name / "schildwacht.db", clock=ahead)
         pool: list[Path] = []
         try:
             for number, (op, who, arg) in enumerate(ops):
@@ -162,6 +209,9 @@ def test_honest_laptops_converge_and_r1_holds_on_every_one(
                 else:
                     _act(stores[name], op, arg, number, root, pool)
             laptops = [Laptop(n, stores[n]) for n in names]
+            # what the fast laptop dated ahead (a signal's step, an assessment) waits on the
+            # others until its time comes (``rules.DATED_RECORDS``): the final exchange then
+            clock.advance(hours=skew, minutes=10)
             exchange_all(laptops, root / "final", rounds=3)
             honest = [stores[n] for n in names if n != hostile]
             first = honest[0]
@@ -214,6 +264,15 @@ def _act(store: Store, op: str, arg: int, number: int, root: Path, pool: list[Pa
                 title=f"Afspraak {number}",
                 start=parse_time("2026-12-01 13:00", store.clock),
                 end=parse_time("2026-12-01 14:00", store.clock),
+            )
+        elif op == "soon":
+            agenda.add_activity(
+                store,
+                person="BEVER",
+                title=f"Straks {number}",
+                start=store.now() + timedelta(minutes=30),
+                end=store.now() + timedelta(minutes=90),
+                concept="CP-LIGHT",
             )
         elif op == "title" and activity:
             agenda.edit_activity(store, activity, title=f"Titel {arg}")

@@ -1,0 +1,54 @@
+"""The encoding refusal says what is known and guesses nothing (rev16j): a UTF-8 file with one
+stray Latin-1 byte was said to be "maybe Windows-1251 (Cyrillic)", UTF-16 without a BOM got the
+same hint naming an accented letter's byte instead of its NUL bytes. A UTF-8 file with a stray
+byte is never read as a code page (its UTF-8 letters would be garbled)."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.errors import BadInput
+from store.ics import decode_text
+from words.errors import sentence
+
+CALENDAR = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:{title}\r\nEND:VCALENDAR\r\n"
+
+
+def refused(raw: bytes) -> BadInput:
+    with pytest.raises(BadInput) as caught:
+        decode_text(raw, "x.ics")
+    return caught.value
+
+
+def test_utf16_without_bom_is_named_even_when_it_is_all_ascii() -> None:
+    """ASCII in UTF-16 is valid UTF-8 full of NULs: it was read on and refused as a bad line."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        error = refused(CALENDAR.format(title="Overleg").encode(codec))
+        assert error.code == "calendar_utf16_without_bom"
+        assert error.params["line"] == 1
+        assert "looks like UTF-16 text without a byte-order mark" in sentence(error)
+
+
+@pytest.mark.parametrize("title", ["Über", "Émile «test»", "Ö"])
+def test_utf8_with_a_stray_byte_is_said_so_and_never_read_as_a_code_page(title: str) -> None:
+    raw = CALENDAR.format(title=title).encode("utf-8") + b"LOCATION:r\xe9union\r\n"
+    error = refused(raw)
+    assert error.code == "calendar_not_all_utf8"
+    assert (error.params["byte"], error.params["line"]) == (0xE9, 5)
+    assert "Windows-125" not in sentence(error)
+
+
+def test_another_code_page_is_not_guessed() -> None:
+    error = refused(CALENDAR.format(title="Привет мир").encode("cp1251"))
+    assert error.code == "calendar_encoding"
+    assert sentence(error) == (
+        "x.ics is not UTF-8 (byte 0xCF at position 38, line 3) and does not read as Western "
+        "European (Windows-1252/Latin-1) text either; which code page it is in cannot be told, "
+        "so nothing was imported. Export the calendar again as UTF-8."
+    )
+
+
+def test_western_text_is_still_read_as_windows_1252() -> None:
+    text, warnings = decode_text(CALENDAR.format(title="Straße und Café").encode("cp1252"), "x")
+    assert "Straße und Café" in text
+    assert [w.code for w in warnings] == ["calendar_read_as_cp1252"]

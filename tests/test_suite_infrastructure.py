@@ -1,0 +1,28 @@
+"""The test suite's own shortcuts (issue 15: ``make test`` within ~4 minutes on two cores)
+hold, and are only shortcuts: each is checked here, beside the test that proves what the
+program does without it."""
+
+from __future__ import annotations
+
+from store import proof
+
+#: The hasher when this module was imported: at collection, before any fixture of any scope.
+HASHER_AT_COLLECTION = proof.HASHER
+
+
+def test_the_tests_hash_cheaply_before_any_fixture() -> None:
+    """A module's fixture (test_fuzz_cli's demo with an analyst's secret) is made before the
+    first function's ``isolate``; its hashes must be the cheap ones too, or every ``--user``
+    proof of its people costs a real Argon2 verification. The program's own parameters:
+    tests/store/test_proof.py::test_the_store_hashes_with_the_real_parameters_outside_the_tests."""
+    cost = HASHER_AT_COLLECTION
+    assert (cost.memory_cost, cost.time_cost, cost.parallelism) == (8, 1, 1)
+    assert proof.hash_secret("correct horse").startswith("$argon2id$v=19$m=8,t=1,p=1$")
+
+
+def test_the_collector_runs_less_often_than_pythons_default() -> None:
+    """tests/conftest.py: the first generation every 10,000 new objects (Python's 700 cost the
+    console tests ~6% of their CPU in collections)."""
+    import gc
+
+    assert gc.get_threshold()[0] == 10_000
