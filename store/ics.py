@@ -1102,9 +1102,8 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     A RECURRENCE-ID, EXDATE or RDATE names an occurrence of its series, so it takes the zone
     of the series' DTSTART (RFC 5545 3.8.4.4): a floating one is read in that zone, and a zoned
     one is written in it (the same moment). One reading for Schildwacht's keys and for
-    recurring-ical-events, which matches an id to an occurrence by its UTC time *or* its wall
-    time: an id left in another zone could name two occurrences (rev16j: an untouched one was
-    overwritten), or replace one that Schildwacht's key said it did not name."""
+    recurring-ical-events (rev16j: a floating id read in another zone overwrote an untouched
+    occurrence), which then matches each by its instant alone (``_exact_recurrence_ids``)."""
     zone, unknown = _declared_zone(calendar)
     zones = _Zones(calendar, name)
     events = calendar.walk("VEVENT")
@@ -1869,6 +1868,7 @@ def _expand(
     ``over`` (the bound from the rules) and nothing more is expanded."""
     import recurring_ical_events
 
+    _exact_recurrence_ids()
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
@@ -1918,6 +1918,30 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+@functools.cache
+def _exact_recurrence_ids() -> None:
+    """Make recurring-ical-events match a RECURRENCE-ID, an EXDATE or an RDATE's period to an
+    occurrence by its exact instant. It keys every zoned time by its UTC clock time *and* its
+    wall time, so an id of 09:00 (+02:00) also named the occurrence at 11:00 (09:00 UTC) of a
+    twice-daily or hourly series: that one was dropped silently, and a later import cancelled
+    it as removed (rev16k). ``_localise`` gives every time its zone, so the instant alone is
+    the occurrence; a date (or a floating time, which ``_localise`` leaves none of) keeps the
+    library's key."""
+    from recurring_ical_events import util
+    from recurring_ical_events.adapters import component
+    from recurring_ical_events.series import rrule
+
+    library = util.to_recurrence_ids
+
+    def exact(time: Any) -> tuple[datetime, ...]:
+        if isinstance(time, datetime) and time.tzinfo is not None:
+            return (time.astimezone(UTC).replace(tzinfo=None),)
+        return tuple(library(time))
+
+    for module in (rrule, component):
+        module.to_recurrence_ids = exact  # type: ignore[assignment]
 
 
 def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, name: str) -> None:
