@@ -70,19 +70,19 @@ single and recurring events. An activity imported earlier whose event the file s
 updated even when the event moved out of the window. Past activities outside the window are
 never touched.
 
-**What is refused, whole** (nothing imported, the sentence names the file, event and property):
-a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16
-or -32 with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code
-page (Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in
-a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
+**What is refused, whole** (nothing imported, the sentence names the file, event and property): a
+file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
+with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code page
+(Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in a
+property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
 1970-01-01..2099-12-31, an unknown TZID, an EXRULE (RFC 5545 removed it; ignoring it would import
 what the calendar excludes), a file's own VTIMEZONE whose rules repeat more often than yearly or
-have too many onsets (``ics_bounds.check_zone``, before the zone is read); a window yielding
-more than ``max_occurrences`` occurrences. What a file may cost is bounded before the work
+have too many onsets (``ics_bounds.check_zone``, before the zone is read); a window yielding more
+than ``max_occurrences`` occurrences. What a file may cost is bounded before the work
 (``store/ics_bounds.py``): its size, events and lines before parsing, every RRULE part before
-expanding, and an upper bound on the file's occurrences from its rules; a file above the limit
-by that bound is expanded only until its real count passes the limit (``_expand``), so a
-minutely rule costs no more than the limit.
+expanding, and an upper bound on the file's occurrences from its rules; a file above the limit by
+that bound is expanded only until its real count passes the limit (``_expand``), so a minutely rule
+costs no more than the limit.
 
 **What is skipped with a warning** naming the component and property: parts the activities do
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
@@ -357,8 +357,8 @@ _UNFOLD = re.compile(rb"\r?\n[ \t]")
 
 def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
     """The file's text: UTF-8 (BOM or not), UTF-16 or UTF-32 with a BOM, or else
-    Windows-1252 (which reads Latin-1 text the same) when the text is plausibly Western European (see
-    ``_plausible_western``) and not as plausibly another Latin code page (see
+    Windows-1252 (which reads Latin-1 text the same) when the text is plausibly Western
+    European (see ``_plausible_western``) and not as plausibly another Latin code page (see
     ``_refuse_ambiguous``). Anything else is refused naming the encoding problem: a guess at
     another code page would store garbled titles and places.
 
@@ -1967,7 +1967,7 @@ def _exact_recurrence_ids() -> None:
         return tuple(library(time))
 
     for module in (rrule, component):
-        module.to_recurrence_ids = exact  # type: ignore[assignment]
+        module.to_recurrence_ids = exact
 
 
 def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, name: str) -> None:
