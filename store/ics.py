@@ -70,19 +70,19 @@ single and recurring events. An activity imported earlier whose event the file s
 updated even when the event moved out of the window. Past activities outside the window are
 never touched.
 
-**What is refused, whole** (nothing imported, the sentence names the file, event and property):
-a file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16
-with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code
-page (Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in
-a property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
+**What is refused, whole** (nothing imported, the sentence names the file, event and property): a
+file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
+with BOM) nor plausible Windows-1252/Latin-1 text, or reads as plausibly in another Latin code page
+(Windows-1250, -1254, -1257) with other letters; an event without UID or DTSTART, a fault in a
+property an activity is made from, DTEND before DTSTART or a negative DURATION, a time outside
 1970-01-01..2099-12-31, an unknown TZID, an EXRULE (RFC 5545 removed it; ignoring it would import
 what the calendar excludes), a file's own VTIMEZONE whose rules repeat more often than yearly or
-have too many onsets (``ics_bounds.check_zone``, before the zone is read); a window yielding
-more than ``max_occurrences`` occurrences. What a file may cost is bounded before the work
+have too many onsets (``ics_bounds.check_zone``, before the zone is read); a window yielding more
+than ``max_occurrences`` occurrences. What a file may cost is bounded before the work
 (``store/ics_bounds.py``): its size, events and lines before parsing, every RRULE part before
-expanding, and an upper bound on the file's occurrences from its rules; a file above the limit
-by that bound is expanded only until its real count passes the limit (``_expand``), so a
-minutely rule costs no more than the limit.
+expanding, and an upper bound on the file's occurrences from its rules; a file above the limit by
+that bound is expanded only until its real count passes the limit (``_expand``), so a minutely rule
+costs no more than the limit.
 
 **What is skipped with a warning** naming the component and property: parts the activities do
 not need — an alarm, a time-zone rule (e.g. a historical one, or one with an impossible offset,
@@ -356,9 +356,9 @@ _UNFOLD = re.compile(rb"\r?\n[ \t]")
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
-    """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (which
-    reads Latin-1 text the same) when the text is plausibly Western European (see
-    ``_plausible_western``) and not as plausibly another Latin code page (see
+    """The file's text: UTF-8 (BOM or not), UTF-16 or UTF-32 with a BOM, or else
+    Windows-1252 (which reads Latin-1 text the same) when the text is plausibly Western
+    European (see ``_plausible_western``) and not as plausibly another Latin code page (see
     ``_refuse_ambiguous``). Anything else is refused naming the encoding problem: a guess at
     another code page would store garbled titles and places.
 
@@ -370,28 +370,33 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         The text, and the warnings of its reading.
 
     Raises:
-        BadInput: a UTF-16 BOM on bytes that are not UTF-16 (``calendar_bad_utf16``); UTF-16
+        BadInput: a UTF-16 or -32 BOM on bytes that are not so (``calendar_bad_utf16``); UTF-16
             without a BOM (``calendar_utf16_without_bom``); text that is neither UTF-8 nor
             plausibly Windows-1252 (``calendar_not_all_utf8`` when it is UTF-8 but for a stray
             byte, else ``calendar_encoding``, each with the byte, its position and line); text
             that reads as well in another Latin code page (``calendar_code_page_ambiguous``).
     """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), []
-        except UnicodeDecodeError:
-            raise BadInput(code="calendar_bad_utf16", file=name) from None
+    for boms, encoding in _WIDE:  # UTF-32's little-endian BOM starts as UTF-16's: it first
+        if raw.startswith(boms):
+            try:
+                return raw.decode(encoding), []
+            except UnicodeDecodeError:
+                raise BadInput(code="calendar_bad_utf16", file=name, encoding=encoding) from None
     _refuse_utf16_without_bom(raw, name)
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    try:  # a line folded inside a UTF-8 character: unfold first (RFC 5545 §3.1), then decode
-        return _UNFOLD.sub(b"", raw).decode("utf-8-sig"), []
+        return raw[bom:].decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    if _partly_utf8(raw):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
-        _refuse_not_utf8(raw, name, position)
+    # a line folded inside a UTF-8 character: unfold first (RFC 5545 §3.1), then decode; a
+    # byte that is no UTF-8 is then named where it is in the file (the BOM and folds counted)
+    unfolded = _UNFOLD.sub(b"", raw[bom:])
+    try:
+        return unfolded.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        position = bom + _folded_position(raw[bom:], exc.start)
+    if _partly_utf8(unfolded):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
+        _refuse_not_utf8(raw, name, position, partly=True)
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
@@ -414,18 +419,34 @@ def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
     )
 
 
-def _refuse_not_utf8(raw: bytes, name: str, position: int) -> NoReturn:
+#: The encodings read by their byte-order mark (UTF-32 before UTF-16, whose BOM starts its own).
+_WIDE = (
+    ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
+    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16"),
+)
+
+
+def _folded_position(raw: bytes, position: int) -> int:
+    """Where the byte at ``position`` of ``raw`` unfolded (``_UNFOLD``) is in ``raw``."""
+    for fold in _UNFOLD.finditer(raw):
+        if fold.start() > position:
+            break
+        position += fold.end() - fold.start()
+    return position
+
+
+def _refuse_not_utf8(raw: bytes, name: str, position: int, partly: bool = False) -> NoReturn:
     """Refuse text that is neither UTF-8 nor plausibly Western European, naming its first
     byte that is not UTF-8 and where it is. Which code page it is in is not guessed: a file
-    that is UTF-8 but for a stray byte (text pasted from another program) is said to be so
-    (``calendar_not_all_utf8``), any other is ``calendar_encoding``."""
+    that is UTF-8 but for a stray byte (text pasted from another program; ``partly``) is said
+    to be so (``calendar_not_all_utf8``), any other is ``calendar_encoding``."""
     facts = {
         "file": name,
         "byte": raw[position],
         "position": position,
         "line": _line_of(raw, position),
     }
-    if _partly_utf8(raw):
+    if partly:
         raise BadInput(code="calendar_not_all_utf8", **facts)
     raise BadInput(code="calendar_encoding", **facts)
 
@@ -463,7 +484,12 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
     at = next(i for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True)) if a != b)
     read = ", ".join(f"'{text[at]}' in {label}" for label, text in readings)
     raise BadInput(
-        code="calendar_code_page_ambiguous", file=name, byte=raw[at], position=at, readings=read
+        code="calendar_code_page_ambiguous",
+        file=name,
+        byte=raw[at],
+        position=at,
+        line=_line_of(raw, at),
+        readings=read,
     )
 
 
@@ -1102,9 +1128,8 @@ def _localise(calendar: Any, name: str) -> list[Notice]:
     A RECURRENCE-ID, EXDATE or RDATE names an occurrence of its series, so it takes the zone
     of the series' DTSTART (RFC 5545 3.8.4.4): a floating one is read in that zone, and a zoned
     one is written in it (the same moment). One reading for Schildwacht's keys and for
-    recurring-ical-events, which matches an id to an occurrence by its UTC time *or* its wall
-    time: an id left in another zone could name two occurrences (rev16j: an untouched one was
-    overwritten), or replace one that Schildwacht's key said it did not name."""
+    recurring-ical-events (rev16j: a floating id read in another zone overwrote an untouched
+    occurrence), which then matches each by its instant alone (``_exact_recurrence_ids``)."""
     zone, unknown = _declared_zone(calendar)
     zones = _Zones(calendar, name)
     events = calendar.walk("VEVENT")
@@ -1876,6 +1901,7 @@ def _expand(
     ``over`` (the bound from the rules) and nothing more is expanded."""
     import recurring_ical_events
 
+    _exact_recurrence_ids()
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
@@ -1925,6 +1951,30 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+@functools.cache
+def _exact_recurrence_ids() -> None:
+    """Make recurring-ical-events match a RECURRENCE-ID, an EXDATE or an RDATE's period to an
+    occurrence by its exact instant. It keys every zoned time by its UTC clock time *and* its
+    wall time, so an id of 09:00 (+02:00) also named the occurrence at 11:00 (09:00 UTC) of a
+    twice-daily or hourly series: that one was dropped silently, and a later import cancelled
+    it as removed (rev16k). ``_localise`` gives every time its zone, so the instant alone is
+    the occurrence; a date (or a floating time, which ``_localise`` leaves none of) keeps the
+    library's key."""
+    from recurring_ical_events import util
+    from recurring_ical_events.adapters import component
+    from recurring_ical_events.series import rrule
+
+    library = util.to_recurrence_ids
+
+    def exact(time: Any) -> tuple[datetime, ...]:
+        if isinstance(time, datetime) and time.tzinfo is not None:
+            return (time.astimezone(UTC).replace(tzinfo=None),)
+        return tuple(library(time))
+
+    for module in (rrule, component):
+        module.to_recurrence_ids = exact
 
 
 def _refuse_collision(before: Occurrence | None, occ: Occurrence, event: Any, name: str) -> None:

@@ -729,12 +729,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
-    "calendar_bad_utf16": template(_("{file} starts as UTF-16 but is not valid UTF-16.")),
+    "calendar_bad_utf16": template(
+        _("{file} starts as {encoding} but is not valid {encoding}; nothing was imported.")
+    ),
     "calendar_code_page_ambiguous": template(
         _(
             "{file} is not UTF-8 and reads as text of more than one code page: byte "
-            "0x{byte:02X} at position {position} is {readings}; which letters it means "
-            "cannot be told, so nothing was imported — export the calendar again as UTF-8."
+            "0x{byte:02X} at position {position} (line {line}) is {readings}; which letters "
+            "it means cannot be told, so nothing was imported — export the calendar again as "
+            "UTF-8."
         )
     ),
     "calendar_conflicting_versions": template(
@@ -771,7 +774,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_utf16_without_bom": template(
         _(
             "{file} holds NUL bytes (the first at position {position}, line {line}): it looks "
-            "like UTF-16 text without a byte-order mark; export the calendar again as UTF-8."
+            "like UTF-16 or UTF-32 text without a byte-order mark; export the calendar again "
+            "as UTF-8."
         )
     ),
     "calendar_floating_clock_change": template(

@@ -519,7 +519,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             )
             return (
                 _("Restriction recorded: '{title}' {kind}.").format(
-                    title=item.title, kind=labels.label("restriction_kind", kind)
+                    title=values["title"], kind=labels.label("restriction_kind", kind)
                 )
                 + (
                     _(" Now {when}.").format(when=local_span(move.start, move.end))

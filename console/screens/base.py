@@ -556,7 +556,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             if toast is not None:
                 message = toast(outcome.result) if callable(toast) else toast
                 said = message if isinstance(message, Lines) else Lines((message,))
-                self.notify("\n".join(plain(line) for line in said), markup=False)
+                text = "\n".join(plain(line) for line in said)
+                if text:  # no toast: the form leads to another (an edit that moves asks how)
+                    self.notify(text, markup=False)
             if done is not None:
                 done(outcome.result)
             self.console_app.changed()

@@ -5,6 +5,8 @@ byte is never read as a code page (its UTF-8 letters would be garbled)."""
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from store.errors import BadInput
@@ -26,7 +28,7 @@ def test_utf16_without_bom_is_named_even_when_it_is_all_ascii() -> None:
         error = refused(CALENDAR.format(title="Overleg").encode(codec))
         assert error.code == "calendar_utf16_without_bom"
         assert error.params["line"] == 1
-        assert "looks like UTF-16 text without a byte-order mark" in sentence(error)
+        assert "looks like UTF-16 or UTF-32 text without a byte-order mark" in sentence(error)
 
 
 @pytest.mark.parametrize("title", ["Über", "Émile «test»", "Ö"])
@@ -52,3 +54,48 @@ def test_western_text_is_still_read_as_windows_1252() -> None:
     text, warnings = decode_text(CALENDAR.format(title="Straße und Café").encode("cp1252"), "x")
     assert "Straße und Café" in text
     assert [w.code for w in warnings] == ["calendar_read_as_cp1252"]
+
+
+def test_a_stray_byte_after_a_utf8_bom_is_named_where_it_is_in_the_file() -> None:
+    """rev16k: the position was counted after the BOM, 3 bytes early (it named the 'C')."""
+    raw = codecs.BOM_UTF8 + CALENDAR.format(title="Café").encode() + b"LOCATION:Caf\xe9\r\n"
+    error = refused(raw)
+    assert error.code == "calendar_not_all_utf8"
+    position = raw.index(b"\xe9")
+    assert (error.params["byte"], error.params["position"]) == (0xE9, position)
+
+
+def test_a_stray_byte_after_a_line_folded_inside_a_letter_is_named() -> None:
+    """rev16k: a legal fold inside 'é' (its only UTF-8 letter) was named instead, as
+    calendar_encoding: the position was taken before unfolding."""
+    raw = (
+        b"BEGIN:VCALENDAR\r\nSUMMARY:Caf\xc3\r\n \xa9 Noel\r\n \xc3\xa9\r\n"
+        b"LOCATION:Caf\xe9 Centraal\r\nEND:VCALENDAR\r\n"
+    )
+    error = refused(raw)
+    assert error.code == "calendar_not_all_utf8"
+    position = raw.index(b"\xe9")
+    assert (error.params["byte"], error.params["position"]) == (0xE9, position)
+    assert error.params["line"] == 5
+
+
+def test_utf32_with_a_bom_is_read_as_utf32() -> None:
+    """rev16k: its BOM starts as UTF-16's, so it was read as UTF-16 and refused quoting NULs."""
+    for codec in ("utf-32", "utf-32-be"):
+        raw = CALENDAR.format(title="Café").encode(codec)
+        if codec == "utf-32-be":
+            raw = codecs.BOM_UTF32_BE + raw
+        text, warnings = decode_text(raw, "x.ics")
+        assert ("SUMMARY:Café" in text, warnings) == (True, [])
+    error = refused(codecs.BOM_UTF32_LE + b"\xff\xff\xff\xff")
+    assert error.code == "calendar_bad_utf16"
+    assert sentence(error) == (
+        "x.ics starts as UTF-32 but is not valid UTF-32; nothing was imported."
+    )
+
+
+def test_an_ambiguous_code_page_names_the_line() -> None:
+    error = refused(CALENDAR.format(title="Dvořák in Brně").encode("cp1250"))
+    assert error.code == "calendar_code_page_ambiguous"
+    assert error.params["line"] == 3
+    assert "position 41 (line 3) is 'ø'" in sentence(error)

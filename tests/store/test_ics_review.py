@@ -283,7 +283,8 @@ def test_the_newer_of_two_copies_of_an_event_is_taken(bever: Store) -> None:
         (  # rev16j: named the byte 0xF6 (ö) and guessed a code page, not the NUL bytes
             "utf16-without-bom.ics",
             "utf16-without-bom.ics holds NUL bytes (the first at position 1, line 1): it looks "
-            "like UTF-16 text without a byte-order mark; export the calendar again as UTF-8.",
+            "like UTF-16 or UTF-32 text without a byte-order mark; export the calendar again "
+            "as UTF-8.",
         ),
     ],
 )

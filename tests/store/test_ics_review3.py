@@ -77,13 +77,15 @@ def test_another_latin_code_page_is_refused_never_garbled(
     bever: Store, name: str, byte: int, readings: str
 ) -> None:
     raw = (ICS / name).read_bytes()
+    at = raw.index(bytes([byte]))
+    line = raw.count(b"\n", 0, at) + 1
     before = snapshot(bever.path)
     with pytest.raises(BadInput) as refused:
         import_ics(bever, ICS / name, person="BEVER", **MARCH)
     assert sentence(refused.value) == (
         f"{name} is not UTF-8 and reads as text of more than one code page: byte 0x{byte:02X} "
-        f"at position {raw.index(bytes([byte]))} is {readings}; which letters it means cannot "
-        "be told, so nothing was imported — export the calendar again as UTF-8."
+        f"at position {at} (line {line}) is {readings}; which letters "
+        "it means cannot be told, so nothing was imported — export the calendar again as UTF-8."
     )
     assert snapshot(bever.path) == before
 
