@@ -82,7 +82,6 @@ class PlanFacts:
     _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
     _shift_aside: set[Key] = field(default_factory=set)
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    _made_by: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
@@ -323,23 +322,8 @@ class PlanFacts:
                 elif "staff_id" in run.cols:
                     officer = run.values()[run.cols.index("staff_id")]
                     by.setdefault(str(officer), set()).add(run.pk)
-                self._made_by.setdefault((table, run.pk), set()).add(run.origin)
             self._officer_rows[table] = {k: sorted(v) for k, v in by.items()}
         return self._officer_rows[table].get(staff_id, [])
-
-    def made_elsewhere(self, table: str, pk: str, origin: str) -> bool:
-        """Whether no creation of a row of an officer (``rows_of_officer``) was written by
-        ``origin``: another laptop made it.
-
-        Args:
-            table: the table (``deployment``, ``staff_qualification``).
-            pk: the row's key (JSON text).
-            origin: the device whose change is judged.
-
-        Returns:
-            True when every creation of the row the log holds came from another device.
-        """
-        return origin not in self._made_by.get((table, pk), {origin})
 
     def rows_on_activity(self, activity_id: str) -> list[str]:
         """The keys of the deployments whose creation the log holds on an activity, read once
@@ -805,27 +789,14 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
         check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
     except BadInput as exc:
         return exc
-    own = str(values.get("id"))
-
-    def check(reader: Any, officers: list[Any]) -> None:
-        check_deployments(reader, activity_id, officers)
-
-    found = _as_it_stood(facts, activity, [staff_id], own, at, check)
-    if not _one_place_only(found):
-        return found
-    # one place at a time broken with another laptop's deployment: two laptops deploying one
-    # officer at once (no honest store writes it having seen the other). SYNC.md: a merge
-    # never refuses what concurrent honest writes break together, nor hides it: both are
-    # kept and listed for a person (``findings.double_bookings``), alike on every laptop
-    return _as_it_stood(facts, activity, [staff_id], own, at, check, by=at[1])
-
-
-def _one_place_only(found: StoreError | None) -> bool:
-    """Whether a deployment's refusal is one place at a time alone (``one_place``)."""
-    if not isinstance(found, RuleViolation) or found.code != "not_deployed":
-        return False
-    codes = {p.get("code") for p in found.params.get("problems", []) if isinstance(p, dict)}
-    return codes == {"one_place"}
+    return _as_it_stood(
+        facts,
+        activity,
+        [staff_id],
+        str(values.get("id")),
+        at,
+        lambda reader, officers: check_deployments(reader, activity_id, officers),
+    )
 
 
 def _concept_fits(
@@ -858,15 +829,13 @@ def _as_it_stood(
     own: str,
     at: At,
     check: Callable[[Any, list[Any]], None],
-    by: str | None = None,
 ) -> StoreError | None:
     """A store check of deployments run over the rows as they stood at ``at`` (``_AsOf``):
     the activity, the officers deployed on it and these officers, with their qualifications,
     shifts and other deployments and those activities' subjects; the check given the reader
-    and these officers (``staff.Staff``); ``by``: only the officers' other deployments that
-    device made count. Its refusal, or None (also when a row it reads is not held, or
-    malformed: those wait or are refused by their own checks)."""
-    rows = _rows_then(facts, activity, staff_ids, own, at, by)
+    and these officers (``staff.Staff``). Its refusal, or None (also when a row it reads is
+    not held, or malformed: those wait or are refused by their own checks)."""
+    rows = _rows_then(facts, activity, staff_ids, own, at)
     if rows is None:
         return None
     reader = _AsOf(facts.conn, rows)
@@ -887,18 +856,13 @@ def _as_it_stood(
 
 
 def _rows_then(
-    facts: PlanFacts,
-    activity: Mapping[str, object],
-    staff_ids: list[str],
-    own: str,
-    at: At,
-    by: str | None = None,
+    facts: PlanFacts, activity: Mapping[str, object], staff_ids: list[str], own: str, at: At
 ) -> dict[str, list[dict[str, Any]]] | None:
     """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
     deployed on it and ``staff_ids`` with their qualifications and shifts, their other
     deployments (not ``own``, nor another row of the same officer on the same activity: one
-    fact, ``clashes``; with ``by``, only those that device made) with their activities, those
-    activities' subjects. None when an officer or a subject is not held."""
+    fact, ``clashes``) with their activities, those activities' subjects. None when an
+    officer or a subject is not held."""
     own_pairs = {(str(activity.get("id")), s) for s in staff_ids} if own else set()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
     activities = {str(activity.get("id")): dict(activity)}
@@ -922,8 +886,6 @@ def _rows_then(
             if shift is not None:
                 rows["shift"].append({**shift, "id": shift_id})
         for pk in facts.rows_of_officer("deployment", staff_id):
-            if by is not None and facts.made_elsewhere("deployment", pk, by):
-                continue
             other = facts.row_by_key("deployment", pk, at, inclusive=True)
             pair = (str(other.get("activity_id")), staff_id) if other else None
             if other is None or other.get("id") == own or pair in seen:
