@@ -25,7 +25,7 @@ from ..catalogue import list_concepts
 from ..clock import from_db, to_db
 from ..decisions import check_record
 from ..errors import BadInput, RuleViolation, StoreError
-from ..roster import REST, check_concept_fits, check_deployments, check_not_over, check_rest
+from ..roster import REST, check_deployments, check_not_over, check_rest
 from ..staff import find_staff
 from ..subjects import Subject
 from . import log
@@ -476,10 +476,8 @@ def on_update(
     if stood is None:
         return None
     row = {**stood, **values}
-    if table == "activity":  # the group deployed then fits a new concept (judged again when
-        if "concept" not in values or values["concept"] == stood.get("concept"):
-            return None  # a record of the group changes: ``concepts_after``)
-        return _concept_fits(facts, row_id, row, at)
+    if table == "activity":  # a concept the group deployed does not fit is kept on purpose
+        return None  # (a misfit for re-planning, not protection taken away: rev13g f5)
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
@@ -779,7 +777,8 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     """A deployment as the store refuses one, against the activity and the officers as they
     stood when it was made: on an activity that had ended (``roster.check_not_over``); one
     ``roster.check_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
-    group in which the officer fills no slot), read over the rows of then (``_AsOf``)."""
+    qualification lapsed where the officer would fill a slot), read over the rows of then
+    (``_AsOf``); a group in which the officer fills no slot is kept (``_only_unfilled_slots``)."""
     activity_id, staff_id = str(values.get("activity_id")), str(values.get("staff_id"))
     activity = facts.row_as_of("activity", activity_id, at, inclusive=True)
     end = _moment(activity.get("end_at")) if activity else None
@@ -789,7 +788,7 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
         check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
     except BadInput as exc:
         return exc
-    return _as_it_stood(
+    found = _as_it_stood(
         facts,
         activity,
         [staff_id],
@@ -797,28 +796,20 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
         at,
         lambda reader, officers: check_deployments(reader, activity_id, officers),
     )
+    return None if _only_unfilled_slots(found) else found
 
 
-def _concept_fits(
-    facts: PlanFacts, activity_id: str, row: Mapping[str, object], at: At
-) -> StoreError | None:
-    """A concept the officers deployed on the activity then fit as a group, as the store
-    refuses one (``roster.check_concept_fits``, ``concept_misfits_deployed``)."""
-    concept = row.get("concept")
-    if not isinstance(concept, str):
-        return None
-    pks = facts.rows_on_activity(activity_id)
-    deployed = [facts.row_by_key("deployment", pk, at, inclusive=True) for pk in pks]
-    officers = sorted({str(d.get("staff_id")) for d in deployed if d is not None})
-    if not officers:
-        return None
-    return _as_it_stood(
-        facts,
-        {**row, "id": activity_id},
-        officers,
-        "",
-        at,
-        lambda reader, _officers: check_concept_fits(reader, activity_id, concept),
+def _only_unfilled_slots(found: StoreError | None) -> bool:
+    """Whether a deployment's refusal is only officers who fill no open slot of the concept as
+    it stood (``no_open_slot``, staffing: not a lapse, R8). Kept: a concept changed on another
+    laptop offline, not seen by the deployment's author, would otherwise take honest officers
+    off the activity (rev13g f5); the misfit shows in the planning (``gaps``, staffing) for
+    re-planning instead, alike on every laptop."""
+    if not isinstance(found, RuleViolation) or found.code != "not_deployed":
+        return False
+    problems = [p for p in found.params.get("problems", []) if isinstance(p, dict)]
+    return bool(problems) and all(
+        p.get("code") == "no_open_slot" and p.get("rule") != "R8" for p in problems
     )
 
 
@@ -1054,59 +1045,6 @@ def deployments_after(
             for offset in range(len(run.cols))
             if (run.origin, run.seq + offset) not in covered
         ]
-    return found
-
-
-def concepts_after(
-    conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
-) -> list[Key]:
-    """The held concept changes of the activities whose deployed group these rows changed
-    (a deployment on it; a shift, qualification or staff row of an officer deployed on it),
-    made after them (a concept is judged against the group deployed when it was written,
-    ``_concept_fits``): judged again when one is accepted or refused now, so every order of
-    arrival ends alike.
-
-    Args:
-        conn: the open database.
-        changed: (table, row key) of a row of ``DEPLOYMENT_READS`` → the earliest (hlc,
-            origin) of its records judged now.
-        covered: the records judged already.
-
-    Returns:
-        (origin, number) of each such concept record.
-    """
-    if not changed:
-        return []
-    made: dict[str, tuple[str, str]] = {}  # deployment key → (officer, activity)
-    for run in log.of_table(conn, "deployment"):
-        if EXISTENCE in run.cols and {"staff_id", "activity_id"} <= set(run.cols):
-            values = dict(zip(run.cols, run.values(), strict=True))
-            made[run.pk] = (str(values["staff_id"]), str(values["activity_id"]))
-    officers: dict[str, At] = {}
-    since: dict[str, At] = {}  # activity id → the earliest change of its group
-    owner = _shift_officers(conn) if any(t == "shift" for t, _pk in changed) else {}
-    for (table, pk), at in changed.items():
-        parts = key_parts(pk) or [None]
-        officer = None
-        if table == "deployment" and pk in made:
-            since[made[pk][1]] = min(at, since.get(made[pk][1], at))
-        elif table in ("staff", "staff_qualification"):
-            officer = str(parts[0])
-        elif table == "shift":
-            officer = owner.get(pk)
-        if officer is not None:
-            officers[officer] = min(at, officers.get(officer, at))
-    for officer, activity in made.values():
-        if officer in officers:
-            since[activity] = min(officers[officer], since.get(activity, officers[officer]))
-    found = []
-    for run in log.of_table(conn, "activity") if since else ():
-        first = since.get(str((key_parts(run.pk) or [None])[0]))
-        if first is None or EXISTENCE in run.cols or "concept" not in run.cols:
-            continue
-        key = (run.origin, run.seq + run.cols.index("concept"))
-        if (run.hlc, run.origin) > first and key not in covered:
-            found.append(key)
     return found
 
 
