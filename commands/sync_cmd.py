@@ -403,16 +403,13 @@ def conflict_dict(conflict: status.Conflict) -> dict[str, Any]:
 @pass_env
 def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> None:
     """Concurrent edits of critical fields, both values side by side, until resolved; a name
-    given to two rows offline (a clash), and an officer two laptops deployed at once on two
-    activities at the same time, are named below them."""
+    given to two rows offline (a clash) is named below them."""
     store = env.store()
     found = status.list_conflicts(store, include_resolved=everything)
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
     emit([conflict_dict(c) for c in found], fmt, output, columns)
     for clash in findings.clashes(store):  # a name given to two rows offline: for a person
         info(f"! {said_finding(clash)}")
-    for booked in findings.double_booked(store):  # one officer, two places, two laptops
-        info(f"! {said_finding(booked)}")
 
 
 @sync.command("resolve")

@@ -3,8 +3,6 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
 
 - ``witness``: another laptop's audit trail was found cut or rewritten (an import's alarm);
 - ``clash``: a unique name given to two rows offline, one kept under a derived name;
-- ``double_booked``: one officer deployed by two laptops at once on two activities at the same
-  time (each legal where it was made): both kept, until a person releases one;
 - ``secret``: someone's secret on this laptop set or reset by someone else, until they change
   it themselves (whoever set it could act as them meanwhile);
 - ``outside``: the database was changed outside Schildwacht (raw writes, sealed on their own);
@@ -29,23 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from .clock import from_db, to_db
-from .db import OUTSIDE_ACTION, Store, short_id
+from .db import OUTSIDE_ACTION, Store
 from .sync.reason import read
 
 #: Secrets set by someone else named one by one; more are one finding.
 SECRETS_ONE_BY_ONE = 3
 #: The meta key keeping how many of this laptop's changes the others quarantine (``export``).
 OWN_REFUSED_KEY = "sync_own_refused"
-KINDS = (
-    "witness",
-    "clash",
-    "double_booked",
-    "secret",
-    "outside",
-    "own_refused",
-    "back_dated",
-    "clock_ahead",
-)
+KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated", "clock_ahead")
 
 
 @dataclass(frozen=True)
@@ -136,52 +125,6 @@ def clashes(store: Store) -> list[Finding]:
             (c.row_id,),
         )
         for c in list_clashes(store.conn)
-    ]
-
-
-def double_booked(store: Store) -> list[Finding]:
-    """Officers deployed by two laptops at once on two activities at the same time, not ended
-    and not cancelled: each deployment legal where it was made (neither laptop had seen the
-    other's), so the merge keeps both (SYNC.md: concurrent honest writes that break a rule
-    together are never refused, nor hidden) and a person releases one. Read from the rows,
-    so every laptop that holds the same lists the same; open until one is released, cancelled
-    or moved.
-
-    Returns:
-        One ``double_booked`` finding (``double_booked_offline``) per officer and pair of
-        activities: params ``callsign``, ``activity`` and ``other`` (id prefixes), ``title``
-        and ``other_title``, ``since`` and ``until`` (when they overlap, aware UTC); ids the
-        two activities' full ids. Empty when there is none.
-    """
-    rows = store.query(
-        "SELECT p.callsign, a.id AS a_id, a.title AS a_title, b.id AS b_id, b.title AS b_title,"
-        " max(a.start_at, b.start_at) AS since, min(a.end_at, b.end_at) AS until"
-        " FROM deployment d JOIN deployment e ON e.staff_id = d.staff_id"
-        " AND e.activity_id > d.activity_id JOIN staff p ON p.id = d.staff_id"
-        " JOIN activity a ON a.id = d.activity_id JOIN activity b ON b.id = e.activity_id"
-        " JOIN sync_clock x ON x.tbl = 'deployment' AND x.col = '' AND x.pk = json_array(d.id)"
-        " JOIN sync_clock y ON y.tbl = 'deployment' AND y.col = '' AND y.pk = json_array(e.id)"
-        " WHERE x.origin != y.origin AND a.status != 'cancelled' AND b.status != 'cancelled'"
-        " AND b.start_at < a.end_at AND b.end_at > a.start_at AND min(a.end_at, b.end_at) > ?"
-        " ORDER BY p.callsign, since, a.id, b.id",
-        (to_db(store.now()),),
-    )
-    return [
-        Finding(
-            "double_booked",
-            "double_booked_offline",
-            {
-                "callsign": r["callsign"],
-                "activity": short_id(store, "activity", r["a_id"]),
-                "title": r["a_title"],
-                "other": short_id(store, "activity", r["b_id"]),
-                "other_title": r["b_title"],
-                "since": from_db(r["since"]),
-                "until": from_db(r["until"]),
-            },
-            (r["a_id"], r["b_id"]),
-        )
-        for r in rows
     ]
 
 
@@ -401,7 +344,6 @@ def open_findings(store: Store, since: datetime | None = None) -> list[Finding]:
     return [
         *witness_alarms(store, since),
         *clashes(store),
-        *double_booked(store),
         *secrets_set_by_others(store),
         *outside_changes(store, since),
         *own_refused(store),

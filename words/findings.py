@@ -40,22 +40,6 @@ def _clash(p: Mapping[str, Any]) -> str:
     return said
 
 
-def _double_booked(p: Mapping[str, Any]) -> str:
-    return _(
-        "{callsign} was deployed by two laptops at once on {title} ({activity}) and {other_title} "
-        "({other}), which overlap from {since} to {until}: both are kept until someone releases "
-        "one"
-    ).format(
-        callsign=p["callsign"],
-        title=p["title"],
-        activity=p["activity"],
-        other_title=p["other_title"],
-        other=p["other"],
-        since=local_text(p["since"]),
-        until=local_text(p["until"]),
-    )
-
-
 def _secret(p: Mapping[str, Any]) -> str:
     [[callsign, by, when]] = p["people"]
     return _(
@@ -118,7 +102,6 @@ def _own_forked(p: Mapping[str, Any]) -> str:
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     **ALARMS,
     "clash_kept_as": _clash,
-    "double_booked_offline": _double_booked,
     "secret_set_by_other": _secret,
     "secrets_set_by_others": _secrets,
     "outside_changed": _outside,

@@ -346,15 +346,7 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
         **dict.fromkeys(
-            (
-                "witness",
-                "clash",
-                "double_booked",
-                "outside",
-                "own_refused",
-                "back_dated",
-                "clock_ahead",
-            ),
+            ("witness", "clash", "outside", "own_refused", "back_dated", "clock_ahead"),
             _finding,
         ),
         "secret": _secret,
@@ -402,12 +394,6 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         ),
         "clash": _counted(
             _("Check the clashing names: one person or two? Use the name each is kept as")
-        ),
-        "double_booked": _counted(
-            _(
-                "Release the officers deployed by two laptops at once on activities at the same "
-                "time from one of them (`deploy ACTIVITY --release CALLSIGN --reason`)"
-            )
         ),
         "secret": _counted(
             _(

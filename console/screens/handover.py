@@ -54,7 +54,6 @@ JUMPS = {
     # trust findings (store.findings): the Sync screen lists them under its summary
     "witness": "sync",
     "clash": "sync",
-    "double_booked": "sync",
     "outside": "sync",
     "own_refused": "sync",
     "back_dated": "sync",
@@ -74,7 +73,6 @@ ITEMS = {
     "overlapping_handovers": _("signed handovers overlapping in force"),
     "witness": _("audit trails cut or rewritten: admin"),
     "clash": _("names given twice offline"),
-    "double_booked": _("officers deployed twice at once offline"),
     "secret": _("secrets set by someone else"),
     "outside": _("changes made outside Schildwacht"),
     "own_refused": _("own changes refused by other laptops"),
@@ -101,9 +99,6 @@ ADVICE = {
     ),
     "witness": _("Tell the admin: a laptop's audit trail was cut or rewritten (j shows it)."),
     "clash": _("Check the clashing names: one person or two? (j shows them)"),
-    "double_booked": _(
-        "Release the officers deployed twice at once from one of the activities (j shows them)."
-    ),
     "secret": _(
         "Ask each person whose secret someone else set to set their own: U, acting as "
         "themselves (u)."

@@ -123,8 +123,6 @@ JUDGED_CODES = frozenset(
         # R8, one place at a time, rest: ``roster.deployment_problem``)
         "activity_over",
         "not_deployed",
-        # a new concept the officers deployed then fit as a group (``roster.check_concept_fits``)
-        "concept_misfits_deployed",
         # a restriction's fields for its kind (``agenda.check_restriction_change``), of an
         # activity not cancelled then, one restriction of a time or a place at once
         "restriction_unused_field",

@@ -25,7 +25,7 @@ from ..catalogue import list_concepts
 from ..clock import from_db, to_db
 from ..decisions import check_record
 from ..errors import BadInput, RuleViolation, StoreError
-from ..roster import REST, check_concept_fits, check_deployments, check_not_over, check_rest
+from ..roster import REST, check_deployments, check_not_over, check_rest
 from ..staff import find_staff
 from ..subjects import Subject
 from . import log
@@ -82,7 +82,6 @@ class PlanFacts:
     _shift_runs: dict[str, list[Any]] = field(default_factory=dict)
     _shift_aside: set[Key] = field(default_factory=set)
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    _made_by: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
@@ -323,23 +322,8 @@ class PlanFacts:
                 elif "staff_id" in run.cols:
                     officer = run.values()[run.cols.index("staff_id")]
                     by.setdefault(str(officer), set()).add(run.pk)
-                self._made_by.setdefault((table, run.pk), set()).add(run.origin)
             self._officer_rows[table] = {k: sorted(v) for k, v in by.items()}
         return self._officer_rows[table].get(staff_id, [])
-
-    def made_elsewhere(self, table: str, pk: str, origin: str) -> bool:
-        """Whether no creation of a row of an officer (``rows_of_officer``) was written by
-        ``origin``: another laptop made it.
-
-        Args:
-            table: the table (``deployment``, ``staff_qualification``).
-            pk: the row's key (JSON text).
-            origin: the device whose change is judged.
-
-        Returns:
-            True when every creation of the row the log holds came from another device.
-        """
-        return origin not in self._made_by.get((table, pk), {origin})
 
     def rows_on_activity(self, activity_id: str) -> list[str]:
         """The keys of the deployments whose creation the log holds on an activity, read once
@@ -492,10 +476,8 @@ def on_update(
     if stood is None:
         return None
     row = {**stood, **values}
-    if table == "activity":  # the group deployed then fits a new concept (judged again when
-        if "concept" not in values or values["concept"] == stood.get("concept"):
-            return None  # a record of the group changes: ``concepts_after``)
-        return _concept_fits(facts, row_id, row, at)
+    if table == "activity":  # a concept the group deployed does not fit is kept on purpose
+        return None  # (a misfit for re-planning, not protection taken away: rev13g f5)
     if table == "standing_post" and "concept" in values:
         return facts.concept_refusal(row.get("subject_id"), row.get("concept"), at, True)
     if table == "shift" and {"start_at", "end_at"} & set(values):
@@ -795,7 +777,8 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     """A deployment as the store refuses one, against the activity and the officers as they
     stood when it was made: on an activity that had ended (``roster.check_not_over``); one
     ``roster.check_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
-    group in which the officer fills no slot), read over the rows of then (``_AsOf``)."""
+    qualification lapsed where the officer would fill a slot), read over the rows of then
+    (``_AsOf``); a group in which the officer fills no slot is kept (``_only_unfilled_slots``)."""
     activity_id, staff_id = str(values.get("activity_id")), str(values.get("staff_id"))
     activity = facts.row_as_of("activity", activity_id, at, inclusive=True)
     end = _moment(activity.get("end_at")) if activity else None
@@ -805,49 +788,28 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
         check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
     except BadInput as exc:
         return exc
-    own = str(values.get("id"))
-
-    def check(reader: Any, officers: list[Any]) -> None:
-        check_deployments(reader, activity_id, officers)
-
-    found = _as_it_stood(facts, activity, [staff_id], own, at, check)
-    if not _one_place_only(found):
-        return found
-    # one place at a time broken with another laptop's deployment: two laptops deploying one
-    # officer at once (no honest store writes it having seen the other). SYNC.md: a merge
-    # never refuses what concurrent honest writes break together, nor hides it: both are
-    # kept and listed for a person (``findings.double_bookings``), alike on every laptop
-    return _as_it_stood(facts, activity, [staff_id], own, at, check, by=at[1])
+    found = _as_it_stood(
+        facts,
+        activity,
+        [staff_id],
+        str(values.get("id")),
+        at,
+        lambda reader, officers: check_deployments(reader, activity_id, officers),
+    )
+    return None if _only_unfilled_slots(found) else found
 
 
-def _one_place_only(found: StoreError | None) -> bool:
-    """Whether a deployment's refusal is one place at a time alone (``one_place``)."""
+def _only_unfilled_slots(found: StoreError | None) -> bool:
+    """Whether a deployment's refusal is only officers who fill no open slot of the concept as
+    it stood (``no_open_slot``, staffing: not a lapse, R8). Kept: a concept changed on another
+    laptop offline, not seen by the deployment's author, would otherwise take honest officers
+    off the activity (rev13g f5); the misfit shows in the planning (``gaps``, staffing) for
+    re-planning instead, alike on every laptop."""
     if not isinstance(found, RuleViolation) or found.code != "not_deployed":
         return False
-    codes = {p.get("code") for p in found.params.get("problems", []) if isinstance(p, dict)}
-    return codes == {"one_place"}
-
-
-def _concept_fits(
-    facts: PlanFacts, activity_id: str, row: Mapping[str, object], at: At
-) -> StoreError | None:
-    """A concept the officers deployed on the activity then fit as a group, as the store
-    refuses one (``roster.check_concept_fits``, ``concept_misfits_deployed``)."""
-    concept = row.get("concept")
-    if not isinstance(concept, str):
-        return None
-    pks = facts.rows_on_activity(activity_id)
-    deployed = [facts.row_by_key("deployment", pk, at, inclusive=True) for pk in pks]
-    officers = sorted({str(d.get("staff_id")) for d in deployed if d is not None})
-    if not officers:
-        return None
-    return _as_it_stood(
-        facts,
-        {**row, "id": activity_id},
-        officers,
-        "",
-        at,
-        lambda reader, _officers: check_concept_fits(reader, activity_id, concept),
+    problems = [p for p in found.params.get("problems", []) if isinstance(p, dict)]
+    return bool(problems) and all(
+        p.get("code") == "no_open_slot" and p.get("rule") != "R8" for p in problems
     )
 
 
@@ -858,15 +820,13 @@ def _as_it_stood(
     own: str,
     at: At,
     check: Callable[[Any, list[Any]], None],
-    by: str | None = None,
 ) -> StoreError | None:
     """A store check of deployments run over the rows as they stood at ``at`` (``_AsOf``):
     the activity, the officers deployed on it and these officers, with their qualifications,
     shifts and other deployments and those activities' subjects; the check given the reader
-    and these officers (``staff.Staff``); ``by``: only the officers' other deployments that
-    device made count. Its refusal, or None (also when a row it reads is not held, or
-    malformed: those wait or are refused by their own checks)."""
-    rows = _rows_then(facts, activity, staff_ids, own, at, by)
+    and these officers (``staff.Staff``). Its refusal, or None (also when a row it reads is
+    not held, or malformed: those wait or are refused by their own checks)."""
+    rows = _rows_then(facts, activity, staff_ids, own, at)
     if rows is None:
         return None
     reader = _AsOf(facts.conn, rows)
@@ -887,18 +847,13 @@ def _as_it_stood(
 
 
 def _rows_then(
-    facts: PlanFacts,
-    activity: Mapping[str, object],
-    staff_ids: list[str],
-    own: str,
-    at: At,
-    by: str | None = None,
+    facts: PlanFacts, activity: Mapping[str, object], staff_ids: list[str], own: str, at: At
 ) -> dict[str, list[dict[str, Any]]] | None:
     """The rows a deployment check reads, as they stood at ``at``: the activity, the officers
     deployed on it and ``staff_ids`` with their qualifications and shifts, their other
     deployments (not ``own``, nor another row of the same officer on the same activity: one
-    fact, ``clashes``; with ``by``, only those that device made) with their activities, those
-    activities' subjects. None when an officer or a subject is not held."""
+    fact, ``clashes``) with their activities, those activities' subjects. None when an
+    officer or a subject is not held."""
     own_pairs = {(str(activity.get("id")), s) for s in staff_ids} if own else set()
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _AS_OF_TABLES}
     activities = {str(activity.get("id")): dict(activity)}
@@ -922,8 +877,6 @@ def _rows_then(
             if shift is not None:
                 rows["shift"].append({**shift, "id": shift_id})
         for pk in facts.rows_of_officer("deployment", staff_id):
-            if by is not None and facts.made_elsewhere("deployment", pk, by):
-                continue
             other = facts.row_by_key("deployment", pk, at, inclusive=True)
             pair = (str(other.get("activity_id")), staff_id) if other else None
             if other is None or other.get("id") == own or pair in seen:
@@ -1092,59 +1045,6 @@ def deployments_after(
             for offset in range(len(run.cols))
             if (run.origin, run.seq + offset) not in covered
         ]
-    return found
-
-
-def concepts_after(
-    conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
-) -> list[Key]:
-    """The held concept changes of the activities whose deployed group these rows changed
-    (a deployment on it; a shift, qualification or staff row of an officer deployed on it),
-    made after them (a concept is judged against the group deployed when it was written,
-    ``_concept_fits``): judged again when one is accepted or refused now, so every order of
-    arrival ends alike.
-
-    Args:
-        conn: the open database.
-        changed: (table, row key) of a row of ``DEPLOYMENT_READS`` → the earliest (hlc,
-            origin) of its records judged now.
-        covered: the records judged already.
-
-    Returns:
-        (origin, number) of each such concept record.
-    """
-    if not changed:
-        return []
-    made: dict[str, tuple[str, str]] = {}  # deployment key → (officer, activity)
-    for run in log.of_table(conn, "deployment"):
-        if EXISTENCE in run.cols and {"staff_id", "activity_id"} <= set(run.cols):
-            values = dict(zip(run.cols, run.values(), strict=True))
-            made[run.pk] = (str(values["staff_id"]), str(values["activity_id"]))
-    officers: dict[str, At] = {}
-    since: dict[str, At] = {}  # activity id → the earliest change of its group
-    owner = _shift_officers(conn) if any(t == "shift" for t, _pk in changed) else {}
-    for (table, pk), at in changed.items():
-        parts = key_parts(pk) or [None]
-        officer = None
-        if table == "deployment" and pk in made:
-            since[made[pk][1]] = min(at, since.get(made[pk][1], at))
-        elif table in ("staff", "staff_qualification"):
-            officer = str(parts[0])
-        elif table == "shift":
-            officer = owner.get(pk)
-        if officer is not None:
-            officers[officer] = min(at, officers.get(officer, at))
-    for officer, activity in made.values():
-        if officer in officers:
-            since[activity] = min(officers[officer], since.get(activity, officers[officer]))
-    found = []
-    for run in log.of_table(conn, "activity") if since else ():
-        first = since.get(str((key_parts(run.pk) or [None])[0]))
-        if first is None or EXISTENCE in run.cols or "concept" not in run.cols:
-            continue
-        key = (run.origin, run.seq + run.cols.index("concept"))
-        if (run.hlc, run.origin) > first and key not in covered:
-            found.append(key)
     return found
 
 

@@ -1206,9 +1206,7 @@ def _read_together(
     found = _statuses_after_assessments(conn, assessed, covered)
     found += plan_checks.after_assessments(conn, set(assessed), covered)
     found += plan_checks.shifts_after(conn, _shifts_judged(candidates), covered)
-    deployed = _deployment_reads(candidates)
-    found += plan_checks.deployments_after(conn, deployed, covered)
-    found += plan_checks.concepts_after(conn, deployed, covered)
+    found += plan_checks.deployments_after(conn, _deployment_reads(candidates), covered)
     if not touched:
         return found
     for run in log.of_rows(conn, touched):

@@ -6,7 +6,8 @@ on every one of them: no activity shows a concept below its person's required le
 being flagged for re-planning, and every threat level is the one its assessments give. The
 last laptop's clock may run hours ahead (less than the day after which its changes wait:
 taken in, and pushing the stamps of every laptop that takes them in ahead), and laptops deploy
-the one officer offline on activities at the same time (fix13c)."""
+the one officer offline on activities at the same time (the later one quarantined alike:
+fix13d)."""
 
 from __future__ import annotations
 
@@ -178,7 +179,7 @@ OPS = st.lists(
     ops=[("soon", 0, 0), ("log", 2, 0), ("export", 2, 0), ("deliver", 0, 0), ("deploy", 0, 2)],
     skew=3,
 )
-@example(  # two laptops deploy RT-0001 at once on two activities at the same time
+@example(  # two laptops deploy RT-0001 at once at the same time: the later one quarantined
     devices=3,
     tamperer=2,
     ops=AT_ONCE,
