@@ -140,8 +140,10 @@ class SchildwachtApp(StoreWork, App[None]):
         *(Binding(key, f"go('{mode}')", name, show=False) for key, mode, name in SCREENS),
         *(a.binding() for a in GLOBAL_ACTIONS if not a.action.startswith("app.command")),
         # F10 quits anywhere (newcomer12: outside a field it did nothing); the footer shows
-        # it only while a field takes q as text (the screens' typing_quit)
-        Binding("f10", "quit", _("Quit"), show=False),
+        # it only while a field takes q as text (the screens' typing_quit). A priority binding:
+        # a modal screen (help, the palette, a document, a yes/no question) hides the app's
+        # other bindings, and there F10 did nothing (rev17h)
+        Binding("f10", "quit", _("Quit"), show=False, priority=True),
     ]
 
     class DatabaseChanged(Message):
