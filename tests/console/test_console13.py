@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectOverlay
 
