@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -140,10 +141,10 @@ class SchildwachtApp(StoreWork, App[None]):
         *(Binding(key, f"go('{mode}')", name, show=False) for key, mode, name in SCREENS),
         *(a.binding() for a in GLOBAL_ACTIONS if not a.action.startswith("app.command")),
         # F10 quits anywhere (newcomer12: outside a field it did nothing); the footer shows
-        # it only while a field takes q as text (the screens' typing_quit). A priority binding:
-        # a modal screen (help, the palette, a document, a yes/no question) hides the app's
-        # other bindings, and there F10 did nothing (rev17h)
-        Binding("f10", "quit", _("Quit"), show=False, priority=True),
+        # it only while a field takes q as text (the screens' typing_quit). A modal screen
+        # hides this binding: help, a document and a yes/no question have their own, the
+        # palette's is in on_event (rev17h: there F10 did nothing)
+        Binding("f10", "quit", _("Quit"), show=False),
     ]
 
     class DatabaseChanged(Message):
@@ -206,6 +207,13 @@ class SchildwachtApp(StoreWork, App[None]):
         until the form's first field has the focus, then handed on."""
         if isinstance(event, (events.Key, events.Paste)):
             if not event.is_forwarded:
+                if (
+                    isinstance(event, events.Key)
+                    and event.key == "f10"
+                    and isinstance(self.screen, CommandPalette)
+                ):
+                    await self.action_quit()  # the palette is Textual's: no binding of ours
+                    return
                 self._arrived_on[event] = self.screen
                 self._arrived_at[event] = self.focused
                 if self._held or self._form_opening():

@@ -684,6 +684,7 @@ class Confirm(ModalScreen[bool]):
         Binding("y", "answer(True)", _("Yes")),
         Binding("n", "answer(False)", _("No")),
         Binding("escape", "answer(False)", _("No")),
+        Binding("f10", "app.quit", _("Quit"), show=False),  # F10 quits anywhere (rev17h)
     ]
 
     def __init__(self, question: str, yes: str) -> None:
