@@ -18,8 +18,10 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
 from store.access import ActingPerson
 from store.db import Store
@@ -139,7 +141,9 @@ class SchildwachtApp(StoreWork, App[None]):
         *(Binding(key, f"go('{mode}')", name, show=False) for key, mode, name in SCREENS),
         *(a.binding() for a in GLOBAL_ACTIONS if not a.action.startswith("app.command")),
         # F10 quits anywhere (newcomer12: outside a field it did nothing); the footer shows
-        # it only while a field takes q as text (the screens' typing_quit)
+        # it only while a field takes q as text (the screens' typing_quit). A modal screen
+        # hides this binding: help, a document and a yes/no question have their own, the
+        # palette's is in on_event (rev17h: there F10 did nothing)
         Binding("f10", "quit", _("Quit"), show=False),
     ]
 
@@ -171,6 +175,10 @@ class SchildwachtApp(StoreWork, App[None]):
         self._arrived_on: weakref.WeakKeyDictionary[events.Event, Screen[Any]] = (
             weakref.WeakKeyDictionary()
         )
+        #: The widget focused when each key arrived (while the key is on its way).
+        self._arrived_at: weakref.WeakKeyDictionary[events.Event, Widget | None] = (
+            weakref.WeakKeyDictionary()
+        )
         self._stop = threading.Event()
         self._update_titles()
 
@@ -199,15 +207,48 @@ class SchildwachtApp(StoreWork, App[None]):
         until the form's first field has the focus, then handed on."""
         if isinstance(event, (events.Key, events.Paste)):
             if not event.is_forwarded:
+                if (
+                    isinstance(event, events.Key)
+                    and event.key == "f10"
+                    and isinstance(self.screen, CommandPalette)
+                ):
+                    await self.action_quit()  # the palette is Textual's: no binding of ours
+                    return
                 self._arrived_on[event] = self.screen
+                self._arrived_at[event] = self.focused
                 if self._held or self._form_opening():
                     self._hold(event)
                     return
-            elif isinstance(event, events.Key) and self._meant_for_below(event):
+            elif isinstance(event, events.Key) and (
+                self._meant_for_below(event) or self._meant_for_field(event)
+            ):
                 event.stop()
                 self._hold(events.Key(event.key, event.character))
                 return
+            elif isinstance(event, events.Key) and self._refused_here(event):
+                event.stop()
+                return
         await super().on_event(event)
+
+    def _meant_for_field(self, event: events.Key) -> bool:
+        """A key that came back up from the widget focused when it arrived, while a key before
+        it (in one burst) put the focus in a field of the same screen: the handover's ``n``
+        and the notes typed after it ran as the screen's keys (``t`` went to Today, rev17h)."""
+        arrived = self._arrived_on.get(event)
+        focused = self.focused
+        if arrived is not self.screen or focused is None or not isinstance(arrived, BaseScreen):
+            return False
+        return self._arrived_at.get(event) is not focused and arrived._typing(focused)
+
+    def _refused_here(self, event: events.Key) -> bool:
+        """A key of the screen it arrived on that the acting person may not use, once no form
+        opened over that screen meanwhile: the screen says so."""
+        arrived = self._arrived_on.get(event)
+        return (
+            arrived is self.screen
+            and isinstance(arrived, BaseScreen)
+            and arrived.say_refused(event.key)
+        )
 
     def _meant_for_below(self, event: events.Key) -> bool:
         """A key that came back up from the screen it arrived on, now under a form (or about

@@ -677,13 +677,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
                     "that names none only adds and updates."
                 ),
             ),
-            _imported,
+            lambda result: _imported(result, _toast_warnings(self.app.size.height)),
             self._show_all_warnings,
         )
 
     def _show_all_warnings(self, result: Any) -> None:
         """After an import with more warnings than its toast lists, a window with every one."""
-        shown = _all_warnings(result)
+        shown = _all_warnings(result, _toast_warnings(self.app.size.height))
         if shown is not None:
             self.app.push_screen(shown)
 
@@ -754,29 +754,29 @@ def span_of(item: Activity) -> str:
 
 #: The most warnings a calendar import's toast lists (all of them are then shown in a window).
 TOAST_WARNINGS = 5
+#: The same on a terminal lower than ``TALL_TOAST`` lines: at 80x24 a toast with 4 or 5
+#: warnings was taller than the screen, its first line ("Calendar imported: …") never seen
+#: (rev17h); with more, the window opens, the summary its first line.
+SHORT_TOAST_WARNINGS = 2
+TALL_TOAST = 32
 
 
-def _imported(result: Any) -> Lines:
+def _toast_warnings(height: int) -> int:
+    """How many warnings an import's toast lists on a terminal ``height`` lines high."""
+    return TOAST_WARNINGS if height >= TALL_TOAST else SHORT_TOAST_WARNINGS
+
+
+def _imported(result: Any, limit: int = TOAST_WARNINGS) -> Lines:
     """The toast after a calendar import: what changed, then its warnings in words (the
-    command line prints the same sentences), the first ``TOAST_WARNINGS`` of them; with more,
-    the last line says the window that opens (``_all_warnings``) lists every one."""
+    command line prints the same sentences), the first ``limit`` of them; with more, the last
+    line says the window that opens (``_all_warnings``) lists every one."""
     from words.calendar import warning
 
-    said = _(
-        "Calendar imported: {added} added, {updated} updated, {cancelled} cancelled, "
-        "{removed} removed; {replan} need re-planning."
-    ).format(
-        added=result.added,
-        updated=result.updated,
-        cancelled=result.cancelled,
-        removed=result.removed,
-        replan=len(result.replan),
-    )
     lines = [
-        said,
-        *(_("Warning: {text}").format(text=warning(w)) for w in result.warnings[:TOAST_WARNINGS]),
+        _summary(result),
+        *(_("Warning: {text}").format(text=warning(w)) for w in result.warnings[:limit]),
     ]
-    rest = len(result.warnings) - TOAST_WARNINGS
+    rest = len(result.warnings) - limit
     if rest > 0:
         lines.append(
             ngettext(
@@ -788,17 +788,34 @@ def _imported(result: Any) -> Lines:
     return Lines(lines)
 
 
-def _all_warnings(result: Any) -> DocumentScreen | None:
-    """Every warning of a calendar import, numbered, in a window to read and scroll (Escape
-    closes it), when there are more than the toast lists; None otherwise."""
+def _summary(result: Any) -> str:
+    """What a calendar import changed, in one line."""
+    return _(
+        "Calendar imported: {added} added, {updated} updated, {cancelled} cancelled, "
+        "{removed} removed; {replan} need re-planning."
+    ).format(
+        added=result.added,
+        updated=result.updated,
+        cancelled=result.cancelled,
+        removed=result.removed,
+        replan=len(result.replan),
+    )
+
+
+def _all_warnings(result: Any, limit: int = TOAST_WARNINGS) -> DocumentScreen | None:
+    """What a calendar import changed and every warning, numbered, in a window to read and
+    scroll (Escape closes it), when there are more than the toast lists (``limit``); None
+    otherwise."""
     from words.calendar import warning
 
-    if len(result.warnings) <= TOAST_WARNINGS:
+    if len(result.warnings) <= limit:
         return None
     title = ngettext(
         "Calendar import: {n} warning", "Calendar import: {n} warnings", len(result.warnings)
     ).format(n=len(result.warnings))
     body = Text()
+    body.append_text(literal(_summary(result), limit=None))
+    body.append("\n\n")
     for n, w in enumerate(result.warnings, 1):
         body.append_text(literal(f"{n}. {warning(w)}", limit=None))
         body.append("\n\n")

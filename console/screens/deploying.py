@@ -65,6 +65,13 @@ def deploy_form(
         said = refused([{"code": "activity_over", "params": over}])
         screen.notify(plain(said), severity="warning", markup=False)
         return
+    if item.status == "cancelled" and not on:
+        # nobody to release and none may be deployed: a form that could only be refused on
+        # saving (rev17h); refused at once as an ended activity is
+        screen.console_app.form_came()
+        said = refused([{"code": "activity_cancelled", "params": {}}])
+        screen.notify(plain(said), severity="warning", markup=False)
+        return
 
     def save(store: Store, values: dict[str, str]) -> list[roster.Deployment] | roster.Deployment:
         callsigns = values["callsigns"].replace(",", " ").split()

@@ -15,7 +15,11 @@ from ..literal import literal
 
 
 class DocumentScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", _("Close")), Binding("q", "dismiss", _("Close"))]
+    BINDINGS = [
+        Binding("escape", "dismiss", _("Close")),
+        Binding("q", "dismiss", _("Close")),
+        Binding("f10", "app.quit", _("Quit"), show=False),  # F10 quits anywhere (rev17h)
+    ]
 
     def __init__(self, title: str, body: Text | str, *, markdown: bool = False) -> None:
         super().__init__()

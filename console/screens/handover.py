@@ -342,7 +342,8 @@ class HandoverScreen(BaseScreen[HandoverData]):
         self.action_jump()
 
     def action_notes(self) -> None:
-        self.query_one("#handover-notes", TextArea).focus()
+        # at once, not after a refresh: the keys typed after n go into the box (rev17h)
+        self.set_focus(self.query_one("#handover-notes", TextArea))
 
     def action_document(self) -> None:
         if self.data is None:

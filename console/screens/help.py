@@ -107,6 +107,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "dismiss", _("Close")),
         Binding("question_mark", "dismiss", _("Close"), key_display="?"),
         Binding("q", "dismiss", _("Close")),
+        Binding("f10", "app.quit", _("Quit"), show=False),  # F10 quits anywhere (rev17h)
     ]
 
     def __init__(self, actor: access.Actor, current: str) -> None:

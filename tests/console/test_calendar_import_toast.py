@@ -82,3 +82,34 @@ async def test_the_toast_on_screen_breaks_its_lines_and_a_window_lists_every_war
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DocumentScreen)
+
+
+async def test_a_low_terminal_opens_the_window_for_more_than_two_warnings(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    """rev17h: at 80x24 a toast with 4 warnings was taller than the screen and its first line
+    ("Calendar imported: …") was never seen. On a terminal below 32 lines the toast lists 2,
+    and the window opens with the summary as its first line and every warning."""
+    path = tmp_path / "four.ics"
+    events = "".join(_event(n) for n in range(4))
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{events}END:VCALENDAR\r\n")
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#path", Input).value = str(path)
+        form.query_one("#person", Select).value = "BEVER"
+        form.submit()
+        await settle(pilot)
+        (toast,) = toasts(app)
+        lines = toast.split("\n")
+        assert len(lines) == 1 + 2 + 1 and lines[-1].startswith("… and 2 more warnings: all 4")
+        window = app.screen
+        assert isinstance(window, DocumentScreen)
+        body = str(window.query_one("#document-body", Static).render())
+        assert body.startswith("Calendar imported: 4 added"), body
+        assert all(f"'MAYBE{n}'" in body for n in range(4)), body
