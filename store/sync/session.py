@@ -964,31 +964,39 @@ def _known_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     return known
 
 
-def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
-    """Whether a row's creation reached this laptop and was quarantined, and no creation of it
-    was accepted (the row is not there, and never was): a reference to it is refused as the
-    store refuses one to a row it does not have."""
+def _held_rows(
+    conn: sqlite3.Connection, held_in: str, *, settled_in: tuple[str, ...]
+) -> Callable[[str, str], bool]:
+    """Whether a row's creation is held here in ``held_in`` (``sync_quarantine`` or
+    ``sync_deferred``) while the row is not there and no creation of it was accepted (nor
+    settled in one of ``settled_in``); the held state is unchanged while judging, so cached."""
     table_shapes = shapes(conn)
-    cache: dict[tuple[str, str], bool] = {}  # the held state: unchanged while judging
+    cache: dict[tuple[str, str], bool] = {}
 
-    def refused(table: str, pk: str) -> bool:
+    def held(table: str, pk: str) -> bool:
         shape = table_shapes.get(table)
         if shape is None:
             return False
         if (table, pk) not in cache:
-            found = conn.execute(
-                "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
-            ).fetchone()
+            marker = "SELECT 1 FROM {} WHERE tbl = ? AND pk = ? AND col = ''"
+            found = conn.execute(marker.format(held_in), (table, pk)).fetchone()
             cache[(table, pk)] = found is not None and not any(
                 conn.execute(sql, params).fetchone() is not None
                 for sql, params in (
                     (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
-                    ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
+                    *((marker.format(other), [table, pk]) for other in ("sync_clock", *settled_in)),
                 )
             )
         return cache[(table, pk)]
 
-    return refused
+    return held
+
+
+def _refused_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
+    """Whether a row's creation reached this laptop and was quarantined, and no creation of it
+    was accepted (the row is not there, and never was): a reference to it is refused as the
+    store refuses one to a row it does not have."""
+    return _held_rows(conn, "sync_quarantine", settled_in=())
 
 
 def _waiting_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
@@ -996,31 +1004,7 @@ def _waiting_rows(conn: sqlite3.Connection) -> Callable[[str, str], bool]:
     quarantined: the row is not there yet, and a reference to it waits for it (rev13f, fix13c
     item 3: a deployment was applied onto an activity still waiting for its person, and kept
     when the activity was quarantined)."""
-    table_shapes = shapes(conn)
-    cache: dict[tuple[str, str], bool] = {}  # the held state: unchanged while judging
-
-    def waiting(table: str, pk: str) -> bool:
-        shape = table_shapes.get(table)
-        if shape is None:
-            return False
-        if (table, pk) not in cache:
-            found = conn.execute(
-                "SELECT 1 FROM sync_deferred WHERE tbl = ? AND pk = ? AND col = ''", (table, pk)
-            ).fetchone()
-            cache[(table, pk)] = found is not None and not any(
-                conn.execute(sql, params).fetchone() is not None
-                for sql, params in (
-                    (f"SELECT 1 FROM {table} WHERE {shape.key_match}", [pk] * len(shape.key)),
-                    ("SELECT 1 FROM sync_clock WHERE tbl = ? AND pk = ? AND col = ''", [table, pk]),
-                    (
-                        "SELECT 1 FROM sync_quarantine WHERE tbl = ? AND pk = ? AND col = ''",
-                        [table, pk],
-                    ),
-                )
-            )
-        return cache[(table, pk)]
-
-    return waiting
+    return _held_rows(conn, "sync_deferred", settled_in=("sync_quarantine",))
 
 
 class _Covered:
