@@ -79,3 +79,24 @@ class IntegrityFailure(StoreError):
 class MachineFault(StoreError):
     """The machine refused: the database is busy, the disk is full, a file may not be written.
     Nothing was written; the same action can be tried again once the cause is gone."""
+
+
+def unexpected_kind(error: BaseException) -> str:
+    """What kind of failure an error that is no store refusal is, for the words a face says
+    (the faces import no database driver).
+
+    Args:
+        error: the exception that reached a face.
+
+    Returns:
+        ``"database"`` (SQLite could not read or write the file), ``"record"`` (a value read
+        from the database has an unexpected shape: ValueError, TypeError, KeyError, IndexError)
+        or ``"other"``.
+    """
+    import sqlite3
+
+    if isinstance(error, sqlite3.DatabaseError):
+        return "database"
+    if isinstance(error, ValueError | TypeError | KeyError | IndexError):
+        return "record"
+    return "other"

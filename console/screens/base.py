@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -38,7 +37,7 @@ from textual.worker import get_current_worker
 
 from store import access
 from store.db import Store
-from store.errors import StoreError
+from store.errors import StoreError, unexpected_kind
 from words.errors import sentence as refusal
 
 from .. import collector
@@ -89,9 +88,10 @@ def unexpected(error: BaseException) -> str:
     (``errorlog.record``, written once where the failure arrives)."""
     from ..errorlog import error_log
 
-    if isinstance(error, sqlite3.DatabaseError):
+    kind = unexpected_kind(error)
+    if kind == "database":
         said = _("The database cannot be read")
-    elif isinstance(error, ValueError | TypeError | KeyError | IndexError):
+    elif kind == "record":
         said = _("A record in the database cannot be read")
     else:
         said = _("Something went wrong in the console")
