@@ -1585,15 +1585,17 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
         original = _original_times(masters[uid])
         if original is None:
             continue
+        zone = masters[uid].decoded("DTSTART").tzinfo  # the series' zone: where shifts are
         shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
         for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
-            rid = _as_utc(override["RECURRENCE-ID"].dt)
+            given = override["RECURRENCE-ID"].dt
+            rid = _as_utc(given)
             if not original(rid):
                 meant = next(
                     (
-                        rid - shift
+                        back
                         for since, shift in reversed(shifts)
-                        if since <= rid - shift and original(rid - shift)
+                        if since <= (back := _unmoved(given, shift, zone)) and original(back)
                     ),
                     None,
                 )
@@ -1618,13 +1620,34 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                 )
                 rid = meant
             if _this_and_future(override):
-                shifts.append((rid, _as_utc(override.decoded("DTSTART")) - rid))
+                shifts.append((rid, _moved_by(override)))
     return warnings
+
+
+def _moved_by(override: Any) -> timedelta:
+    """How far a ``RANGE=THISANDFUTURE`` override moves the occurrences from its own on:
+    recurring-ical-events' own arithmetic (``move_recurrences_by``: its start minus its id,
+    both in the series' zone after ``_localise``, so a difference of wall times), which the
+    library adds to each later occurrence's wall time in the series' zone. The one shift for
+    Schildwacht's keys too (``_unmoved``): undone in UTC it was an hour off for every
+    occurrence when the shift spans a clock change (rev16m)."""
+    from recurring_ical_events.adapters.event import EventAdapter
+
+    by: timedelta = EventAdapter(override).move_recurrences_by
+    return by
+
+
+def _unmoved(moved: datetime, by: timedelta, zone: tzinfo | None) -> datetime:
+    """The original occurrence (aware UTC) that ``_moved_by``'s ``by`` moved to ``moved``: its
+    wall time in the series' ``zone`` less ``by``, as the library added it."""
+    local = moved.astimezone(zone) if zone is not None else moved
+    return _as_utc(local - by)
 
 
 def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     """The occurrence's own recurrence id. recurring-ical-events gives every occurrence after a
-    RANGE=THISANDFUTURE override that override's id; undo its shift to find the original."""
+    RANGE=THISANDFUTURE override that override's id; undo its shift to find the original
+    (``_unmoved``: the library's own arithmetic, wall time in the series' zone)."""
     prop = event.get("RECURRENCE-ID")
     if prop is None:
         return to_db(_as_utc(event.decoded("DTSTART")))
@@ -1632,8 +1655,8 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     if str(prop.params.get("RANGE", "")).upper() == "THISANDFUTURE":
         override = overrides.get((str(event["UID"]), to_db(rid)))
         if override is not None:
-            delta = _as_utc(override.decoded("DTSTART")) - rid
-            return to_db(_as_utc(event.decoded("DTSTART")) - delta)
+            start = event.decoded("DTSTART")  # the library's: wall time in the series' zone
+            return to_db(_unmoved(start, _moved_by(override), start.tzinfo))
     return to_db(rid)
 
 
