@@ -397,12 +397,12 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         position = bom + _folded_position(raw[bom:], exc.start)
     if _partly_utf8(unfolded):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
         _refuse_not_utf8(raw, name, position, partly=True)
-    try:
-        text = raw.decode("cp1252")
+    try:  # a UTF-8 BOM before code-page text (Notepad's "UTF-8" of ANSI text) is no text of it
+        text = raw[bom:].decode("cp1252")
     except UnicodeDecodeError:
         text = ""
     if text and _plausible_western(text):
-        _refuse_ambiguous(raw, text, name)
+        _refuse_ambiguous(raw, text, name, bom)
         return text, [notice("calendar_read_as_cp1252", file=name)]
     _refuse_not_utf8(raw, name, position)
 
@@ -464,16 +464,17 @@ def _line_of(raw: bytes, position: int) -> int:
     return raw.count(b"\n", 0, position) + 1
 
 
-def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
-    """Refuse a file that reads as Western European (``western``, Windows-1252) and also as
-    text of another single-byte Latin code page that gives other letters: every letter
-    outside ASCII of that reading belongs to the alphabet of one of its languages (Czech
-    "Dvořák" in Windows-1250 reads "Dvoøák" in Windows-1252). Which one the file is cannot
-    be told, and a wrong guess would garble names and places."""
+def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None:
+    """Refuse a file that reads as Western European (``western``, Windows-1252, of the bytes
+    after a UTF-8 BOM of ``bom`` bytes) and also as text of another single-byte Latin code
+    page that gives other letters: every letter outside ASCII of that reading belongs to the
+    alphabet of one of its languages (Czech "Dvořák" in Windows-1250 reads "Dvoøák" in
+    Windows-1252). Which one the file is cannot be told, and a wrong guess would garble names
+    and places. The byte named is where it is in the file (the BOM counted, rev16m)."""
     readings = [("Western European (Windows-1252)", western)]
     for codec, label, alphabet in _OTHER_LATIN:
         try:
-            other = raw.decode(codec)
+            other = raw[bom:].decode(codec)
         except UnicodeDecodeError:
             continue
         if other != western and all(c.isascii() or not c.isalpha() or c in alphabet for c in other):
@@ -486,9 +487,9 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
     raise BadInput(
         code="calendar_code_page_ambiguous",
         file=name,
-        byte=raw[at],
-        position=at,
-        line=_line_of(raw, at),
+        byte=raw[bom + at],
+        position=bom + at,
+        line=_line_of(raw, bom + at),
         readings=read,
     )
 

@@ -99,3 +99,33 @@ def test_an_ambiguous_code_page_names_the_line() -> None:
     assert error.code == "calendar_code_page_ambiguous"
     assert error.params["line"] == 3
     assert "position 41 (line 3) is 'ø'" in sentence(error)
+
+
+@pytest.mark.parametrize("title", ["Café Noël", "Restmülltonne", "Overleg café"])
+def test_a_utf8_bom_before_windows_1252_text_reads_as_without_it(title: str) -> None:
+    """rev16m: the code-page reading and the ambiguity refusal ran on the bytes with the BOM,
+    whose 0xEF at position 0 was refused as 'ï' or 'ď'. Right: the BOM is no text; the same
+    result as without it."""
+    body = CALENDAR.format(title=title).encode("cp1252")
+    assert decode_text(codecs.BOM_UTF8 + body, "x.ics") == decode_text(body, "x.ics")
+    text, warnings = decode_text(codecs.BOM_UTF8 + body, "x.ics")
+    assert f"SUMMARY:{title}\r\n" in text and not text.startswith("\ufeff")
+    assert [w.code for w in warnings] == ["calendar_read_as_cp1252"]
+
+
+@pytest.mark.parametrize(
+    ("title", "codec", "code"),
+    [
+        ("Dvořák in Brně", "cp1250", "calendar_code_page_ambiguous"),
+        ("Привет мир", "cp1251", "calendar_encoding"),
+    ],
+)
+def test_a_refusal_after_a_utf8_bom_names_the_real_byte(title: str, codec: str, code: str) -> None:
+    """The byte, position and line of the refusal are those of the text's byte in the file
+    (the BOM counted), never the BOM's 0xEF at position 0."""
+    body = CALENDAR.format(title=title).encode(codec)
+    bare, with_bom = refused(body), refused(codecs.BOM_UTF8 + body)
+    assert (with_bom.code, bare.code) == (code, code)
+    assert with_bom.params["byte"] == bare.params["byte"] != 0xEF
+    assert with_bom.params["position"] == bare.params["position"] + 3
+    assert with_bom.params["line"] == bare.params["line"] == 3
