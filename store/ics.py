@@ -22,7 +22,8 @@ declared zone):
   single and recurring events; one that does not exist or occurs twice in that zone (clock
   changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
   (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
-  date on a timed series includes that whole local day (``_until_whole_day``);
+  date on a timed series includes that whole local day (``_until_whole_day``), and an EXDATE
+  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -1198,19 +1199,28 @@ def _zone_times(
                 item.dt = moment if series is None else moment.astimezone(series)
 
 
+def _day_zone(event: Any) -> tzinfo | None:
+    """The zone whose local days a date in a timed series names (UNTIL, EXDATE): the series'
+    own, Europe/Amsterdam for a start in UTC; None for a series of dates (or no DTSTART).
+    Runs after ``_localise`` (every DTSTART has its zone)."""
+    start = getattr(event.get("DTSTART"), "dt", None)
+    if not isinstance(start, datetime) or start.tzinfo is None:
+        return None
+    in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
+    return LOCAL_TZ if in_utc else start.tzinfo
+
+
 def _until_whole_day(calendar: Any) -> None:
     """A timed series whose RRULE's UNTIL is a date (RFC 5545 wants the type of DTSTART, but
     common programs write a date) runs to the end of that local day, the last occurrence on it
     included — the day in the series' own zone (a start in UTC: Europe/Amsterdam), as an
-    all-day EXDATE excludes a whole local day. recurring-ical-events would read it as 00:00
-    UTC and silently drop the occurrence on that day. Runs after ``_localise`` (every
-    DTSTART has its zone)."""
+    all-day EXDATE excludes a whole local day (``_exdate_whole_day``). recurring-ical-events
+    would read it as 00:00 UTC and silently drop the occurrence on that day. Runs after
+    ``_localise`` (every DTSTART has its zone)."""
     for event in calendar.walk("VEVENT"):
-        start = getattr(event.get("DTSTART"), "dt", None)
-        if not isinstance(start, datetime) or start.tzinfo is None:
+        zone = _day_zone(event)
+        if zone is None:
             continue
-        in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
-        zone = LOCAL_TZ if in_utc else start.tzinfo
         rules = event.get("RRULE")
         for rule in rules if isinstance(rules, list) else [rules]:
             if rule is None:
@@ -1227,6 +1237,55 @@ def _until_whole_day(calendar: Any) -> None:
                 ).astimezone(UTC)
                 for u in untils
             ]
+
+
+def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
+    """An all-day EXDATE (``VALUE=DATE``) on a timed series (RFC 5545 wants DTSTART's type,
+    but some programs write a date) excludes every occurrence that starts on that local day, in
+    the series' own zone (``_day_zone``), as a date UNTIL includes one. recurring-ical-events
+    compared the start's UTC date (the wrong day's occurrence went), and Schildwacht's keys
+    took the date as UTC midnight (the occurrence was reported removed from the calendar, not
+    cancelled; rev16m). Each date becomes the exact times of the series' own occurrences on
+    that day, so the expansion and the cancellations read it alike; a date outside the window
+    (and its margin) names nothing the import reads and is dropped. Runs after
+    ``_until_whole_day``."""
+    from icalendar import vDDDTypes
+
+    span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    for event in calendar.walk("VEVENT"):
+        values = _as_list(event.get("EXDATE"))
+        zone = _day_zone(event)
+        dates = {i.dt for v in values for i in v.dts if not isinstance(i.dt, datetime)}
+        if zone is None or not dates:
+            continue
+        days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
+        times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
+        for value in values:
+            value.dts = [item for item in value.dts if isinstance(item.dt, datetime)]
+            value.params.pop("VALUE", None)
+        values[0].dts += [vDDDTypes(t) for t in times]
+        values = [value for value in values if value.dts]
+        del event["EXDATE"]
+        if values:
+            event["EXDATE"] = values if len(values) > 1 else values[0]
+
+
+def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
+    """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
+    moves one) within ``span`` (aware)."""
+    from dateutil.rrule import rrulestr
+
+    start = master.decoded("DTSTART")
+    found = [start] if span[0] <= start < span[1] else []
+    for rule in _as_list(master.get("RRULE")):
+        expanded = rrulestr(rule.to_ical().decode(), dtstart=start)
+        lo, hi = span[0].astimezone(start.tzinfo), span[1].astimezone(start.tzinfo)
+        found += expanded.between(lo, hi, inc=True)
+    for value in _as_list(master.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            if isinstance(item.dt, datetime) and span[0] <= item.dt < span[1]:
+                found.append(item.dt)
+    return sorted(set(found), key=_as_utc)
 
 
 def _as_utc(value: datetime | date) -> datetime:
@@ -1788,6 +1847,7 @@ def _parse_calendar(
         ics_bounds.check_event(event, name)
     warnings += _localise(calendar, name)
     _until_whole_day(calendar)
+    _exdate_whole_day(calendar, window)
     warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
