@@ -1728,15 +1728,20 @@ def _content(event: Any) -> bytes:
     )
 
 
-def _deduplicate(calendar: Any, name: str) -> list[Notice]:
+def _deduplicate(calendar: Any, name: str, overrides: bool) -> list[Notice]:
     """Keep one VEVENT per UID and recurrence id: the newest version (``older``). Copies with
     the same version and the same content are one; with different content the file is
-    refused naming the UID (which one is right cannot be told)."""
+    refused naming the UID (which one is right cannot be told). Done in two passes: the
+    series and single events (``overrides`` False) before ``_localise``, so that the zone of
+    the series kept is the one its floating ids are read in, whatever the order of the
+    VEVENTs (rev16m); the overrides (True) after it, their ids then each one instant."""
     groups: dict[tuple[str, str], list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         if event.get("UID") is None:
             raise BadInput(code="calendar_no_uid", file=name, event=_describe(event))
         rid = event.get("RECURRENCE-ID")
+        if (rid is not None) != overrides:
+            continue
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
     dropped: set[int] = set()
@@ -1845,10 +1850,11 @@ def _parse_calendar(
     warnings += _prune(calendar, name)
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
+    warnings += _deduplicate(calendar, name, overrides=False)  # the series kept gives its zone
     warnings += _localise(calendar, name)
+    warnings += _deduplicate(calendar, name, overrides=True)
     _until_whole_day(calendar)
     _exdate_whole_day(calendar, window)
-    warnings += _deduplicate(calendar, name)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
