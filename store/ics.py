@@ -1606,6 +1606,8 @@ def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
         for e in events
         if e.get("RECURRENCE-ID") is None and e.get("UID") and e.get("DTSTART") is not None
     }
+    for master in masters.values():
+        _refuse_rdate_kind(master, name)
     for event in events:
         rid, master = event.get("RECURRENCE-ID"), masters.get(str(event.get("UID")))
         if rid is None or master is None:
@@ -1619,6 +1621,28 @@ def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
                 event=_describe(event),
                 series_kind=kinds[0],
                 id_kind=kinds[1],
+            )
+
+
+def _refuse_rdate_kind(master: Any, name: str) -> None:
+    """An RDATE is of its series' DTSTART kind (RFC 5545 3.8.5.2): a date on a timed series
+    gives no time (recurring-ical-events made it 00:00–01:00, an invented time of protection,
+    rev16m), a date-time on a series of dates no whole day. Refused naming the event and the
+    value: ``calendar_rdate_kind``."""
+    timed = isinstance(master.decoded("DTSTART"), datetime)
+    for value in _as_list(master.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            moment = item.dt[0] if isinstance(item.dt, tuple) else item.dt
+            if isinstance(moment, datetime) == timed:
+                continue
+            kinds = ("date-time", "date") if timed else ("date", "date-time")
+            raise BadInput(
+                code="calendar_rdate_kind",
+                file=name,
+                event=_describe(master),
+                value=_as_written_moment(moment),
+                series_kind=kinds[0],
+                rdate_kind=kinds[1],
             )
 
 

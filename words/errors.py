@@ -843,6 +843,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "changes cannot be told. Nothing was imported."
         )
     ),
+    "calendar_rdate_kind": template(
+        _(
+            "{file}: {event} has an RDATE {value} that is a {rdate_kind} but its series' "
+            "DTSTART is a {series_kind}; both must be the same kind (RFC 5545), so when that "
+            "occurrence takes place cannot be told. Nothing was imported."
+        )
+    ),
     "calendar_occurrences_collide": template(
         _(
             "{file}: {event} gives two occurrences the recurrence id {recurrence}, so one of "
