@@ -371,7 +371,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         The text, and the warnings of its reading.
 
     Raises:
-        BadInput: a UTF-16 or -32 BOM on bytes that are not so (``calendar_bad_utf16``); UTF-16
+        BadInput: a UTF-16 or -32 BOM on bytes that are not so (``calendar_bad_utf16``, with
+            the code unit, its position and line); UTF-16
             without a BOM (``calendar_utf16_without_bom``); text that is neither UTF-8 nor
             plausibly Windows-1252 (``calendar_not_all_utf8`` when it is UTF-8 but for a stray
             byte, else ``calendar_encoding``, each with the byte, its position and line); text
@@ -381,8 +382,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         if raw.startswith(boms):
             try:
                 return raw.decode(encoding), []
-            except UnicodeDecodeError:
-                raise BadInput(code="calendar_bad_utf16", file=name, encoding=encoding) from None
+            except UnicodeDecodeError as exc:
+                _refuse_bad_wide(raw, name, encoding, exc)
     _refuse_utf16_without_bom(raw, name)
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
@@ -406,6 +407,26 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         _refuse_ambiguous(raw, text, name, bom)
         return text, [notice("calendar_read_as_cp1252", file=name)]
     _refuse_not_utf8(raw, name, position)
+
+
+def _refuse_bad_wide(raw: bytes, name: str, encoding: str, exc: UnicodeDecodeError) -> NoReturn:
+    """Refuse a file whose BOM says UTF-16 or UTF-32 but whose bytes are not so, naming where,
+    as every encoding refusal does (rev16m): the code unit that is no character (``unit``, of
+    ``size`` bytes in the BOM's byte order), its position in the file (the BOM counted) and its
+    line (counted in the text before it), or that the file ends inside a character (``cut``)."""
+    position, size = exc.start, 4 if encoding == "UTF-32" else 2
+    order = "little" if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE)) else "big"
+    piece = raw[position : position + size]
+    raise BadInput(
+        code="calendar_bad_utf16",
+        file=name,
+        encoding=encoding,
+        unit=int.from_bytes(piece, order),
+        size=size,
+        position=position,
+        line=raw[:position].decode(encoding).count("\n") + 1,
+        cut=len(piece) < size,
+    ) from None
 
 
 def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
