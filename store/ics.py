@@ -114,7 +114,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
@@ -415,7 +415,8 @@ def _refuse_bad_wide(raw: bytes, name: str, encoding: str, exc: UnicodeDecodeErr
     ``size`` bytes in the BOM's byte order), its position in the file (the BOM counted) and its
     line (counted in the text before it), or that the file ends inside a character (``cut``)."""
     position, size = exc.start, 4 if encoding == "UTF-32" else 2
-    order = "little" if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE)) else "big"
+    little = raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE))
+    order: Literal["little", "big"] = "little" if little else "big"
     piece = raw[position : position + size]
     raise BadInput(
         code="calendar_bad_utf16",
@@ -1294,7 +1295,7 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
 def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
     """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
     moves one) within ``span`` (aware)."""
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
     start = master.decoded("DTSTART")
     found = [start] if span[0] <= start < span[1] else []
@@ -1581,7 +1582,7 @@ def _this_and_future(event: Any) -> bool:
 def _original_times(master: Any) -> Callable[[datetime], bool] | None:
     """Whether a moment (aware UTC) is an occurrence of ``master``'s own rules (RRULE,
     RDATE), before any override moves it; None when its rules cannot be read here."""
-    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+    from dateutil.rrule import rrulestr
 
     start = master.decoded("DTSTART")
     if not isinstance(start, datetime):

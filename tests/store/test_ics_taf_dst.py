@@ -56,7 +56,8 @@ def _change(zone: str, rid: date, to: date, hour: int) -> list[str]:
     return [
         "BEGIN:VEVENT", "UID:dst@x", "DTSTAMP:20270201T000000Z", "SUMMARY:Middag",
         f"RECURRENCE-ID;TZID={zone}:{_day(rid)}T100000",
-        f"DTSTART;TZID={zone}:{_day(to)}T{hour}0000", f"DTEND;TZID={zone}:{_day(to)}T{hour + 1}0000",
+        f"DTSTART;TZID={zone}:{_day(to)}T{hour}0000",
+        f"DTEND;TZID={zone}:{_day(to)}T{hour + 1}0000",
         "END:VEVENT",
     ]  # fmt: skip
 
@@ -76,7 +77,9 @@ def test_a_later_occurrence_keeps_its_own_recurrence_id(
     """The third occurrence (Tuesday two weeks on, 10:00 there) is moved to the Monday after:
     its key is its own original instant, and a later change of it by that id updates it."""
     third, monday = tuesday + timedelta(days=14), tuesday + timedelta(days=20)
-    first = import_ics(bever, _file(tmp_path, zone, tuesday, []), person="BEVER", **_window(tuesday))
+    first = import_ics(
+        bever, _file(tmp_path, zone, tuesday, []), person="BEVER", **_window(tuesday)
+    )
     keys = {item.start: item.recurrence for item in first.items}
     assert keys[_at(zone, monday, 10)] == to_db(_at(zone, third, 10))
     changed = _file(tmp_path, zone, tuesday, _change(zone, third, monday, 14))
