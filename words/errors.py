@@ -729,9 +729,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
-    "calendar_bad_utf16": template(
-        _("{file} starts as {encoding} but is not valid {encoding}; nothing was imported.")
-    ),
+    "calendar_bad_utf16": lambda p: (
+        _(
+            "{file} starts as {encoding} but is not valid {encoding}: it ends inside a "
+            "character at position {position} (line {line}), so it may be cut off; nothing "
+            "was imported. Export the calendar again, as UTF-8 if the program can."
+        )
+        if p.get("cut")
+        else _(
+            "{file} starts as {encoding} but is not valid {encoding}: the code unit {unit} at "
+            "position {position} (line {line}) is no {encoding} character; nothing was "
+            "imported. Correct it, or export the calendar again, as UTF-8 if the program can."
+        )
+    ).format(**{**p, "unit": f"0x{p.get('unit', 0):0{2 * p.get('size', 2)}X}"}),
     "calendar_code_page_ambiguous": template(
         _(
             "{file} is not UTF-8 and reads as text of more than one code page: byte "
@@ -841,6 +851,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
             "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
             "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_rdate_kind": template(
+        _(
+            "{file}: {event} has an RDATE {value} that is a {rdate_kind} but its series' "
+            "DTSTART is a {series_kind}; both must be the same kind (RFC 5545), so when that "
+            "occurrence takes place cannot be told. Nothing was imported."
         )
     ),
     "calendar_occurrences_collide": template(
