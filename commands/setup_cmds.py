@@ -204,6 +204,7 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
         store.close()
     kept = [*done.get("set_aside_kept", []), *later]
     done["set_aside"] = done.get("set_aside", 0) + len(later)
+    info(_("SQLite's quick check found no damage in the database file."))  # it ran first
     info(
         _(
             "Guards and capture triggers in place. Changes made while capture was missing are "
