@@ -1192,7 +1192,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "The start {given} on {day} would make it end {later} hours later{clocks} (at {end}), "
         "over {hours}; type the start with its date (e.g. {dated})."
     ).format(**{**p, "clocks": _clocks(p.get("clock_change", ""))}),
-    "end_not_after_start": template(_("end_at must be after start_at.")),
+    "end_not_after_start": template(_("The end must be after the start.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."
     ).format(**joined(p)),
@@ -1268,7 +1268,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "move_without_time": template(_("This move has no new time.")),
-    "new_end_not_after_start": template(_("new_end_at must be after new_start_at.")),
+    "new_end_not_after_start": template(_("The new end must be after the new start.")),
     "no_acting_person": template(
         _("No acting person: name one, or create the database with its operator.")
     ),
