@@ -193,28 +193,7 @@ class Store:
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
-                from .sync import capture
-
-                detail: dict[str, Any] = {
-                    "missing": findings.missing,
-                    "altered": findings.altered,
-                    "unexpected": findings.unexpected,
-                }
-                conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
-                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-                conn.execute("COMMIT")
-                with self.write("db.repair", None, detail) as c:
-                    detail.update(capture.set_aside_malformed(c, self.device_id))
-                    capture.install_triggers(c, baseline=False)
-                    integrity.restore(c, integrity.check(c))
-                    detail["catalogue"] = (
-                        restore_catalogue(c, str(self.path))
-                        if restore_catalogue is not None
-                        else _catalogue_state(c, str(self.path))
-                    )
-                    detail["rederived"] = rederive_threat_levels(c)
-                    capture.queue_drift(c)
-                self.repaired = detail
+                self.repaired = self._repair(conn, findings, restore_catalogue)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -224,6 +203,37 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _repair(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        restore_catalogue: CatalogueRestore | None,
+    ) -> dict[str, Any]:
+        """``db repair``: restore the guards and capture what changed while capture was
+        missing (see ``__init__``); what it found and did."""
+        from .sync import capture
+
+        detail: dict[str, Any] = {
+            "missing": findings.missing,
+            "altered": findings.altered,
+            "unexpected": findings.unexpected,
+        }
+        conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+        detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+        conn.execute("COMMIT")
+        with self.write("db.repair", None, detail) as c:
+            detail.update(capture.set_aside_malformed(c, self.device_id))
+            capture.install_triggers(c, baseline=False)
+            integrity.restore(c, integrity.check(c))
+            detail["catalogue"] = (
+                restore_catalogue(c, str(self.path))
+                if restore_catalogue is not None
+                else _catalogue_state(c, str(self.path))
+            )
+            detail["rederived"] = rederive_threat_levels(c)
+            capture.queue_drift(c)
+        return detail
 
     def _check_path(self, create: bool) -> None:
         """Refuse a path that is no database file (or, to create one, one that exists);
