@@ -395,7 +395,7 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 #: Error code → its sentence, for any face.
 def malformed(params: Mapping[str, Any]) -> str:
     """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
-    ran first (``db repair``, ``backup``: facts ``problems`` and ``found``), what that found."""
+    ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found."""
     if "found" not in params:
         return _("SQLite reads it as malformed")
     return ngettext(
