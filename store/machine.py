@@ -50,7 +50,7 @@ _BY_MESSAGE = (
 #: SQLite's own (a damaged page, schema or header field) and Python's, which reads a stored
 #: text that is no UTF-8 (no store writes one: bytes were overwritten) (issue 14, rev14h).
 _DAMAGE_WORDS = (
-    "malformed",
+    "malformed database schema",  # not "malformed JSON": a value, written so on purpose
     "database disk image",
     "could not decode to utf-8",
     "unsupported file format",
@@ -204,7 +204,8 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
         database: the database file it was reading or writing, when known.
 
     Returns:
-        True for SQLite's "malformed" (a damaged page or schema), for a stored text that is no
+        True for SQLite's "database disk image is malformed" and "malformed database schema"
+        (a damaged page or schema; not "malformed JSON"), for a stored text that is no
         UTF-8, and, in a file that starts as a plain SQLite file, for "file is not a database"
         and "unsupported file format" (a damaged header field); False otherwise (another kind
         of file, an encrypted one, a fault of the machine).
