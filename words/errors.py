@@ -393,6 +393,19 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 #: Error code → its sentence, for any face.
+def malformed(params: Mapping[str, Any]) -> str:
+    """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
+    ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found."""
+    if "found" not in params:
+        return _("SQLite reads it as malformed")
+    return ngettext(
+        "SQLite reads it as malformed; its quick check found {problems} problem: {found}",
+        "SQLite reads it as malformed; its quick check found {problems} problems, the first: "
+        "{found}",
+        int(params["problems"]),
+    ).format(problems=params["problems"], found=params["found"])
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "option_value": lambda p: _option_value(p),
     "concept_below_required": _concept("concept_below_required"),
@@ -1082,20 +1095,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
-    "database_damaged": template(
-        _(
-            "{place} is damaged (SQLite reads it as malformed); nothing was written. Restore "
-            "the latest backup (README: Backup and restore)."
-        )
-    ),
-    "backup_of_damaged": template(
-        _(
-            "Cannot back up the database {where}: it is damaged (SQLite reads it as "
-            "malformed), and a copy would carry the damage; no backup was written. Restore "
-            "the latest backup, or let SQLite's own .recover save what it can still read "
-            "into a new file."
-        )
-    ),
+    "database_damaged": lambda p: _(
+        "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
+        "(README: Backup and restore)."
+    ).format(place=p["place"], malformed=malformed(p)),
+    "backup_of_damaged": lambda p: _(
+        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
+        "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
+        "own .recover save what it can still read into a new file."
+    ).format(where=p["where"], malformed=malformed(p)),
     "database_not_writable": template(
         _(
             "This user may not write {where} or its folder (file permissions, or a "
@@ -1201,7 +1209,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "The start {given} on {day} would make it end {later} hours later{clocks} (at {end}), "
         "over {hours}; type the start with its date (e.g. {dated})."
     ).format(**{**p, "clocks": _clocks(p.get("clock_change", ""))}),
-    "end_not_after_start": template(_("end_at must be after start_at.")),
+    "end_not_after_start": template(_("The end must be after the start.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."
     ).format(**joined(p)),
@@ -1277,7 +1285,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "move_without_time": template(_("This move has no new time.")),
-    "new_end_not_after_start": template(_("new_end_at must be after new_start_at.")),
+    "new_end_not_after_start": template(_("The new end must be after the new start.")),
     "no_acting_person": template(
         _("No acting person: name one, or create the database with its operator.")
     ),

@@ -172,8 +172,8 @@ class StoreWork(_Node):
                 with collector.paused():
                     result = call(store)
             except Exception as exc:  # every failure is shown, never lost in a worker
-                if not worker.is_cancelled:
-                    self.post_message(StoreCall.Failed(ticket, exc))
+                if not worker.is_cancelled:  # a damaged file or a full disk said in words
+                    self.post_message(StoreCall.Failed(ticket, store.refusal_of(exc)))
                 return
             if not worker.is_cancelled:
                 self.post_message(StoreCall.Done(ticket, result))

@@ -1343,16 +1343,19 @@ class Judge:
         arrive in; the session judges again the later ones when an earlier one is accepted
         (``session._read_together``)."""
         values: dict[str, object] = {record.col: record.val}
+        held: list[str] = []  # written by this change set too, but held back themselves
         for other in sorted(rule.together - {record.col}):
             found = row.fields.get(other)
             if found is not None and (found.seq not in judged or judged[found.seq].applies):
                 values[other] = found.val
             else:
+                held += [other] if found is not None else []
                 values[other] = self.context.field_as_of(rule.name, record.pk, other, _at(record))
         failed = _row_checks(rule, values)
         if failed is None:
             return None
         stood = {other: cut(values[other]) for other in sorted(rule.together - {record.col})}
+        facts = {"held": held} if held else {}  # so the words can say why it stood so
         return quarantine(
             "together",
             "together_refused",
@@ -1361,6 +1364,7 @@ class Judge:
             value=cut(record.val),
             stood=stood,
             refused=read(failed.reason).as_dict(),
+            **facts,
         )
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
