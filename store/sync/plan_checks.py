@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from .. import rules
@@ -30,7 +30,6 @@ from ..staff import find_staff
 from ..subjects import Subject
 from . import log, written
 from . import quarantine as kept
-from .capture import DAY_MS
 from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
 At = tuple[int, str]  # (hlc, origin)
@@ -444,10 +443,10 @@ def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> d
     read then; without one (a deletion), that earliest. The earliest: ``rules.SEAL_LAG`` before
     the stamp when the stamp is its author's own clock (``source``: ``written.OWN``; a row
     dated further back was not written then, rev13g f2); ``PUSHED_AHEAD`` before it when a
-    peer's stamp pushed it ahead (``written.PUSHED``). Never the stamp of a pushed clock itself: an honest change
-    judged by a fast peer's time would be refused here and kept by its author (rev13f HIGH 1).
-    An unreadable stamp reads as the latest time there is (nothing then counts as still
-    ahead)."""
+    peer's stamp pushed it ahead (``written.PUSHED``). Never the stamp of a pushed clock
+    itself: an honest change judged by a fast peer's time would be refused here and kept by
+    its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is (nothing
+    then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)

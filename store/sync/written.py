@@ -10,10 +10,11 @@ and a laptop holding a change holds what its author held when it sent it). So:
 
 - ``PUSHED``: another device's stamp in that millisecond, held here, and none of the
   author's own stamps of that millisecond has the counter 0 (its clock never read it): the
-  author took in a stamp ahead of its clock (a fast peer's), so its own clock may have read up to a day less
-  (``observe_hlc`` takes in nothing further ahead): the time it recorded is trusted down to a
-  day before the stamp, and a deletion (no time recorded) is judged a day before it; a time
-  recorded within that day is no sign of back-dating (the author's clock is right).
+  author took in a stamp ahead of its clock (a fast peer's), so its own clock may have read
+  up to a day less (``observe_hlc`` takes in nothing further ahead): the time it recorded is
+  trusted down to a day before the stamp, and a deletion (no time recorded) is judged a day
+  before it; a time recorded within that day is no sign of back-dating (the author's clock
+  is right).
 - ``OWN``: no other device's stamp explains it: the author's clock read the stamp's
   millisecond when it wrote this change set or an earlier one of that millisecond (then its
   clock has gone back since, or not moved). A time it records more than ``rules.SEAL_LAG``
