@@ -66,28 +66,47 @@ def clock_source(conn: sqlite3.Connection, at: At) -> str:
     low = hlc_wall_ms(hlc) << COUNTER_BITS
     if hlc <= low:
         return OWN
-    pushed = False
-    for ident, device in conn.execute("SELECT id, device FROM sync_origin").fetchall():
-        if device == origin:
-            if _first_in(conn, ident, low) == low:
-                return OWN  # its own clock read this millisecond
-            continue
-        row = conn.execute(  # each device's stamps rise along its numbers: its latest below
-            "SELECT hlc FROM sync_log WHERE origin = ? AND hlc < ? ORDER BY seq DESC LIMIT 1",
-            (ident, hlc),
+    devices = conn.execute("SELECT id, device FROM sync_origin ORDER BY id").fetchall()
+    pushers = [ident for ident, device in devices if device != origin]
+    if not any(low <= (_latest_below(conn, ident, hlc) or -1) for ident in pushers):
+        return OWN
+    mine = next((ident for ident, device in devices if device == origin), None)
+    first = None if mine is None else _after(conn, mine, _latest_below(conn, mine, low, True))
+    return OWN if first == low else PUSHED  # its own clock read this millisecond, or not
+
+
+def _latest_below(conn: sqlite3.Connection, ident: int, hlc: int, seq: bool = False) -> int | None:
+    """A device's latest stamp below ``hlc`` (``seq``: its number instead), or None. Its
+    stamps rise along its numbers (a segment whose clock runs back is refused), so a search
+    by halves over the numbers finds it with a few lookups by key."""
+    first, last = (
+        conn.execute(f"SELECT {which}(seq) FROM sync_log WHERE origin = ?", (ident,)).fetchone()
+        for which in ("min", "max")
+    )
+    if first is None or first[0] is None or last is None:
+        return None
+    lo, hi = int(first[0]), int(last[0])
+    found: tuple[int, int] | None = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        at = conn.execute(
+            "SELECT seq, hlc FROM sync_log WHERE origin = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
+            (ident, mid),
         ).fetchone()
-        pushed = pushed or (row is not None and int(row[0]) >= low)
-    return PUSHED if pushed else OWN
+        if at is not None and int(at[1]) < hlc:
+            found = (int(at[0]), int(at[1]))
+            lo = mid + 1
+        else:
+            hi = (mid if at is None else int(at[0])) - 1
+    if found is None:
+        return None
+    return found[0] if seq else found[1]
 
 
-def _first_in(conn: sqlite3.Connection, ident: int, low: int) -> int | None:
-    """A device's first stamp at or after ``low`` (its stamps rise along its numbers)."""
-    before = conn.execute(
-        "SELECT seq FROM sync_log WHERE origin = ? AND hlc < ? ORDER BY seq DESC LIMIT 1",
-        (ident, low),
-    ).fetchone()
+def _after(conn: sqlite3.Connection, ident: int, seq: int | None) -> int | None:
+    """The stamp of a device's first change set after number ``seq`` (None: its first)."""
     row = conn.execute(
         "SELECT hlc FROM sync_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1",
-        (ident, -1 if before is None else int(before[0])),
+        (ident, -1 if seq is None else seq),
     ).fetchone()
     return None if row is None else int(row[0])
