@@ -27,6 +27,7 @@ from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -140,6 +141,31 @@ else:
     _Node = object
 
 
+def closing(node: DOMNode) -> bool:
+    """Whether the console is closing (``q``, F10, the terminal gone): its screens are being
+    taken down, their widgets removed before the messages still queued for them."""
+    try:
+        return node.app.return_code is not None
+    except NoActiveAppError:
+        return True
+
+
+class Steady(_Node):
+    """A screen of the console (main, form, question, help) whose handlers may find their
+    widgets gone once the console is closing. A quit that came while a screen was still
+    opening ("uq" typed at once: the Switch-user form's mount) ran that screen's handlers after
+    Textual had taken its widgets down, and their ``query_one`` ended the console with a
+    NoMatches traceback and exit code 1 (fix17m). Closing, a widget that is gone is no fault:
+    the handler stops there, for every screen and every handler, not per key."""
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)
+        except NoMatches:
+            if not closing(self):
+                raise
+
+
 class StoreWork(_Node):
     """Runs store calls in thread workers (a mixin for the app, its screens and forms)."""
 
@@ -192,6 +218,8 @@ class StoreWork(_Node):
 
     def on_store_call_done(self, message: StoreCall.Done) -> None:
         message.stop()
+        if closing(self):
+            return
         if self._current(message.ticket):
             message.ticket.done(message.result)
 
@@ -201,7 +229,7 @@ class StoreWork(_Node):
             from ..errorlog import record
 
             record(message.error)
-        if not self._current(message.ticket):
+        if closing(self) or not self._current(message.ticket):
             return
         if message.ticket.failed is not None:
             message.ticket.failed(message.error)
@@ -212,7 +240,7 @@ class StoreWork(_Node):
         self.app.notify(plain(sentence(error)), severity="error", markup=False)
 
 
-class OnStore(StoreWork):
+class OnStore(Steady, StoreWork):
     """A screen or form of the console: the app, its store and the acting role, typed."""
 
     @property
@@ -679,7 +707,7 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
             yield Button(_("Cancel"), id="cancel", compact=True)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Steady, ModalScreen[bool]):
     """Yes or no, before what cannot be undone (sign, accept, issue, resolve, apply)."""
 
     BINDINGS = [
