@@ -374,7 +374,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def on_screen_resume(self) -> None:
         self.show_role()
         self.query_one(NavBar).refresh()
-        if self.data is not None:
+        if self.data is not None or not self.loading:  # a failed first load: try again
             self.reload()
 
     def reload(self, *, announce: bool = False) -> None:
@@ -395,6 +395,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
+            self._show_body()
         collector.shown()
         pending, self._pending = self._pending, []
         for action in pending:
@@ -405,19 +406,48 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.console_app.first_shown()
 
     def _load_failed(self, error: BaseException) -> None:
+        """A load that failed says so on the screen, in words (its details in the error log).
+        A first load that failed shows nothing else: the body's counts and placeholders
+        ("0 protected subjects", "Loading…") would be false, so the body stays hidden until a
+        reload (F5, or the database changing) succeeds (fix17m)."""
         self.loading = False
         self.query_one(NavBar).refresh()
-        problem = self.query_one("#problem", Static)
-        problem.update(
-            literal(
-                _("This screen could not be loaded: {why} What you see may be out of date.").format(
-                    why=sentence(error)
-                ),
-                limit=None,
+        first = self.data is None
+        if first:
+            self._hide_body()
+        text = (
+            _(
+                "This screen could not be loaded: {why} Nothing is shown until it is; "
+                "F5 tries again."
             )
+            if first
+            else _("This screen could not be loaded: {why} What you see may be out of date.")
         )
+        problem = self.query_one("#problem", Static)
+        problem.update(literal(text.format(why=sentence(error)), limit=None))
         problem.add_class("shown")
         self.report_failure(error)
+
+    def _body(self) -> list[Widget]:
+        """The screen's own widgets: all but the navigation bar, the failure line and the
+        footer."""
+        return [
+            child
+            for child in self.children
+            if not isinstance(child, NavBar | KeysFooter) and child.id != "problem"
+        ]
+
+    def _hide_body(self) -> None:
+        for child in self._body():
+            child.add_class("-unloaded")
+
+    def _show_body(self) -> None:
+        """The body again, once a load after a failed first one succeeded."""
+        hidden = [child for child in self._body() if child.has_class("-unloaded")]
+        for child in hidden:
+            child.remove_class("-unloaded")
+        if hidden and self.MAIN and self.focused is None:
+            self.query_one(self.MAIN).focus()
 
     def when_loaded(self, action: str | Callable[[], object]) -> None:
         """Run a screen action (its name, or a callable) once its data is here (from the

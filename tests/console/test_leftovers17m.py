@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from console.app import SchildwachtApp
-from tests.console.conftest import settle, toasts, type_text
+from console.errorlog import error_log
+from console.widgets.table import RecordTable
+from store.db import Store
+from tests.console.conftest import rows, settle, shown, toasts, type_text
 
 
 async def test_switch_user_then_q_in_one_burst(app: SchildwachtApp) -> None:
@@ -51,3 +54,51 @@ async def test_quit_while_a_screen_loads(app: SchildwachtApp) -> None:
         await app.action_quit()
         await pilot.pause()
     assert app.return_code == 0
+
+
+_BROKEN = "2026-11-28T06:99:00Z"
+
+
+def _break_today(store: Store) -> tuple[str, str]:
+    """One of today's activities given a start no one can read: every screen that reads it
+    fails to load. Returns its id and its real start (to mend it)."""
+    with store.conn:
+        ident, start = store.conn.execute(
+            "SELECT id, start_at FROM activity WHERE start_at LIKE '2026-11-28%' LIMIT 1"
+        ).fetchone()
+        store.conn.execute("UPDATE activity SET start_at = ? WHERE id = ?", (_BROKEN, ident))
+    return ident, start
+
+
+async def test_a_failed_first_load_shows_no_false_counts(demo_store: Store) -> None:
+    """Item 3: Today's and Capacity's first loads fail: each screen says so (in words, with
+    where the details are) and shows none of its body ("Loading…", empty tables, no counts);
+    a reload that succeeds shows the data."""
+    ident, start = _break_today(demo_store)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key in "tk":
+            await pilot.press(key)
+            await settle(pilot)
+            said = shown(app, "#problem")
+            assert said.startswith("This screen could not be loaded: A record in the database")
+            assert str(error_log()) in said and "F5 tries again" in said
+            visible = [
+                str(w.render())
+                for w in app.screen.query(Static)
+                if w.id != "problem" and all(n.display for n in w.ancestors_with_self[:-2])
+            ]
+            assert not [text for text in visible if "Loading" in text], visible
+            assert not [t for t in app.screen.query(RecordTable) if t.display and t.region], key
+        with demo_store.conn:
+            demo_store.conn.execute("UPDATE activity SET start_at = ? WHERE id = ?", (start, ident))
+        await pilot.press("f5")
+        await settle(pilot)
+        assert not app.screen.query_one("#problem").display
+        assert "Loading" not in shown(app, "#capacity-summary")
+        assert app.screen.query_one("#capacity-summary").region.height > 0
+        await pilot.press("t")
+        await settle(pilot)  # Today reloads as it is shown again
+        assert not app.screen.query_one("#problem").display
+        assert rows(app, "#subjects")
+        assert app.screen.query_one("#subjects").region.height > 0
