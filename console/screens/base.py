@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.types import NoActiveAppError
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from store import access
@@ -280,7 +280,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         # In a field ? and q are typed, not keys: the footer shows these instead
         Binding("f1", "typing_help", _("Help"), key_display="F1"),
         Binding("f10", "typing_quit", _("Quit"), key_display="F10"),
-        Binding("escape", "leave_field", _("Leave the field"), show=False),
+        # Escape leaves a field as it arrives, before the keys typed after it: a key behind it
+        # in one burst went to the field still focused ("Escape x" typed x into the handover
+        # notes, fix17m); priority, so only while a field has the focus (check_action)
+        Binding("escape", "leave_field", _("Leave the field"), show=False, priority=True),
     ]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -294,7 +297,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Escape from a field (notes, a scenario's numbers): back to the main table, where
         the screen's keys work again."""
         if self.MAIN:
-            self.query_one(self.MAIN).focus()
+            self.set_focus(self.query_one(self.MAIN))  # now: the next key is the table's
 
     def __init__(self) -> None:
         super().__init__()
@@ -543,6 +546,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         F1 and ^q for help and quit while a field takes ? and q as text."""
         if action in ("typing_help", "typing_quit"):
             return self._typing()
+        if action == "leave_field":  # a field of this screen (not a list, not a drop-down)
+            return isinstance(self.focused, Input | TextArea) and self.focused.screen is self
         for item in self.ACTIONS:
             if item.action.split("(")[0] == action:
                 return item.allowed(self.actor)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual import events
+from textual.widgets import Input, Static, TextArea
 
 from console.app import SchildwachtApp
 from console.errorlog import error_log
+from console.screens.base import Confirm
+from console.screens.handover import HandoverScreen
 from console.widgets.table import RecordTable
 from store.db import Store
 from tests.console.conftest import rows, settle, shown, toasts, type_text
@@ -102,3 +105,26 @@ async def test_a_failed_first_load_shows_no_false_counts(demo_store: Store) -> N
         assert not app.screen.query_one("#problem").display
         assert rows(app, "#subjects")
         assert app.screen.query_one("#subjects").region.height > 0
+
+
+async def test_escape_and_x_together_in_the_handover_notes(app: SchildwachtApp) -> None:
+    """Item 4: Escape leaves the notes before the key typed with it: the ``x`` after it is the
+    screen's (sign, asked first), never typed into the notes."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Rustig")
+        await settle(pilot)
+        for key, char in (("escape", "\x1b"), ("x", "x")):  # in one burst, as a terminal sends
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver = app._driver
+            assert driver is not None
+            driver.send_message(event)
+        await settle(pilot)
+        handover = next(s for s in app.screen_stack if isinstance(s, HandoverScreen))
+        notes = handover.query_one("#handover-notes", TextArea)
+        assert notes.text == "Rustig"
+        assert isinstance(app.screen, Confirm) or not isinstance(app.focused, TextArea)
