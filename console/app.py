@@ -461,6 +461,8 @@ class SchildwachtApp(StoreWork, App[None]):
             if screen.select_record(kind, person, activity):
                 screen.call_later(screen.run_action, action)
                 return
+            if screen.none_listed(action):
+                return
             screen.notify(
                 _("Select the {kind} on {screen} first, then press {key}.").format(
                     kind=_(kind), screen=MAIN_SCREENS[mode].TITLE, key=item.shown_key

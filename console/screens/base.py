@@ -50,6 +50,7 @@ from ..textual_private import styles_current
 from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
+from ..widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from ..app import SchildwachtApp
@@ -272,6 +273,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     PURPOSE: ClassVar[str] = ""
     #: The screen's main table: focused when the screen opens and after Escape in a field.
     MAIN: ClassVar[str] = ""
+    #: Where each kind of record an action ``selects`` is listed (its table): an action taken
+    #: from the palette with none listed says so, instead of asking to select one.
+    RECORDS: ClassVar[dict[str, str]] = {}
     #: Section titles that name keys: each names only the keys the acting role may use.
     KEYED_TITLES: ClassVar[tuple[KeyedTitle, ...]] = ()
     BINDINGS = [
@@ -460,7 +464,28 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         else:
             self._pending.append(action)
 
+    def none_listed(self, action: str) -> bool:
+        """Whether ``action`` acts on a selected record and this screen lists none of its kind
+        (an empty table): then it says so, in words, and True (fix17m: from the palette an
+        empty screen answered nothing, or "Select the activity on Agenda first")."""
+        item = next((a for a in self.ACTIONS if a.action == action), None)
+        selector = self.RECORDS.get(item.selects or "") if item is not None else None
+        if item is None or selector is None:
+            return False
+        tables = [t for t in self.query(selector) if isinstance(t, RecordTable)]
+        if not tables or any(t.row_count for t in tables):
+            return False
+        self.notify(
+            _("{what}: there is no {kind} on {screen} now.").format(
+                what=item.title, kind=_(item.selects or ""), screen=self.TITLE
+            ),
+            severity="warning",
+        )
+        return True
+
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
+        if isinstance(action, str) and self.none_listed(action):
+            return
         if isinstance(action, str):
             _target, name, params = parse_action(action)
             if self.check_action(name, params) is False:

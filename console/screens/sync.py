@@ -292,6 +292,7 @@ def may_resolve(actor: access.Actor) -> bool:
 class SyncScreen(BaseScreen[SyncData]):
     MODE = "sync"
     MAIN = "#sync-conflicts"
+    RECORDS: ClassVar[dict[str, str]] = {"conflict": "#sync-conflicts", "device": "#sync-peers"}
     TITLE = _("Sync")
     PURPOSE = _("the team's devices, export and import by a shared folder, conflicts")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

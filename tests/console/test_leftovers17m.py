@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, Static, TextArea
 
-from console.app import SchildwachtApp
+from console.app import MAIN_SCREENS, SchildwachtApp
 from console.errorlog import error_log
 from console.screens.base import Confirm
 from console.screens.handover import HandoverScreen
@@ -128,3 +128,32 @@ async def test_escape_and_x_together_in_the_handover_notes(app: SchildwachtApp) 
         notes = handover.query_one("#handover-notes", TextArea)
         assert notes.text == "Rustig"
         assert isinstance(app.screen, Confirm) or not isinstance(app.focused, TextArea)
+
+
+async def test_record_actions_from_the_palette_with_no_records(store: Store) -> None:
+    """Item 6: every palette action on a selected record, on a screen that lists none (a new
+    database), says so in words, from that screen and from another; never nothing, never an
+    error, never "select it first" when there is none to select."""
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for title, _help, run in app.palette():
+            mode = next((m for m, c in MAIN_SCREENS.items() if title.startswith(f"{c.TITLE}:")), "")
+            item = (
+                next((a for a in MAIN_SCREENS[mode].ACTIONS if a.title in title), None)
+                if mode
+                else None
+            )
+            if item is None or item.selects is None or item.selects == "open item":
+                continue  # a new database has open items (the handover's gaps)
+            for start in {"today" if mode != "today" else "agenda", mode}:
+                app.action_go(start)
+                await settle(pilot)
+                before = len(toasts(app))
+                run()
+                await settle(pilot)
+                said = toasts(app)[before:]
+                assert said == [
+                    f"{item.title}: there is no {item.selects} on {MAIN_SCREENS[mode].TITLE} now."
+                ], (title, start, said)
+    assert app.return_code is None
