@@ -157,3 +157,30 @@ async def test_record_actions_from_the_palette_with_no_records(store: Store) -> 
                     f"{item.title}: there is no {item.selects} on {MAIN_SCREENS[mode].TITLE} now."
                 ], (title, start, said)
     assert app.return_code is None
+
+
+def _cursor_in_sight(table: RecordTable) -> bool:
+    top = round(table.scroll_y)
+    body = table.scrollable_content_region.height - 1  # the header line
+    return top <= table.cursor_row < top + body
+
+
+async def test_gaps_o_at_80x24_keeps_the_selected_gap_in_sight(app: SchildwachtApp) -> None:
+    """Item 7: ``o`` on a low gap at 80x24 opens the gap's activities below the list (a
+    drawer); the list, shorter now, keeps the selected gap in sight, and after the form."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        gaps = app.screen.query_one("#gap-list", RecordTable)
+        assert gaps.row_count > 10
+        for _ in range(gaps.row_count - 1):
+            await pilot.press("down")
+        await settle(pilot)
+        assert _cursor_in_sight(gaps)
+        for _ in range(2):  # opens the activities; then the form (or says why not)
+            await pilot.press("o")
+            await settle(pilot)
+            while app.screen.is_modal:
+                await pilot.press("escape")
+                await settle(pilot)
+            assert _cursor_in_sight(gaps), (gaps.cursor_row, gaps.scroll_y, gaps.size)
