@@ -37,7 +37,7 @@ from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.receipt import FAILED, Result
 from store.validate import visible
-from words.conflicts import field_label, value_form
+from words.conflicts import field_label, time_form, value_form
 from words.counts import counted
 from words.findings import said as said_finding
 from words.quarantine import said as said_reason
@@ -1072,6 +1072,10 @@ class SyncScreen(BaseScreen[SyncData]):
                 markup=False,
             )
             return
+
+        shown = conflict.moment(conflict.heads[0].value) if conflict.heads else None
+        if shown is not None:  # the day a bare HH:MM is on, named
+            form = time_form(at(shown)[:10])
 
         def save(store: Store, values: dict[str, str]) -> status.Conflict:
             return status.resolve(store, conflict.id, value=values["text"])
