@@ -214,6 +214,10 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
+                if isinstance(event, events.Key) and self._escape_with(event):
+                    if not event.character.isalnum():
+                        return  # the key after the Escape is dropped, never typed
+                    event = events.Key(event.character, event.character)
                 self._arrived_on[event] = self.screen
                 self._arrived_at[event] = self.focused
                 if self._held or self._form_opening():
@@ -229,6 +233,19 @@ class SchildwachtApp(StoreWork, App[None]):
                 event.stop()
                 return
         await super().on_event(event)
+
+    def _escape_with(self, event: events.Key) -> bool:
+        """Escape and a key pressed together in a field of a main screen: the terminal sends
+        them in one read, which Textual reads as alt and the key ("alt+x", the character x),
+        and the field typed the x after the notes (fix17m). The Escape leaves the field here,
+        at once; True when it did (the key is then the screen's, or dropped)."""
+        screen = self.screen
+        if not (event.key.startswith("alt+") and event.character and event.is_printable):
+            return False
+        if not isinstance(screen, BaseScreen) or not screen.check_action("leave_field", ()):
+            return False
+        screen.action_leave_field()
+        return True
 
     def _meant_for_field(self, event: events.Key) -> bool:
         """A key that came back up from the widget focused when it arrived, while a key before

@@ -184,3 +184,24 @@ async def test_gaps_o_at_80x24_keeps_the_selected_gap_in_sight(app: SchildwachtA
                 await pilot.press("escape")
                 await settle(pilot)
             assert _cursor_in_sight(gaps), (gaps.cursor_row, gaps.scroll_y, gaps.size)
+
+
+async def test_escape_and_x_in_one_read_in_the_handover_notes(app: SchildwachtApp) -> None:
+    """Item 4, as a terminal sends it: Escape and x in one read reach Textual as "alt+x" with
+    the character x. The Escape leaves the notes; the x is the screen's (sign, asked first)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "Rustig")
+        await settle(pilot)
+        event = events.Key("alt+x", "x")
+        event.set_sender(app)
+        driver = app._driver
+        assert driver is not None
+        driver.send_message(event)
+        await settle(pilot)
+        handover = next(s for s in app.screen_stack if isinstance(s, HandoverScreen))
+        assert handover.query_one("#handover-notes", TextArea).text == "Rustig"
+        assert isinstance(app.screen, Confirm)
