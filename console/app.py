@@ -32,7 +32,7 @@ from .i18n import _
 from .labels import label
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, Context, FormScreen, StoreWork
+from .screens.base import BaseScreen, Context, FormScreen, StoreWork, closing
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -206,6 +206,8 @@ class SchildwachtApp(StoreWork, App[None]):
         those that came while it was opening found no field with the focus. Both are held
         until the form's first field has the focus, then handed on."""
         if isinstance(event, (events.Key, events.Paste)):
+            if closing(self):  # its screens are being taken down: a key acts on none
+                return
             if not event.is_forwarded:
                 if (
                     isinstance(event, events.Key)

@@ -146,9 +146,10 @@ def closing(node: DOMNode) -> bool:
     """Whether the console is closing (``q``, F10, the terminal gone): its screens are being
     taken down, their widgets removed before the messages still queued for them."""
     try:
-        return node.app.return_code is not None
+        app = node.app
     except NoActiveAppError:
         return True
+    return app.return_code is not None or not app.is_running  # exiting, or shut down
 
 
 class Steady(_Node):
