@@ -217,9 +217,10 @@ class SchildwachtApp(StoreWork, App[None]):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
                 if isinstance(event, events.Key) and self._escape_with(event):
-                    if not event.character.isalnum():
+                    character = event.character or ""
+                    if not character.isalnum():
                         return  # the key after the Escape is dropped, never typed
-                    event = events.Key(event.character, event.character)
+                    event = events.Key(character, character)
                 self._arrived_on[event] = self.screen
                 self._arrived_at[event] = self.focused
                 if self._held or self._form_opening():
