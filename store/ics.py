@@ -1743,9 +1743,13 @@ def _moved_by(override: Any) -> timedelta:
     return by
 
 
-def _unmoved(moved: datetime, by: timedelta, zone: tzinfo | None) -> datetime:
+def _unmoved(moved: datetime | date, by: timedelta, zone: tzinfo | None) -> datetime:
     """The original occurrence (aware UTC) that ``_moved_by``'s ``by`` moved to ``moved``: its
-    wall time in the series' ``zone`` less ``by``, as the library added it."""
+    wall time in the series' ``zone`` less ``by``, as the library added it. A series of dates
+    (``moved`` a date, no zone) moves by whole days: the day less ``by``'s days (rev16n: the
+    date had no tzinfo and the whole file was refused)."""
+    if not isinstance(moved, datetime):
+        return _as_utc(moved - timedelta(days=by.days))
     local = moved.astimezone(zone) if zone is not None else moved
     return _as_utc(local - by)
 
@@ -1762,7 +1766,8 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
         override = overrides.get((str(event["UID"]), to_db(rid)))
         if override is not None:
             start = event.decoded("DTSTART")  # the library's: wall time in the series' zone
-            return to_db(_unmoved(start, _moved_by(override), start.tzinfo))
+            zone = start.tzinfo if isinstance(start, datetime) else None
+            return to_db(_unmoved(start, _moved_by(override), zone))
     return to_db(rid)
 
 
@@ -2046,11 +2051,13 @@ def _expand(
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
+    current: Any = None  # the series being expanded: named when the library fails on it
     try:
         with ics_bounds.expansion_budget():
             query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
             for series in query.series:  # lazily, so a file over the limit stops early
-                if str(series.uid) not in masters:
+                current = masters.get(str(series.uid))
+                if current is None:
                     continue  # a single event, or an override of a series not in the file
                 for one in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
                     if passed:  # past the limit: only whether the count is complete
@@ -2081,12 +2088,34 @@ def _expand(
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
+        if _our_fault(exc):  # a bug of Schildwacht's own code is a bug, not a bad calendar
+            raise
+        event = _describe(current) if current is not None else None
         message = _excerpt(exc, 300)
-        raise BadInput(code="calendar_bad_recurrence", file=name, reason=message) from None
+        raise BadInput(
+            code="calendar_bad_recurrence", file=name, event=event, reason=message
+        ) from None
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+def _our_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in Schildwacht's own code (the innermost frame of its
+    traceback lies in Schildwacht's source), not in a library reading the calendar. Only a library's
+    failure on the file is a bad calendar; ours (an AttributeError of a date taken for a
+    date-time, rev16n) must surface as the bug it is, never as a refusal of the file."""
+    frame = exc.__traceback__
+    if frame is None:
+        return False
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    path = Path(frame.tb_frame.f_code.co_filename).resolve()
+    return path.is_relative_to(_OURS) and "site-packages" not in path.parts
+
+
+_OURS = Path(__file__).resolve().parent.parent  # store/, words/, commands/ (and their tests)
 
 
 @functools.cache

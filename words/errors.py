@@ -734,13 +734,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "iCalendar writes them (20261202 or 20261202T100000, with Z for UTC)."
         )
     ),
-    "calendar_bad_recurrence": template(
+    "calendar_bad_recurrence": lambda p: (
         _(
+            "{file}: the recurrence (RRULE, RDATE or EXDATE) of {event} cannot be expanded; "
+            "nothing was imported — check its repetition in a calendar program and export "
+            "the calendar again."
+        )
+        if p.get("event")
+        else _(
             "{file}: a recurrence (RRULE, RDATE or EXDATE) of an event cannot be expanded; "
             "nothing was imported — check the event's repetition in a calendar program and "
             "export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
     "calendar_bad_utf16": lambda p: (
         _(

@@ -1,0 +1,89 @@
+"""Calendar import faults rev16n found (issue 16, second round).
+
+F1 (HIGH): a RANGE=THISANDFUTURE change of a series of whole days refused the whole file with a
+generic "cannot be expanded" naming no event: ``_recurrence_key`` took the moved day for a
+date-time (AttributeError), and the expansion's catch-all made that bug a bad calendar. Right:
+the day series is read (its days moved by whole days), and a fault of Schildwacht's own code
+surfaces as the bug it is, while a library's failure on the file names the event."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from store import ics
+from store.db import Store
+from store.errors import BadInput
+from store.ics import import_ics
+from tests.store.test_ics_programs import agenda_of, bever
+from words.errors import sentence
+
+__all__ = ["bever"]
+
+SPRING = {"start": date(2027, 3, 1), "end": date(2027, 4, 30)}
+
+
+def _file(tmp_path: Path, events: list[list[str]], name: str = "c.ics") -> Path:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//x//EN"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", "DTSTAMP:20270101T000000Z", *event, "END:VEVENT"]
+    path = tmp_path / name
+    path.write_text("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n", encoding="utf-8")
+    return path
+
+
+DAY_SERIES = [
+    "UID:ad@x", "SUMMARY:Dag", "DTSTART;VALUE=DATE:20270315", "DTEND;VALUE=DATE:20270316",
+    "RRULE:FREQ=WEEKLY;COUNT=4",
+]  # fmt: skip
+DAY_FUTURE = [
+    "UID:ad@x", "SUMMARY:Dag", "SEQUENCE:1",
+    "RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20270322",
+    "DTSTART;VALUE=DATE:20270323", "DTEND;VALUE=DATE:20270324",
+]  # fmt: skip
+
+
+def _days(store: Store) -> list[str]:
+    return [start[:10] for _t, start, _e, _k, status in agenda_of(store) if status == "planned"]
+
+
+def test_a_this_and_future_change_of_a_day_series_moves_the_days(
+    bever: Store, tmp_path: Path
+) -> None:
+    path = _file(tmp_path, [DAY_SERIES, DAY_FUTURE])
+    assert import_ics(bever, path, person="BEVER", **SPRING).count("added") == 4
+    assert _days(bever) == ["2027-03-15", "2027-03-23", "2027-03-30", "2027-04-06"]
+    again = import_ics(bever, path, person="BEVER", **SPRING)  # each day kept its own key
+    assert again.count("unchanged") == 4
+
+
+def test_a_fault_of_our_own_code_is_a_bug_not_a_bad_calendar(
+    bever: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(event: object, overrides: object) -> str:
+        return event.no_such_thing  # type: ignore[attr-defined, no-any-return]
+
+    monkeypatch.setattr(ics, "_recurrence_key", broken)
+    with pytest.raises(AttributeError):
+        import_ics(bever, _file(tmp_path, [DAY_SERIES]), person="BEVER", **SPRING)
+
+
+def test_a_library_failure_names_the_series(
+    bever: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recurring_ical_events.occurrence import Occurrence
+
+    # a failure raised in the library's code (its file lies among the installed packages)
+    library = "/usr/lib/python3/site-packages/recurring_ical_events/occurrence.py"
+    found: dict[str, object] = {}
+    code = "def failing(self, *args):\n    raise ValueError('cannot expand this')\n"
+    exec(compile(code, library, "exec"), found)
+    monkeypatch.setattr(Occurrence, "as_component", found["failing"])
+    with pytest.raises(BadInput) as caught:
+        import_ics(bever, _file(tmp_path, [DAY_SERIES]), person="BEVER", **SPRING)
+    assert caught.value.code == "calendar_bad_recurrence"
+    assert sentence(caught.value).startswith(
+        "c.ics: the recurrence (RRULE, RDATE or EXDATE) of VEVENT ad@x (Dag) cannot be expanded"
+    )
