@@ -1143,6 +1143,26 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
     return first
 
 
+def _dates_as_dates(calendar: Any) -> None:
+    """A value written ``VALUE=DATE`` is a date, whatever TZID it also carries: icalendar reads
+    ``DTSTART;TZID=Europe/Amsterdam;VALUE=DATE:20270310`` as 00:00 in that zone, which then
+    passed every date/date-time check as a time (rev16n: an all-day EXDATE was lost, an RDATE
+    invented a 00:00–01:00 activity, a RECURRENCE-ID added an activity). Each such value is
+    made the date it says and its TZID dropped, so it reads exactly as without the TZID."""
+    for event in calendar.walk("VEVENT"):
+        for prop in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
+            for value in _as_list(event.get(prop)):
+                params = getattr(value, "params", {})
+                if str(params.get("VALUE", "")).upper() != "DATE" or "TZID" not in params:
+                    continue
+                for item in getattr(value, "dts", [value]):
+                    moment = getattr(item, "dt", None)
+                    if isinstance(moment, datetime) and moment.time() == datetime.min.time():
+                        item.dt = moment.date()
+                        getattr(item, "params", {}).pop("TZID", None)
+                params.pop("TZID", None)
+
+
 def _localise(calendar: Any, name: str) -> list[Notice]:
     """Give every time its zone: a TZID's (``_Zones``), and the calendar's declared zone to
     floating times (see the module's reading). A zoned wall time the autumn change repeats is
@@ -1901,6 +1921,7 @@ def _parse_calendar(
     warnings += _prune(calendar, name)
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
+    _dates_as_dates(calendar)
     warnings += _deduplicate(calendar, name, overrides=False)  # the series kept gives its zone
     warnings += _localise(calendar, name)
     warnings += _deduplicate(calendar, name, overrides=True)

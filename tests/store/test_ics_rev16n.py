@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from store import ics
+from store import agenda, ics
 from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
@@ -87,3 +87,55 @@ def test_a_library_failure_names_the_series(
     assert sentence(caught.value).startswith(
         "c.ics: the recurrence (RRULE, RDATE or EXDATE) of VEVENT ad@x (Dag) cannot be expanded"
     )
+
+
+# F2 (HIGH): a value written VALUE=DATE with a TZID too was read as 00:00 in that zone and
+# passed every date/date-time check: it must read exactly as the same value without the TZID.
+TIMED = [
+    "UID:k@x", "SUMMARY:K", "DTSTART:20270309T120000Z", "DTEND:20270309T130000Z",
+    "RRULE:FREQ=DAILY;COUNT=3",
+]  # fmt: skip
+MOVED = [
+    "UID:k@x", "SUMMARY:Kmoved", "SEQUENCE:1", "RECURRENCE-ID{tz};VALUE=DATE:20270310",
+    "DTSTART:20270310T160000Z", "DTEND:20270310T170000Z",
+]  # fmt: skip
+WHOLE_DAY = [
+    "UID:w@x",
+    "SUMMARY:W",
+    "DTSTART{tz};VALUE=DATE:20270310",
+    "DTEND{tz};VALUE=DATE:20270311",
+]
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [[*TIMED, "EXDATE{tz};VALUE=DATE:20270310"]],
+        [[*TIMED, "RDATE{tz};VALUE=DATE:20270320"]],
+        [TIMED, MOVED],
+        [WHOLE_DAY],
+    ],
+    ids=["exdate", "rdate", "recurrence-id", "dtstart"],
+)
+def test_a_date_with_a_tzid_reads_as_the_date_without_it(
+    store: Store, tmp_path: Path, events: list[list[str]]
+) -> None:
+    from store import subjects
+
+    outcomes = []
+    for index, tz in enumerate(("", ";TZID=Europe/Amsterdam")):
+        person = f"BEVER{index}"
+        subjects.add_subject(store, person, kind="person", domain="local", unit="RT")
+        written = [[line.replace("{tz}", tz) for line in event] for event in events]
+        try:
+            import_ics(store, _file(tmp_path, written), person=person, **SPRING)
+            outcomes.append(agenda.list_activities(store, person=person))
+        except BadInput as exc:
+            outcomes.append((exc.code, sentence(exc)))
+    control, with_tzid = outcomes
+    if isinstance(control, tuple):
+        assert with_tzid == control
+    else:
+        assert isinstance(with_tzid, list) and control
+        shape = [(a.title, a.start_at, a.end_at, a.status) for a in control]
+        assert [(a.title, a.start_at, a.end_at, a.status) for a in with_tzid] == shape
