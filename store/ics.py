@@ -1312,6 +1312,28 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
             event["EXDATE"] = values if len(values) > 1 else values[0]
 
 
+def _exdate_on_days(calendar: Any) -> None:
+    """A date-time EXDATE on a series of whole days (the mirror of ``_exdate_whole_day``; RFC
+    5545 wants DTSTART's kind) cancels the day on which that instant falls in the series'
+    zone — a series of dates has Europe/Amsterdam's days, as every activity of a whole day —
+    so ``20270310T230000Z`` (midnight in Amsterdam) is 11 March. It was cancelled through the
+    "removed from the calendar" path at 00:00 UTC and ignored without a word at any other
+    time of the day (rev16n). Runs after ``_localise`` (every EXDATE has its zone)."""
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if start is None or isinstance(start, datetime):
+            continue
+        for value in _as_list(event.get("EXDATE")):
+            for item in value.dts:
+                if isinstance(item.dt, datetime):
+                    moment = item.dt if item.dt.tzinfo is not None else item.dt.replace(tzinfo=UTC)
+                    item.dt = moment.astimezone(LOCAL_TZ).date()
+                    item.params.pop("TZID", None)
+            if all(not isinstance(item.dt, datetime) for item in value.dts):
+                value.params.pop("TZID", None)
+                value.params["VALUE"] = "DATE"
+
+
 def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
     """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
     moves one) within ``span`` (aware)."""
@@ -1927,6 +1949,7 @@ def _parse_calendar(
     warnings += _deduplicate(calendar, name, overrides=True)
     _until_whole_day(calendar)
     _exdate_whole_day(calendar, window)
+    _exdate_on_days(calendar)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)

@@ -139,3 +139,40 @@ def test_a_date_with_a_tzid_reads_as_the_date_without_it(
         assert isinstance(with_tzid, list) and control
         shape = [(a.title, a.start_at, a.end_at, a.status) for a in control]
         assert [(a.title, a.start_at, a.end_at, a.status) for a in with_tzid] == shape
+
+
+# F3 (MED): a date-time EXDATE on a series of whole days cancels the Amsterdam day its instant
+# falls on; it was "removed from the calendar" at 00:00 UTC and ignored at any other time.
+DAYS = [
+    "UID:a@x", "SUMMARY:Aday", "DTSTART;VALUE=DATE:20270309", "DTEND;VALUE=DATE:20270310",
+    "RRULE:FREQ=DAILY;COUNT=4",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "exdate",
+    [
+        "EXDATE:20270311T000000Z",
+        "EXDATE:20270311T120000Z",
+        "EXDATE:20270310T230000Z",  # midnight in Amsterdam
+        "EXDATE;TZID=America/New_York:20270311T000000",
+        "EXDATE;TZID=Europe/Amsterdam:20270311T235900",
+    ],
+)
+def test_a_date_time_exdate_on_a_day_series_cancels_that_local_day(
+    bever: Store, tmp_path: Path, exdate: str
+) -> None:
+    assert import_ics(bever, _file(tmp_path, [DAYS]), person="BEVER", **SPRING).added == 4
+    later = _file(tmp_path, [["SEQUENCE:1", *DAYS, exdate]], "later.ics")
+    second = import_ics(bever, later, person="BEVER", **SPRING)
+    counts = {a: second.count(a) for a in ("cancelled", "removed", "unchanged", "added")}
+    assert counts == {"cancelled": 1, "removed": 0, "unchanged": 3, "added": 0}
+    assert _days(bever) == ["2027-03-09", "2027-03-10", "2027-03-12"]
+
+
+def test_a_date_time_exdate_in_a_first_import_leaves_that_day_out(
+    bever: Store, tmp_path: Path
+) -> None:
+    path = _file(tmp_path, [[*DAYS, "EXDATE:20270311T120000Z"]])
+    assert import_ics(bever, path, person="BEVER", **SPRING).added == 3
+    assert _days(bever) == ["2027-03-09", "2027-03-10", "2027-03-12"]
