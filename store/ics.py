@@ -1710,12 +1710,13 @@ def _refuse_rdate_kind(master: Any, name: str) -> None:
             )
 
 
-def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
+def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
     """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
     moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
     read as the override of the original occurrence, with a warning: otherwise
     recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). An
-    override whose id names no occurrence of its series at all is warned of."""
+    override whose id names no occurrence of its series at all is warned of. An EXDATE is
+    read alike (``_named_exdates``)."""
     from icalendar import vDDDTypes
 
     events = calendar.walk("VEVENT")
@@ -1729,24 +1730,18 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
         if event.get("RECURRENCE-ID") is not None and str(event.get("UID")) in masters:
             by_uid.setdefault(str(event["UID"]), []).append(event)
     warnings: list[Notice] = []
-    for uid, overrides in by_uid.items():
-        original = _original_times(masters[uid])
+    for uid, master in masters.items():
+        original = _original_times(master)
         if original is None:
             continue
-        zone = masters[uid].decoded("DTSTART").tzinfo  # the series' zone: where shifts are
+        zone = master.decoded("DTSTART").tzinfo  # the series' zone: where shifts are
         shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
+        overrides = by_uid.get(uid, [])
         for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
             given = override["RECURRENCE-ID"].dt
             rid = _as_utc(given)
             if not original(rid):
-                meant = next(
-                    (
-                        back
-                        for since, shift in reversed(shifts)
-                        if since <= (back := _unmoved(given, shift, zone)) and original(back)
-                    ),
-                    None,
-                )
+                meant = _meant(given, shifts, zone, original)
                 if meant is None:  # README: an id naming no occurrence is warned of
                     warnings.append(
                         notice(
@@ -1769,6 +1764,60 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                 rid = meant
             if _this_and_future(override):
                 shifts.append((rid, _moved_by(override)))
+        warnings += _named_exdates(master, (original, shifts), window)
+    return warnings
+
+
+def _meant(
+    given: datetime,
+    shifts: list[tuple[datetime, timedelta]],
+    zone: tzinfo | None,
+    original: Callable[[datetime], bool],
+) -> datetime | None:
+    """The original occurrence (aware UTC) an earlier THISANDFUTURE shift moved to ``given``
+    (the latest shift that explains it), or None."""
+    for since, shift in reversed(shifts):
+        back = _unmoved(given, shift, zone)
+        if since <= back and original(back):
+            return back
+    return None
+
+
+def _named_exdates(
+    master: Any,
+    rules: tuple[Callable[[datetime], bool], list[tuple[datetime, timedelta]]],
+    window: tuple[datetime, datetime],
+) -> list[Notice]:
+    """Each EXDATE of a timed series (within the window and its margin: one outside names
+    nothing the import reads) that names no occurrence of it: when it is the time an earlier
+    THISANDFUTURE change moved an occurrence to, read as that occurrence, with a warning (as
+    a RECURRENCE-ID is); otherwise a warning naming the EXDATE, which cancels nothing. Both
+    were ignored without a word (rev16n). ``rules``: the series' own times and its shifts."""
+    original, shifts = rules
+    span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    values = [v for v in _as_list(master.get("EXDATE")) if hasattr(v, "dts")]
+    items = [
+        item
+        for value in values
+        for item in value.dts
+        if isinstance(item.dt, datetime) and span[0] <= _as_utc(item.dt) < span[1]
+    ]
+    if not items:
+        return []
+    own = {_as_utc(t) for t in _own_times(master, span)}
+    zone = master.decoded("DTSTART").tzinfo
+    warnings: list[Notice] = []
+    for item in items:
+        given = _as_utc(item.dt)
+        if given in own or original(given):
+            continue
+        meant = _meant(item.dt, shifts, zone, original)
+        event = _describe(master)
+        if meant is None:
+            warnings.append(notice("calendar_exdate_unmatched", event=event, given=given))
+            continue
+        item.dt = meant.astimezone(zone)
+        warnings.append(notice("calendar_exdate_moved", event=event, given=given, meant=meant))
     return warnings
 
 
@@ -1954,7 +2003,7 @@ def _parse_calendar(
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     _refuse_recurrence_kind(calendar, name)
-    warnings += _moved_recurrence_ids(calendar)
+    warnings += _moved_recurrence_ids(calendar, window)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)

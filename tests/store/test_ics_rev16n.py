@@ -18,6 +18,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.ics import import_ics
 from tests.store.test_ics_programs import agenda_of, bever
+from words.calendar import worded
 from words.errors import sentence
 
 __all__ = ["bever"]
@@ -176,3 +177,42 @@ def test_a_date_time_exdate_in_a_first_import_leaves_that_day_out(
     path = _file(tmp_path, [[*DAYS, "EXDATE:20270311T120000Z"]])
     assert import_ics(bever, path, person="BEVER", **SPRING).added == 3
     assert _days(bever) == ["2027-03-09", "2027-03-10", "2027-03-12"]
+
+
+# F4 (MED): an EXDATE that names no occurrence was ignored without a word, also when it is the
+# time an earlier THISANDFUTURE change moved the occurrence to.
+JUNE = {"start": date(2027, 6, 1), "end": date(2027, 6, 30)}
+SERIES = [
+    "UID:t@x", "SUMMARY:T", "DTSTART:20270601T090000Z", "DTEND:20270601T100000Z",
+    "RRULE:FREQ=DAILY;COUNT=6",
+]  # fmt: skip
+FUTURE = [
+    "UID:t@x", "SUMMARY:T", "SEQUENCE:1", "RECURRENCE-ID;RANGE=THISANDFUTURE:20270603T090000Z",
+    "DTSTART:20270603T110000Z", "DTEND:20270603T120000Z",
+]  # fmt: skip
+
+
+def test_an_exdate_at_the_moved_time_cancels_that_occurrence_with_a_warning(
+    bever: Store, tmp_path: Path
+) -> None:
+    assert import_ics(bever, _file(tmp_path, [SERIES, FUTURE]), person="BEVER", **JUNE).added == 6
+    later = _file(tmp_path, [["SEQUENCE:2", *SERIES, "EXDATE:20270605T110000Z"], FUTURE], "l.ics")
+    second = import_ics(bever, later, person="BEVER", **JUNE)
+    assert (second.count("cancelled"), second.count("removed")) == (1, 0)
+    assert worded(second.warnings) == [
+        "VEVENT t@x (T): its EXDATE 2027-06-05 13:00 is the time an earlier THISANDFUTURE "
+        "change moved the occurrence to; read as the cancellation of the occurrence of "
+        "2027-06-05 11:00."
+    ]
+    cancelled = [s[:16] for _t, s, _e, _k, status in agenda_of(bever) if status == "cancelled"]
+    assert cancelled == ["2027-06-05T13:00"]
+
+
+def test_an_exdate_naming_no_occurrence_is_warned_of(bever: Store, tmp_path: Path) -> None:
+    path = _file(tmp_path, [[*SERIES, "EXDATE:20270603T093000Z"]])
+    result = import_ics(bever, path, person="BEVER", **JUNE)
+    assert result.added == 6
+    assert worded(result.warnings) == [
+        "VEVENT t@x (T): its EXDATE 2027-06-03 11:30 names no occurrence of its series, so it "
+        "cancels nothing; check the imported occurrences around it."
+    ]
