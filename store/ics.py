@@ -610,9 +610,46 @@ def _calendar_class() -> Any:
     class Calendar(icalendar.Calendar):
         ignore_exceptions = True
         _components_factory = factory
+        types_factory = _types_factory()
 
     factory.add_component_class(Calendar)
     return Calendar
+
+
+#: The start of the parse fault of an RDATE period of dates (``_types_factory``).
+_PERIOD_OF_DATES = "a period of dates: "
+
+
+def _types_factory() -> Any:
+    """icalendar's value types, but an RDATE period written with a date
+    (``RDATE;VALUE=PERIOD:20270320/20270321``; RFC 5545: a period starts at a date-time) is
+    a fault of the event, refused (``calendar_period_of_dates``): icalendar made it 00:00 to
+    00:00, an invented 24-hour activity (rev16n)."""
+    from icalendar.prop import TypesFactory, vDDDLists
+
+    class Dates(vDDDLists):  # type: ignore[misc]
+        @staticmethod
+        def from_ical(ical: str, timezone: Any = None) -> Any:
+            for part in ical.split(","):
+                sides = part.split("/")
+                if len(sides) == 2 and any(_is_date(side) for side in sides):
+                    raise ValueError(_PERIOD_OF_DATES + part)
+            return vDDDLists.from_ical(ical, timezone=timezone)
+
+    class Types(TypesFactory):  # type: ignore[misc]
+        def for_property(self, name: str, value_param: str | None = None) -> type:
+            if name.upper() == "RDATE":
+                return Dates
+            found: type = super().for_property(name, value_param)
+            return found
+
+    return Types()
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is written as a date (``20270320``: eight digits)."""
+    text = text.strip()
+    return len(text) == 8 and text.isascii() and text.isdigit()
 
 
 def _excerpt(message: object, limit: int = 160) -> str:
@@ -804,6 +841,14 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
             raise BadInput(code="calendar_bad_line", file=name, event=_describe(event), line=line)
         return notice("calendar_line_ignored", event=_describe(event), prop=named, line=line)
     prop = validate.visible(str(prop).upper())[:40]
+    if prop == "RDATE" and str(message).startswith(_PERIOD_OF_DATES):
+        period = str(message).removeprefix(_PERIOD_OF_DATES)
+        raise BadInput(
+            code="calendar_period_of_dates",
+            file=name,
+            event=_describe(event),
+            value=validate.shown(period, limit=_QUOTED),
+        )
     if prop in _TIME_PROPERTIES:
         raise _bad_time(name, event, prop, message)
     value = _quoted(event, prop, message)

@@ -872,6 +872,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "changes cannot be told. Nothing was imported."
         )
     ),
+    "calendar_period_of_dates": template(
+        _(
+            "{file}: {event} has an RDATE period {value} of dates, but a period starts at a "
+            "date-time (RFC 5545), so when that occurrence takes place cannot be told. Nothing "
+            "was imported."
+        )
+    ),
     "calendar_rdate_kind": template(
         _(
             "{file}: {event} has an RDATE {value} that is a {rdate_kind} but its series' "

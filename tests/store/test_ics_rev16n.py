@@ -216,3 +216,28 @@ def test_an_exdate_naming_no_occurrence_is_warned_of(bever: Store, tmp_path: Pat
         "VEVENT t@x (T): its EXDATE 2027-06-03 11:30 names no occurrence of its series, so it "
         "cancels nothing; check the imported occurrences around it."
     ]
+
+
+# F5 (LOW): an RDATE period of dates became a 24-hour activity from 00:00 UTC.
+@pytest.mark.parametrize(
+    ("rdate", "shown"),
+    [
+        ("RDATE;VALUE=PERIOD:20270320/20270321", "'20270320/20270321'"),
+        ("RDATE;VALUE=PERIOD:20270320T100000Z/PT1H,20270322/P1D", "'20270322/P1D'"),
+    ],
+)
+def test_an_rdate_period_of_dates_is_refused_naming_the_event(
+    bever: Store, tmp_path: Path, rdate: str, shown: str
+) -> None:
+    series = [
+        "UID:r@x", "SUMMARY:R", "DTSTART:20270310T120000Z", "DTEND:20270310T130000Z",
+        "RRULE:FREQ=WEEKLY;COUNT=2", rdate,
+    ]  # fmt: skip
+    with pytest.raises(BadInput) as caught:
+        import_ics(bever, _file(tmp_path, [series]), person="BEVER", **SPRING)
+    assert caught.value.code == "calendar_period_of_dates"
+    assert sentence(caught.value).startswith(
+        f"c.ics: VEVENT r@x (R) has an RDATE period {shown} of dates, but a period starts at "
+        "a date-time (RFC 5545)"
+    )
+    assert agenda_of(bever) == []
