@@ -855,6 +855,7 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
     if prop not in NEEDED:
         event.pop(prop, None)
     if prop == "SEQUENCE":
+        event.sequence_written = value  # what the file says, for calendar_conflicting_versions
         return notice("calendar_sequence_ignored", event=_describe(event), value=value)
     if prop in _STAMPS:
         return notice("calendar_stamp_ignored", event=_describe(event), prop=prop, value=value)
@@ -879,6 +880,7 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
     if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
         event.pop("SEQUENCE")
         shown = validate.shown(str(sequence))
+        event.sequence_written = shown
         warnings.append(notice("calendar_sequence_ignored", event=_describe(event), value=shown))
     for prop in ("LAST-MODIFIED", "DTSTAMP"):  # readable, but outside 1970-2099: said, not dropped
         if _stamp_out_of_range(event, prop):
@@ -1946,12 +1948,16 @@ def _deduplicate(calendar: Any, name: str, overrides: bool) -> list[Notice]:
         ]  # as new as the best
         if any(_content(events[i]) != _content(events[best]) for i in same):
             what = f"UID {validate.visible(uid)[:200]}" + (f" (occurrence {rid})" if rid else "")
-            raise BadInput(
+            written = [getattr(events[i], "sequence_written", None) for i in same]
+            raise BadInput(  # an ignored SEQUENCE is said as the file wrote it (rev16n)
                 code="calendar_conflicting_versions",
                 file=name,
                 what=what,
                 count=len(events),
                 sequence=versions[best][0],
+                written=[w or str(versions[i][0]) for w, i in zip(written, same, strict=True)]
+                if any(written)
+                else None,
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(

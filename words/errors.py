@@ -769,13 +769,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "UTF-8."
         )
     ),
-    "calendar_conflicting_versions": template(
+    "calendar_conflicting_versions": lambda p: (
         _(
+            "{file}: {what} appears {count} times with the SEQUENCEs {written}, which all count "
+            "as {sequence} (a SEQUENCE that is no number from 0 to 2147483647 counts as 0), "
+            "and the same stamp but different content; which one is the calendar's cannot be "
+            "told. Export the calendar again."
+        )
+        if p.get("written")
+        else _(
             "{file}: {what} appears {count} times with the same SEQUENCE ({sequence}) and "
             "stamp but different content; which one is the calendar's cannot be told. "
             "Export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_date_with_hours": template(
         _(
             "{file}: {event} has a DTSTART that is a date but a DURATION of hours or "

@@ -241,3 +241,20 @@ def test_an_rdate_period_of_dates_is_refused_naming_the_event(
         "a date-time (RFC 5545)"
     )
     assert agenda_of(bever) == []
+
+
+# Polish: two copies that conflict because an invalid SEQUENCE counts as 0 were said to have
+# "the same SEQUENCE (0)": the refusal says what the file writes.
+@pytest.mark.parametrize("written", ["-1", "99999999999999999999"])
+def test_conflicting_copies_say_the_sequence_the_file_writes(
+    bever: Store, tmp_path: Path, written: str
+) -> None:
+    one = ["UID:v@x", "DTSTART:20270310T090000Z", "DTEND:20270310T100000Z"]
+    path = _file(tmp_path, [[*one, "SUMMARY:Bad", f"SEQUENCE:{written}"], [*one, "SUMMARY:Good"]])
+    with pytest.raises(BadInput) as caught:
+        import_ics(bever, path, person="BEVER", **SPRING)
+    assert caught.value.code == "calendar_conflicting_versions"
+    assert sentence(caught.value).startswith(
+        f"c.ics: UID v@x appears 2 times with the SEQUENCEs '{written}', 0, which all count as "
+        "0 (a SEQUENCE that is no number from 0 to 2147483647 counts as 0), and the same stamp"
+    )
