@@ -627,7 +627,7 @@ def _types_factory() -> Any:
     00:00, an invented 24-hour activity (rev16n)."""
     from icalendar.prop import TypesFactory, vDDDLists
 
-    class Dates(vDDDLists):  # type: ignore[misc]
+    class Dates(vDDDLists):
         @staticmethod
         def from_ical(ical: str, timezone: Any = None) -> Any:
             for part in ical.split(","):
@@ -636,7 +636,7 @@ def _types_factory() -> Any:
                     raise ValueError(_PERIOD_OF_DATES + part)
             return vDDDLists.from_ical(ical, timezone=timezone)
 
-    class Types(TypesFactory):  # type: ignore[misc]
+    class Types(TypesFactory):
         def for_property(self, name: str, value_param: str | None = None) -> type:
             if name.upper() == "RDATE":
                 return Dates
@@ -695,6 +695,8 @@ def _parse(text: str, name: str) -> Any:
     try:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
+        if _our_fault(exc):  # a bug in our parts of the parser is no unreadable file
+            raise
         facts = _invalid_facts(exc)
         raise BadInput(code="calendar_invalid", file=name, **facts) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
@@ -1151,6 +1153,8 @@ class _Zones:
         try:
             built = component.to_tz(tzp, lookup_tzid=False)
         except Exception as exc:
+            if _our_fault(exc):  # a bug in our Timezone is no unreadable zone
+                raise
             message = _excerpt(exc, 200)
             raise BadInput(
                 code="calendar_zone_unreadable", file=self.name, zone=shown, reason=message
