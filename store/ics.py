@@ -1332,7 +1332,7 @@ def _until_whole_day(calendar: Any) -> None:
             ]
 
 
-def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
+def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
     """An all-day EXDATE (``VALUE=DATE``) on a timed series (RFC 5545 wants DTSTART's type,
     but some programs write a date) excludes every occurrence that starts on that local day, in
     the series' own zone (``_day_zone``), as a date UNTIL includes one. recurring-ical-events
@@ -1340,11 +1340,13 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
     took the date as UTC midnight (the occurrence was reported removed from the calendar, not
     cancelled; rev16m). Each date becomes the exact times of the series' own occurrences on
     that day, so the expansion and the cancellations read it alike; a date outside the window
-    (and its margin) names nothing the import reads and is dropped. Runs after
-    ``_until_whole_day``."""
+    (and its margin) names nothing the import reads and is dropped. A day on which the series
+    has no occurrence is warned of (``calendar_exdate_day_unmatched``: it cancels nothing).
+    Runs after ``_until_whole_day``."""
     from icalendar import vDDDTypes
 
     span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    warnings: list[Notice] = []
     for event in calendar.walk("VEVENT"):
         values = _as_list(event.get("EXDATE"))
         zone = _day_zone(event)
@@ -1353,6 +1355,11 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
             continue
         days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
         times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
+        found = {t.astimezone(zone).date() for t in times}
+        warnings += [
+            notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
+            for day in sorted(days - found)
+        ]
         for value in values:
             value.dts = [item for item in value.dts if isinstance(item.dt, datetime)]
             value.params.pop("VALUE", None)
@@ -1361,6 +1368,51 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
         del event["EXDATE"]
         if values:
             event["EXDATE"] = values if len(values) > 1 else values[0]
+    return warnings
+
+
+def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
+    """An EXDATE of a series of whole days (within the window and its margin) on a day that is
+    no day of the series is warned of (``calendar_exdate_day_unmatched``): it cancels nothing,
+    which was said to nobody (rev16n). Runs after ``_exdate_on_days`` (every EXDATE of such a
+    series is then a date); a series whose rules dateutil cannot read here is not checked."""
+    from dateutil.rrule import rrulestr
+
+    lo = (window[0] - _MARGIN).astimezone(LOCAL_TZ).date() - timedelta(days=1)
+    hi = (window[1] + _MARGIN).astimezone(LOCAL_TZ).date() + timedelta(days=1)
+    warnings: list[Notice] = []
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if not isinstance(start, date) or isinstance(start, datetime):
+            continue
+        exdates = {
+            item.dt
+            for value in _as_list(event.get("EXDATE"))
+            for item in value.dts
+            if not isinstance(item.dt, datetime) and lo <= item.dt <= hi
+        }
+        if not exdates or event.get("RECURRENCE-ID") is not None:
+            continue
+        days = {start}
+        first = datetime.combine(start, datetime.min.time())
+        try:
+            for rule in _as_list(event.get("RRULE")):
+                expanded = rrulestr(rule.to_ical().decode(), dtstart=first)
+                bounds = (datetime.combine(lo, first.time()), datetime.combine(hi, first.time()))
+                days |= {found.date() for found in expanded.between(*bounds, inc=True)}
+        except (ValueError, TypeError):
+            continue
+        days |= {
+            item.dt
+            for value in _as_list(event.get("RDATE"))
+            for item in getattr(value, "dts", [])
+            if isinstance(item.dt, date) and not isinstance(item.dt, datetime)
+        }
+        warnings += [
+            notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
+            for day in sorted(exdates - days)
+        ]
+    return warnings
 
 
 def _exdate_on_days(calendar: Any) -> None:
@@ -2052,8 +2104,9 @@ def _parse_calendar(
     warnings += _localise(calendar, name)
     warnings += _deduplicate(calendar, name, overrides=True)
     _until_whole_day(calendar)
-    _exdate_whole_day(calendar, window)
+    warnings += _exdate_whole_day(calendar, window)
     _exdate_on_days(calendar)
+    warnings += _named_days(calendar, window)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)

@@ -200,6 +200,10 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event}: its EXDATE {given} names no occurrence of its series, so it cancels "
         "nothing; check the imported occurrences around it."
     ).format(event=p["event"], given=local_text(p["given"])),
+    "calendar_exdate_day_unmatched": lambda p: _(
+        "{event}: its EXDATE {day} names no day on which the series takes place, so it "
+        "cancels nothing; check the imported occurrences around it."
+    ).format(**p),
     "calendar_done_stays_done": lambda p: _(
         "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
     ).format(**p, what=_quoted(p)),

@@ -258,3 +258,26 @@ def test_conflicting_copies_say_the_sequence_the_file_writes(
         f"c.ics: UID v@x appears 2 times with the SEQUENCEs '{written}', 0, which all count as "
         "0 (a SEQUENCE that is no number from 0 to 2147483647 counts as 0), and the same stamp"
     )
+
+
+@pytest.mark.parametrize(
+    ("series", "exdate"),
+    [
+        (DAYS, "EXDATE;VALUE=DATE:20270320"),  # a series of days, 9-12 March
+        (DAYS, "EXDATE:20270320T120000Z"),  # its day: 20 March, not one of the series
+        (
+            ["UID:a@x", "SUMMARY:Aday", "DTSTART;TZID=Europe/Amsterdam:20270309T100000",
+             "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=4"],
+            "EXDATE;VALUE=DATE:20270320",
+        ),  # a timed series, 9-12 March
+    ],
+)  # fmt: skip
+def test_an_exdate_on_a_day_without_occurrence_is_warned_of(
+    bever: Store, tmp_path: Path, series: list[str], exdate: str
+) -> None:
+    result = import_ics(bever, _file(tmp_path, [[*series, exdate]]), person="BEVER", **SPRING)
+    assert result.added == 4
+    assert worded(result.warnings) == [
+        "VEVENT a@x (Aday): its EXDATE 2027-03-20 names no day on which the series takes "
+        "place, so it cancels nothing; check the imported occurrences around it."
+    ]
