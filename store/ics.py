@@ -23,7 +23,11 @@ declared zone):
   changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
   (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
   date on a timed series includes that whole local day (``_until_whole_day``), and an EXDATE
-  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``);
+  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``),
+  a date-time EXDATE on a series of days the Amsterdam day of its instant
+  (``_exdate_on_days``); a value written ``VALUE=DATE`` is a date whatever TZID it carries
+  (``_dates_as_dates``); an EXDATE naming no occurrence is warned of, or read as the one an
+  earlier THISANDFUTURE change moved to it (``_named_exdates``, ``_named_days``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
