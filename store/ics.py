@@ -1380,7 +1380,7 @@ def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice
     no day of the series is warned of (``calendar_exdate_day_unmatched``): it cancels nothing,
     which was said to nobody (rev16n). Runs after ``_exdate_on_days`` (every EXDATE of such a
     series is then a date); a series whose rules dateutil cannot read here is not checked."""
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
     lo = (window[0] - _MARGIN).astimezone(LOCAL_TZ).date() - timedelta(days=1)
     hi = (window[1] + _MARGIN).astimezone(LOCAL_TZ).date() + timedelta(days=1)
@@ -1444,7 +1444,7 @@ def _exdate_on_days(calendar: Any) -> None:
 def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
     """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
     moves one) within ``span`` (aware)."""
-    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+    from dateutil.rrule import rrulestr
 
     start = master.decoded("DTSTART")
     found = [start] if span[0] <= start < span[1] else []
