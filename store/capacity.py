@@ -744,6 +744,8 @@ class ScenarioRow:
         change_hours: scenario minus baseline (negative: the scenario helps).
         lent_in: callsigns of officers lent to this unit by the scenario.
         lent_out: callsigns of officers lent from it.
+        on_duty: how many of its officers are on duty in the period as planned (those a
+            loan can take from it).
     """
 
     unit: str
@@ -753,6 +755,7 @@ class ScenarioRow:
     #: Officers lent to this unit (in) and from it (out) by the scenario.
     lent_in: tuple[str, ...] = ()
     lent_out: tuple[str, ...] = ()
+    on_duty: int = 0
 
 
 #: A typical protected person's day: three activities of two hours (local time).
@@ -1021,6 +1024,7 @@ def run_scenario(
             round(after.get(u, 0.0) - baseline.get(u, 0.0), 2),
             lent_in=tuple(o for o, _a, b in world.lent if b == u),
             lent_out=tuple(o for o, a, _b in world.lent if a == u),
+            on_duty=len({d.officer for d in duties if d.unit == u}),
         )
         for u in units
     ]

@@ -734,13 +734,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "iCalendar writes them (20261202 or 20261202T100000, with Z for UTC)."
         )
     ),
-    "calendar_bad_recurrence": template(
+    "calendar_bad_recurrence": lambda p: (
         _(
+            "{file}: the recurrence (RRULE, RDATE or EXDATE) of {event} cannot be expanded; "
+            "nothing was imported — check its repetition in a calendar program and export "
+            "the calendar again."
+        )
+        if p.get("event")
+        else _(
             "{file}: a recurrence (RRULE, RDATE or EXDATE) of an event cannot be expanded; "
             "nothing was imported — check the event's repetition in a calendar program and "
             "export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
     "calendar_bad_utf16": lambda p: (
         _(
@@ -763,13 +769,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "UTF-8."
         )
     ),
-    "calendar_conflicting_versions": template(
+    "calendar_conflicting_versions": lambda p: (
         _(
+            "{file}: {what} appears {count} times with the SEQUENCEs {written}, which all count "
+            "as {sequence} (a SEQUENCE that is no number from 0 to 2147483647 counts as 0), "
+            "and the same stamp but different content; which one is the calendar's cannot be "
+            "told. Export the calendar again."
+        )
+        if p.get("written")
+        else _(
             "{file}: {what} appears {count} times with the same SEQUENCE ({sequence}) and "
             "stamp but different content; which one is the calendar's cannot be told. "
             "Export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_date_with_hours": template(
         _(
             "{file}: {event} has a DTSTART that is a date but a DURATION of hours or "
@@ -864,6 +877,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
             "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
             "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_period_of_dates": template(
+        _(
+            "{file}: {event} has an RDATE period {value} of dates, but a period starts at a "
+            "date-time (RFC 5545), so when that occurrence takes place cannot be told. Nothing "
+            "was imported."
         )
     ),
     "calendar_rdate_kind": template(
