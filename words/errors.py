@@ -1899,7 +1899,6 @@ SENTENCES.update(
         "conflict_needs_concept": template(
             _("Choose a concept for the activity; a concept is never simply removed.")
         ),
-        "conflict_level_not_a_number": template(_("A threat level is a number, not {given}.")),
         "audit_cut_short": template(
             _(
                 "Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "
