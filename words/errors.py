@@ -449,7 +449,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "next (rule R5)."
         )
     ),
-    "already_cancelled": template(_("Activity {activity} is already cancelled.")),
+    "already_cancelled": lambda p: (
+        template(_("'{title}' is already cancelled: it takes no other restriction (rule R5)."))
+        if "title" in p
+        else template(_("Activity {activity} is already cancelled."))
+    )(p),
     "post_unchanged": template(
         _("Nothing changed: the standing post already has {concept}; choose another concept.")
     ),

@@ -30,6 +30,7 @@ from store.clock import (
     today,
 )
 from store.db import Store
+from store.errors import BadInput, RuleViolation
 from store.logbook import LogEntry
 from store.subjects import list_subjects
 from store.validate import whole_text
@@ -38,7 +39,7 @@ from words.counts import counted
 from .. import labels
 from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
-from ..literal import literal, template
+from ..literal import literal, plain, template
 from ..times import at, step_day, told
 from ..widgets.dayboard import (
     Board,
@@ -51,7 +52,7 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, Lines, Unfit
+from .base import BaseScreen, Lines, Unfit, sentence
 from .deploying import deploy_on
 from .document import DocumentScreen
 from .forms import (
@@ -473,8 +474,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
             location=item.location,
             kind=item.kind,
         )
+        heading = _("Edit activity")
+        if item.status in ("cancelled", "done"):  # said before the form is filled (rev17m f6)
+            heading = _("Edit activity ({status}: a correction only, no restriction)").format(
+                status=labels.label("activity_status", item.status)
+            )
         self.open_form(
-            ActivityForm(save, _("Edit activity"), [item.person], defaults),
+            ActivityForm(save, heading, [item.person], defaults),
             lambda result: (
                 ""
                 if isinstance(result, Moves)
@@ -529,7 +535,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 + _double_booked(store, item.id)
             )
 
-        may_restrict = access.may(self.actor, "activity.restrict")
+        # a cancelled or done activity takes no restriction (R5): a move of it is a correction
+        may_restrict = access.may(self.actor, "activity.restrict") and item.status not in (
+            "cancelled",
+            "done",
+        )
         heading = (
             _("'{title}' moves to {when}: a correction or a restriction?")
             if may_restrict
@@ -547,7 +557,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()
-        if item is None:
+        if item is None or self._refused_at_once(item, "concept"):
             return
 
         def options(store: Store) -> list[agenda.ConceptOption]:
@@ -572,9 +582,25 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
         )
 
+    def _refused_at_once(self, item: Activity, action: str) -> bool:
+        """Say at once, by the activity's title, what the store would refuse only once the
+        form is saved (rev17m f6, as ``o`` does): no restriction of an activity cancelled or
+        done (R5), no concept for a cancelled one (it takes place nowhere)."""
+        said = ""
+        if action == "restrict" and item.status == "cancelled":
+            short = item.id[:8]
+            said = sentence(BadInput(code="already_cancelled", activity=short, title=item.title))
+        elif action == "restrict" and item.status == "done":
+            said = sentence(RuleViolation("R5", code="restriction_of_done", title=item.title))
+        elif action == "concept" and item.status == "cancelled":
+            said = _("'{title}' is cancelled: it needs no concept.").format(title=item.title)
+        if said:
+            self.notify(plain(said), severity="warning", markup=False)
+        return bool(said)
+
     def action_restrict(self) -> None:
         item = self._selected_or_warn()
-        if item is None or self.data is None:
+        if item is None or self.data is None or self._refused_at_once(item, "restrict"):
             return
         day = self.data.day
         said: list[str] = []  # the double bookings the restriction left, said after it
