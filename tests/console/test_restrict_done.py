@@ -11,7 +11,7 @@ from console.screens.forms import RestrictForm
 from console.widgets.table import RecordTable
 from store.db import Store
 from tests.conftest import snapshot
-from tests.console.conftest import error_of, settle, toasts
+from tests.console.conftest import error_of, rows, settle, toasts
 
 
 async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
@@ -95,6 +95,10 @@ async def test_r_and_c_on_a_cancelled_activity_are_refused_at_once_by_its_title(
         screen.reload()
         await settle(pilot)
         assert screen.select_record("activity", None, item.id)
+        # at 80 columns the table has no Status column: the title says it, and so does the board
+        assert any(f"✗ {item.title}" in cells for cells in rows(app, "#day-activities"))
+        board = screen.query_one("#board-lanes").render()
+        assert f"✗{item.concept or '?'}"[:3] in str(board)
         before = snapshot(demo_store.path)
         for key in ("r", "c"):
             await pilot.press(key)
