@@ -392,6 +392,7 @@ class RestrictForm(Form[T]):
                     title=self.item.title, person=self.item.person, when=at(self.item.start_at)
                 ),
                 _("Cancel the activity"),
+                _("Keep it"),  # not "Cancel (n)" beside "Cancel the activity (y)"
             ),
             answered,
         )
