@@ -192,7 +192,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Log"),
             _("Write in the operational log (note, flag)"),
             _(
-                "A log entry of a kind, linked to the selected activity; a flagged entry "
+                "A log (journaal) entry of a kind, linked to the selected activity; a flagged entry "
                 "carries into every handover until a shift leader clears it"
             ),
             about=True,
@@ -202,7 +202,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
             "clear_flag",
             _("Clear flag"),
             _("Clear a flagged log entry"),
-            _("Clear the selected flagged log entry, with the reason (Tab to the log first)"),
+            _(
+                "Clear the selected flagged log (journaal) entry, with the reason (Tab to the "
+                "log first)"
+            ),
             permission="log.clear",
             selects="log entry",
         ),
