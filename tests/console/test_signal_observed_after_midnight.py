@@ -38,3 +38,30 @@ async def test_a_signal_seen_at_2350_is_raised_at_0010_as_yesterdays(
         assert app.screen is not form, error_of(app)
     newest = max(signals.list_signals(demo_store), key=lambda s: s.raised_at)
     assert newest.observed_at == datetime(2026, 11, 28, 22, 50, tzinfo=UTC)
+
+
+async def test_a_signal_raised_on_the_signals_screen_is_selected_there(
+    app: SchildwachtApp, demo_store: Store
+) -> None:
+    """rev17m: after raising a signal the Signals list did not select the new signal."""
+    from console.screens.signals import SignalsScreen
+    from console.widgets.table import RecordTable
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SignalsScreen)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SignalForm)
+        form.query_one("#text", Input).value = "Drone boven de woning"
+        form.submit()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen, error_of(app)
+        newest = max(signals.list_signals(demo_store), key=lambda s: s.raised_at)
+        assert newest.text == "Drone boven de woning"
+        assert screen.query_one("#signal-list", RecordTable).cursor_key == newest.id
