@@ -192,8 +192,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Log"),
             _("Write in the operational log (note, flag)"),
             _(
-                "A log (journaal) entry of a kind, linked to the selected activity; a flagged entry "
-                "carries into every handover until a shift leader clears it"
+                "A log (journaal) entry of a kind, linked to the selected activity; a flagged "
+                "entry carries into every handover until a shift leader clears it"
             ),
             about=True,
         ),
