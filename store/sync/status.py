@@ -650,7 +650,7 @@ def _assess(store: Store, conflict: Conflict, chosen: object, typed: bool) -> No
     from ..subjects import MAX_LEVEL, assess_threat, subject_by_id
 
     if typed:  # the parser of ``threat assess --level``: ASCII digits only (README input table)
-        level = validate.plain_whole_text(str(chosen), "level", low=0, high=MAX_LEVEL)
+        level = validate.plain_whole_text(str(chosen), "threat_level", low=0, high=MAX_LEVEL)
     else:  # a value a laptop recorded: an integer, or refused as the bundle's fault
         level = validate.integer(chosen, "threat_level", low=0, high=MAX_LEVEL)
     subject = subject_by_id(store, conflict.row_id)
