@@ -710,6 +710,18 @@ def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64
 _PLAIN_DIGITS = later(r"0|[1-9][0-9]{0,17}", re.ASCII)
 
 
+def plain_digits(text: str) -> bool:
+    """Whether ``text`` is a number as a catalogue lists it (``plain_whole_text``).
+
+    Args:
+        text: the number as typed.
+
+    Returns:
+        True for ASCII digits without sign, space, underscore or leading zero.
+    """
+    return _PLAIN_DIGITS.fullmatch(text) is not None
+
+
 def plain_whole_text(text: str, field: str, *, low: int, high: int) -> int:
     """A whole number typed as a catalogue lists it (a threat level): ASCII digits only, no
     sign, space, underscore or leading zero (``int`` would take ``３``, ``١٠`` and ``0_3``),
@@ -728,7 +740,7 @@ def plain_whole_text(text: str, field: str, *, low: int, high: int) -> int:
     Raises:
         BadInput: ``not_whole_digits`` or ``out_of_range``.
     """
-    if _PLAIN_DIGITS.fullmatch(text) is None:
+    if not plain_digits(text):
         raise BadInput(code="not_whole_digits", field=field, given=shown(text))
     return whole_text(text, field, low=low, high=high)
 
