@@ -338,7 +338,25 @@ class HandoverScreen(BaseScreen[HandoverData]):
         self._notes_kept: str | None = None  # the notes as last kept in the store, once read
         self._notes_timer: Timer | None = None
         self._notes_typed = ""  # what the notes box holds (its children are gone at unmount)
+        self._notes_of = self.actor.callsign  # whose notes the box holds
         if self._keeps_notes():  # the notes typed and not yet signed are shown again
+            self.call_store(model.draft_notes, self._notes_read, group="notes-read")
+
+    def show_role(self) -> None:
+        """After Switch user the box holds the next person's own notes, never the last one's
+        (those were kept when the switch form took the focus from the box)."""
+        super().show_role()
+        who = self.actor.callsign
+        if getattr(self, "_notes_of", who) == who:
+            return
+        self._notes_of = who
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        self._notes_kept = None
+        self.query_one("#handover-notes", TextArea).load_text("")
+        self._notes_typed = ""
+        if self._keeps_notes():
             self.call_store(model.draft_notes, self._notes_read, group="notes-read")
 
     def _keeps_notes(self) -> bool:

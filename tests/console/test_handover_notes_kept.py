@@ -62,3 +62,44 @@ async def test_notes_are_kept_once_typing_pauses(demo_store: Store) -> None:
         await pilot.pause(screen.NOTES_KEPT_AFTER + 0.5)
         await settle(pilot)
         assert handover.draft_notes(demo_store) == "Let op"
+
+
+async def test_after_switch_user_the_box_holds_the_next_leaders_own_notes(
+    demo_store: Store,
+) -> None:
+    """The notes typed are the typist's: switching to another leader keeps them under the
+    first one and shows the next one's own (none here), never saves them as the next one's."""
+    from store import proof, staff
+    from store.staff import list_staff
+    from tests.conftest import TEST_SECRET
+
+    me = demo_store.actor.callsign
+    other = next(
+        s.callsign for s in list_staff(demo_store, role="shift_leader") if s.callsign != me
+    )
+    if not proof.has_secret(demo_store.conn, other):
+        staff.set_secret(demo_store, other, TEST_SECRET)
+    app = _console(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Van de eerste")
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        await type_text(pilot, other)
+        await pilot.press("tab")
+        await type_text(pilot, TEST_SECRET)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor.callsign == other
+        assert app.screen.query_one("#handover-notes", TextArea).text == ""
+        await pilot.press("n")
+        await type_text(pilot, "Van de tweede")
+        await pilot.press("escape")
+        await settle(pilot)
+    first = Store(demo_store.path, clock=demo_store.clock)  # the laptop's own, as opened
+    assert first.actor.callsign == me
+    assert handover.draft_notes(first) == "Van de eerste"
+    second = Store(demo_store.path, clock=demo_store.clock, user=other, secret=TEST_SECRET)
+    assert handover.draft_notes(second) == "Van de tweede"
