@@ -134,12 +134,13 @@ class Env:
             if store.clock_fixed:
                 store.clock = self.clock
             else:
-                click.echo(
+                from .output import info  # a warning, silenced by --quiet as every other
+
+                info(
                     _(
                         "Warning: SCHILDWACHT_NOW is ignored: this database was not created "
                         "with a fixed clock, so it keeps real time."
-                    ),
-                    err=True,
+                    )
                 )
         return store
 

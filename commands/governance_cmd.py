@@ -173,7 +173,11 @@ def audit_verify(env: Env) -> None:
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""
     written = backup_database(env.store(), file)
-    info(_("Backup written to {file}.").format(file=written))
+    info(
+        _(
+            "Backup written to {file} (SQLite's quick check found no damage in the database)."
+        ).format(file=written)
+    )
     click.echo(visible(str(written)))
 
 

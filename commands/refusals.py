@@ -15,7 +15,7 @@ from store.ics_bounds import FIELDS as ICS_FIELDS
 from store.validate import visible
 from words import _, ngettext
 from words.counts import refused_of
-from words.errors import SENTENCES, rows, sentence, signed_facts, template
+from words.errors import SENTENCES, malformed, rows, sentence, signed_facts, template
 from words.fields import named
 
 
@@ -374,15 +374,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "nothing was imported. Split the roster or raise the limit."
         )
     ),
-    "backup_of_damaged": template(
-        _(
-            "Cannot back up the database {where}: it is damaged (SQLite reads it as "
-            "malformed), and a copy would carry the damage; no backup was written. Restore "
-            "the latest backup, or let SQLite recover what it can still read: sqlite3 {where} "
-            ".recover | sqlite3 recovered.db (then check it with schildwacht --db recovered.db "
-            "audit verify)."
-        )
-    ),
+    "backup_of_damaged": lambda p: _(
+        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
+        "carry the damage; no backup was written. Restore the latest backup, or let SQLite "
+        "recover what it can still read: sqlite3 {where} .recover | sqlite3 recovered.db (then "
+        "check it with schildwacht --db recovered.db audit verify)."
+    ).format(where=p["where"], malformed=malformed(p)),
     "calendar_name_too_long": named(
         "calendar_name_too_long",
         template(

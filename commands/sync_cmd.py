@@ -146,6 +146,14 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
     labels = _labels(env.store())  # a refused file's sender is its folder: a device id
     for receipt in receipts:
         info(_receipt_sentence(receipt, labels), lines=True)
+    if source.is_dir() and not receipts:  # where it looked, so an empty table is no riddle
+        info(
+            _(
+                "No bundle from another device in {folder}: no .swb file in another device's "
+                "folder ({folder}/<device>/, as `sync export --to` writes them) nor directly "
+                "in it."
+            ).format(folder=visible(str(source)))
+        )
     if source.is_dir() and fmt == "json":
         emit([_receipt_json(r) for r in receipts], fmt, output)
     elif source.is_dir():  # one table for the folder: a row per bundle and table

@@ -32,7 +32,7 @@ from .i18n import _
 from .labels import label
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, Context, FormScreen, StoreWork
+from .screens.base import BaseScreen, Context, FormScreen, StoreWork, closing
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -206,6 +206,8 @@ class SchildwachtApp(StoreWork, App[None]):
         those that came while it was opening found no field with the focus. Both are held
         until the form's first field has the focus, then handed on."""
         if isinstance(event, (events.Key, events.Paste)):
+            if closing(self):  # its screens are being taken down: a key acts on none
+                return
             if not event.is_forwarded:
                 if (
                     isinstance(event, events.Key)
@@ -214,6 +216,11 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
+                if isinstance(event, events.Key) and self._escape_with(event):
+                    character = event.character or ""
+                    if not character.isalnum():
+                        return  # the key after the Escape is dropped, never typed
+                    event = events.Key(character, character)
                 self._arrived_on[event] = self.screen
                 self._arrived_at[event] = self.focused
                 if self._held or self._form_opening():
@@ -229,6 +236,19 @@ class SchildwachtApp(StoreWork, App[None]):
                 event.stop()
                 return
         await super().on_event(event)
+
+    def _escape_with(self, event: events.Key) -> bool:
+        """Escape and a key pressed together in a field of a main screen: the terminal sends
+        them in one read, which Textual reads as alt and the key ("alt+x", the character x),
+        and the field typed the x after the notes (fix17m). The Escape leaves the field here,
+        at once; True when it did (the key is then the screen's, or dropped)."""
+        screen = self.screen
+        if not (event.key.startswith("alt+") and event.character and event.is_printable):
+            return False
+        if not isinstance(screen, BaseScreen) or not screen.check_action("leave_field", ()):
+            return False
+        screen.action_leave_field()
+        return True
 
     def _meant_for_field(self, event: events.Key) -> bool:
         """A key that came back up from the widget focused when it arrived, while a key before
@@ -460,6 +480,8 @@ class SchildwachtApp(StoreWork, App[None]):
         def act() -> None:
             if screen.select_record(kind, person, activity):
                 screen.call_later(screen.run_action, action)
+                return
+            if screen.none_listed(action):
                 return
             screen.notify(
                 _("Select the {kind} on {screen} first, then press {key}.").format(

@@ -26,7 +26,8 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
    ``migrations``, ``ics_bounds`` (what a calendar file may cost before it is parsed or
    expanded), and the change capture and judgement of sync (``sync.capture``,
    ``sync.clashes``, ``sync.judge``, ``sync.judge_signals``, ``sync.keys``, ``sync.bundle``,
-   ``sync.conflicts``, ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``).
+   ``sync.conflicts``, ``sync.log``, ``sync.held``, ``sync.facts``, ``sync.restored``,
+   ``sync.written``: when a received change was written, read from the held stamps).
 7. ``rules`` (the one rule table), beneath the bundle format, which refuses a change larger
    than the table allows as it reads it; ``workflows`` (the workflow checks of signals,
    reports, handovers and the log, which the store and the judge both run).

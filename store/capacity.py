@@ -546,6 +546,11 @@ class Change:
     qualifications: tuple[str, ...] = ()
     text: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        # qualification codes are read in lower case wherever they are typed (rev14h: ``HRB``)
+        lower = tuple(code.translate(validate.ASCII_LOWER) for code in self.qualifications)
+        object.__setattr__(self, "qualifications", lower)
+
     @classmethod
     def parse(cls, text: str, default_unit: str | None = None) -> Change:
         """``KIND:ARGS`` as typed: ``lend:N:FROM:TO``, ``add-officers:N:UNIT[:Q+Q]``,

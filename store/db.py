@@ -178,6 +178,8 @@ class Store:
         self._check_path(create)
         conn = self.conn
         try:
+            if repair and (found := machine.quick_check(conn)):  # before a byte is written
+                raise machine.damaged(f"the database {self._shown_path()}", **found)
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
@@ -191,28 +193,7 @@ class Store:
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
-                from .sync import capture
-
-                detail: dict[str, Any] = {
-                    "missing": findings.missing,
-                    "altered": findings.altered,
-                    "unexpected": findings.unexpected,
-                }
-                conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
-                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-                conn.execute("COMMIT")
-                with self.write("db.repair", None, detail) as c:
-                    detail.update(capture.set_aside_malformed(c, self.device_id))
-                    capture.install_triggers(c, baseline=False)
-                    integrity.restore(c, integrity.check(c))
-                    detail["catalogue"] = (
-                        restore_catalogue(c, str(self.path))
-                        if restore_catalogue is not None
-                        else _catalogue_state(c, str(self.path))
-                    )
-                    detail["rederived"] = rederive_threat_levels(c)
-                    capture.queue_drift(c)
-                self.repaired = detail
+                self.repaired = self._repair(conn, findings, restore_catalogue)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -222,6 +203,37 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _repair(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        restore_catalogue: CatalogueRestore | None,
+    ) -> dict[str, Any]:
+        """``db repair``: restore the guards and capture what changed while capture was
+        missing (see ``__init__``); what it found and did."""
+        from .sync import capture
+
+        detail: dict[str, Any] = {
+            "missing": findings.missing,
+            "altered": findings.altered,
+            "unexpected": findings.unexpected,
+        }
+        conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+        detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+        conn.execute("COMMIT")
+        with self.write("db.repair", None, detail) as c:
+            detail.update(capture.set_aside_malformed(c, self.device_id))
+            capture.install_triggers(c, baseline=False)
+            integrity.restore(c, integrity.check(c))
+            detail["catalogue"] = (
+                restore_catalogue(c, str(self.path))
+                if restore_catalogue is not None
+                else _catalogue_state(c, str(self.path))
+            )
+            detail["rederived"] = rederive_threat_levels(c)
+            capture.queue_drift(c)
+        return detail
 
     def _check_path(self, create: bool) -> None:
         """Refuse a path that is no database file (or, to create one, one that exists);
@@ -298,8 +310,10 @@ class Store:
                         raise fault from None
                     raise IntegrityFailure(code="wrong_passphrase", path=str(self.path)) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if not self._create and not _is_schildwacht(conn):
+            if not self._create and (kind := _schildwacht_kind(conn)) != "ours":
                 conn.close()  # before WAL or any migration writes a byte into the file
+                if kind == "damaged":
+                    raise machine.damaged(f"the database {self._shown_path()}")
                 raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
@@ -733,6 +747,10 @@ class Store:
             {"tables": tables, "rows": sum(tables.values())},
         )
 
+    def _shown_path(self) -> str:
+        """This database's path, quoted for a refusal."""
+        return validate.shown(str(self.path), limit=machine.PATH_SHOWN)
+
     def cannot_write(self) -> MachineFault:
         """The refusal of any write to a database open for reading only (``read_only``).
 
@@ -740,12 +758,27 @@ class Store:
             A ``MachineFault`` naming this database and why it is read only (``read_only``;
             ``disk_read_only`` by default), to be raised by the caller.
         """
-        where = f"the database {validate.shown(str(self.path), limit=machine.PATH_SHOWN)}"
+        where = f"the database {self._shown_path()}"
         return machine.not_writable(self.read_only or "disk_read_only", where)
 
     def _fault(self, exc: Exception) -> Exception:
         """A database error as the machine's refusal (exit 6), or unchanged."""
         return machine.machine_fault(exc, self.path) or exc
+
+    def refusal_of(self, error: Exception) -> Exception:
+        """An error a store call raised, as the store's refusal when the driver's error means
+        damage (``database_damaged``) or a fault of the machine: what a face says in words
+        (the console's workers; the command line words it in ``commands.cli``).
+
+        Args:
+            error: what the call raised.
+
+        Returns:
+            The refusal (a ``StoreError``), or ``error`` unchanged when it is no database error.
+        """
+        if not isinstance(error, sqlite3.Error | _driver(self.passphrase is not None).Error):
+            return error
+        return self._fault(error)
 
     def importing(self) -> Any:
         """Hold this database's import lock (a second import is refused at once); a database
@@ -1123,15 +1156,17 @@ def _no_database(path: Path) -> BadInput:
     return BadInput(code="no_database", path=str(path))
 
 
-def _is_schildwacht(conn: sqlite3.Connection) -> bool:
-    """Whether the open file is a Schildwacht database: a schema version set by its migrations
-    and the tables its first one made. Reads only (an empty file reads as version 0)."""
-    if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 1:
-        return False
+def _schildwacht_kind(conn: sqlite3.Connection) -> str:
+    """Whether the open file is a Schildwacht database: ``"ours"`` with a schema version set by
+    its migrations and the tables its first one made; ``"damaged"`` with those tables but no
+    schema version (its header's bytes overwritten: issue 14, rev14h); else ``"other"`` (an
+    empty file reads as version 0, with no tables). Reads only."""
     found = conn.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'device')"
     ).fetchone()[0]
-    return int(found) == 2
+    if int(found) != 2:
+        return "other"
+    return "ours" if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= 1 else "damaged"
 
 
 def _not_a_database(path: Path, exc: Exception) -> BadInput:
@@ -1221,6 +1256,8 @@ def backup_database(store: Store, target: str | Path) -> Path:
     Raises:
         BadInput: the target may not be written (``machine.check_target``).
         MachineFault: the disk is full, the file may not be written, the database is busy.
+        IntegrityFailure: ``backup_of_damaged``: SQLite's quick check, run first, or the copy
+            found the database damaged.
     """
     from .sync import capture  # a reading command loads no sync code
 
@@ -1230,6 +1267,9 @@ def backup_database(store: Store, target: str | Path) -> Path:
     try:  # a folder that may not be written fails here already: the target is named
         for path in leftovers:
             path.unlink(missing_ok=True)
+        if found := machine.quick_check(store.conn):  # a copy would carry the damage
+            where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
+            raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         own = capture.last_seq(store.conn, store.device_id)
         if store.passphrase is None:

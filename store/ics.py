@@ -22,7 +22,8 @@ declared zone):
   single and recurring events; one that does not exist or occurs twice in that zone (clock
   changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
   (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
-  date on a timed series includes that whole local day (``_until_whole_day``);
+  date on a timed series includes that whole local day (``_until_whole_day``), and an EXDATE
+  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -113,7 +114,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import ics_bounds, machine, rules, validate
@@ -370,7 +371,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         The text, and the warnings of its reading.
 
     Raises:
-        BadInput: a UTF-16 or -32 BOM on bytes that are not so (``calendar_bad_utf16``); UTF-16
+        BadInput: a UTF-16 or -32 BOM on bytes that are not so (``calendar_bad_utf16``, with
+            the code unit, its position and line); UTF-16
             without a BOM (``calendar_utf16_without_bom``); text that is neither UTF-8 nor
             plausibly Windows-1252 (``calendar_not_all_utf8`` when it is UTF-8 but for a stray
             byte, else ``calendar_encoding``, each with the byte, its position and line); text
@@ -380,8 +382,8 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         if raw.startswith(boms):
             try:
                 return raw.decode(encoding), []
-            except UnicodeDecodeError:
-                raise BadInput(code="calendar_bad_utf16", file=name, encoding=encoding) from None
+            except UnicodeDecodeError as exc:
+                _refuse_bad_wide(raw, name, encoding, exc)
     _refuse_utf16_without_bom(raw, name)
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
@@ -397,14 +399,35 @@ def decode_text(raw: bytes, name: str) -> tuple[str, list[Notice]]:
         position = bom + _folded_position(raw[bom:], exc.start)
     if _partly_utf8(unfolded):  # read as a code page, its UTF-8 letters would be garbled ("Ã©")
         _refuse_not_utf8(raw, name, position, partly=True)
-    try:
-        text = raw.decode("cp1252")
+    try:  # a UTF-8 BOM before code-page text (Notepad's "UTF-8" of ANSI text) is no text of it
+        text = raw[bom:].decode("cp1252")
     except UnicodeDecodeError:
         text = ""
     if text and _plausible_western(text):
-        _refuse_ambiguous(raw, text, name)
+        _refuse_ambiguous(raw, text, name, bom)
         return text, [notice("calendar_read_as_cp1252", file=name)]
     _refuse_not_utf8(raw, name, position)
+
+
+def _refuse_bad_wide(raw: bytes, name: str, encoding: str, exc: UnicodeDecodeError) -> NoReturn:
+    """Refuse a file whose BOM says UTF-16 or UTF-32 but whose bytes are not so, naming where,
+    as every encoding refusal does (rev16m): the code unit that is no character (``unit``, of
+    ``size`` bytes in the BOM's byte order), its position in the file (the BOM counted) and its
+    line (counted in the text before it), or that the file ends inside a character (``cut``)."""
+    position, size = exc.start, 4 if encoding == "UTF-32" else 2
+    little = raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE))
+    order: Literal["little", "big"] = "little" if little else "big"
+    piece = raw[position : position + size]
+    raise BadInput(
+        code="calendar_bad_utf16",
+        file=name,
+        encoding=encoding,
+        unit=int.from_bytes(piece, order),
+        size=size,
+        position=position,
+        line=raw[:position].decode(encoding).count("\n") + 1,
+        cut=len(piece) < size,
+    ) from None
 
 
 def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
@@ -464,16 +487,17 @@ def _line_of(raw: bytes, position: int) -> int:
     return raw.count(b"\n", 0, position) + 1
 
 
-def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
-    """Refuse a file that reads as Western European (``western``, Windows-1252) and also as
-    text of another single-byte Latin code page that gives other letters: every letter
-    outside ASCII of that reading belongs to the alphabet of one of its languages (Czech
-    "Dvořák" in Windows-1250 reads "Dvoøák" in Windows-1252). Which one the file is cannot
-    be told, and a wrong guess would garble names and places."""
+def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None:
+    """Refuse a file that reads as Western European (``western``, Windows-1252, of the bytes
+    after a UTF-8 BOM of ``bom`` bytes) and also as text of another single-byte Latin code
+    page that gives other letters: every letter outside ASCII of that reading belongs to the
+    alphabet of one of its languages (Czech "Dvořák" in Windows-1250 reads "Dvoøák" in
+    Windows-1252). Which one the file is cannot be told, and a wrong guess would garble names
+    and places. The byte named is where it is in the file (the BOM counted, rev16m)."""
     readings = [("Western European (Windows-1252)", western)]
     for codec, label, alphabet in _OTHER_LATIN:
         try:
-            other = raw.decode(codec)
+            other = raw[bom:].decode(codec)
         except UnicodeDecodeError:
             continue
         if other != western and all(c.isascii() or not c.isalpha() or c in alphabet for c in other):
@@ -486,9 +510,9 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str) -> None:
     raise BadInput(
         code="calendar_code_page_ambiguous",
         file=name,
-        byte=raw[at],
-        position=at,
-        line=_line_of(raw, at),
+        byte=raw[bom + at],
+        position=bom + at,
+        line=_line_of(raw, bom + at),
         readings=read,
     )
 
@@ -1197,19 +1221,28 @@ def _zone_times(
                 item.dt = moment if series is None else moment.astimezone(series)
 
 
+def _day_zone(event: Any) -> tzinfo | None:
+    """The zone whose local days a date in a timed series names (UNTIL, EXDATE): the series'
+    own, Europe/Amsterdam for a start in UTC; None for a series of dates (or no DTSTART).
+    Runs after ``_localise`` (every DTSTART has its zone)."""
+    start = getattr(event.get("DTSTART"), "dt", None)
+    if not isinstance(start, datetime) or start.tzinfo is None:
+        return None
+    in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
+    return LOCAL_TZ if in_utc else start.tzinfo
+
+
 def _until_whole_day(calendar: Any) -> None:
     """A timed series whose RRULE's UNTIL is a date (RFC 5545 wants the type of DTSTART, but
     common programs write a date) runs to the end of that local day, the last occurrence on it
     included — the day in the series' own zone (a start in UTC: Europe/Amsterdam), as an
-    all-day EXDATE excludes a whole local day. recurring-ical-events would read it as 00:00
-    UTC and silently drop the occurrence on that day. Runs after ``_localise`` (every
-    DTSTART has its zone)."""
+    all-day EXDATE excludes a whole local day (``_exdate_whole_day``). recurring-ical-events
+    would read it as 00:00 UTC and silently drop the occurrence on that day. Runs after
+    ``_localise`` (every DTSTART has its zone)."""
     for event in calendar.walk("VEVENT"):
-        start = getattr(event.get("DTSTART"), "dt", None)
-        if not isinstance(start, datetime) or start.tzinfo is None:
+        zone = _day_zone(event)
+        if zone is None:
             continue
-        in_utc = start.utcoffset() == timedelta(0) and str(start.tzinfo) in ("UTC", "Etc/UTC")
-        zone = LOCAL_TZ if in_utc else start.tzinfo
         rules = event.get("RRULE")
         for rule in rules if isinstance(rules, list) else [rules]:
             if rule is None:
@@ -1226,6 +1259,55 @@ def _until_whole_day(calendar: Any) -> None:
                 ).astimezone(UTC)
                 for u in untils
             ]
+
+
+def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
+    """An all-day EXDATE (``VALUE=DATE``) on a timed series (RFC 5545 wants DTSTART's type,
+    but some programs write a date) excludes every occurrence that starts on that local day, in
+    the series' own zone (``_day_zone``), as a date UNTIL includes one. recurring-ical-events
+    compared the start's UTC date (the wrong day's occurrence went), and Schildwacht's keys
+    took the date as UTC midnight (the occurrence was reported removed from the calendar, not
+    cancelled; rev16m). Each date becomes the exact times of the series' own occurrences on
+    that day, so the expansion and the cancellations read it alike; a date outside the window
+    (and its margin) names nothing the import reads and is dropped. Runs after
+    ``_until_whole_day``."""
+    from icalendar import vDDDTypes
+
+    span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    for event in calendar.walk("VEVENT"):
+        values = _as_list(event.get("EXDATE"))
+        zone = _day_zone(event)
+        dates = {i.dt for v in values for i in v.dts if not isinstance(i.dt, datetime)}
+        if zone is None or not dates:
+            continue
+        days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
+        times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
+        for value in values:
+            value.dts = [item for item in value.dts if isinstance(item.dt, datetime)]
+            value.params.pop("VALUE", None)
+        values[0].dts += [vDDDTypes(t) for t in times]
+        values = [value for value in values if value.dts]
+        del event["EXDATE"]
+        if values:
+            event["EXDATE"] = values if len(values) > 1 else values[0]
+
+
+def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
+    """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
+    moves one) within ``span`` (aware)."""
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+
+    start = master.decoded("DTSTART")
+    found = [start] if span[0] <= start < span[1] else []
+    for rule in _as_list(master.get("RRULE")):
+        expanded = rrulestr(rule.to_ical().decode(), dtstart=start)
+        lo, hi = span[0].astimezone(start.tzinfo), span[1].astimezone(start.tzinfo)
+        found += expanded.between(lo, hi, inc=True)
+    for value in _as_list(master.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            if isinstance(item.dt, datetime) and span[0] <= item.dt < span[1]:
+                found.append(item.dt)
+    return sorted(set(found), key=_as_utc)
 
 
 def _as_utc(value: datetime | date) -> datetime:
@@ -1500,7 +1582,7 @@ def _this_and_future(event: Any) -> bool:
 def _original_times(master: Any) -> Callable[[datetime], bool] | None:
     """Whether a moment (aware UTC) is an occurrence of ``master``'s own rules (RRULE,
     RDATE), before any override moves it; None when its rules cannot be read here."""
-    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+    from dateutil.rrule import rrulestr
 
     start = master.decoded("DTSTART")
     if not isinstance(start, datetime):
@@ -1546,6 +1628,8 @@ def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
         for e in events
         if e.get("RECURRENCE-ID") is None and e.get("UID") and e.get("DTSTART") is not None
     }
+    for master in masters.values():
+        _refuse_rdate_kind(master, name)
     for event in events:
         rid, master = event.get("RECURRENCE-ID"), masters.get(str(event.get("UID")))
         if rid is None or master is None:
@@ -1559,6 +1643,28 @@ def _refuse_recurrence_kind(calendar: Any, name: str) -> None:
                 event=_describe(event),
                 series_kind=kinds[0],
                 id_kind=kinds[1],
+            )
+
+
+def _refuse_rdate_kind(master: Any, name: str) -> None:
+    """An RDATE is of its series' DTSTART kind (RFC 5545 3.8.5.2): a date on a timed series
+    gives no time (recurring-ical-events made it 00:00–01:00, an invented time of protection,
+    rev16m), a date-time on a series of dates no whole day. Refused naming the event and the
+    value: ``calendar_rdate_kind``."""
+    timed = isinstance(master.decoded("DTSTART"), datetime)
+    for value in _as_list(master.get("RDATE")):
+        for item in getattr(value, "dts", []):
+            moment = item.dt[0] if isinstance(item.dt, tuple) else item.dt
+            if isinstance(moment, datetime) == timed:
+                continue
+            kinds = ("date-time", "date") if timed else ("date", "date-time")
+            raise BadInput(
+                code="calendar_rdate_kind",
+                file=name,
+                event=_describe(master),
+                value=_as_written_moment(moment),
+                series_kind=kinds[0],
+                rdate_kind=kinds[1],
             )
 
 
@@ -1585,15 +1691,17 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
         original = _original_times(masters[uid])
         if original is None:
             continue
+        zone = masters[uid].decoded("DTSTART").tzinfo  # the series' zone: where shifts are
         shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
         for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
-            rid = _as_utc(override["RECURRENCE-ID"].dt)
+            given = override["RECURRENCE-ID"].dt
+            rid = _as_utc(given)
             if not original(rid):
                 meant = next(
                     (
-                        rid - shift
+                        back
                         for since, shift in reversed(shifts)
-                        if since <= rid - shift and original(rid - shift)
+                        if since <= (back := _unmoved(given, shift, zone)) and original(back)
                     ),
                     None,
                 )
@@ -1618,13 +1726,34 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                 )
                 rid = meant
             if _this_and_future(override):
-                shifts.append((rid, _as_utc(override.decoded("DTSTART")) - rid))
+                shifts.append((rid, _moved_by(override)))
     return warnings
+
+
+def _moved_by(override: Any) -> timedelta:
+    """How far a ``RANGE=THISANDFUTURE`` override moves the occurrences from its own on:
+    recurring-ical-events' own arithmetic (``move_recurrences_by``: its start minus its id,
+    both in the series' zone after ``_localise``, so a difference of wall times), which the
+    library adds to each later occurrence's wall time in the series' zone. The one shift for
+    Schildwacht's keys too (``_unmoved``): undone in UTC it was an hour off for every
+    occurrence when the shift spans a clock change (rev16m)."""
+    from recurring_ical_events.adapters.event import EventAdapter
+
+    by: timedelta = EventAdapter(override).move_recurrences_by
+    return by
+
+
+def _unmoved(moved: datetime, by: timedelta, zone: tzinfo | None) -> datetime:
+    """The original occurrence (aware UTC) that ``_moved_by``'s ``by`` moved to ``moved``: its
+    wall time in the series' ``zone`` less ``by``, as the library added it."""
+    local = moved.astimezone(zone) if zone is not None else moved
+    return _as_utc(local - by)
 
 
 def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     """The occurrence's own recurrence id. recurring-ical-events gives every occurrence after a
-    RANGE=THISANDFUTURE override that override's id; undo its shift to find the original."""
+    RANGE=THISANDFUTURE override that override's id; undo its shift to find the original
+    (``_unmoved``: the library's own arithmetic, wall time in the series' zone)."""
     prop = event.get("RECURRENCE-ID")
     if prop is None:
         return to_db(_as_utc(event.decoded("DTSTART")))
@@ -1632,8 +1761,8 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
     if str(prop.params.get("RANGE", "")).upper() == "THISANDFUTURE":
         override = overrides.get((str(event["UID"]), to_db(rid)))
         if override is not None:
-            delta = _as_utc(override.decoded("DTSTART")) - rid
-            return to_db(_as_utc(event.decoded("DTSTART")) - delta)
+            start = event.decoded("DTSTART")  # the library's: wall time in the series' zone
+            return to_db(_unmoved(start, _moved_by(override), start.tzinfo))
     return to_db(rid)
 
 
@@ -1645,15 +1774,20 @@ def _content(event: Any) -> bytes:
     )
 
 
-def _deduplicate(calendar: Any, name: str) -> list[Notice]:
+def _deduplicate(calendar: Any, name: str, overrides: bool) -> list[Notice]:
     """Keep one VEVENT per UID and recurrence id: the newest version (``older``). Copies with
     the same version and the same content are one; with different content the file is
-    refused naming the UID (which one is right cannot be told)."""
+    refused naming the UID (which one is right cannot be told). Done in two passes: the
+    series and single events (``overrides`` False) before ``_localise``, so that the zone of
+    the series kept is the one its floating ids are read in, whatever the order of the
+    VEVENTs (rev16m); the overrides (True) after it, their ids then each one instant."""
     groups: dict[tuple[str, str], list[Any]] = {}
     for event in calendar.walk("VEVENT"):
         if event.get("UID") is None:
             raise BadInput(code="calendar_no_uid", file=name, event=_describe(event))
         rid = event.get("RECURRENCE-ID")
+        if (rid is not None) != overrides:
+            continue
         key = (str(event["UID"]), to_db(_as_utc(rid.dt)) if rid is not None else "")
         groups.setdefault(key, []).append(event)
     dropped: set[int] = set()
@@ -1762,9 +1896,11 @@ def _parse_calendar(
     warnings += _prune(calendar, name)
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
+    warnings += _deduplicate(calendar, name, overrides=False)  # the series kept gives its zone
     warnings += _localise(calendar, name)
+    warnings += _deduplicate(calendar, name, overrides=True)
     _until_whole_day(calendar)
-    warnings += _deduplicate(calendar, name)
+    _exdate_whole_day(calendar, window)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)

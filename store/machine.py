@@ -46,6 +46,15 @@ _BY_MESSAGE = (
     ("database disk image is malformed", _CORRUPT),
     ("file is not a database", _NOTADB),
 )
+#: Words of a driver error that mean the file's bytes are damaged, whatever its result code:
+#: SQLite's own (a damaged page, schema or header field) and Python's, which reads a stored
+#: text that is no UTF-8 (no store writes one: bytes were overwritten) (issue 14, rev14h).
+_DAMAGE_WORDS = (
+    "malformed database schema",  # not "malformed JSON": a value, written so on purpose
+    "database disk image",
+    "could not decode to utf-8",
+    "unsupported file format",
+)
 
 #: A path quoted in a message is cut after this many characters.
 PATH_SHOWN = 160
@@ -181,23 +190,79 @@ def machine_fault(
         return MachineFault(code="disk_io_error", where=where)
     if code == _NOMEM:
         return MachineFault(code="out_of_memory")
-    if code == _CORRUPT or (code == _NOTADB and database is not None and _plain_sqlite(database)):
+    if is_damage(exc, database):
         return damaged(where)
     return None
 
 
-def damaged(where: str) -> IntegrityFailure:
+def is_damage(exc: BaseException, database: Path | None) -> bool:
+    """Whether a driver error means that the bytes of ``database`` are damaged: the one test
+    every face and copy uses (``machine_fault``, ``damaged_source``).
+
+    Args:
+        exc: the error the driver raised.
+        database: the database file it was reading or writing, when known.
+
+    Returns:
+        True for SQLite's "database disk image is malformed" and "malformed database schema"
+        (a damaged page or schema; not "malformed JSON"), for a stored text that is no
+        UTF-8, and, in a file that starts as a plain SQLite file, for "file is not a database"
+        and "unsupported file format" (a damaged header field); False otherwise (another kind
+        of file, an encrypted one, a fault of the machine).
+    """
+    if not isinstance(exc, sqlite3.Error) and type(exc).__module__.split(".")[0] != "sqlcipher3":
+        return False
+    code = sqlite_code(exc)
+    message = str(exc).lower()
+    if code == _CORRUPT or any(words in message for words in _DAMAGE_WORDS[:3]):
+        return True
+    header = code == _NOTADB or _DAMAGE_WORDS[3] in message
+    return header and database is not None and _plain_sqlite(database)
+
+
+#: SQLite's quick check reports at most this many problems (their number is said, and the first).
+QUICK_CHECK_MOST = 100
+
+
+def quick_check(conn: sqlite3.Connection) -> dict[str, object]:
+    """SQLite's ``PRAGMA quick_check`` of an open database (its pages and records, not its
+    indexes' agreement with their tables): run before ``db repair`` and ``backup``, whose
+    words say what it found (issue 14, rev14h).
+
+    Args:
+        conn: a connection to the database.
+
+    Returns:
+        Nothing (an empty dict) when it found no damage; else the facts of the refusal:
+        ``problems`` (how many SQLite reported: it stops after ``QUICK_CHECK_MOST`` rows) and
+        ``found`` (the first, quoted).
+
+    Raises:
+        sqlite3.DatabaseError: the check itself could not read the file (``machine_fault``
+            words it as damage).
+    """
+    rows = [str(row[0]) for row in conn.execute(f"PRAGMA quick_check({QUICK_CHECK_MOST})")]
+    if rows == ["ok"]:
+        return {}
+    # a row may hold several problems, one a line, after a line naming the schema ("*** in …")
+    problems = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
+    problems = problems or rows
+    return {"problems": len(problems), "found": shown(problems[0], limit=PATH_SHOWN)}
+
+
+def damaged(where: str, **found: object) -> IntegrityFailure:
     """The refusal of a database file SQLite finds damaged (bytes overwritten, as a failing
     disk or a cut copy leaves it): reading and writing are refused alike (issue 14, rev14g).
 
     Args:
         where: the file, for the words ("the database /path").
+        found: what SQLite's quick check found, when it ran (``quick_check``).
 
     Returns:
         An ``IntegrityFailure`` ``database_damaged`` (exit 5).
     """
     place = where[:1].upper() + where[1:]  # the sentence's first letter; the path as typed
-    return IntegrityFailure(code="database_damaged", place=place)
+    return IntegrityFailure(code="database_damaged", place=place, **found)
 
 
 def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | None:
@@ -210,8 +275,7 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
     Returns:
         An ``IntegrityFailure`` ``backup_of_damaged`` (exit 5), or None for another error.
     """
-    code = sqlite_code(exc)
-    if code != _CORRUPT and not (code == _NOTADB and _plain_sqlite(database)):
+    if not is_damage(exc, database):
         return None
     where = shown(str(database), limit=PATH_SHOWN)
     return IntegrityFailure(code="backup_of_damaged", where=where)

@@ -110,6 +110,11 @@ CLOCK_SKEW = timedelta(minutes=5)
 #: clock set back, or back-dating. Flagged, never quarantined: an honest laptop whose clock was
 #: set back writes such records too, and its work must not be lost.
 BACKDATE_LIMIT = timedelta(hours=1)
+#: How long before its change set's stamp a time a laptop records when it writes a row
+#: (``created_at``, ``requested_at`` …) may lie when that stamp is its own clock (not pushed
+#: ahead by a peer's, ``sync/written.py``): the time a write takes before it is sealed.
+#: Earlier, the row was not written then: it is judged by its stamp (rev13g f2).
+SEAL_LAG = timedelta(minutes=5)
 #: Stamps that say when something happened, not when it was written: never flagged.
 NOT_RECORDED = frozenset({("signal", "observed_at")})
 #: Records whose stated time decides what holds now (R2's latest assessment, the signal's

@@ -83,7 +83,7 @@ def parse_qualification(text: str, clock: Clock | None = None) -> tuple[str, dat
         BadInput: not a code, or the day is not a date in 1970–2099.
     """
     code, _, until = text.partition(":")
-    code = validate.code(code, "qualification").translate(_ASCII_LOWER)
+    code = validate.code(code, "qualification").translate(validate.ASCII_LOWER)
     if not until:
         return code, None
     try:
@@ -101,8 +101,6 @@ def parse_qualification(text: str, clock: Clock | None = None) -> tuple[str, dat
         ) from None
 
 
-#: A-Z to a-z, every other character as it is (qualification codes are ASCII lower case).
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 #: The words a date option takes besides YYYY-MM-DD (``clock.parse_date``).
 DATE_WORDS = ("today", "tomorrow", "yesterday")
 

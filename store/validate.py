@@ -345,6 +345,10 @@ def identifier(value: object, field: str) -> str:
 
 #: a-z to A-Z, every other character as it is (codes are ASCII: their patterns refuse the rest).
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: A-Z to a-z, every other character as it is: the catalogue's qualification codes are lower
+#: case, and typed in upper case they are read in lower case (``HRB`` is ``hrb``), wherever
+#: a qualification is typed (``staff qualify``, ``capacity scenario --qualification``).
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def line(value: object, field: str, *, max_len: int = MAX_LINE, required: bool = True) -> str:

@@ -69,3 +69,16 @@ def value_form(table: str, column: str) -> str | None:
     """
     known = CONFLICT_FIELDS.get((table, column))
     return known.form if known is not None else None
+
+
+def time_form(day: str) -> str:
+    """The form of a typed time for a conflict whose first value is on ``day``: the day a bare
+    ``HH:MM`` falls on, named (an end past midnight is on the next day, fix17m).
+
+    Args:
+        day: the local date of value 1, ``YYYY-MM-DD``.
+
+    Returns:
+        The form in words.
+    """
+    return _("a time: HH:MM on {day} (the day of value 1) or YYYY-MM-DD HH:MM").format(day=day)

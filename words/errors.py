@@ -393,6 +393,19 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 #: Error code → its sentence, for any face.
+def malformed(params: Mapping[str, Any]) -> str:
+    """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
+    ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found."""
+    if "found" not in params:
+        return _("SQLite reads it as malformed")
+    return ngettext(
+        "SQLite reads it as malformed; its quick check found {problems} problem: {found}",
+        "SQLite reads it as malformed; its quick check found {problems} problems, the first: "
+        "{found}",
+        int(params["problems"]),
+    ).format(problems=params["problems"], found=params["found"])
+
+
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "option_value": lambda p: _option_value(p),
     "concept_below_required": _concept("concept_below_required"),
@@ -733,9 +746,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
-    "calendar_bad_utf16": template(
-        _("{file} starts as {encoding} but is not valid {encoding}; nothing was imported.")
-    ),
+    "calendar_bad_utf16": lambda p: (
+        _(
+            "{file} starts as {encoding} but is not valid {encoding}: it ends inside a "
+            "character at position {position} (line {line}), so it may be cut off; nothing "
+            "was imported. Export the calendar again, as UTF-8 if the program can."
+        )
+        if p.get("cut")
+        else _(
+            "{file} starts as {encoding} but is not valid {encoding}: the code unit {unit} at "
+            "position {position} (line {line}) is no {encoding} character; nothing was "
+            "imported. Correct it, or export the calendar again, as UTF-8 if the program can."
+        )
+    ).format(**{**p, "unit": f"0x{p.get('unit', 0):0{2 * p.get('size', 2)}X}"}),
     "calendar_code_page_ambiguous": template(
         _(
             "{file} is not UTF-8 and reads as text of more than one code page: byte "
@@ -845,6 +868,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
             "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
             "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_rdate_kind": template(
+        _(
+            "{file}: {event} has an RDATE {value} that is a {rdate_kind} but its series' "
+            "DTSTART is a {series_kind}; both must be the same kind (RFC 5545), so when that "
+            "occurrence takes place cannot be told. Nothing was imported."
         )
     ),
     "calendar_occurrences_collide": template(
@@ -1069,20 +1099,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
-    "database_damaged": template(
-        _(
-            "{place} is damaged (SQLite reads it as malformed); nothing was written. Restore "
-            "the latest backup (README: Backup and restore)."
-        )
-    ),
-    "backup_of_damaged": template(
-        _(
-            "Cannot back up the database {where}: it is damaged (SQLite reads it as "
-            "malformed), and a copy would carry the damage; no backup was written. Restore "
-            "the latest backup, or let SQLite's own .recover save what it can still read "
-            "into a new file."
-        )
-    ),
+    "database_damaged": lambda p: _(
+        "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
+        "(README: Backup and restore)."
+    ).format(place=p["place"], malformed=malformed(p)),
+    "backup_of_damaged": lambda p: _(
+        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
+        "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
+        "own .recover save what it can still read into a new file."
+    ).format(where=p["where"], malformed=malformed(p)),
     "database_not_writable": template(
         _(
             "This user may not write {where} or its folder (file permissions, or a "
@@ -1188,7 +1213,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "The start {given} on {day} would make it end {later} hours later{clocks} (at {end}), "
         "over {hours}; type the start with its date (e.g. {dated})."
     ).format(**{**p, "clocks": _clocks(p.get("clock_change", ""))}),
-    "end_not_after_start": template(_("end_at must be after start_at.")),
+    "end_not_after_start": template(_("The end must be after the start.")),
     "end_not_after_start_period": lambda p: _(
         "{what} ends {end}, not after its start {start}; give an end after the start."
     ).format(**joined(p)),
@@ -1264,7 +1289,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "move_without_time": template(_("This move has no new time.")),
-    "new_end_not_after_start": template(_("new_end_at must be after new_start_at.")),
+    "new_end_not_after_start": template(_("The new end must be after the new start.")),
     "no_acting_person": template(
         _("No acting person: name one, or create the database with its operator.")
     ),

@@ -20,11 +20,15 @@ from store.validate import visible
 
 from . import _
 from .access import action as action_words
+from .conflicts import field_label
 from .errors import SENTENCES as REFUSALS
 
 
 def _v(value: object) -> str:
-    """A value a bundle carried, quoted, control characters made visible."""
+    """A value a bundle carried, quoted, control characters made visible; a time (read back
+    as one by ``store.sync.reason``) in Europe/Amsterdam, unquoted."""
+    if isinstance(value, datetime):
+        return local_text(value)
     return repr(visible(value if isinstance(value, str) else repr(value)))
 
 
@@ -123,16 +127,52 @@ def _late(p: Mapping[str, Any]) -> str:
     )
 
 
+#: The time fields read together in every table that has them (``store.rules.TIMES``), in words.
+_TIME_FIELDS = {
+    "start_at": _("start"),
+    "end_at": _("end"),
+    "new_start_at": _("new start"),
+    "new_end_at": _("new end"),
+}
+
+
+def _field(table: object, column: object) -> str:
+    """A field a reason names, in words where it has them (``start_at``: "start"), else by
+    its code."""
+    if str(column) in _TIME_FIELDS:
+        return _TIME_FIELDS[str(column)]
+    return _lower(field_label(str(table), str(column)))
+
+
 def _together(p: Mapping[str, Any]) -> str:
-    stood = ", ".join(f"{column} {_v(value)}" for column, value in dict(p["stood"]).items())
+    """A field read with others (a start with its end): the new value, the others as they
+    stood, and, where the same change set wrote those too, that they were held back."""
+    table = p["table"]
+    stood = _(" and ").join(
+        _("the {field} {value}").format(field=_field(table, column), value=_v(value))
+        for column, value in dict(p["stood"]).items()
+    )
+    held = list(p.get("held") or [])
+    also = (
+        _(" (the new {fields} written with it was held back itself)").format(
+            fields=_(" and ").join(_field(table, column) for column in held)
+        )
+        if held
+        else ""
+    )
+    field = _field(table, p["column"])
     return _(
-        "{table}.{column} {value} with {stood} as it stood when this change was made: {why}"
+        "{table}: the {field} {value} with {stood} as it stood when this change was "
+        "made{also}: {why}"
     ).format(
-        table=p["table"],
-        column=p["column"],
+        table=table,
+        field=field
+        if str(p["column"]).startswith("new_")
+        else _("new {field}").format(field=field),
         value=_v(p["value"]),
         stood=stood,
-        why=_inner(p).removeprefix(f"{p['table']}: "),
+        also=also,
+        why=_sentence_part(_inner(p).removeprefix(f"{table}: ")),
     )
 
 

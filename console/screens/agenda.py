@@ -129,6 +129,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     MODE = "agenda"
     MAIN = "#day-activities"
+    RECORDS: ClassVar[dict[str, str]] = {"activity": "#day-activities", "log entry": "#log-entries"}
     TITLE = _("Agenda")
     PURPOSE = _("the day board, the day's activities and the operational log")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

@@ -27,12 +27,13 @@ from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.types import NoActiveAppError
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from store import access
@@ -49,6 +50,7 @@ from ..textual_private import styles_current
 from ..widgets.drawer import Drawer, focus_in
 from ..widgets.footer import KeysFooter
 from ..widgets.navbar import NavBar
+from ..widgets.table import RecordTable
 
 if TYPE_CHECKING:
     from ..app import SchildwachtApp
@@ -140,6 +142,32 @@ else:
     _Node = object
 
 
+def closing(node: DOMNode) -> bool:
+    """Whether the console is closing (``q``, F10, the terminal gone): its screens are being
+    taken down, their widgets removed before the messages still queued for them."""
+    try:
+        app = node.app
+    except NoActiveAppError:
+        return True
+    return app.return_code is not None or not app.is_running  # exiting, or shut down
+
+
+class Steady(_Node):
+    """A screen of the console (main, form, question, help) whose handlers may find their
+    widgets gone once the console is closing. A quit that came while a screen was still
+    opening ("uq" typed at once: the Switch-user form's mount) ran that screen's handlers after
+    Textual had taken its widgets down, and their ``query_one`` ended the console with a
+    NoMatches traceback and exit code 1 (fix17m). Closing, a widget that is gone is no fault:
+    the handler stops there, for every screen and every handler, not per key."""
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)
+        except NoMatches:
+            if not closing(self):
+                raise
+
+
 class StoreWork(_Node):
     """Runs store calls in thread workers (a mixin for the app, its screens and forms)."""
 
@@ -172,8 +200,8 @@ class StoreWork(_Node):
                 with collector.paused():
                     result = call(store)
             except Exception as exc:  # every failure is shown, never lost in a worker
-                if not worker.is_cancelled:
-                    self.post_message(StoreCall.Failed(ticket, exc))
+                if not worker.is_cancelled:  # a damaged file or a full disk said in words
+                    self.post_message(StoreCall.Failed(ticket, store.refusal_of(exc)))
                 return
             if not worker.is_cancelled:
                 self.post_message(StoreCall.Done(ticket, result))
@@ -192,6 +220,8 @@ class StoreWork(_Node):
 
     def on_store_call_done(self, message: StoreCall.Done) -> None:
         message.stop()
+        if closing(self):
+            return
         if self._current(message.ticket):
             message.ticket.done(message.result)
 
@@ -201,7 +231,7 @@ class StoreWork(_Node):
             from ..errorlog import record
 
             record(message.error)
-        if not self._current(message.ticket):
+        if closing(self) or not self._current(message.ticket):
             return
         if message.ticket.failed is not None:
             message.ticket.failed(message.error)
@@ -212,7 +242,7 @@ class StoreWork(_Node):
         self.app.notify(plain(sentence(error)), severity="error", markup=False)
 
 
-class OnStore(StoreWork):
+class OnStore(Steady, StoreWork):
     """A screen or form of the console: the app, its store and the acting role, typed."""
 
     @property
@@ -244,6 +274,9 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     PURPOSE: ClassVar[str] = ""
     #: The screen's main table: focused when the screen opens and after Escape in a field.
     MAIN: ClassVar[str] = ""
+    #: Where each kind of record an action ``selects`` is listed (its table): an action taken
+    #: from the palette with none listed says so, instead of asking to select one.
+    RECORDS: ClassVar[dict[str, str]] = {}
     #: Section titles that name keys: each names only the keys the acting role may use.
     KEYED_TITLES: ClassVar[tuple[KeyedTitle, ...]] = ()
     BINDINGS = [
@@ -252,7 +285,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         # In a field ? and q are typed, not keys: the footer shows these instead
         Binding("f1", "typing_help", _("Help"), key_display="F1"),
         Binding("f10", "typing_quit", _("Quit"), key_display="F10"),
-        Binding("escape", "leave_field", _("Leave the field"), show=False),
+        # Escape leaves a field as it arrives, before the keys typed after it: a key behind it
+        # in one burst went to the field still focused ("Escape x" typed x into the handover
+        # notes, fix17m); priority, so only while a field has the focus (check_action)
+        Binding("escape", "leave_field", _("Leave the field"), show=False, priority=True),
     ]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -266,7 +302,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         """Escape from a field (notes, a scenario's numbers): back to the main table, where
         the screen's keys work again."""
         if self.MAIN:
-            self.query_one(self.MAIN).focus()
+            self.set_focus(self.query_one(self.MAIN))  # now: the next key is the table's
 
     def __init__(self) -> None:
         super().__init__()
@@ -346,7 +382,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
     def on_screen_resume(self) -> None:
         self.show_role()
         self.query_one(NavBar).refresh()
-        if self.data is not None:
+        if self.data is not None or not self.loading:  # a failed first load: try again
             self.reload()
 
     def reload(self, *, announce: bool = False) -> None:
@@ -367,6 +403,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
             problem.remove_class("shown")
         with self.app.batch_update():
             self.show(data)
+            self._show_body()
         collector.shown()
         pending, self._pending = self._pending, []
         for action in pending:
@@ -377,19 +414,48 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         self.console_app.first_shown()
 
     def _load_failed(self, error: BaseException) -> None:
+        """A load that failed says so on the screen, in words (its details in the error log).
+        A first load that failed shows nothing else: the body's counts and placeholders
+        ("0 protected subjects", "Loading…") would be false, so the body stays hidden until a
+        reload (F5, or the database changing) succeeds (fix17m)."""
         self.loading = False
         self.query_one(NavBar).refresh()
-        problem = self.query_one("#problem", Static)
-        problem.update(
-            literal(
-                _("This screen could not be loaded: {why} What you see may be out of date.").format(
-                    why=sentence(error)
-                ),
-                limit=None,
+        first = self.data is None
+        if first:
+            self._hide_body()
+        text = (
+            _(
+                "This screen could not be loaded: {why} Nothing is shown until it is; "
+                "F5 tries again."
             )
+            if first
+            else _("This screen could not be loaded: {why} What you see may be out of date.")
         )
+        problem = self.query_one("#problem", Static)
+        problem.update(literal(text.format(why=sentence(error)), limit=None))
         problem.add_class("shown")
         self.report_failure(error)
+
+    def _body(self) -> list[Widget]:
+        """The screen's own widgets: all but the navigation bar, the failure line and the
+        footer."""
+        return [
+            child
+            for child in self.children
+            if not isinstance(child, NavBar | KeysFooter) and child.id != "problem"
+        ]
+
+    def _hide_body(self) -> None:
+        for child in self._body():
+            child.add_class("-unloaded")
+
+    def _show_body(self) -> None:
+        """The body again, once a load after a failed first one succeeded."""
+        hidden = [child for child in self._body() if child.has_class("-unloaded")]
+        for child in hidden:
+            child.remove_class("-unloaded")
+        if hidden and self.MAIN and self.focused is None:
+            self.query_one(self.MAIN).focus()
 
     def when_loaded(self, action: str | Callable[[], object]) -> None:
         """Run a screen action (its name, or a callable) once its data is here (from the
@@ -399,7 +465,28 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         else:
             self._pending.append(action)
 
+    def none_listed(self, action: str) -> bool:
+        """Whether ``action`` acts on a selected record and this screen lists none of its kind
+        (an empty table): then it says so, in words, and True (fix17m: from the palette an
+        empty screen answered nothing, or "Select the activity on Agenda first")."""
+        item = next((a for a in self.ACTIONS if a.action == action), None)
+        selector = self.RECORDS.get(item.selects or "") if item is not None else None
+        if item is None or selector is None:
+            return False
+        tables = [t for t in self.query(selector) if isinstance(t, RecordTable)]
+        if not tables or any(t.row_count for t in tables):
+            return False
+        self.notify(
+            _("{what}: there is no {kind} on {screen} now.").format(
+                what=item.title, kind=_(item.selects or ""), screen=self.TITLE
+            ),
+            severity="warning",
+        )
+        return True
+
     async def _run_pending(self, action: str | Callable[[], object]) -> None:
+        if isinstance(action, str) and self.none_listed(action):
+            return
         if isinstance(action, str):
             _target, name, params = parse_action(action)
             if self.check_action(name, params) is False:
@@ -485,6 +572,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         F1 and ^q for help and quit while a field takes ? and q as text."""
         if action in ("typing_help", "typing_quit"):
             return self._typing()
+        if action == "leave_field":  # a field of this screen (not a list, not a drop-down)
+            return isinstance(self.focused, Input | TextArea) and self.focused.screen is self
         for item in self.ACTIONS:
             if item.action.split("(")[0] == action:
                 return item.allowed(self.actor)
@@ -679,7 +768,7 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
             yield Button(_("Cancel"), id="cancel", compact=True)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Steady, ModalScreen[bool]):
     """Yes or no, before what cannot be undone (sign, accept, issue, resolve, apply)."""
 
     BINDINGS = [

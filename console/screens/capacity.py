@@ -432,7 +432,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
         table = "#scenario-result" if active == "scenario" else f"#{active}-table"
         found = self.query(table)  # the What-if panel may not be mounted yet
         if found:
-            found.first().focus()
+            self.set_focus(found.first())  # now: the next key is the screen's (fix17m)
 
     def action_scenario(self) -> None:
         self.query_one(TabbedContent).active = "scenario"

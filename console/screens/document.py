@@ -12,9 +12,10 @@ from textual.widgets import Label, Markdown, Static
 
 from ..i18n import _
 from ..literal import literal
+from .base import Steady
 
 
-class DocumentScreen(ModalScreen[None]):
+class DocumentScreen(Steady, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", _("Close")),
         Binding("q", "dismiss", _("Close")),

@@ -234,6 +234,10 @@ def fetch_handover(store: Store) -> HandoverData:
 class HandoverScreen(BaseScreen[HandoverData]):
     MODE = "handover"
     MAIN = "#open-items"
+    RECORDS: ClassVar[dict[str, str]] = {
+        "open item": "#open-items",
+        "signed handover": "#handover-history",
+    }
     TITLE = _("Handover")
     PURPOSE = _("the ISBAR handover: open items, notes, sign and accept")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

@@ -21,6 +21,7 @@ from .. import labels
 from ..actions import Action
 from ..i18n import _
 from ..widgets.navbar import SCREENS
+from .base import Steady
 
 if TYPE_CHECKING:
     from .base import BaseScreen
@@ -102,7 +103,7 @@ NAVIGATION = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Steady, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", _("Close")),
         Binding("question_mark", "dismiss", _("Close"), key_display="?"),

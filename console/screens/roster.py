@@ -140,6 +140,7 @@ def option_refusal(actor: access.Actor, option: Option, concept: str | None) -> 
 class RosterScreen(BaseScreen[RosterData]):
     MODE = "roster"
     MAIN = "#gap-list"
+    RECORDS: ClassVar[dict[str, str]] = {"suggestion": "#suggestions", "activity": "#gap-list"}
     TITLE = _("Roster & gaps")
     PURPOSE = _("where the roster falls short, per unit and hour, and what can still be done")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

@@ -192,6 +192,7 @@ def signal_detail(store: Store, signal_id: str) -> Text:
 class SignalsScreen(BaseScreen[SignalsData]):
     MODE = "signals"
     MAIN = "#signal-list"
+    RECORDS: ClassVar[dict[str, str]] = {"signal": "#signal-list", "report": "#report-list"}
     TITLE = _("Signals")
     PURPOSE = _("my signals and the information organisation's inbox; signal reports")
     ACTIONS: ClassVar[tuple[Action, ...]] = (

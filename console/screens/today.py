@@ -180,6 +180,7 @@ class TodayScreen(BaseScreen[TodayData]):
 
     MODE = "today"
     MAIN = "#subjects"
+    RECORDS: ClassVar[dict[str, str]] = {"person": "#subjects"}
     TITLE = _("Today")
     PURPOSE = _(
         "protected subjects, threat level, required resistance, package, today's activities"

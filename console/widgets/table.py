@@ -403,7 +403,10 @@ class RecordTable(KeepsFocus, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._lines.clear()
         self._size_rows()
-        self._scroll_when_laid_out()
+        # made shorter (a drawer opened below it, a form's question at 80x24), the table keeps
+        # its cursor's row in sight: Gaps' o opened the activities below the gap list and the
+        # selected gap was left below its new foot (fix17m)
+        self._scroll_to_cursor()
 
     def on_show(self) -> None:
         self._scroll_when_laid_out()

@@ -272,8 +272,10 @@ def _left_out(store: Store, read: list[Path], unreadable: list[Path]) -> Refused
 
 
 def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
-    """``folder/<device>/*.swb`` for every other device, by name; entries that are not a real
-    folder or a regular file come with the refusal that reports them (nothing is followed).
+    """``folder/<device>/*.swb`` for every other device, by name, and the ``*.swb`` files lying
+    in ``folder`` itself (copied there flat, out of their device folders: rev14h); entries that
+    are not a real folder or a regular file come with the refusal that reports them (nothing
+    is followed).
 
     Args:
         folder: the sync folder.
@@ -292,23 +294,28 @@ def bundle_files(folder: Path, own: str) -> list[tuple[Path, Refused | None]]:
     for sub in _entries(folder):
         if sub.name == own or sub.name.startswith("."):
             continue
-        if not sub.is_dir(follow_symlinks=False):
-            if sub.is_symlink():
-                found.append((Path(sub.path), Refused("file", code="bundle_link")))
-            continue
-        for entry in _entries(Path(sub.path)):
-            if entry.name.startswith(".") or not entry.name.endswith(bundle.SUFFIX):
-                continue
-            mode = entry.stat(follow_symlinks=False).st_mode
-            problem = (
-                None
-                if stat.S_ISREG(mode)
-                else Refused(
-                    "file", code="bundle_not_regular_in_folder", kind=machine.file_kind(mode)
-                )
-            )
-            found.append((Path(entry.path), problem))
+        if sub.is_symlink():
+            found.append((Path(sub.path), Refused("file", code="bundle_link")))
+        elif sub.is_dir(follow_symlinks=False):
+            found += [_bundle_file(entry) for entry in _entries(Path(sub.path)) if _named(entry)]
+        elif _named(sub):  # a bundle copied flat into the folder: signed, judged as any other
+            found.append(_bundle_file(sub))
     return found
+
+
+def _named(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder's entry is named as a bundle (``*.swb``, not hidden)."""
+    return not entry.name.startswith(".") and entry.name.endswith(bundle.SUFFIX)
+
+
+def _bundle_file(entry: os.DirEntry[str]) -> tuple[Path, Refused | None]:
+    """A bundle's entry in a folder, with the refusal that reports it when it is no regular
+    file (a folder, a FIFO, a device: never followed nor read)."""
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if stat.S_ISREG(mode):
+        return Path(entry.path), None
+    kind = machine.file_kind(mode)
+    return Path(entry.path), Refused("file", code="bundle_not_regular_in_folder", kind=kind)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

@@ -25,11 +25,12 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from .. import rules, validate, workflows
 from ..errors import BadInput, StoreError
-from . import judge_plans, judge_signals
+from . import judge_plans, judge_signals, written
 from .capture import DAY_MS
 from .change import (
     EXISTENCE,
@@ -593,6 +594,8 @@ class Context:
     new_holds: set[tuple[str, int, int]] = field(default_factory=set)
     #: what the planning checks read (``judge_plans``); None: they refuse nothing
     plans: judge_plans.Plans | None = None
+    #: (clock, device) of a change set → where its stamp came from (``written.clock_source``)
+    clock_source: Callable[[At], str] = lambda _at: written.OWN
 
 
 @dataclass(frozen=True)
@@ -1343,16 +1346,19 @@ class Judge:
         arrive in; the session judges again the later ones when an earlier one is accepted
         (``session._read_together``)."""
         values: dict[str, object] = {record.col: record.val}
+        held: list[str] = []  # written by this change set too, but held back themselves
         for other in sorted(rule.together - {record.col}):
             found = row.fields.get(other)
             if found is not None and (found.seq not in judged or judged[found.seq].applies):
                 values[other] = found.val
             else:
+                held += [other] if found is not None else []
                 values[other] = self.context.field_as_of(rule.name, record.pk, other, _at(record))
         failed = _row_checks(rule, values)
         if failed is None:
             return None
         stood = {other: cut(values[other]) for other in sorted(rule.together - {record.col})}
+        facts = {"held": held} if held else {}  # so the words can say why it stood so
         return quarantine(
             "together",
             "together_refused",
@@ -1361,6 +1367,7 @@ class Judge:
             value=cut(record.val),
             stood=stood,
             refused=read(failed.reason).as_dict(),
+            **facts,
         )
 
     def _delete(self, row: _Row, rule: rules.TableRule, author: _Author) -> dict[int, Verdict]:
@@ -1423,10 +1430,20 @@ class Judge:
             and isinstance(record.val, str)
             and (record.tbl, record.col) not in rules.NOT_RECORDED
             and record.val < _earliest(record)
+            and self._back_dated(record)
         ):
             example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
             self.context.flags.append((record, "back_dated", example))
         return None
+
+    def _back_dated(self, record: Change) -> bool:
+        """Whether a recorded time more than ``rules.BACKDATE_LIMIT`` before its change's
+        stamp says its author dated it back: not when a peer's stamp pushed that stamp ahead
+        of the author's clock (``written.PUSHED``) and the time lies within the day a stamp
+        may run ahead (the author's clock is right; the fast peer is named for its clock)."""
+        if self.context.clock_source((record.hlc, record.origin)) != written.PUSHED:
+            return True
+        return str(record.val) < _earliest(record, written.PUSHED_AHEAD)
 
     def _latest_of(self, record: Change) -> str:
         latest = self._latest.get(record.hlc)
@@ -1919,13 +1936,14 @@ def _wall(record: Change) -> str:
     return clock_text(record.hlc) or "9999"
 
 
-def _earliest(record: Change) -> str:
-    """The earliest recorded time a record may carry without being flagged as back-dated."""
+def _earliest(record: Change, limit: timedelta = rules.BACKDATE_LIMIT) -> str:
+    """The earliest recorded time a record may carry without being flagged as back-dated
+    (``limit`` before its stamp)."""
     from ..clock import to_db
 
     wall = clock_moment(record.hlc)
     try:
-        return "" if wall is None else to_db(wall - rules.BACKDATE_LIMIT)
+        return "" if wall is None else to_db(wall - limit)
     except OverflowError:
         return ""
 

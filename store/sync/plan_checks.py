@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from .. import rules
@@ -28,9 +28,8 @@ from ..errors import BadInput, RuleViolation, StoreError
 from ..roster import REST, check_deployments, check_not_over, check_rest
 from ..staff import find_staff
 from ..subjects import Subject
-from . import log
+from . import log, written
 from . import quarantine as kept
-from .capture import DAY_MS
 from .change import EXISTENCE, Change, clock_text, key_of, key_parts
 
 At = tuple[int, str]  # (hlc, origin)
@@ -83,6 +82,38 @@ class PlanFacts:
     _shift_aside: set[Key] = field(default_factory=set)
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
+    _sources: dict[At, str] = field(default_factory=dict)
+
+    def written_at(self, at: At, recorded: object = None) -> datetime:
+        """When the author of a change set wrote it by its own clock (``_written_at``): the
+        time it recorded as far as its stamp allows, the stamp's source read from the log
+        (``written.clock_source``) only when the recorded time is not close to the stamp.
+
+        Args:
+            at: (hlc, origin) of the change set.
+            recorded: the time the row records (``created_at`` …), or None (a deletion).
+
+        Returns:
+            An aware UTC datetime.
+        """
+        said, stamp = _moment(recorded), _moment(_latest(at[0]))
+        if said is not None and stamp is not None and said >= stamp - rules.SEAL_LAG:
+            return _written_at(at, recorded)
+        return _written_at(at, recorded, self.clock_source(at))
+
+    def clock_source(self, at: At) -> str:
+        """Where a change set's stamp came from (``written.clock_source``), read once per
+        judging.
+
+        Args:
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            ``written.OWN`` or ``written.PUSHED``.
+        """
+        if at not in self._sources:
+            self._sources[at] = written.clock_source(self.conn, at)
+        return self._sources[at]
 
     def row_as_of(self, table: str, row_id: str, at: At, inclusive: bool = False) -> dict | None:
         """A row's fields from the accepted records made before ``at`` (``inclusive``: or at
@@ -402,27 +433,25 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
-#: How far a change's stamp may run ahead of its author's own wall clock: a laptop takes in
-#: stamps up to a day ahead of its clock (``capture.observe_hlc``; a stamp further ahead
-#: waits), so the stamps of an honest laptop that took in a fast peer's run up to that far
-#: ahead of its own clock.
-PUSHED_AHEAD = timedelta(milliseconds=DAY_MS)
+PUSHED_AHEAD = written.PUSHED_AHEAD
 
 
-def _written_at(at: At, recorded: object = None) -> datetime:
+def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> datetime:
     """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
     in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
-    accepts it, within ``PUSHED_AHEAD`` before the change's stamp and not after the stamp;
-    without one (a deletion), the earliest its clock can have read, ``PUSHED_AHEAD`` before the
-    stamp. Never the stamp itself: a fast peer's clock pushes the stamps of every laptop that
-    takes in its changes ahead, and an honest change judged by them would be refused here and
-    kept by its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is
-    (nothing then counts as still ahead)."""
+    accepts it, not after the change's stamp and not before the earliest its clock can have
+    read then; without one (a deletion), that earliest. The earliest: ``rules.SEAL_LAG`` before
+    the stamp when the stamp is its author's own clock (``source``: ``written.OWN``; a row
+    dated further back was not written then, rev13g f2); ``PUSHED_AHEAD`` before it when a
+    peer's stamp pushed it ahead (``written.PUSHED``). Never the stamp of a pushed clock
+    itself: an honest change judged by a fast peer's time would be refused here and kept by
+    its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is (nothing
+    then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)
     try:
-        earliest = stamp - PUSHED_AHEAD
+        earliest = stamp - (rules.SEAL_LAG if source == written.OWN else PUSHED_AHEAD)
     except OverflowError:
         earliest = datetime.min.replace(tzinfo=UTC)
     said = _moment(recorded)
@@ -508,7 +537,7 @@ def on_delete(facts: PlanFacts | None, table: str, pk: str, at: At) -> StoreErro
     if activity is None or end is None:
         return None
     try:
-        check_not_over(str(activity.get("title")), end, _written_at(at))
+        check_not_over(str(activity.get("title")), end, facts.written_at(at))
     except BadInput as exc:
         return exc
     return None
@@ -613,7 +642,7 @@ def _correction(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     activity = facts.row_as_of("activity", str(values.get("activity_id")), at)
     if activity is None:
         return None
-    now = _written_at(at, values.get("recorded_at"))
+    now = facts.written_at(at, values.get("recorded_at"))
     for column in ("start_at", "end_at"):
         old, new = activity.get(column), values.get(f"new_{column}")
         before, after = _moment(old), _moment(new)
@@ -698,7 +727,7 @@ def _decision(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreEr
 def _request(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
     """A request still ahead when it was made, assessed as asked."""
     if rules.request_over(
-        _moment(values.get("end_at")), _written_at(at, values.get("requested_at"))
+        _moment(values.get("end_at")), facts.written_at(at, values.get("requested_at"))
     ):
         return BadInput(code="request_over")
     options, _fault = rules.read_assessment(values.get("verdict"), values.get("assessment"))
@@ -720,7 +749,7 @@ def _answer(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreErro
     chosen = options[n - 1] if isinstance(n, int) and 1 <= n <= len(options) else {}
     end = chosen.get("end") if chosen.get("action") == "move" and chosen.get("start") else None
     end = end or request.get("end_at")
-    if not rules.request_over(_moment(end), _written_at(at, values.get("answered_at"))):
+    if not rules.request_over(_moment(end), facts.written_at(at, values.get("answered_at"))):
         return None
     return RuleViolation(
         "answer", code="request_option_over", n=n, request=str(values.get("request_id"))[:13]
@@ -785,7 +814,9 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
     if activity is None or end is None:
         return None  # not held: the reference check defers it; malformed: the field checks
     try:
-        check_not_over(str(activity.get("title")), end, _written_at(at, values.get("created_at")))
+        check_not_over(
+            str(activity.get("title")), end, facts.written_at(at, values.get("created_at"))
+        )
     except BadInput as exc:
         return exc
     found = _as_it_stood(

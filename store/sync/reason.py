@@ -5,8 +5,9 @@ A quarantined or deferred change keeps its reason (``sync_quarantine.reason``,
 change judged on any laptop keeps the same text, so reasons compare and count as text, and the
 faces word them (``words/quarantine.py``). A reason kept before reasons were facts is English
 text; it is read as the code ``""`` with the text as its ``text`` param, and shown as it is.
-Its times (``TIMES``) are kept as stored UTC text and read back as aware UTC datetimes, so no
-face reads stored text; ``Reason.as_dict`` writes them as text again.
+Its times (``TIMES``, and the values of time fields, ``…_at``, that a reason names) are kept
+as stored UTC text and read back as aware UTC datetimes, so no face reads stored text;
+``Reason.as_dict`` writes them as text again.
 """
 
 from __future__ import annotations
@@ -103,6 +104,14 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(found, str):
             with contextlib.suppress(ValueError):
                 params[name] = from_db(found)
+    if str(params.get("column", "")).endswith("_at"):  # a time field's value (``together``)
+        params["value"] = _time_or_text(params.get("value"))
+    stood = params.get("stood")  # the fields read with it, as they stood (``together``)
+    if isinstance(stood, dict):
+        params["stood"] = {
+            name: _time_or_text(value) if str(name).endswith("_at") else value
+            for name, value in stood.items()
+        }
     inner = params.get("facts")  # a store refusal's facts (``judge_plans.refusal_facts``)
     if isinstance(inner, dict):
         params["facts"] = {name: _time_or_text(value) for name, value in inner.items()}

@@ -468,7 +468,8 @@ def _judge(
     context.below_required = lambda activity, concept, at: _below_required(
         conn, activity, concept, at, assessments
     )
-    context.plans = plan_checks.PlanFacts(conn, assessments.level_as_of, now)
+    context.plans = plans = plan_checks.PlanFacts(conn, assessments.level_as_of, now)
+    context.clock_source = plans.clock_source
     judge = Judge(context)
     for (origin, hlc), group in sorted(candidates.items(), key=lambda i: (i[0][1], i[0][0])):
         for judged, verdict in zip(group, judge.change_set([j.run for j in group]), strict=True):

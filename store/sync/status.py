@@ -25,6 +25,9 @@ from .capture import DAY_MS, hlc_wall_ms
 from .change import clock_moment
 from .notice import Notice, notice
 
+#: A bare time of day, as a form takes it on a day it names.
+_BARE_TIME = validate.later(r"^[0-9]{2}:[0-9]{2}\Z")
+
 #: Who may resolve a conflict on each table: the people who may edit it.
 RESOLVE_PERMISSION = {
     "activity": "activity.write",
@@ -579,12 +582,26 @@ def _moment(store: Store, conflict: Conflict, value: object, typed: bool, name: 
     shown = conflict.moment(conflict.heads[0].value) if conflict.heads else None
     try:
         if shown is not None:
-            moment = parse_time_on(str(value), local(shown).date(), store.clock)
+            moment = _on_shown_day(str(value), local(shown), store)
         else:
             moment = parse_time(str(value), store.clock)
     except (ValueError, OverflowError):  # an offset or a date the parser cannot represent
         raise BadInput(code="conflict_not_a_time", given=validate.visible(str(value))) from None
     return validate.moment(moment, name)
+
+
+def _on_shown_day(text: str, shown: datetime, store: Store) -> datetime:
+    """A typed time, a bare ``HH:MM`` on the local day of the value shown (the form names that
+    day). On the autumn night a bare time in the repeated hour takes the shown value's offset
+    (the 02:xx the person is looking at) instead of being refused as ambiguous (fix17m)."""
+    try:
+        return parse_time_on(text, shown.date(), store.clock)
+    except BadInput as refused:
+        bare = validate.trimmed(text)
+        if refused.code != "repeated_local_time" or not _BARE_TIME.match(bare):
+            raise
+        offset = shown.isoformat()[-6:]  # "+01:00": local() is Europe/Amsterdam, never Z
+        return parse_time(f"{shown.date().isoformat()}T{bare}{offset}", store.clock)
 
 
 def _correction(conflict: Conflict) -> str:

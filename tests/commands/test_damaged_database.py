@@ -6,10 +6,14 @@ database". ``backup`` of it says it cannot copy a damaged database and how to re
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from pathlib import Path
 
+import click
 import pytest
 
+from commands.cli import cli
 from tests.commands.conftest import Run
 
 DAMAGED = "is damaged (SQLite reads it as malformed); nothing was written."
@@ -67,3 +71,135 @@ def test_a_backup_of_a_damaged_database_is_refused_with_the_way_to_recover(
     assert ".recover" in result.stderr and "no backup was written" in result.stderr
     assert not target.exists()
     assert not list(tmp_path.glob(".kopie.db*"))
+
+
+# rev14h: damage in the file header, in a stored text, and every command on a damaged file ------
+
+
+def _fingerprint(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+@pytest.mark.parametrize("offset", [44, 60])  # the schema format number; the schema version
+def test_a_damaged_header_field_is_damage_not_no_database(
+    demo: Run, db_path: Path, tmp_path: Path, offset: int
+) -> None:
+    with open(db_path, "r+b") as file:
+        file.seek(offset)
+        file.write(b"\xde\xad\xbe\xef")
+    before = _fingerprint(db_path)
+    for command in (("activity", "list"), ("db", "status"), ("backup", str(tmp_path / "k.db"))):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert DAMAGED in result.stderr and "no Schildwacht database" not in result.stderr
+    assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
+    other = tmp_path / "ander.db"  # another program's SQLite file is still no database of ours
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    result = demo("--db", str(other), "activity", "list")
+    assert result.exit_code == 2 and "There is no Schildwacht database" in result.stderr
+
+
+def _bad_text(path: Path, text: bytes) -> None:
+    """Every copy of ``text`` in the file made invalid UTF-8, its length kept: the pages stay
+    whole (SQLite's quick check finds nothing), reading the value fails."""
+    data = path.read_bytes()
+    assert data.count(text) >= 1
+    path.write_bytes(data.replace(text, text[:3] + b"\xff\xfe" + text[5:]))
+
+
+MARK = "SCHADE-zzqq-1234"
+
+
+def test_a_stored_text_that_is_no_utf8_is_damage_in_words(demo: Run, db_path: Path) -> None:
+    assert demo("log", "add", MARK).exit_code == 0
+    _bad_text(db_path, MARK.encode())
+    before = _fingerprint(db_path)
+    for command in (("log", "list"), ("db", "status"), ("audit", "list"), ("db", "repair")):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert result.stderr.startswith("Error: The database ") and DAMAGED in result.stderr
+        assert "decode" not in result.stderr and "UTF-8" not in result.stderr
+    assert _fingerprint(db_path) == before  # db repair wrote nothing
+
+
+def _quick_check(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return "unreadable"
+    finally:
+        conn.close()
+
+
+def _page_damage(path: Path, tmp_path: Path) -> None:
+    """The cell pointers of a table's leaf page overwritten: SQLite's quick check names the
+    problems it finds (the first page, from the end, where it does, not where it fails)."""
+    data = path.read_bytes()
+    trial = tmp_path / "trial.db"
+    for page in range(len(data) // 4096 - 1, 8, -1):
+        start = page * 4096 + 8
+        damaged = data[:start] + b"\xde\xad\xbe\xef" * 8 + data[start + 32 :]
+        trial.write_bytes(damaged)
+        if _quick_check(trial) not in ("ok", "unreadable"):
+            path.write_bytes(damaged)
+            trial.unlink()
+            return
+    raise AssertionError("no page to damage")
+
+
+def test_db_repair_and_backup_run_the_quick_check_first_and_say_what_it_found(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    result = demo("backup", str(tmp_path / "goed.db"))
+    assert result.exit_code == 0 and "quick check found no damage" in result.stderr
+    result = demo("db", "repair")
+    assert result.exit_code == 0 and "quick check found no damage" in result.stderr
+    _page_damage(db_path, tmp_path)
+    before = _fingerprint(db_path)
+    result = demo("db", "repair")
+    assert result.exit_code == 5 and DAMAGED not in result.stderr, result.stderr
+    assert "is damaged (SQLite reads it as malformed; its quick check found " in result.stderr
+    assert "On tree page" in result.stderr and "nothing was written" in result.stderr
+    result = demo("backup", str(tmp_path / "kopie.db"))
+    assert result.exit_code == 5, result.stderr
+    assert "it is damaged (SQLite reads it as malformed; its quick check found " in result.stderr
+    assert ".recover" in result.stderr and not (tmp_path / "kopie.db").exists()
+    assert _fingerprint(db_path) == before
+
+
+def _leaves(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = click.Context(group)
+    found: list[tuple[str, ...]] = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        path = (*prefix, name)
+        if isinstance(command, click.Group):
+            found += [path] if command.invoke_without_command else []
+            found += _leaves(command, path)
+        else:
+            found.append(path)
+    return found
+
+
+#: Not run on a damaged file: these open the console or make a database.
+NOT_READ = {("console",), ("init",), ("demo",)}
+
+
+@pytest.mark.parametrize("damage", ["text", "pages"])
+def test_no_command_on_a_damaged_database_fails_unexpectedly(
+    demo: Run, db_path: Path, damage: str
+) -> None:
+    assert demo("log", "add", MARK).exit_code == 0
+    if damage == "text":
+        _bad_text(db_path, MARK.encode())
+    else:
+        _overwrite(db_path, 4096 * 8)
+    for command in _leaves(cli):
+        if command in NOT_READ:
+            continue
+        for args in (command, (*command, "--format", "json")):
+            result = demo(*args, input="")
+            assert result.exit_code != 1, (args, result.stderr)
+            assert "unexpected failure" not in result.stderr, (args, result.stderr)
+            assert "decode" not in result.stderr and "Traceback" not in result.stderr

@@ -123,6 +123,8 @@ def test_schildwacht_now_is_ignored_by_a_real_database(
     logged = run("log", "add", "Terug in de tijd")
     assert logged.exit_code == 0
     assert "SCHILDWACHT_NOW is ignored" in logged.stderr
+    quiet = run("--quiet", "log", "list")  # a warning: --quiet silences it (rev14h)
+    assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
     (at,) = sqlite3.connect(db_path).execute("SELECT max(at) FROM log_entry").fetchone()
     assert not at.startswith("2001")
     status = run("db", "status", "--format", "json")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -370,6 +371,34 @@ def test_folder_mode_reads_regular_files_only_and_reports_damage(
     assert "\x1b" not in done.stderr and "\\u001b" in done.stderr  # folder names escaped
     listed = laptops("a", "log", "list", "--format", "json")
     assert "Route verkend" in listed.stdout
+
+
+def test_bundles_copied_flat_into_the_folder_are_imported_and_none_is_said(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    """rev14h: bundles lying directly in the folder (copied out of their device folders) were
+    not read, and the command said nothing: exit 0, an empty table. They are read as any
+    other; a folder with no other device's bundle says where it looked."""
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    nothing = laptops("a", "sync", "import", str(empty))
+    assert nothing.exit_code == 0
+    assert f"No bundle from another device in {empty}:" in nothing.stderr
+    assert f"({empty}/<device>/, as `sync export --to` writes them)" in nothing.stderr
+    share, flat = tmp_path / "share", tmp_path / "plat"
+    laptops("b", "log", "add", "Plat gekopieerd")
+    assert laptops("b", "sync", "export", "--to", str(share)).exit_code == 0
+    flat.mkdir()
+    for bundle in share.glob("*/*.swb"):
+        shutil.copy(bundle, flat / bundle.name)
+    done = laptops("a", "sync", "import", str(flat), "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    [receipt] = json.loads(done.stdout)
+    assert receipt["result"] == "applied" and receipt["sender"] == "laptop-b"
+    assert "Plat gekopieerd" in laptops("a", "log", "list", "--format", "json").stdout
+    again = laptops("a", "sync", "import", str(share))  # from its device folder: known
+    assert again.exit_code == 0 and "already applied" in again.stderr
+    assert "No bundle" not in again.stderr
 
 
 # Issue 13 (third review), items 3 and 5: `team enroll` shows whom the admin enrols, and

@@ -28,7 +28,7 @@ async def test_an_unreadable_record_is_said_in_words_and_its_detail_logged(
         said = shown(app, "#problem")
         assert said.startswith(
             "This screen could not be loaded: A record in the database cannot be read (the "
-            f"details are in {error_log()}). What you see may be out of date."
+            f"details are in {error_log()}). Nothing is shown until it is; F5 tries again."
         ), said
         for words in [said, *toasts(app)]:
             assert "ValueError" not in words and "time data" not in words, words

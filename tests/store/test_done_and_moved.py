@@ -136,3 +136,11 @@ def test_a_correction_made_after_a_concurrent_done_loses_on_every_laptop(tmp_pat
         assert worded(end.cause) == (
             "a done activity is not moved to an end that has not passed (2026-11-28 19:00)"
         )
+        # its start, read with the end as it stood, in words and Amsterdam time (rev14h: raw
+        # UTC and field names, and no word of the new end held back with it)
+        start = next(q for q in held if (q.table, q.field) == ("activity", "start_at"))
+        assert worded(start.cause) == (
+            "activity: the new start 2026-11-28 17:00 with the end 2026-11-28 09:00 as it stood "
+            "when this change was made (the new end written with it was held back itself): the "
+            "end must be after the start"
+        ), laptop.name

@@ -90,7 +90,9 @@ def test_utf32_with_a_bom_is_read_as_utf32() -> None:
     error = refused(codecs.BOM_UTF32_LE + b"\xff\xff\xff\xff")
     assert error.code == "calendar_bad_utf16"
     assert sentence(error) == (
-        "x.ics starts as UTF-32 but is not valid UTF-32; nothing was imported."
+        "x.ics starts as UTF-32 but is not valid UTF-32: the code unit 0xFFFFFFFF at position 4 "
+        "(line 1) is no UTF-32 character; nothing was imported. Correct it, or export the "
+        "calendar again, as UTF-8 if the program can."
     )
 
 
@@ -99,3 +101,64 @@ def test_an_ambiguous_code_page_names_the_line() -> None:
     assert error.code == "calendar_code_page_ambiguous"
     assert error.params["line"] == 3
     assert "position 41 (line 3) is 'ø'" in sentence(error)
+
+
+@pytest.mark.parametrize("title", ["Café Noël", "Restmülltonne", "Overleg café"])
+def test_a_utf8_bom_before_windows_1252_text_reads_as_without_it(title: str) -> None:
+    """rev16m: the code-page reading and the ambiguity refusal ran on the bytes with the BOM,
+    whose 0xEF at position 0 was refused as 'ï' or 'ď'. Right: the BOM is no text; the same
+    result as without it."""
+    body = CALENDAR.format(title=title).encode("cp1252")
+    assert decode_text(codecs.BOM_UTF8 + body, "x.ics") == decode_text(body, "x.ics")
+    text, warnings = decode_text(codecs.BOM_UTF8 + body, "x.ics")
+    assert f"SUMMARY:{title}\r\n" in text and not text.startswith("\ufeff")
+    assert [w.code for w in warnings] == ["calendar_read_as_cp1252"]
+
+
+@pytest.mark.parametrize(
+    ("title", "codec", "code"),
+    [
+        ("Dvořák in Brně", "cp1250", "calendar_code_page_ambiguous"),
+        ("Привет мир", "cp1251", "calendar_encoding"),
+    ],
+)
+def test_a_refusal_after_a_utf8_bom_names_the_real_byte(title: str, codec: str, code: str) -> None:
+    """The byte, position and line of the refusal are those of the text's byte in the file
+    (the BOM counted), never the BOM's 0xEF at position 0."""
+    body = CALENDAR.format(title=title).encode(codec)
+    bare, with_bom = refused(body), refused(codecs.BOM_UTF8 + body)
+    assert (with_bom.code, bare.code) == (code, code)
+    assert with_bom.params["byte"] == bare.params["byte"] != 0xEF
+    assert with_bom.params["position"] == bare.params["position"] + 3
+    assert with_bom.params["line"] == bare.params["line"] == 3
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE)]
+)
+def test_bad_utf16_names_the_code_unit_its_position_and_line(codec: str, bom: bytes) -> None:
+    """rev16m: ``calendar_bad_utf16`` named nothing a planner could find, nor what to do."""
+    body = CALENDAR.format(title="Overleg XX").encode(codec)
+    bad = bom + body.replace(
+        "XX".encode(codec), "\ud800".encode(codec, "surrogatepass") + "X".encode(codec)
+    )
+    error = refused(bad)
+    position = bad.index("\ud800".encode(codec, "surrogatepass"))
+    assert error.code == "calendar_bad_utf16"
+    assert (error.params["position"], error.params["line"]) == (position, 3)
+    assert sentence(error) == (
+        f"x.ics starts as UTF-16 but is not valid UTF-16: the code unit 0xD800 at position "
+        f"{position} (line 3) is no UTF-16 character; nothing was imported. Correct it, or "
+        "export the calendar again, as UTF-8 if the program can."
+    )
+
+
+def test_utf16_cut_off_inside_a_character_is_said_so() -> None:
+    raw = codecs.BOM_UTF16_LE + CALENDAR.format(title="Overleg").encode("utf-16-le")[:-1]
+    error = refused(raw)
+    assert error.code == "calendar_bad_utf16"
+    assert sentence(error) == (
+        f"x.ics starts as UTF-16 but is not valid UTF-16: it ends inside a character at "
+        f"position {len(raw) - 1} (line 4), so it may be cut off; nothing was imported. "
+        "Export the calendar again, as UTF-8 if the program can."
+    )

@@ -49,8 +49,8 @@ def test_a_start_and_an_end_moved_at_once_end_alike_on_both_laptops(
     assert receipt.failed  # exit 5, named on the receipt and in `sync status`
     reason = said_reason(b.store.one("SELECT reason FROM sync_quarantine WHERE col = 'end_at'")[0])
     assert reason == (
-        "activity.end_at '2026-12-02T09:00:00Z' with start_at '2026-12-02T10:30:00Z' as it "
-        "stood when this change was made: end_at must be after start_at"
+        "activity: the new end 2026-12-02 10:00 with the start 2026-12-02 11:30 as it stood "
+        "when this change was made: the end must be after the start"
     )
     exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b1.swb").path)
     times = "SELECT start_at, end_at FROM activity WHERE id = ?"

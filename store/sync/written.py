@@ -1,0 +1,112 @@
+"""When a received change set was written, by its author's own clock, as far as the held log
+proves it (issue 13, rev13g f2).
+
+A change set's stamp (HLC, ``capture.next_hlc``) is ``max(last + 1, wall)``: the author's own
+wall clock when it sealed (the counter part 0), or one more than the last stamp it issued or
+took in from a received change (the counter above 0). Which of the two, the log shows: a stamp
+of another device in the same millisecond below it, held here, is the only thing that can
+have pushed it there (``observe_hlc`` takes in only the stamps of the changes it takes in,
+and a laptop holding a change holds what its author held when it sent it). So:
+
+- ``PUSHED``: another device's stamp in that millisecond, held here, and none of the
+  author's own stamps of that millisecond has the counter 0 (its clock never read it): the
+  author took in a stamp ahead of its clock (a fast peer's), so its own clock may have read
+  up to a day less (``observe_hlc`` takes in nothing further ahead): the time it recorded is
+  trusted down to a day before the stamp, and a deletion (no time recorded) is judged a day
+  before it; a time recorded within that day is no sign of back-dating (the author's clock
+  is right).
+- ``OWN``: no other device's stamp explains it: the author's clock read the stamp's
+  millisecond when it wrote this change set or an earlier one of that millisecond (then its
+  clock has gone back since, or not moved). A time it records more than ``rules.SEAL_LAG``
+  earlier is not when it wrote it (raw SQL back-dating a row, rev13g f2): the change is judged
+  by its stamp, and a time more than ``rules.BACKDATE_LIMIT`` earlier is flagged. A laptop
+  whose fast clock was set back is judged by the time its clock had read until the clock
+  catches up, as its earlier writes were: from the log alone that cannot be told apart from a
+  laptop back-dating what it writes.
+
+A hostile laptop cannot make a stamp of another device it never held, nor take one in that
+is further than a day ahead of its own clock; a stamp it forged ahead (its HLC set by hand)
+only judges it later. What it can still do is set its own wall clock (and its HLC with it)
+back before it writes, as far as just after its last change set others have seen: no record
+proves the time then.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from .capture import DAY_MS
+from .change import COUNTER_BITS, hlc_wall_ms
+
+At = tuple[int, str]  # (hlc, origin)
+
+#: How far a change's stamp may run ahead of its author's own wall clock: a laptop takes in
+#: stamps up to a day ahead of its clock (``capture.observe_hlc``; a stamp further ahead
+#: waits), so the stamps of an honest laptop that took in a fast peer's run up to that far
+#: ahead of its own clock.
+PUSHED_AHEAD = timedelta(milliseconds=DAY_MS)
+
+OWN, PUSHED = "own", "pushed"
+
+
+def clock_source(conn: sqlite3.Connection, at: At) -> str:
+    """Where a change set's stamp came from: ``PUSHED`` (a held stamp of another device in
+    that millisecond below it, and its author's clock never read that millisecond: none of
+    its own stamps there has the counter 0) or ``OWN`` (its author's clock read it).
+
+    Args:
+        conn: the open database.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        ``OWN`` or ``PUSHED``.
+    """
+    hlc, origin = at
+    low = hlc_wall_ms(hlc) << COUNTER_BITS
+    if hlc <= low:
+        return OWN
+    devices = conn.execute("SELECT id, device FROM sync_origin ORDER BY id").fetchall()
+    pushers = [ident for ident, device in devices if device != origin]
+    if not any(low <= (_latest_below(conn, ident, hlc) or -1) for ident in pushers):
+        return OWN
+    mine = next((ident for ident, device in devices if device == origin), None)
+    first = None if mine is None else _after(conn, mine, _latest_below(conn, mine, low, True))
+    return OWN if first == low else PUSHED  # its own clock read this millisecond, or not
+
+
+def _latest_below(conn: sqlite3.Connection, ident: int, hlc: int, seq: bool = False) -> int | None:
+    """A device's latest stamp below ``hlc`` (``seq``: its number instead), or None. Its
+    stamps rise along its numbers (a segment whose clock runs back is refused), so a search
+    by halves over the numbers finds it with a few lookups by key."""
+    first, last = (
+        conn.execute(f"SELECT {which}(seq) FROM sync_log WHERE origin = ?", (ident,)).fetchone()
+        for which in ("min", "max")
+    )
+    if first is None or first[0] is None or last is None:
+        return None
+    lo, hi = int(first[0]), int(last[0])
+    found: tuple[int, int] | None = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        at = conn.execute(
+            "SELECT seq, hlc FROM sync_log WHERE origin = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
+            (ident, mid),
+        ).fetchone()
+        if at is not None and int(at[1]) < hlc:
+            found = (int(at[0]), int(at[1]))
+            lo = mid + 1
+        else:
+            hi = (mid if at is None else int(at[0])) - 1
+    if found is None:
+        return None
+    return found[0] if seq else found[1]
+
+
+def _after(conn: sqlite3.Connection, ident: int, seq: int | None) -> int | None:
+    """The stamp of a device's first change set after number ``seq`` (None: its first)."""
+    row = conn.execute(
+        "SELECT hlc FROM sync_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1",
+        (ident, -1 if seq is None else seq),
+    ).fetchone()
+    return None if row is None else int(row[0])

@@ -1,0 +1,151 @@
+"""Issue 13 (rev13g f2): when a received change was written. A change set's stamp is its
+author's own clock unless a stamp of another device in that millisecond, held by every laptop
+that holds the change, pushed it ahead (``store/sync/written.py``). A row dated back further
+than that clock allows, or a release, written after its activity ended is refused on every
+laptop; an honest laptop hours behind (pushed ahead by a peer or not) or hours ahead keeps its
+releases and deployments, and is not named as dating records back."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from store import agenda, logbook, roster, staff, subjects
+from store.clock import FixedClock, to_db
+from store.db import Store
+from store.sync import exchange
+from tests.conftest import NOW
+from tests.sync_team import Laptop, exchange_all, held, make_team, raw_change_sets, user_tables
+
+START = NOW + timedelta(hours=4)
+END = START + timedelta(hours=2)
+OFFICERS = ("RT-0080", "RT-0081", "RT-0082")
+
+
+def _team(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
+    """a (admin), b, c (shift leaders); an activity from four to six hours from now; RT-0080
+    and RT-0081 deployed on it, RT-0082 on duty; every laptop has it all."""
+    laptops = make_team(tmp_path / "team", clock, names=("a", "b", "c"))
+    s = laptops[0].store
+    subjects.add_subject(s, "KIEVIT", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(s, "KIEVIT", level=3)
+    act = agenda.add_activity(
+        s, person="KIEVIT", title="zitting", start=START, end=END, location="Rechtbank",
+        concept="CP-LIGHT",
+    ).id  # fmt: skip
+    for callsign in OFFICERS:
+        staff.add_staff(s, callsign, unit="RT", qualifications=[("close_protection", None)])
+        roster.add_shift(
+            s, callsign, start=START - timedelta(hours=1), end=END + timedelta(hours=4)
+        )
+    roster.deploy(s, act, ["RT-0080", "RT-0081"])
+    exchange_all(laptops, tmp_path / "share")
+    return laptops, act
+
+
+def _deployed(laptop: Laptop, act: str) -> list[str]:
+    return [
+        str(row[0])
+        for row in laptop.store.tuples(
+            "SELECT s.callsign FROM deployment d JOIN staff s ON s.id = d.staff_id"
+            " WHERE d.activity_id = ? ORDER BY s.callsign",
+            (act,),
+        )
+    ]
+
+
+def _copy(laptop: Laptop, folder: Path, clock: FixedClock) -> Laptop:
+    """A copy of a closed laptop's database: the same laptop in another world."""
+    shutil.copytree(laptop.store.path.parent, folder)
+    return Laptop(laptop.name, Store(folder / "schildwacht.db", clock=clock))
+
+
+def test_a_release_and_a_back_dated_deployment_after_the_end_are_refused_everywhere(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev13g f2: b, its clock right, 20 h after the activity ended, deletes RT-0080's
+    deployment with raw SQL (its store refuses the release) and inserts one of RT-0082 dated
+    back to while the activity ran. b's stamps are its own clock (no peer's pushed them): both
+    are refused (``activity_over``) on a and on c, whichever of b's and a's bundles c reads
+    first; every laptop holds the same."""
+    (a, b, c), act = _team(tmp_path, clock)
+    clock.advance(hours=26)  # the activity ended 20 h ago, by every clock
+    officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
+    raw_change_sets(
+        b,
+        f"DELETE FROM deployment WHERE activity_id = '{act}'"
+        " AND staff_id = (SELECT id FROM staff WHERE callsign = 'RT-0080')",
+        "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by) VALUES"
+        f" ('01a2ffff-0000-7000-8000-00000000d302', '{act}', '{officer}',"
+        f" '{to_db(START + timedelta(minutes=30))}', 'OPS-B')",
+    )
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    clock.advance(minutes=1)
+    agenda.add_activity(
+        a.store, person="KIEVIT", title="later", start=NOW + timedelta(days=2),
+        end=NOW + timedelta(days=2, hours=1), location="R", concept="CP-LIGHT",
+    )  # fmt: skip
+    from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
+    receipt = exchange.import_file(a.store, from_b)
+    assert receipt.status != "applied" or held(a)
+    assert _deployed(a, act) == ["RT-0080", "RT-0081"]
+    refused = {(q[2], q[3]): q[5] for q in held(a)}
+    assert all("activity_over" in reason for reason in refused.values()), refused
+    assert ("deployment", "") in refused and ("deployment", "created_at") in refused
+    c.store.close()
+    worlds = []
+    for order in ((from_a, from_b), (from_b, from_a)):
+        world = _copy(c, tmp_path / f"c-{len(worlds)}", clock)
+        for bundle in order:
+            exchange.import_file(world.store, bundle)
+        worlds.append(world)
+    for world in worlds:
+        assert _deployed(world, act) == ["RT-0080", "RT-0081"]
+        assert held(world) == held(a)
+        assert user_tables(world.store) == user_tables(a.store)
+
+
+def test_honest_laptops_hours_behind_and_ahead_keep_their_releases_and_deployments(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """c's clock runs 3 h ahead, b's 3 h behind. c releases RT-0080 ten minutes before the
+    end by its clock. An hour after the real end, b (its clock two hours before the end) first
+    takes in c's bundle (c's stamps push b's ahead: b's own clock never read them), then
+    releases RT-0081 and deploys RT-0082: all legal where they were made, all kept on every
+    laptop in either order of arrival; and b, whose recorded times are right, is not named
+    as dating records back (the fast c is named for its clock)."""
+    (a, b, c), act = _team(tmp_path, clock)
+    behind = FixedClock(clock.now() - timedelta(hours=3))
+    ahead = FixedClock(clock.now() + timedelta(hours=3))
+    for laptop, own in ((b, behind), (c, ahead)):
+        laptop.store.close()
+        laptop.store = Store(laptop.store.path, clock=own)
+
+    def advance(**delta: int) -> None:
+        for each in (clock, behind, ahead):
+            each.advance(**delta)
+
+    advance(hours=2, minutes=50)  # c's clock: ten minutes before the end
+    roster.release(c.store, act, "RT-0080", "nodig elders")
+    advance(minutes=20)  # c's clock: ten minutes after the end
+    logbook.add_entry(c.store, "zitting voorbij")
+    from_c = exchange.export(c.store, out=tmp_path / "c.swb").path
+    advance(hours=3, minutes=50)  # an hour after the end; b's clock: two hours before it
+    exchange.import_file(b.store, from_c)
+    roster.release(b.store, act, "RT-0081", "afgelost")
+    roster.deploy(b.store, act, ["RT-0082"])
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    a.store.close()
+    worlds, warned = [], []
+    for order in ((from_b, from_c), (from_c, from_b)):
+        world = _copy(a, tmp_path / f"a-{len(worlds)}", clock)
+        receipts = [exchange.import_file(world.store, bundle) for bundle in order]
+        warned += [(w.code, w.params.get("label")) for r in receipts for w in r.warnings]
+        worlds.append(world)
+    exchange.import_file(c.store, from_b)
+    for laptop in [*worlds, b, c]:
+        assert _deployed(laptop, act) == ["RT-0082"], laptop.name
+        assert held(laptop) == [], laptop.name
+        assert user_tables(laptop.store) == user_tables(b.store)
+    assert ("back_dated", "laptop-b") not in warned, warned
