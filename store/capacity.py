@@ -649,6 +649,8 @@ def _amount(
         typed = raw.isascii() and "_" not in raw
     except ValueError:
         value, typed = 0.0, False
+    if what == "threat_level" and typed and not validate.plain_digits(raw):
+        typed = False  # a level as ``threat assess --level`` takes it: no sign, no leading 0
     if not typed:
         fault = "not_number" if fractional else "not_whole"
         digits = "_digits" if any(c.isdigit() for c in raw) else ""

@@ -462,7 +462,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "next (rule R5)."
         )
     ),
-    "already_cancelled": template(_("Activity {activity} is already cancelled.")),
+    "already_cancelled": lambda p: (
+        template(_("'{title}' is already cancelled: it takes no other restriction (rule R5)."))
+        if "title" in p
+        else template(_("Activity {activity} is already cancelled."))
+    )(p),
     "post_unchanged": template(
         _("Nothing changed: the standing post already has {concept}; choose another concept.")
     ),
@@ -1944,7 +1948,6 @@ SENTENCES.update(
         "conflict_needs_concept": template(
             _("Choose a concept for the activity; a concept is never simply removed.")
         ),
-        "conflict_level_not_a_number": template(_("A threat level is a number, not {given}.")),
         "audit_cut_short": template(
             _(
                 "Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "

@@ -663,15 +663,13 @@ def _post_concept(store: Store, conflict: Conflict, value: object, _typed: bool)
     assign_post_concept(store, conflict.row_id, str(value).strip())
 
 
-def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> None:
-    from ..subjects import assess_threat, subject_by_id
+def _assess(store: Store, conflict: Conflict, chosen: object, typed: bool) -> None:
+    from ..subjects import MAX_LEVEL, assess_threat, subject_by_id
 
-    try:
-        level = int(str(chosen))
-    except ValueError:
-        raise BadInput(
-            code="conflict_level_not_a_number", given=repr(validate.visible(str(chosen)))
-        ) from None
+    if typed:  # the parser of ``threat assess --level``: ASCII digits only (README input table)
+        level = validate.plain_whole_text(str(chosen), "threat_level", low=0, high=MAX_LEVEL)
+    else:  # a value a laptop recorded: an integer, or refused as the bundle's fault
+        level = validate.integer(chosen, "threat_level", low=0, high=MAX_LEVEL)
     subject = subject_by_id(store, conflict.row_id)
     # No summary: the program's English would be saved into a synced record for good; the
     # conflict record names who resolved it, when, and the levels it chose between.
