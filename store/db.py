@@ -200,6 +200,8 @@ class Store:
                 }
                 conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
                 detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+                # before any trigger is made from the columns (capture, this connection's audit)
+                detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
                 conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
                     detail.update(capture.set_aside_malformed(c, self.device_id))
