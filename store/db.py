@@ -871,9 +871,24 @@ def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
     )
 
 
+#: R2 with R1's no-concession (``sql/034_threat_conflict_higher.sql``, keep the two alike): the
+#: level of the subject ``s``'s latest valid assessment, or the higher of the levels of an open
+#: threat-level conflict of it when that is higher.
+THREAT_LEVEL_IN_FORCE = (
+    "NULLIF(max("
+    "COALESCE((SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
+    " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1), -1),"
+    " COALESCE((SELECT max(t.level) FROM sync_conflict c JOIN json_each(c.heads) h"
+    " JOIN threat_level t ON t.level = json_extract(h.value, '$.value')"
+    " WHERE c.table_name = 'subject' AND c.column_name = 'threat_level'"
+    " AND c.row_id = s.id AND c.resolved_at IS NULL), -1)), -1)"
+)
+
+
 def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every subject's threat level as R2 derives it from its assessments; return the ones
-    that were not (lowered or raised on this disk outside Schildwacht).
+    """Every subject's threat level as R2 derives it from its assessments (the higher level of
+    an open threat-level conflict while there is one, R1); return the ones that were not
+    (lowered or raised on this disk outside Schildwacht).
 
     Args:
         conn: the connection of the open write transaction.
@@ -882,10 +897,7 @@ def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         ``{"subject": code name, "was": level held, "now": level derived}`` per subject whose
         stored level was wrong (now corrected).
     """
-    derived = (
-        "(SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
-        " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1)"
-    )
+    derived = THREAT_LEVEL_IN_FORCE
     changed = [
         {"subject": code, "was": was, "now": now}
         for code, was, now in conn.execute(

@@ -6,8 +6,9 @@ triggers read; its indexes and its tables' definitions decide what it takes in (
 UNIQUE index refuses legal rows from the team, an added column holds what no store function
 reads). Anyone with the file can drop or rewrite them with any sqlite tool, so opening a
 database compares its triggers, views, indexes and table definitions, by name and exact SQL,
-with a reference schema built in memory from the same migrations (once per process). Missing, altered or unexpected
-guards are an integrity failure (exit 5) that names them, until ``db repair`` restores them.
+with a reference schema built in memory from the same migrations (once per process).
+Missing, altered or unexpected guards are an integrity failure (exit 5) that names them,
+until ``db repair`` restores them.
 A table or view named like an eponymous virtual table (``pragma_…``) is refused too: it could
 stand in for ``pragma_function_list`` in a trigger's check.
 
@@ -54,7 +55,7 @@ def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
 
 #: ``reference_digest()`` of this version (its test prints the value when it is stale): a database
 #: whose guards have it needs no reference built.
-REFERENCE_DIGEST = "44b2676d1cf91ee3bf124544b433428fd77e55ed0f15e593646a0c3e58f0d9c9"
+REFERENCE_DIGEST = "eb69bb1cd7a8116807220f029da428ae5974ad0b1b27fd6111decdc86358dfe4"
 
 
 @cache

@@ -1578,7 +1578,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "secret_too_long": template(_("Choose a secret of at most {most} characters.")),
     "secret_too_short": template(
         _(
-            "Choose a secret of at least {least} characters (spaces and invisible characters do not count)."
+            "Choose a secret of at least {least} characters"
+            " (spaces and invisible characters do not count)."
         )
     ),
     "secret_with_nul": template(_("A secret may not contain a NUL character.")),
