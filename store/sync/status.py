@@ -514,7 +514,7 @@ def resolve(
         RuleViolation: the value breaks a rule (R1, R3, R4…).
         PermissionDenied: the actor may not edit that table.
     """
-    detail = {"choose": choose, "value": value}
+    detail: dict[str, object] = {"choose": choose, "value": value}
     with store.write("sync.resolve", None, detail) as conn:  # one transaction, nested writes
         conflict = get_conflict(store, text)
         store.target(conflict.id)
