@@ -193,14 +193,9 @@ class Store:
             if repair:
                 from .sync import capture
 
-                detail: dict[str, Any] = {
-                    "missing": findings.missing,
-                    "altered": findings.altered,
-                    "unexpected": findings.unexpected,
-                }
-                conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+                detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
+                conn.execute("BEGIN IMMEDIATE")  # unsealed queued rows; added columns (first)
                 detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-                # before any trigger is made from the columns (capture, this connection's audit)
                 detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
                 conn.execute("COMMIT")
                 with self.write("db.repair", None, detail) as c:
@@ -883,6 +878,10 @@ THREAT_LEVEL_IN_FORCE = (
     " WHERE c.table_name = 'subject' AND c.column_name = 'threat_level'"
     " AND c.row_id = s.id AND c.resolved_at IS NULL), -1)), -1)"
 )
+
+
+#: What a repair records of the guards it found changed (``integrity.Findings``).
+_FOUND = ("missing", "altered", "unexpected")
 
 
 def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
