@@ -1626,7 +1626,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "secret_too_long": template(_("Choose a secret of at most {most} characters.")),
     "secret_too_short": template(
-        _("Choose a secret of at least {least} characters (spaces do not count).")
+        _(
+            "Choose a secret of at least {least} characters"
+            " (spaces and invisible characters do not count)."
+        )
     ),
     "secret_with_nul": template(_("A secret may not contain a NUL character.")),
     "shift_too_long": template(_("{callsign}: a shift lasts at most 14 hours.")),

@@ -61,6 +61,7 @@ JUMPS = {
     "own_refused": "sync",
     "back_dated": "sync",
     "clock_ahead": "sync",
+    "own_stamps": "sync",
 }
 
 #: The open items in the console's words (from the item's kind and count).
@@ -81,6 +82,7 @@ ITEMS = {
     "own_refused": _("own changes refused by other laptops"),
     "back_dated": _("records dated back"),
     "clock_ahead": _("laptops with a clock ahead"),
+    "own_stamps": _("this laptop's stamps ahead of its clock"),
 }
 
 #: What to do about each kind, with the console's keys.
@@ -110,6 +112,10 @@ ADVICE = {
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
     "back_dated": _("Check the clock of the laptop that dated records back (j shows it)."),
     "clock_ahead": _("Have the clock of the laptop that is ahead put right (j shows it)."),
+    "own_stamps": _(
+        "Check this laptop's clock; until its stamps catch up, pass anything urgent by phone "
+        "or enter it on another laptop (j shows until when the others hold its changes)."
+    ),
 }
 
 SECTIONS = (
