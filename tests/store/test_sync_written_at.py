@@ -69,8 +69,9 @@ def test_a_release_and_a_back_dated_deployment_after_the_end_are_refused_everywh
     """rev13g f2: b, its clock right, 20 h after the activity ended, deletes RT-0080's
     deployment with raw SQL (its store refuses the release) and inserts one of RT-0082 dated
     back to while the activity ran. b's stamps are its own clock (no peer's pushed them, none
-    continues an earlier one of b's: no clock put back is shown): both are refused (``activity_over``) on a and on c, whichever of b's and a's bundles c reads
-    first; every laptop holds the same."""
+    continues an earlier one of b's: no clock put back is shown): both are refused
+    (``activity_over``) on a and on c, whichever of b's and a's bundles c reads first; every
+    laptop holds the same."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=26)  # the activity ended 20 h ago, by every clock
     officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
