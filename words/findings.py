@@ -105,18 +105,20 @@ def _own_stamps(p: Mapping[str, Any]) -> str:
         return _(
             "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, "
             "or took in the stamps of a laptop whose clock was; stamps never go back): until "
-            "{stamped} its edits win over edits made later on other laptops. Check that this "
-            "laptop's clock is right"
+            "{stamped} its edits win over edits made later on other laptops, and the times it "
+            "records go back against its stamps, so the other laptops may name it as dating "
+            "records back. Check that this laptop's clock is right"
         ).format(ahead=ahead(int(p["ahead_ms"])), stamped=stamped)
     return _(
         "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, or "
         "took in the stamps of a laptop whose clock was; stamps never go back): every other "
-        "laptop holds its changes until {until} and takes them in then, nothing is lost. Check "
-        "that this laptop's clock is right; until then pass anything urgent (a flagged log "
-        "entry, a signal) by phone or enter it on another laptop (README: A clock ahead)"
-    ).format(
-        ahead=ahead(int(p["ahead_ms"])), until=local_text(_moment(p["until"])), stamped=stamped
-    )
+        "laptop holds its changes until {until} and then takes them in as made no earlier than "
+        "a day before their stamps, so what it does for an activity that ends before {until} (a "
+        "deployment, a release, an answer) is refused there and stays on this laptop only. "
+        "Check that this laptop's clock is right; until then enter such work and anything "
+        "urgent (a flagged log entry, a signal) on another laptop, or pass it by phone (README: "
+        "A clock ahead)"
+    ).format(ahead=ahead(int(p["ahead_ms"])), until=local_text(_moment(p["until"])))
 
 
 def _moment(value: Any) -> Any:
