@@ -136,9 +136,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "own_quarantined": _own_quarantined,
     "own_forked": _own_forked,
     "back_dated": lambda p: ngettext(
-        "{label} sent {count} record dated more than an hour before it was written (e.g. "
+        "{label} sent {count} record dated back before it was written (e.g. "
         "{example}): its clock was set back, or it was back-dated; it was taken in",
-        "{label} sent {count} records dated more than an hour before they were written (e.g. "
+        "{label} sent {count} records dated back before they were written (e.g. "
         "{example}): its clock was set back, or they were back-dated; they were taken in",
         p["count"],
     ).format(label=p["label"], count=p["count"], example=back_dated_example(p["example"])),

@@ -207,3 +207,46 @@ def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
         assert all(("back_dated", "laptop-b") in each for each in warned), warned
     else:  # refused and held: named as such
         assert {q[5].split('"error":"')[1].split('"')[0] for q in held(a)} == {"activity_over"}
+
+
+@pytest.mark.parametrize("later", [26, 31])
+def test_a_faked_correction_gains_at_most_the_day_and_is_named(
+    tmp_path: Path, clock: FixedClock, later: int
+) -> None:
+    """rev13n f1's trade-off: b, ``later`` hours from now, seals a change set and then, in the
+    same millisecond (its stamp continues its own: a clock correction, as far as the log
+    shows), inserts a deployment dated back to while the activity ran (five hours from now).
+    Within the day's allowance (26 h) it is taken in, on every laptop alike, and b is named
+    for dating records back; beyond it (31 h: judged a day before the stamp, after the end)
+    it is refused (``activity_over``) everywhere."""
+    (a, b, c), act = _team(tmp_path, clock)
+    clock.advance(hours=later)
+    officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
+    logbook.add_entry(b.store, "dienst")  # b's clock read this millisecond
+    raw_change_sets(
+        b,
+        "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by) VALUES"
+        f" ('01a2ffff-0000-7000-8000-00000000d303', '{act}', '{officer}',"
+        f" '{to_db(NOW + timedelta(hours=5))}', 'OPS-B')",
+    )
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    clock.advance(minutes=1)
+    logbook.add_entry(a.store, "later")
+    from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
+    c.store.close()
+    worlds, warned = [], []
+    for order in ((from_a, from_b), (from_b, from_a)):
+        world = _copy(c, tmp_path / f"c-{len(worlds)}", clock)
+        receipts = [exchange.import_file(world.store, bundle) for bundle in order]
+        warned.append({(w.code, w.params.get("label")) for r in receipts for w in r.warnings})
+        worlds.append(world)
+    assert user_tables(worlds[1].store) == user_tables(worlds[0].store)
+    assert held(worlds[1]) == held(worlds[0])
+    if later == 26:
+        assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081", "RT-0082"]
+        assert all(("back_dated", "laptop-b") in each for each in warned), warned
+    else:
+        assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081"]
+        assert {q[5].split('"error":"')[1].split('"')[0] for q in held(worlds[0])} == {
+            "activity_over"
+        }
