@@ -42,6 +42,7 @@ async def test_no_after_sign_answers_the_question(app: SchildwachtApp) -> None:
         await type_text(pilot, "xn")
         await settle(pilot)
         assert isinstance(app.screen, HandoverScreen)  # the question was answered
+        assert not [s for s in app.screen_stack if isinstance(s, Confirm)]
         assert not isinstance(app.screen.focused, TextArea)
         assert not [t for t in toasts(app) if "signed by" in t]
 
@@ -56,6 +57,7 @@ async def test_yes_after_sign_signs_on_the_handover(app: SchildwachtApp) -> None
         await settle(pilot)
         assert app.current_mode == "handover"
         assert isinstance(app.screen, HandoverScreen)
+        assert not [s for s in app.screen_stack if isinstance(s, Confirm)]
         assert [t for t in toasts(app) if "signed by" in t]
 
 
