@@ -226,7 +226,7 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
-                if isinstance(event, events.Key) and self._escape_with(event):
+                if isinstance(event, events.Key) and await self._escape_with(event):
                     character = event.character or ""
                     if not character.isalnum():
                         return  # the key after the Escape is dropped, never typed
@@ -264,17 +264,25 @@ class SchildwachtApp(StoreWork, App[None]):
         self._held.clear()
         self._drop_through = self._count
 
-    def _escape_with(self, event: events.Key) -> bool:
-        """Escape and a key pressed together in a field of a main screen: the terminal sends
-        them in one read, which Textual reads as alt and the key ("alt+x", the character x),
-        and the field typed the x after the notes (fix17m). The Escape leaves the field here,
-        at once; True when it did (the key is then the screen's, or dropped)."""
+    async def _escape_with(self, event: events.Key) -> bool:
+        """Escape and a key pressed together in a field of a main screen, or in a form, a
+        question, help: the terminal sends them in one read, which Textual reads as alt and
+        the key ("alt+x", the character x), and the field typed the x after the notes (fix17m);
+        a form stayed open with the x typed over its first field (fix17o). The Escape leaves
+        the field, or closes what is open (its own Escape), here, at once; True when it did
+        (the key is then the screen's, or dropped)."""
         screen = self.screen
         if not (event.key.startswith("alt+") and event.character and event.is_printable):
             return False
-        if not isinstance(screen, BaseScreen) or not screen.check_action("leave_field", ()):
+        if isinstance(screen, BaseScreen):
+            if not screen.check_action("leave_field", ()):
+                return False
+            screen.action_leave_field()
+            return True
+        escape = screen.active_bindings.get("escape")
+        if not isinstance(screen, Steady) or escape is None or not escape.enabled:
             return False
-        screen.action_leave_field()
+        await self.run_action(escape.binding.action, escape.node)
         return True
 
     def _meant_for_field(self, event: events.Key) -> bool:

@@ -129,3 +129,33 @@ async def test_keys_after_a_screen_key_to_a_screen_seen_before(app: SchildwachtA
         assert today.cursor_row == 1
         agenda = app.get_screen_stack("agenda")[0]  # type: ignore[attr-defined]
         assert agenda.query_one("#day-activities", RecordTable).cursor_row == 2
+
+
+async def test_escape_and_a_key_in_one_read_close_a_form(app: SchildwachtApp) -> None:
+    """Escape and a key in one terminal read (Textual reads alt+key) in a form: the Escape
+    cancels the form, the key is the screen's. The form stayed open with the key typed over
+    its first field ("Escape t" made the title "t"), as fix17m had it on main screens."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        app._driver.send_message(events.Key("alt+t", "t"))  # type: ignore[union-attr]
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.current_mode == "today"
+
+
+async def test_escape_and_a_key_in_one_read_answer_a_question(app: SchildwachtApp) -> None:
+    """The same in a question: the Escape answers no, the key is the screen's."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        app._driver.send_message(events.Key("alt+t", "t"))  # type: ignore[union-attr]
+        await settle(pilot)
+        assert app.current_mode == "today"
+        assert not [t for t in toasts(app) if "signed by" in t]
