@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
 from console.screens.base import Confirm, FormScreen
+from console.screens.document import DocumentScreen
 from console.screens.handover import HandoverScreen
 from console.screens.help import HelpScreen
 from console.widgets.table import RecordTable
@@ -159,3 +160,15 @@ async def test_escape_and_a_key_in_one_read_answer_a_question(app: SchildwachtAp
         await settle(pilot)
         assert app.current_mode == "today"
         assert not [t for t in toasts(app) if "signed by" in t]
+
+
+async def test_q_after_a_document_key_closes_the_document(app: SchildwachtApp) -> None:
+    """Every modal, also one that opens after a store read: Today's e (the subject's file)
+    then q in one burst closes the document, it does not quit the console."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _burst(app, "e", "q")
+        await settle(pilot)
+        assert app.is_running
+        assert app.current_mode == "today"
+        assert not isinstance(app.screen, DocumentScreen)
