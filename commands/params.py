@@ -7,7 +7,6 @@ naming the option (exit 2), exactly like every other refusal.
 from __future__ import annotations
 
 import os
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -99,10 +98,6 @@ class TenthsParam(NumberParam):
         return validate.tenths_text(str(value), _name(param), low=self.low, high=self.high)
 
 
-#: A number as a catalogue lists it: digits only, no sign, space or leading zero.
-_PLAIN_DIGITS = re.compile(r"0|[1-9][0-9]{0,17}", re.ASCII)
-
-
 class WholeParam(click.ParamType):
     """A whole number between ``low`` and ``high`` typed in ASCII digits (click's ``INT``
     would take ``١٠``, ``１０`` and ``1_0``); a refusal shows it as typed."""
@@ -115,9 +110,8 @@ class WholeParam(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             return validate.integer(value, _name(param), low=self.low, high=self.high)
-        if self.digits_only and _PLAIN_DIGITS.fullmatch(str(value)) is None:
-            # a level is written as the catalogue lists it: no sign, space or leading zero
-            raise BadInput(code="not_whole_digits", field=_name(param), given=shown(str(value)))
+        if self.digits_only:  # a level is written as the catalogue lists it
+            return validate.plain_whole_text(str(value), _name(param), low=self.low, high=self.high)
         return validate.whole_text(str(value), _name(param), low=self.low, high=self.high)
 
 

@@ -302,6 +302,7 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
             asked[change.unit] = (count + change.count, [*to_units, str(change.to_unit)])
     for unit, (count, to_units) in asked.items():
         given = sum(len(r.lent_out) for r in rows if r.unit == unit)
+        on_duty = sum(r.on_duty for r in rows if r.unit == unit)
         to = ", ".join(dict.fromkeys(to_units))
         if given == 0:
             info(
@@ -310,12 +311,15 @@ def _tell_lent(rows: list[model.ScenarioRow], wanted: list[model.Change]) -> Non
                     "would grow without them; nobody is lent."
                 ).format(unit=unit, to=to)
             )
-        elif given < count:
+        elif given < count:  # why fewer: how many are on duty, and how many of them help
             info(
                 _(
-                    "Only {given} of {count} officers of {unit} would reduce {to}'s shortfall "
-                    "more than {unit}'s would grow without them; only they are lent."
-                ).format(given=given, count=count, unit=unit, to=to)
+                    "{count} officers of {unit} were asked for; {unit} has {on_duty} on duty "
+                    "in the period, and only {given} of them would reduce {to}'s shortfall "
+                    "more than {unit}'s would grow without them (the others hold no "
+                    "qualification {to} is short of then, or {unit} needs them more); only "
+                    "they are lent."
+                ).format(given=given, count=count, unit=unit, to=to, on_duty=on_duty)
             )
 
 

@@ -13,11 +13,13 @@ import click
 from store.access import ROLES
 from store.demo import SCALES, generate_demo
 from store.errors import BadInput
+from store.findings import own_stamps_ahead
 from store.setup import init_database
 from store.states import CatalogueState
 from store.status import database_status
 from store.validate import visible
 from words import _, states
+from words.findings import said as said_finding
 from words.quarantine import said
 
 from .context import Env, new_secret, on_terminal, pass_env
@@ -255,12 +257,21 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
 @pass_env
 def db_status(env: Env, fmt: str, output: str | None) -> None:
     """Schema version, size and record counts."""
-    status = asdict(database_status(env.store()))
+    store = env.store()
+    status = asdict(database_status(store))
     status["clock"] = states.CLOCK[status["clock"]]
+    # this laptop's stamps ahead of its clock: how far, until when the others hold its changes,
+    # what to do (the finding counted under ``findings`` too), next to the clock
+    stamps = "; ".join(said_finding(f) for f in own_stamps_ahead(store))
+    status = {k: v for key, value in status.items() for k, v in _with_stamps(key, value, stamps)}
     status["guards"] = states.GUARDS[status["guards"]]
     status["catalogue"] = states.CATALOGUE[status["catalogue"]]
     status["unsendable"] = [f"#{seq} ({said(why)})" for seq, why in status["unsendable"]]
     emit(status, fmt, output)
+
+
+def _with_stamps(key: str, value: Any, stamps: str) -> list[tuple[str, Any]]:
+    return [(key, value), ("stamps", stamps)] if key == "clock" else [(key, value)]
 
 
 COMMANDS = [init, demo, db]

@@ -573,7 +573,13 @@ class SchildwachtApp(StoreWork, App[None]):
                 ).format(what=where, person=person)
             return _("Signal raised; the information organisation has it.")
 
-        screen.open_form(SignalForm(person, activity, where), said)
+        def select(made: Any) -> None:
+            """On the Signals screen the new signal is selected once the list is read again
+            (rev17m); its view (mine or all) stays, as it holds one's own signals."""
+            if screen.MODE == "signals":
+                screen.revealing = made.id  # type: ignore[attr-defined]
+
+        screen.open_form(SignalForm(person, activity, where), said, select)
 
     def action_switch_user(self) -> None:
         """Act as another person from now on: callsign and secret, proven by the store."""

@@ -1232,8 +1232,12 @@ def _check_restriction(
 ) -> str:
     """The restriction's kind, reason and authority checked (the authority returned, trimmed);
     an activity already cancelled or done takes none (R5)."""
-    if current.status == "cancelled":
-        check_not_cancelled(current.status, short_id(store, "activity", current.id))
+    if current.status == "cancelled":  # named by its title, as a done one is
+        raise BadInput(
+            code="already_cancelled",
+            activity=short_id(store, "activity", current.id),
+            title=current.title,
+        )
     if current.status == "done":
         raise RuleViolation("R5", code="restriction_of_done", title=current.title)
     if kind not in RESTRICTION_KINDS:

@@ -649,6 +649,8 @@ def _amount(
         typed = raw.isascii() and "_" not in raw
     except ValueError:
         value, typed = 0.0, False
+    if what == "threat_level" and typed and not validate.plain_digits(raw):
+        typed = False  # a level as ``threat assess --level`` takes it: no sign, no leading 0
     if not typed:
         fault = "not_number" if fractional else "not_whole"
         digits = "_digits" if any(c.isdigit() for c in raw) else ""
@@ -744,6 +746,8 @@ class ScenarioRow:
         change_hours: scenario minus baseline (negative: the scenario helps).
         lent_in: callsigns of officers lent to this unit by the scenario.
         lent_out: callsigns of officers lent from it.
+        on_duty: how many of its officers are on duty in the period as planned (those a
+            loan can take from it).
     """
 
     unit: str
@@ -753,6 +757,7 @@ class ScenarioRow:
     #: Officers lent to this unit (in) and from it (out) by the scenario.
     lent_in: tuple[str, ...] = ()
     lent_out: tuple[str, ...] = ()
+    on_duty: int = 0
 
 
 #: A typical protected person's day: three activities of two hours (local time).
@@ -1021,6 +1026,7 @@ def run_scenario(
             round(after.get(u, 0.0) - baseline.get(u, 0.0), 2),
             lent_in=tuple(o for o, _a, b in world.lent if b == u),
             lent_out=tuple(o for o, a, _b in world.lent if a == u),
+            on_duty=len({d.officer for d in duties if d.unit == u}),
         )
         for u in units
     ]

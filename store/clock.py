@@ -682,6 +682,30 @@ def parse_time_on(text: str, day: date, clock: Clock, *, bare: str = "") -> date
         ) from None
 
 
+def parse_past_time(text: str, clock: Clock) -> datetime:
+    """Like ``parse_time``, for a moment that has passed (when something was seen): a bare
+    ``HH:MM`` is the last such time, today, or yesterday when today's is later than now
+    (23:50 typed at 00:10 is yesterday's 23:50, not a moment 23 hours and 40 minutes ahead).
+
+    Args:
+        text: the time as typed.
+        clock: the store's clock.
+
+    Returns:
+        The aware UTC datetime (a time with its date as it is typed, even one ahead: the
+        caller refuses what may not lie ahead).
+
+    Raises:
+        BadInput: as ``parse_time``; ``not_a_time`` lists a bare ``HH:MM`` first.
+    """
+    day = today(clock)
+    bare = "today, or yesterday when later than now"
+    moment = parse_time_on(text, day, clock, bare=bare)
+    if _HHMM_RE.match(validate.trimmed(text)) and moment > clock.now():
+        moment = parse_time_on(text, day - _A_DAY, clock, bare=bare)
+    return moment
+
+
 #: The longest span, in real time, that a bare end (a time without a date) not after its start
 #: may make by falling on the next day: 23:00–01:30 is an overnight activity, 16:00–15:00 is a
 #: typo, not a 23-hour activity. A longer span needs the end typed with its date.

@@ -214,13 +214,10 @@ class Store:
         missing (see ``__init__``); what it found and did."""
         from .sync import capture
 
-        detail: dict[str, Any] = {
-            "missing": findings.missing,
-            "altered": findings.altered,
-            "unexpected": findings.unexpected,
-        }
-        conn.execute("BEGIN IMMEDIATE")  # queued rows no trigger wrote: never sealed
+        detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
+        conn.execute("BEGIN IMMEDIATE")  # unsealed queued rows; added columns (first)
         detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+        detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
         conn.execute("COMMIT")
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -902,9 +899,28 @@ def _record_catalogue(conn: sqlite3.Connection, from_version: int) -> None:
     )
 
 
+#: R2 with R1's no-concession (``sql/035_threat_conflict_higher.sql``, keep the two alike): the
+#: level of the subject ``s``'s latest valid assessment, or the higher of the levels of an open
+#: threat-level conflict of it when that is higher.
+THREAT_LEVEL_IN_FORCE = (
+    "NULLIF(max("
+    "COALESCE((SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
+    " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1), -1),"
+    " COALESCE((SELECT max(t.level) FROM sync_conflict c JOIN json_each(c.heads) h"
+    " JOIN threat_level t ON t.level = json_extract(h.value, '$.value')"
+    " WHERE c.table_name = 'subject' AND c.column_name = 'threat_level'"
+    " AND c.row_id = s.id AND c.resolved_at IS NULL), -1)), -1)"
+)
+
+
+#: What a repair records of the guards it found changed (``integrity.Findings``).
+_FOUND = ("missing", "altered", "unexpected")
+
+
 def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every subject's threat level as R2 derives it from its assessments; return the ones
-    that were not (lowered or raised on this disk outside Schildwacht).
+    """Every subject's threat level as R2 derives it from its assessments (the higher level of
+    an open threat-level conflict while there is one, R1); return the ones that were not
+    (lowered or raised on this disk outside Schildwacht).
 
     Args:
         conn: the connection of the open write transaction.
@@ -913,10 +929,7 @@ def rederive_threat_levels(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         ``{"subject": code name, "was": level held, "now": level derived}`` per subject whose
         stored level was wrong (now corrected).
     """
-    derived = (
-        "(SELECT a.level FROM threat_assessment a JOIN threat_level t ON t.level = a.level"
-        " WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1)"
-    )
+    derived = THREAT_LEVEL_IN_FORCE
     changed = [
         {"subject": code, "was": was, "now": now}
         for code, was, now in conn.execute(

@@ -10,7 +10,11 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
 - ``back_dated``: records a laptop dated well before it wrote them (a clock set back, or
   back-dating): taken in, and named here;
 - ``clock_ahead``: a laptop whose clock was ahead of this one's when it wrote a bundle (its
-  edits win over later ones by their stamps): named with how far ahead.
+  edits win over later ones by their stamps): named with how far ahead;
+- ``own_stamps``: this laptop's own change stamps run ahead of its clock (it was set ahead
+  once, or took in the stamps of a laptop whose clock was: a hybrid logical clock never goes
+  back): until its clock catches up its edits win over later ones, and more than a day ahead
+  every other laptop holds its changes until a day before the stamp.
 
 The handover carries the ones still open (secrets, clashes, this laptop's refused changes) and
 the events since the last signed handover (alarms, outside changes, back-dated records). Each
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .clock import from_db, to_db
@@ -34,7 +38,16 @@ from .sync.reason import read
 SECRETS_ONE_BY_ONE = 3
 #: The meta key keeping how many of this laptop's changes the others quarantine (``export``).
 OWN_REFUSED_KEY = "sync_own_refused"
-KINDS = ("witness", "clash", "secret", "outside", "own_refused", "back_dated", "clock_ahead")
+KINDS = (
+    "witness",
+    "clash",
+    "secret",
+    "outside",
+    "own_refused",
+    "back_dated",
+    "clock_ahead",
+    "own_stamps",
+)
 
 
 @dataclass(frozen=True)
@@ -318,6 +331,31 @@ def clock_ahead(store: Store, since: datetime | None = None) -> list[Finding]:
     return found
 
 
+def own_stamps_ahead(store: Store) -> list[Finding]:
+    """This laptop's change stamps ahead of its clock by more than the allowed skew: how far,
+    the stamp its next change gets, and until when the other laptops hold its changes (a day
+    before that stamp, when it is more than a day ahead; their horizon is their clock plus a
+    day).
+
+    Returns:
+        One ``own_stamps_ahead`` finding (``ahead_ms``, ``stamped`` and ``until``, aware UTC,
+        ``until`` None when the others take its changes in at once), or none.
+    """
+    from .rules import CLOCK_SKEW
+    from .sync.capture import DAY_MS, read_hlc
+    from .sync.change import clock_moment
+
+    stamped = clock_moment(read_hlc(store.conn))
+    now = store.now()
+    if stamped is None or stamped - now <= CLOCK_SKEW:
+        return []
+    ahead = stamped - now
+    ahead_ms = int(ahead.total_seconds() * 1000)
+    until = stamped - timedelta(milliseconds=DAY_MS) if ahead_ms > DAY_MS else None
+    params = {"ahead_ms": ahead_ms, "stamped": stamped, "until": until}
+    return [Finding("own_stamps", "own_stamps_ahead", params, (), store.device_id)]
+
+
 def since_last_handover(store: Store) -> datetime | None:
     """When the latest handover was signed (aware UTC), or None: events after it go into the
     next one.
@@ -349,4 +387,5 @@ def open_findings(store: Store, since: datetime | None = None) -> list[Finding]:
         *own_refused(store),
         *back_dated(store, since),
         *clock_ahead(store, since),
+        *own_stamps_ahead(store),
     ]

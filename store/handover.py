@@ -748,7 +748,8 @@ def sign_handover(
     supersedes: str | None = None,
     reason: str = "",
 ) -> HandoverRecord:
-    """The outgoing shift leader freezes the draft, with notes, and signs it.
+    """The outgoing shift leader freezes the draft, with notes, and signs it; the leader's notes
+    kept as typed (``save_draft_notes``) are removed with it.
 
     A period is signed once: when a signed handover that is not superseded overlaps it, this
     raises ``AlreadySigned`` unless ``supersedes`` names that handover and ``reason`` says why
@@ -804,7 +805,60 @@ def sign_handover(
                 reason.strip() if replaced else "",
             ),
         )
+        # the notes kept as typed were for this handover: signed, they are no longer a draft
+        conn.execute("DELETE FROM handover_notes_draft WHERE callsign = ?", (store.actor.callsign,))
     return get_handover(store, handover_id)
+
+
+def draft_notes(store: Store) -> str:
+    """The acting person's handover notes as last saved and not yet signed (``save_draft_notes``).
+
+    Args:
+        store: the database.
+
+    Returns:
+        The notes, or "" when none are kept.
+    """
+    row = store.one(
+        "SELECT notes FROM handover_notes_draft WHERE callsign = ?", (store.actor.callsign,)
+    )
+    return "" if row is None else str(row[0])
+
+
+def save_draft_notes(store: Store, notes: str) -> bool:
+    """Keep the acting leader's handover notes as typed, unsigned, on this laptop (never synced),
+    so that leaving the console or a dropped session loses none of them; empty notes remove
+    the draft. One audited write (``handover.notes``), none when the notes are kept as they
+    are already. ``sign_handover`` removes them.
+
+    Args:
+        store: the database.
+        notes: the notes as typed.
+
+    Returns:
+        True when written, False when they were kept as they are already.
+
+    Raises:
+        PermissionDenied: the acting person's role (or this laptop's) may not sign handovers.
+        BadInput: notes too long or with a NUL.
+    """
+    notes = validate.text(notes, "notes")
+    if notes == draft_notes(store):
+        return False
+    with store.write(
+        "handover.notes", None, {"chars": len(notes)}, require="handover.sign"
+    ) as conn:
+        who = store.actor.callsign
+        if notes.strip():
+            conn.execute(
+                "INSERT INTO handover_notes_draft (callsign, notes, saved_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (callsign) DO UPDATE SET notes = excluded.notes,"
+                " saved_at = excluded.saved_at",
+                (who, notes, to_db(store.now())),
+            )
+        else:
+            conn.execute("DELETE FROM handover_notes_draft WHERE callsign = ?", (who,))
+    return True
 
 
 def signing_refusal(

@@ -23,7 +23,11 @@ declared zone):
   changes) refuses the file; a RECURRENCE-ID, EXDATE or RDATE is read (floating) and written
   (zoned) in the zone of its series' DTSTART (``_localise``); an RRULE ``UNTIL`` given as a
   date on a timed series includes that whole local day (``_until_whole_day``), and an EXDATE
-  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``);
+  given as a date excludes the occurrences starting on that local day (``_exdate_whole_day``),
+  a date-time EXDATE on a series of days the Amsterdam day of its instant
+  (``_exdate_on_days``); a value written ``VALUE=DATE`` is a date whatever TZID it carries
+  (``_dates_as_dates``); an EXDATE naming no occurrence is warned of, or read as the one an
+  earlier THISANDFUTURE change moved to it (``_named_exdates``, ``_named_days``);
 - ``STATUS:CANCELLED`` (on an event or an override, with or without a new SEQUENCE) and EXDATE
   cancel; ``CLASS:PRIVATE``, ``CLASS:CONFIDENTIAL`` and any class not known here (RFC 5545:
   an unrecognised class is PRIVATE) make a private activity, ``PUBLIC`` or no CLASS work; an
@@ -610,9 +614,46 @@ def _calendar_class() -> Any:
     class Calendar(icalendar.Calendar):
         ignore_exceptions = True
         _components_factory = factory
+        types_factory = _types_factory()
 
     factory.add_component_class(Calendar)
     return Calendar
+
+
+#: The start of the parse fault of an RDATE period of dates (``_types_factory``).
+_PERIOD_OF_DATES = "a period of dates: "
+
+
+def _types_factory() -> Any:
+    """icalendar's value types, but an RDATE period written with a date
+    (``RDATE;VALUE=PERIOD:20270320/20270321``; RFC 5545: a period starts at a date-time) is
+    a fault of the event, refused (``calendar_period_of_dates``): icalendar made it 00:00 to
+    00:00, an invented 24-hour activity (rev16n)."""
+    from icalendar.prop import TypesFactory, vDDDLists
+
+    class Dates(vDDDLists):
+        @staticmethod
+        def from_ical(ical: str, timezone: Any = None) -> Any:
+            for part in ical.split(","):
+                sides = part.split("/")
+                if len(sides) == 2 and any(_is_date(side) for side in sides):
+                    raise ValueError(_PERIOD_OF_DATES + part)
+            return vDDDLists.from_ical(ical, timezone=timezone)
+
+    class Types(TypesFactory):
+        def for_property(self, name: str, value_param: str | None = None) -> type:
+            if name.upper() == "RDATE":
+                return Dates
+            found: type = super().for_property(name, value_param)
+            return found
+
+    return Types()
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is written as a date (``20270320``: eight digits)."""
+    text = text.strip()
+    return len(text) == 8 and text.isascii() and text.isdigit()
 
 
 def _excerpt(message: object, limit: int = 160) -> str:
@@ -658,6 +699,8 @@ def _parse(text: str, name: str) -> Any:
     try:
         calendar = _calendar_class().from_ical(text)
     except Exception as exc:
+        if _our_fault(exc):  # a bug in our parts of the parser is no unreadable file
+            raise
         facts = _invalid_facts(exc)
         raise BadInput(code="calendar_invalid", file=name, **facts) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
@@ -804,12 +847,21 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
             raise BadInput(code="calendar_bad_line", file=name, event=_describe(event), line=line)
         return notice("calendar_line_ignored", event=_describe(event), prop=named, line=line)
     prop = validate.visible(str(prop).upper())[:40]
+    if prop == "RDATE" and str(message).startswith(_PERIOD_OF_DATES):
+        period = str(message).removeprefix(_PERIOD_OF_DATES)
+        raise BadInput(
+            code="calendar_period_of_dates",
+            file=name,
+            event=_describe(event),
+            value=validate.shown(period, limit=_QUOTED),
+        )
     if prop in _TIME_PROPERTIES:
         raise _bad_time(name, event, prop, message)
     value = _quoted(event, prop, message)
     if prop not in NEEDED:
         event.pop(prop, None)
     if prop == "SEQUENCE":
+        event.sequence_written = value  # what the file says, for calendar_conflicting_versions
         return notice("calendar_sequence_ignored", event=_describe(event), value=value)
     if prop in _STAMPS:
         return notice("calendar_stamp_ignored", event=_describe(event), prop=prop, value=value)
@@ -834,6 +886,7 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
     if isinstance(sequence, int) and sequence < 0:  # RFC 5545: a non-negative integer
         event.pop("SEQUENCE")
         shown = validate.shown(str(sequence))
+        event.sequence_written = shown
         warnings.append(notice("calendar_sequence_ignored", event=_describe(event), value=shown))
     for prop in ("LAST-MODIFIED", "DTSTAMP"):  # readable, but outside 1970-2099: said, not dropped
         if _stamp_out_of_range(event, prop):
@@ -1104,6 +1157,8 @@ class _Zones:
         try:
             built = component.to_tz(tzp, lookup_tzid=False)
         except Exception as exc:
+            if _our_fault(exc):  # a bug in our Timezone is no unreadable zone
+                raise
             message = _excerpt(exc, 200)
             raise BadInput(
                 code="calendar_zone_unreadable", file=self.name, zone=shown, reason=message
@@ -1141,6 +1196,26 @@ def _attach(naive: datetime, zone: tzinfo, what: str, event: Any, name: str) -> 
             problem=problem,
         )
     return first
+
+
+def _dates_as_dates(calendar: Any) -> None:
+    """A value written ``VALUE=DATE`` is a date, whatever TZID it also carries: icalendar reads
+    ``DTSTART;TZID=Europe/Amsterdam;VALUE=DATE:20270310`` as 00:00 in that zone, which then
+    passed every date/date-time check as a time (rev16n: an all-day EXDATE was lost, an RDATE
+    invented a 00:00–01:00 activity, a RECURRENCE-ID added an activity). Each such value is
+    made the date it says and its TZID dropped, so it reads exactly as without the TZID."""
+    for event in calendar.walk("VEVENT"):
+        for prop in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
+            for value in _as_list(event.get(prop)):
+                params = getattr(value, "params", {})
+                if str(params.get("VALUE", "")).upper() != "DATE" or "TZID" not in params:
+                    continue
+                for item in getattr(value, "dts", [value]):
+                    moment = getattr(item, "dt", None)
+                    if isinstance(moment, datetime) and moment.time() == datetime.min.time():
+                        item.dt = moment.date()
+                        getattr(item, "params", {}).pop("TZID", None)
+                params.pop("TZID", None)
 
 
 def _localise(calendar: Any, name: str) -> list[Notice]:
@@ -1261,7 +1336,7 @@ def _until_whole_day(calendar: Any) -> None:
             ]
 
 
-def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
+def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
     """An all-day EXDATE (``VALUE=DATE``) on a timed series (RFC 5545 wants DTSTART's type,
     but some programs write a date) excludes every occurrence that starts on that local day, in
     the series' own zone (``_day_zone``), as a date UNTIL includes one. recurring-ical-events
@@ -1269,11 +1344,13 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
     took the date as UTC midnight (the occurrence was reported removed from the calendar, not
     cancelled; rev16m). Each date becomes the exact times of the series' own occurrences on
     that day, so the expansion and the cancellations read it alike; a date outside the window
-    (and its margin) names nothing the import reads and is dropped. Runs after
-    ``_until_whole_day``."""
+    (and its margin) names nothing the import reads and is dropped. A day on which the series
+    has no occurrence is warned of (``calendar_exdate_day_unmatched``: it cancels nothing).
+    Runs after ``_until_whole_day``."""
     from icalendar import vDDDTypes
 
     span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    warnings: list[Notice] = []
     for event in calendar.walk("VEVENT"):
         values = _as_list(event.get("EXDATE"))
         zone = _day_zone(event)
@@ -1282,6 +1359,11 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
             continue
         days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
         times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
+        found = {t.astimezone(zone).date() for t in times}
+        warnings += [
+            notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
+            for day in sorted(days - found)
+        ]
         for value in values:
             value.dts = [item for item in value.dts if isinstance(item.dt, datetime)]
             value.params.pop("VALUE", None)
@@ -1290,12 +1372,79 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> None:
         del event["EXDATE"]
         if values:
             event["EXDATE"] = values if len(values) > 1 else values[0]
+    return warnings
+
+
+def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
+    """An EXDATE of a series of whole days (within the window and its margin) on a day that is
+    no day of the series is warned of (``calendar_exdate_day_unmatched``): it cancels nothing,
+    which was said to nobody (rev16n). Runs after ``_exdate_on_days`` (every EXDATE of such a
+    series is then a date); a series whose rules dateutil cannot read here is not checked."""
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+
+    lo = (window[0] - _MARGIN).astimezone(LOCAL_TZ).date() - timedelta(days=1)
+    hi = (window[1] + _MARGIN).astimezone(LOCAL_TZ).date() + timedelta(days=1)
+    warnings: list[Notice] = []
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if not isinstance(start, date) or isinstance(start, datetime):
+            continue
+        exdates = {
+            item.dt
+            for value in _as_list(event.get("EXDATE"))
+            for item in value.dts
+            if not isinstance(item.dt, datetime) and lo <= item.dt <= hi
+        }
+        if not exdates or event.get("RECURRENCE-ID") is not None:
+            continue
+        days = {start}
+        first = datetime.combine(start, datetime.min.time())
+        try:
+            for rule in _as_list(event.get("RRULE")):
+                expanded = rrulestr(rule.to_ical().decode(), dtstart=first)
+                bounds = (datetime.combine(lo, first.time()), datetime.combine(hi, first.time()))
+                days |= {found.date() for found in expanded.between(*bounds, inc=True)}
+        except (ValueError, TypeError):
+            continue
+        days |= {
+            item.dt
+            for value in _as_list(event.get("RDATE"))
+            for item in getattr(value, "dts", [])
+            if isinstance(item.dt, date) and not isinstance(item.dt, datetime)
+        }
+        warnings += [
+            notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
+            for day in sorted(exdates - days)
+        ]
+    return warnings
+
+
+def _exdate_on_days(calendar: Any) -> None:
+    """A date-time EXDATE on a series of whole days (the mirror of ``_exdate_whole_day``; RFC
+    5545 wants DTSTART's kind) cancels the day on which that instant falls in the series'
+    zone — a series of dates has Europe/Amsterdam's days, as every activity of a whole day —
+    so ``20270310T230000Z`` (midnight in Amsterdam) is 11 March. It was cancelled through the
+    "removed from the calendar" path at 00:00 UTC and ignored without a word at any other
+    time of the day (rev16n). Runs after ``_localise`` (every EXDATE has its zone)."""
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if start is None or isinstance(start, datetime):
+            continue
+        for value in _as_list(event.get("EXDATE")):
+            for item in value.dts:
+                if isinstance(item.dt, datetime):
+                    moment = item.dt if item.dt.tzinfo is not None else item.dt.replace(tzinfo=UTC)
+                    item.dt = moment.astimezone(LOCAL_TZ).date()
+                    item.params.pop("TZID", None)
+            if all(not isinstance(item.dt, datetime) for item in value.dts):
+                value.params.pop("TZID", None)
+                value.params["VALUE"] = "DATE"
 
 
 def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
     """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
     moves one) within ``span`` (aware)."""
-    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
+    from dateutil.rrule import rrulestr
 
     start = master.decoded("DTSTART")
     found = [start] if span[0] <= start < span[1] else []
@@ -1668,12 +1817,13 @@ def _refuse_rdate_kind(master: Any, name: str) -> None:
             )
 
 
-def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
+def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
     """An override whose RECURRENCE-ID is the time an earlier ``RANGE=THISANDFUTURE`` override
     moved its occurrence to (some programs write that, RFC 5545 wants the original time) is
     read as the override of the original occurrence, with a warning: otherwise
     recurring-ical-events gives both it and the moved occurrence (11 of a COUNT=10). An
-    override whose id names no occurrence of its series at all is warned of."""
+    override whose id names no occurrence of its series at all is warned of. An EXDATE is
+    read alike (``_named_exdates``)."""
     from icalendar import vDDDTypes
 
     events = calendar.walk("VEVENT")
@@ -1687,24 +1837,18 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
         if event.get("RECURRENCE-ID") is not None and str(event.get("UID")) in masters:
             by_uid.setdefault(str(event["UID"]), []).append(event)
     warnings: list[Notice] = []
-    for uid, overrides in by_uid.items():
-        original = _original_times(masters[uid])
+    for uid, master in masters.items():
+        original = _original_times(master)
         if original is None:
             continue
-        zone = masters[uid].decoded("DTSTART").tzinfo  # the series' zone: where shifts are
+        zone = master.decoded("DTSTART").tzinfo  # the series' zone: where shifts are
         shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
+        overrides = by_uid.get(uid, [])
         for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
             given = override["RECURRENCE-ID"].dt
             rid = _as_utc(given)
             if not original(rid):
-                meant = next(
-                    (
-                        back
-                        for since, shift in reversed(shifts)
-                        if since <= (back := _unmoved(given, shift, zone)) and original(back)
-                    ),
-                    None,
-                )
+                meant = _meant(given, shifts, zone, original)
                 if meant is None:  # README: an id naming no occurrence is warned of
                     warnings.append(
                         notice(
@@ -1727,6 +1871,60 @@ def _moved_recurrence_ids(calendar: Any) -> list[Notice]:
                 rid = meant
             if _this_and_future(override):
                 shifts.append((rid, _moved_by(override)))
+        warnings += _named_exdates(master, (original, shifts), window)
+    return warnings
+
+
+def _meant(
+    given: datetime,
+    shifts: list[tuple[datetime, timedelta]],
+    zone: tzinfo | None,
+    original: Callable[[datetime], bool],
+) -> datetime | None:
+    """The original occurrence (aware UTC) an earlier THISANDFUTURE shift moved to ``given``
+    (the latest shift that explains it), or None."""
+    for since, shift in reversed(shifts):
+        back = _unmoved(given, shift, zone)
+        if since <= back and original(back):
+            return back
+    return None
+
+
+def _named_exdates(
+    master: Any,
+    rules: tuple[Callable[[datetime], bool], list[tuple[datetime, timedelta]]],
+    window: tuple[datetime, datetime],
+) -> list[Notice]:
+    """Each EXDATE of a timed series (within the window and its margin: one outside names
+    nothing the import reads) that names no occurrence of it: when it is the time an earlier
+    THISANDFUTURE change moved an occurrence to, read as that occurrence, with a warning (as
+    a RECURRENCE-ID is); otherwise a warning naming the EXDATE, which cancels nothing. Both
+    were ignored without a word (rev16n). ``rules``: the series' own times and its shifts."""
+    original, shifts = rules
+    span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    values = [v for v in _as_list(master.get("EXDATE")) if hasattr(v, "dts")]
+    items = [
+        item
+        for value in values
+        for item in value.dts
+        if isinstance(item.dt, datetime) and span[0] <= _as_utc(item.dt) < span[1]
+    ]
+    if not items:
+        return []
+    own = {_as_utc(t) for t in _own_times(master, span)}
+    zone = master.decoded("DTSTART").tzinfo
+    warnings: list[Notice] = []
+    for item in items:
+        given = _as_utc(item.dt)
+        if given in own or original(given):
+            continue
+        meant = _meant(item.dt, shifts, zone, original)
+        event = _describe(master)
+        if meant is None:
+            warnings.append(notice("calendar_exdate_unmatched", event=event, given=given))
+            continue
+        item.dt = meant.astimezone(zone)
+        warnings.append(notice("calendar_exdate_moved", event=event, given=given, meant=meant))
     return warnings
 
 
@@ -1743,9 +1941,13 @@ def _moved_by(override: Any) -> timedelta:
     return by
 
 
-def _unmoved(moved: datetime, by: timedelta, zone: tzinfo | None) -> datetime:
+def _unmoved(moved: datetime | date, by: timedelta, zone: tzinfo | None) -> datetime:
     """The original occurrence (aware UTC) that ``_moved_by``'s ``by`` moved to ``moved``: its
-    wall time in the series' ``zone`` less ``by``, as the library added it."""
+    wall time in the series' ``zone`` less ``by``, as the library added it. A series of dates
+    (``moved`` a date, no zone) moves by whole days: the day less ``by``'s days (rev16n: the
+    date had no tzinfo and the whole file was refused)."""
+    if not isinstance(moved, datetime):
+        return _as_utc(moved - timedelta(days=by.days))
     local = moved.astimezone(zone) if zone is not None else moved
     return _as_utc(local - by)
 
@@ -1762,7 +1964,8 @@ def _recurrence_key(event: Any, overrides: dict[tuple[str, str], Any]) -> str:
         override = overrides.get((str(event["UID"]), to_db(rid)))
         if override is not None:
             start = event.decoded("DTSTART")  # the library's: wall time in the series' zone
-            return to_db(_unmoved(start, _moved_by(override), start.tzinfo))
+            zone = start.tzinfo if isinstance(start, datetime) else None
+            return to_db(_unmoved(start, _moved_by(override), zone))
     return to_db(rid)
 
 
@@ -1805,12 +2008,16 @@ def _deduplicate(calendar: Any, name: str, overrides: bool) -> list[Notice]:
         ]  # as new as the best
         if any(_content(events[i]) != _content(events[best]) for i in same):
             what = f"UID {validate.visible(uid)[:200]}" + (f" (occurrence {rid})" if rid else "")
-            raise BadInput(
+            written = [getattr(events[i], "sequence_written", None) for i in same]
+            raise BadInput(  # an ignored SEQUENCE is said as the file wrote it (rev16n)
                 code="calendar_conflicting_versions",
                 file=name,
                 what=what,
                 count=len(events),
                 sequence=versions[best][0],
+                written=[w or str(versions[i][0]) for w, i in zip(written, same, strict=True)]
+                if any(written)
+                else None,
             )
         if any(i not in same for i in range(len(events))):
             warnings.append(
@@ -1896,16 +2103,19 @@ def _parse_calendar(
     warnings += _prune(calendar, name)
     for event in calendar.walk("VEVENT"):
         ics_bounds.check_event(event, name)
+    _dates_as_dates(calendar)
     warnings += _deduplicate(calendar, name, overrides=False)  # the series kept gives its zone
     warnings += _localise(calendar, name)
     warnings += _deduplicate(calendar, name, overrides=True)
     _until_whole_day(calendar)
-    _exdate_whole_day(calendar, window)
+    warnings += _exdate_whole_day(calendar, window)
+    _exdate_on_days(calendar)
+    warnings += _named_days(calendar, window)
     zone, _unknown = _declared_zone(calendar)
     if zone is not None and calendar.get("X-WR-TIMEZONE") is not None:
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     _refuse_recurrence_kind(calendar, name)
-    warnings += _moved_recurrence_ids(calendar)
+    warnings += _moved_recurrence_ids(calendar, window)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
@@ -2046,11 +2256,13 @@ def _expand(
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
+    current: Any = None  # the series being expanded: named when the library fails on it
     try:
         with ics_bounds.expansion_budget():
             query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
             for series in query.series:  # lazily, so a file over the limit stops early
-                if str(series.uid) not in masters:
+                current = masters.get(str(series.uid))
+                if current is None:
                     continue  # a single event, or an override of a series not in the file
                 for one in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
                     if passed:  # past the limit: only whether the count is complete
@@ -2081,12 +2293,34 @@ def _expand(
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
     except Exception as exc:
+        if _our_fault(exc):  # a bug of Schildwacht's own code is a bug, not a bad calendar
+            raise
+        event = _describe(current) if current is not None else None
         message = _excerpt(exc, 300)
-        raise BadInput(code="calendar_bad_recurrence", file=name, reason=message) from None
+        raise BadInput(
+            code="calendar_bad_recurrence", file=name, event=event, reason=message
+        ) from None
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found
+
+
+def _our_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in Schildwacht's own code (the innermost frame of its
+    traceback lies in Schildwacht's source), not in a library reading the calendar. Only a library's
+    failure on the file is a bad calendar; ours (an AttributeError of a date taken for a
+    date-time, rev16n) must surface as the bug it is, never as a refusal of the file."""
+    frame = exc.__traceback__
+    if frame is None:
+        return False
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    path = Path(frame.tb_frame.f_code.co_filename).resolve()
+    return path.is_relative_to(_OURS) and "site-packages" not in path.parts
+
+
+_OURS = Path(__file__).resolve().parent.parent  # store/, words/, commands/ (and their tests)
 
 
 @functools.cache

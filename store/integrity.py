@@ -2,10 +2,13 @@
 
 The rules that live in the database — R1, the append-only records, the audit trail, change
 capture and whatever a later migration adds — live in its triggers and in the views those
-triggers read. Anyone with the file can drop or rewrite them with any sqlite tool, so opening
-a database compares its triggers and views, by name and exact SQL, with a reference schema
-built in memory from the same migrations (once per process). Missing, altered or unexpected
-guards are an integrity failure (exit 5) that names them, until ``db repair`` restores them.
+triggers read; its indexes and its tables' definitions decide what it takes in (a planted
+UNIQUE index refuses legal rows from the team, an added column holds what no store function
+reads). Anyone with the file can drop or rewrite them with any sqlite tool, so opening a
+database compares its triggers, views, indexes and table definitions, by name and exact SQL,
+with a reference schema built in memory from the same migrations (once per process).
+Missing, altered or unexpected guards are an integrity failure (exit 5) that names them,
+until ``db repair`` restores them.
 A table or view named like an eponymous virtual table (``pragma_…``) is refused too: it could
 stand in for ``pragma_function_list`` in a trigger's check.
 
@@ -19,6 +22,7 @@ make it miss, never match; ``tests/store/test_integrity.py`` fails until it is b
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,7 +55,7 @@ def finish_migrations(conn: sqlite3.Connection, from_version: int) -> None:
 
 #: ``reference_digest()`` of this version (its test prints the value when it is stale): a database
 #: whose guards have it needs no reference built.
-REFERENCE_DIGEST = "5ab661e3d74c81e1a9fec5c260e22dbbba694c678fd66c3839c3fadbc32bae4b"
+REFERENCE_DIGEST = "217fc3d84405460fd8169d04e079fbd4062354e1b435ba906c68750e67fe2052"
 
 
 @cache
@@ -75,10 +79,16 @@ def reference() -> dict[str, tuple[str, str]]:
 
 
 def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    # Triggers and views hold the rules; an index (a planted UNIQUE one refuses legal rows) and
+    # a table's definition (an added column, a changed constraint) change what the database
+    # takes in, so they are compared too. SQLite's own (sqlite_…) and the automatic indexes of
+    # a table's constraints (no SQL of their own) follow from the table's definition.
     return {
         name: (kind, sql)
         for kind, name, sql in conn.execute(
-            "SELECT type, name, sql FROM main.sqlite_master WHERE type IN ('trigger', 'view')"
+            "SELECT type, name, sql FROM main.sqlite_master"
+            " WHERE type IN ('trigger', 'view', 'index', 'table') AND sql IS NOT NULL"
+            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
         )
     }
 
@@ -90,8 +100,9 @@ class Findings:
     Attributes:
         missing: guards this version makes that the database lacks.
         altered: guards whose SQL differs from this version's.
-        unexpected: triggers, views or shadowing tables no version makes.
-        kinds: for each unexpected name, ``"trigger"`` or ``"view"``.
+        unexpected: triggers, views or indexes no version makes, and tables shadowing a
+            built-in (another table of one's own changes no rule: it is not named).
+        kinds: for each unexpected name, ``"trigger"``, ``"view"``, ``"index"`` or ``"table"``.
 
     True when anything differs.
     """
@@ -99,7 +110,7 @@ class Findings:
     missing: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)  # triggers, views, shadowing tables
-    kinds: dict[str, str] = field(default_factory=dict)  # unexpected name → trigger or view
+    kinds: dict[str, str] = field(default_factory=dict)  # unexpected name → its type
 
     def __bool__(self) -> bool:
         return bool(self.missing or self.altered or self.unexpected)
@@ -161,7 +172,8 @@ def purpose(name: str, kind: str | None = None) -> str:
         return "audit trail"
     if "append-only" in sql or "never edited" in sql or "never deleted" in sql:
         return "append-only"
-    return "view" if (found[0] if found else kind) == "view" else "trigger"
+    found_kind = found[0] if found else kind
+    return found_kind if found_kind in {"view", "index", "table"} else "trigger"
 
 
 def digest(guards: dict[str, tuple[str, str]]) -> str:
@@ -209,7 +221,8 @@ def check(conn: sqlite3.Connection) -> Findings:
     if not shadows and REFERENCE_DIGEST and digest(present) == REFERENCE_DIGEST:
         return Findings()
     expected = reference()
-    unexpected = sorted({*(n for n in present if n not in expected), *shadows})
+    planted = (n for n in present if n not in expected and present[n][0] != "table")
+    unexpected = sorted({*planted, *shadows})  # a table of one's own changes no rule
     return Findings(
         missing=sorted(n for n in expected if n not in present),
         altered=sorted(n for n in expected if n in present and present[n] != expected[n]),
@@ -238,18 +251,66 @@ def refusal(findings: Findings, path: str) -> IntegrityFailure:
 def restore(conn: sqlite3.Connection, findings: Findings) -> None:
     """Put the reference guards back; inside the caller's transaction (``db repair``).
 
+    A planted index, view or trigger is dropped and a missing or altered one re-made (a missing
+    table is made empty). A table whose definition differs is left to ``drop_added_columns``
+    (called first); one that differs otherwise is named at the next open still: only a backup
+    restores it.
+
     Args:
         findings: what the check of the guards found: unexpected, altered and missing guards.
     """
     expected = reference()
     for name in findings.unexpected + findings.altered:
         kind = _kind(conn, name)
-        if kind is not None:
+        if kind == "table" and name in expected:
+            continue  # its added columns went first (``drop_added_columns``)
+        if kind is not None:  # a table shadowing a built-in is dropped
             conn.execute(f'DROP {kind.upper()} "{name}"')
-    views = [n for n in findings.missing + findings.altered if expected[n][0] == "view"]
-    triggers = [n for n in findings.missing + findings.altered if expected[n][0] == "trigger"]
-    for name in sorted(views) + sorted(triggers):  # triggers read the views
+    redo = [n for n in findings.missing + findings.altered if expected[n][0] != "table"]
+    tables = [n for n in findings.missing if expected[n][0] == "table"]
+    order = {"table": 0, "index": 1, "view": 2, "trigger": 3}  # triggers read the views
+    for name in sorted(tables + redo, key=lambda n: (order[expected[n][0]], n)):
         conn.execute(expected[name][1])
+
+
+def drop_added_columns(conn: sqlite3.Connection, findings: Findings) -> list[str]:
+    """Drop the columns that were added to this version's tables (``db repair``, in the caller's
+    transaction, before anything on the connection builds triggers from the columns).
+
+    Args:
+        findings: what the check of the guards found (its altered tables are looked at).
+
+    Returns:
+        ``table.column`` of every column dropped; a column that cannot be dropped (indexed, or
+        in a constraint) stays, and the table is named at the next open until a backup is
+        restored.
+    """
+    expected = reference()
+    dropped = []
+    for table in findings.altered:
+        if expected[table][0] != "table":
+            continue
+        reference_conn = sqlite3.connect(":memory:")
+        try:
+            reference_conn.execute(expected[table][1])
+            wanted = {r[1] for r in reference_conn.execute(f'PRAGMA table_info("{table}")')}
+        finally:
+            reference_conn.close()
+        for column in [r[1] for r in conn.execute(f'PRAGMA main.table_info("{table}")')]:
+            if column in wanted:
+                continue
+            try:
+                conn.execute(f'ALTER TABLE main."{table}" DROP COLUMN "{column}"')
+                dropped.append(f"{table}.{column}")
+            except _database_errors(conn):
+                break  # indexed, or in a constraint: the table stays named until restored
+    return dropped
+
+
+def _database_errors(conn: sqlite3.Connection) -> tuple[type[Exception], ...]:
+    """The driver's own DatabaseError (sqlite3, or SQLCipher's module for an encrypted file)."""
+    driver = importlib.import_module(type(conn).__module__)
+    return (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError))
 
 
 def _kind(conn: sqlite3.Connection, name: str) -> str | None:

@@ -19,6 +19,7 @@ resetting a forgotten one needs staff rights and is recorded as a reset in the a
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
@@ -56,14 +57,34 @@ def check_new(secret: str) -> str:
     Raises:
         BadInput: ``secret_too_short``, ``secret_too_long`` or ``secret_with_nul``.
     """
-    # white space does not count: eight spaces are no secret (issue 17)
-    if not isinstance(secret, str) or len("".join(secret.split())) < MIN_LENGTH:
+    # white space and invisible characters do not count: eight spaces, or eight zero-width
+    # spaces, are no secret (issues 17 and 13)
+    if not isinstance(secret, str) or _visible_length(secret) < MIN_LENGTH:
         raise BadInput(code="secret_too_short", least=MIN_LENGTH)
     if len(secret) > MAX_LENGTH:
         raise BadInput(code="secret_too_long", most=MAX_LENGTH)
     if "\x00" in secret:
         raise BadInput(code="secret_with_nul")
     return secret
+
+
+#: Characters that draw nothing although Unicode files them as letters or symbols (fillers).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible_length(secret: str) -> int:
+    """How many characters of ``secret`` a person sees: white space, separators (Z*), control,
+    format (zero-width spaces and joiners, direction marks), private-use, surrogate and unassigned
+    characters (C*), combining marks (M*, which draw on a neighbour), blank fillers and every
+    character ``validate.has_invisible`` names (the Default_Ignorable_Code_Points) do not count."""
+    return sum(
+        1
+        for char in secret
+        if not char.isspace()
+        and unicodedata.category(char)[0] not in "ZCM"
+        and char not in _BLANK_LETTERS
+        and not validate.has_invisible(char)
+    )
 
 
 def hash_secret(secret: str) -> str:

@@ -340,6 +340,9 @@ class FieldRule:
     actor: bool = False  # names the change's own author
     device: bool = False  # names the change's own device
     stamp: bool = False  # when it was recorded: not after the change's own clock
+    #: Once it has a value, no store action clears it (NULL or ''): an activity's concept is
+    #: replaced by another, never taken away (the R1 flag would go with it).
+    kept: bool = False
 
 
 ID = FieldRule(_record_id)
@@ -843,15 +846,19 @@ _RULES = (
                 _choice(ACTIVITY_STATUSES), update="activity.write", restricted=ANY_RESTRICTION
             ),
             "concept": FieldRule(
-                _optional(validate.code), update="activity.write", catalogue="concept"
+                _optional(validate.code), update="activity.write", catalogue="concept", kept=True
             ),
             "review_reason": FieldRule(_optional(_choice(REVIEW_REASONS)), update="activity.write"),
             "source_uid": FieldRule(_optional(_text(max_len=1000))),
             "source_recurrence": FieldRule(_optional(_text(max_len=100))),
             "source_sequence": FieldRule(_optional(_sequence), update="activity.write"),
-            "source_calendar": FieldRule(_optional(_text(max_len=200)), update="activity.write"),
+            "source_calendar": FieldRule(
+                _optional(_text(max_len=200)), update="activity.write", kept=True
+            ),
             "source_modified": FieldRule(_optional(TIME), update="activity.write"),
-            "source_hash": FieldRule(_optional(_text(max_len=64)), update="activity.write"),
+            "source_hash": FieldRule(
+                _optional(_text(max_len=64)), update="activity.write", kept=True
+            ),
             "created_at": STAMP,
             "created_by": ACTOR,
             "updated_at": FieldRule(

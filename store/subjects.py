@@ -9,16 +9,18 @@ activity whose concept no longer suffices shows as needing re-planning at once (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from . import validate
-from .clock import to_db, with_times
+from .clock import from_db, to_db, with_times
 from .db import Store
 from .errors import BadInput, NotFound
 from .ids import uuid7
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
 if TYPE_CHECKING:  # the catalogue is read only by writes, explanations and a unit filter
+    import sqlite3
+
     from .catalogue import Package, ThreatRule
 
 #: No catalogue has threat levels beyond this; a larger number is refused before any lookup.
@@ -290,7 +292,7 @@ def assess_threat(
                 level,
                 new_domain,
                 summary.strip(),
-                to_db(store.now()),
+                _assessed_at(conn, subject.id, store.now()),
                 store.actor.callsign,
                 store.device_id,
             ),
@@ -299,6 +301,19 @@ def assess_threat(
         conn.execute("UPDATE subject SET domain = ? WHERE id = ?", (new_domain, subject.id))
         store.made(assessment_id)
     return _assessments(store, "WHERE a.id = ?", (assessment_id,))[0]
+
+
+def _assessed_at(conn: sqlite3.Connection, subject_id: str, now: datetime) -> str:
+    """When a new assessment is dated: now, but never before one this laptop holds of the
+    subject (a peer's clock may run up to the allowed skew ahead, and its assessment is taken in
+    at once): the new one saw it and follows it, so R2's latest by time is this one (issue 13)."""
+    row = conn.execute(
+        "SELECT max(assessed_at) FROM threat_assessment WHERE subject_id = ?", (subject_id,)
+    ).fetchone()
+    stamp = to_db(now)
+    if row is None or row[0] is None or row[0] <= stamp:  # the same second: the id decides
+        return stamp
+    return to_db(from_db(row[0]) + timedelta(seconds=1))
 
 
 def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[ThreatAssessment]:

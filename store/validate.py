@@ -710,6 +710,45 @@ def whole_text(text: str, field: str, *, low: int = INT64_MIN, high: int = INT64
     return value
 
 
+#: A number as a catalogue lists it: digits only, no sign, space or leading zero.
+_PLAIN_DIGITS = later(r"0|[1-9][0-9]{0,17}", re.ASCII)
+
+
+def plain_digits(text: str) -> bool:
+    """Whether ``text`` is a number as a catalogue lists it (``plain_whole_text``).
+
+    Args:
+        text: the number as typed.
+
+    Returns:
+        True for ASCII digits without sign, space, underscore or leading zero.
+    """
+    return _PLAIN_DIGITS.fullmatch(text) is not None
+
+
+def plain_whole_text(text: str, field: str, *, low: int, high: int) -> int:
+    """A whole number typed as a catalogue lists it (a threat level): ASCII digits only, no
+    sign, space, underscore or leading zero (``int`` would take ``３``, ``١٠`` and ``0_3``),
+    between ``low`` and ``high``; the refusal shows it as typed. The one parser for
+    ``threat assess --level`` and a threat level typed to resolve a sync conflict.
+
+    Args:
+        text: the number as typed.
+        field: what it is, for the refusal.
+        low: the least allowed.
+        high: the most allowed.
+
+    Returns:
+        The integer.
+
+    Raises:
+        BadInput: ``not_whole_digits`` or ``out_of_range``.
+    """
+    if not plain_digits(text):
+        raise BadInput(code="not_whole_digits", field=field, given=shown(text))
+    return whole_text(text, field, low=low, high=high)
+
+
 def number_text(text: str, field: str, *, low: float, high: float) -> float:
     """A finite number typed as text (ASCII digits, optional sign, fraction and exponent)
     between ``low`` and ``high``; the refusal shows it as typed.

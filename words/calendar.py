@@ -192,6 +192,18 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event}: its RECURRENCE-ID {given} names no occurrence of its series; check the "
         "imported occurrences around it."
     ).format(event=p["event"], given=local_text(p["given"])),
+    "calendar_exdate_moved": lambda p: _(
+        "{event}: its EXDATE {given} is the time an earlier THISANDFUTURE change moved the "
+        "occurrence to; read as the cancellation of the occurrence of {meant}."
+    ).format(event=p["event"], given=local_text(p["given"]), meant=local_text(p["meant"])),
+    "calendar_exdate_unmatched": lambda p: _(
+        "{event}: its EXDATE {given} names no occurrence of its series, so it cancels "
+        "nothing; check the imported occurrences around it."
+    ).format(event=p["event"], given=local_text(p["given"])),
+    "calendar_exdate_day_unmatched": lambda p: _(
+        "{event}: its EXDATE {day} names no day on which the series takes place, so it "
+        "cancels nothing; check the imported occurrences around it."
+    ).format(**p),
     "calendar_done_stays_done": lambda p: _(
         "{what} is done here; {file} cancels it, but it has taken place, so it stays done."
     ).format(**p, what=_quoted(p)),

@@ -462,7 +462,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "next (rule R5)."
         )
     ),
-    "already_cancelled": template(_("Activity {activity} is already cancelled.")),
+    "already_cancelled": lambda p: (
+        template(_("'{title}' is already cancelled: it takes no other restriction (rule R5)."))
+        if "title" in p
+        else template(_("Activity {activity} is already cancelled."))
+    )(p),
     "post_unchanged": template(
         _("Nothing changed: the standing post already has {concept}; choose another concept.")
     ),
@@ -734,13 +738,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "iCalendar writes them (20261202 or 20261202T100000, with Z for UTC)."
         )
     ),
-    "calendar_bad_recurrence": template(
+    "calendar_bad_recurrence": lambda p: (
         _(
+            "{file}: the recurrence (RRULE, RDATE or EXDATE) of {event} cannot be expanded; "
+            "nothing was imported — check its repetition in a calendar program and export "
+            "the calendar again."
+        )
+        if p.get("event")
+        else _(
             "{file}: a recurrence (RRULE, RDATE or EXDATE) of an event cannot be expanded; "
             "nothing was imported — check the event's repetition in a calendar program and "
             "export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_bad_sequence": template(_("{file}: {event} has a SEQUENCE that is not a number.")),
     "calendar_bad_utf16": lambda p: (
         _(
@@ -763,13 +773,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "UTF-8."
         )
     ),
-    "calendar_conflicting_versions": template(
+    "calendar_conflicting_versions": lambda p: (
         _(
+            "{file}: {what} appears {count} times with the SEQUENCEs {written}, which all count "
+            "as {sequence} (a SEQUENCE that is no number from 0 to 2147483647 counts as 0), "
+            "and the same stamp but different content; which one is the calendar's cannot be "
+            "told. Export the calendar again."
+        )
+        if p.get("written")
+        else _(
             "{file}: {what} appears {count} times with the same SEQUENCE ({sequence}) and "
             "stamp but different content; which one is the calendar's cannot be told. "
             "Export the calendar again."
         )
-    ),
+    ).format(**joined(p)),
     "calendar_date_with_hours": template(
         _(
             "{file}: {event} has a DTSTART that is a date but a DURATION of hours or "
@@ -864,6 +881,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "{file}: {event} has a RECURRENCE-ID that is a {id_kind} but its series' DTSTART "
             "is a {series_kind}; both must be the same kind (RFC 5545), so which occurrence it "
             "changes cannot be told. Nothing was imported."
+        )
+    ),
+    "calendar_period_of_dates": template(
+        _(
+            "{file}: {event} has an RDATE period {value} of dates, but a period starts at a "
+            "date-time (RFC 5545), so when that occurrence takes place cannot be told. Nothing "
+            "was imported."
         )
     ),
     "calendar_rdate_kind": template(
@@ -1602,7 +1626,10 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "secret_too_long": template(_("Choose a secret of at most {most} characters.")),
     "secret_too_short": template(
-        _("Choose a secret of at least {least} characters (spaces do not count).")
+        _(
+            "Choose a secret of at least {least} characters"
+            " (spaces and invisible characters do not count)."
+        )
     ),
     "secret_with_nul": template(_("A secret may not contain a NUL character.")),
     "shift_too_long": template(_("{callsign}: a shift lasts at most 14 hours.")),
@@ -1924,7 +1951,6 @@ SENTENCES.update(
         "conflict_needs_concept": template(
             _("Choose a concept for the activity; a concept is never simply removed.")
         ),
-        "conflict_level_not_a_number": template(_("A threat level is a number, not {given}.")),
         "audit_cut_short": template(
             _(
                 "Audit trail cut short: {who} witnessed event {seq} of this laptop, but the "

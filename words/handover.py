@@ -346,7 +346,15 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         "overlapping_handovers": _overlapping,
         "quarantined": _quarantined,
         **dict.fromkeys(
-            ("witness", "clash", "outside", "own_refused", "back_dated", "clock_ahead"),
+            (
+                "witness",
+                "clash",
+                "outside",
+                "own_refused",
+                "back_dated",
+                "clock_ahead",
+                "own_stamps",
+            ),
             _finding,
         ),
         "secret": _secret,
@@ -409,6 +417,12 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
             _("Check the clock of the laptop that dated records back, or ask why")
         ),
         "clock_ahead": _counted(_("Have the clock of the laptop that is ahead put right")),
+        "own_stamps": _counted(
+            _(
+                "Check this laptop's clock; until its stamps catch up, pass anything urgent by "
+                "phone or enter it on another laptop"
+            )
+        ),
         "none": _counted(_("0 open items to act on; keep monitoring")),
         "notes": lambda item, details: str(item["params"]["text"]),
     },

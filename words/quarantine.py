@@ -274,6 +274,9 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "the answer plans an activity of another person than the one who made the request; "
         "the store plans the requested activity for its person"
     ),
+    "never_cleared": lambda p: _(
+        "{table}.{column} is never cleared once it has a value: no Schildwacht action does it"
+    ).format(table=p["table"], column=p["column"]),
     "never_changes": lambda p: _("{table}.{column} never changes once the row exists").format(
         table=p["table"], column=p["column"]
     ),

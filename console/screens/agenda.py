@@ -30,6 +30,7 @@ from store.clock import (
     today,
 )
 from store.db import Store
+from store.errors import BadInput, RuleViolation
 from store.logbook import LogEntry
 from store.subjects import list_subjects
 from store.validate import whole_text
@@ -38,7 +39,7 @@ from words.counts import counted
 from .. import labels
 from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
-from ..literal import literal, template
+from ..literal import literal, plain, template
 from ..times import at, step_day, told
 from ..widgets.dayboard import (
     Board,
@@ -51,7 +52,7 @@ from ..widgets.dayboard import (
 )
 from ..widgets.drawer import Drawer, DrawerTitle, focus_in
 from ..widgets.table import Column, RecordTable, Row
-from .base import BaseScreen, Lines, Unfit
+from .base import BaseScreen, Lines, Unfit, sentence
 from .deploying import deploy_on
 from .document import DocumentScreen
 from .forms import (
@@ -192,8 +193,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
             _("Log"),
             _("Write in the operational log (note, flag)"),
             _(
-                "A log entry of a kind, linked to the selected activity; a flagged entry "
-                "carries into every handover until a shift leader clears it"
+                "A log (journaal) entry of a kind, linked to the selected activity; a flagged "
+                "entry carries into every handover until a shift leader clears it"
             ),
             about=True,
         ),
@@ -202,7 +203,10 @@ class AgendaScreen(BaseScreen[AgendaData]):
             "clear_flag",
             _("Clear flag"),
             _("Clear a flagged log entry"),
-            _("Clear the selected flagged log entry, with the reason (Tab to the log first)"),
+            _(
+                "Clear the selected flagged log (journaal) entry, with the reason (Tab to the "
+                "log first)"
+            ),
             permission="log.clear",
             selects="log entry",
         ),
@@ -474,8 +478,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
             location=item.location,
             kind=item.kind,
         )
+        heading = _("Edit activity")
+        if item.status in ("cancelled", "done"):  # said before the form is filled (rev17m f6)
+            heading = _("Edit activity ({status}: a correction only, no restriction)").format(
+                status=labels.label("activity_status", item.status)
+            )
         self.open_form(
-            ActivityForm(save, _("Edit activity"), [item.person], defaults),
+            ActivityForm(save, heading, [item.person], defaults),
             lambda result: (
                 ""
                 if isinstance(result, Moves)
@@ -530,7 +539,11 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 + _double_booked(store, item.id)
             )
 
-        may_restrict = access.may(self.actor, "activity.restrict")
+        # a cancelled or done activity takes no restriction (R5): a move of it is a correction
+        may_restrict = access.may(self.actor, "activity.restrict") and item.status not in (
+            "cancelled",
+            "done",
+        )
         heading = (
             _("'{title}' moves to {when}: a correction or a restriction?")
             if may_restrict
@@ -548,7 +561,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()
-        if item is None:
+        if item is None or self._refused_at_once(item, "concept"):
             return
 
         def options(store: Store) -> list[agenda.ConceptOption]:
@@ -573,9 +586,25 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
         )
 
+    def _refused_at_once(self, item: Activity, action: str) -> bool:
+        """Say at once, by the activity's title, what the store would refuse only once the
+        form is saved (rev17m f6, as ``o`` does): no restriction of an activity cancelled or
+        done (R5), no concept for a cancelled one (it takes place nowhere)."""
+        said = ""
+        if action == "restrict" and item.status == "cancelled":
+            short = item.id[:8]
+            said = sentence(BadInput(code="already_cancelled", activity=short, title=item.title))
+        elif action == "restrict" and item.status == "done":
+            said = sentence(RuleViolation("R5", code="restriction_of_done", title=item.title))
+        elif action == "concept" and item.status == "cancelled":
+            said = _("'{title}' is cancelled: it needs no concept.").format(title=item.title)
+        if said:
+            self.notify(plain(said), severity="warning", markup=False)
+        return bool(said)
+
     def action_restrict(self) -> None:
         item = self._selected_or_warn()
-        if item is None or self.data is None:
+        if item is None or self.data is None or self._refused_at_once(item, "restrict"):
             return
         day = self.data.day
         said: list[str] = []  # the double bookings the restriction left, said after it
@@ -769,24 +798,16 @@ def _toast_warnings(height: int) -> int:
 
 def _imported(result: Any, limit: int = TOAST_WARNINGS) -> Lines:
     """The toast after a calendar import: what changed, then its warnings in words (the
-    command line prints the same sentences), the first ``limit`` of them; with more, the last
-    line says the window that opens (``_all_warnings``) lists every one."""
+    command line prints the same sentences); none when there are more than ``limit``: the
+    window that opens then (``_all_warnings``) says all of it, the summary first, and a toast
+    would cover it (rev17m f8: at 80x24 it hid the right half of the window's first lines)."""
     from words.calendar import warning
 
-    lines = [
-        _summary(result),
-        *(_("Warning: {text}").format(text=warning(w)) for w in result.warnings[:limit]),
-    ]
-    rest = len(result.warnings) - limit
-    if rest > 0:
-        lines.append(
-            ngettext(
-                "… and {n} more warning: all {all} are listed in the window that opened.",
-                "… and {n} more warnings: all {all} are listed in the window that opened.",
-                rest,
-            ).format(n=rest, all=len(result.warnings))
-        )
-    return Lines(lines)
+    if len(result.warnings) > limit:
+        return Lines(())
+    return Lines(
+        [_summary(result), *(_("Warning: {text}").format(text=warning(w)) for w in result.warnings)]
+    )
 
 
 def _summary(result: Any) -> str:

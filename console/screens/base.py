@@ -800,17 +800,20 @@ class Confirm(Steady, ModalScreen[bool]):
         Binding("f10", "app.quit", _("Quit"), show=False),  # F10 quits anywhere (rev17h)
     ]
 
-    def __init__(self, question: str, yes: str) -> None:
+    def __init__(self, question: str, yes: str, no: str | None = None) -> None:
+        """``no`` names the way back when "Cancel" would be read as the action itself (to
+        cancel an activity: "Keep it", rev17m)."""
         super().__init__()
         self.question = question
         self.yes = yes
+        self.no = no if no is not None else _("Cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form confirm"):
             yield Label(literal(self.question, limit=None), classes="title")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
-                yield Button(_("Cancel (n)"), id="no", compact=True)
+                yield Button(f"{self.no} (n)", id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -392,6 +392,7 @@ class RestrictForm(Form[T]):
                     title=self.item.title, person=self.item.person, when=at(self.item.start_at)
                 ),
                 _("Cancel the activity"),
+                _("Keep it"),  # not "Cancel (n)" beside "Cancel the activity (y)"
             ),
             answered,
         )
@@ -471,7 +472,11 @@ class SignalForm(Form[T]):
                 tuple((f"TLP:{t.upper()}", t) for t in signals.TLPS),
             ),
             Field("person", _("Person (code name)"), default=person or "", placeholder=_("none")),
-            Field("observed", _("Observed at"), placeholder=_("now, or HH:MM / YYYY-MM-DD HH:MM")),
+            Field(
+                "observed",
+                _("Observed at"),
+                placeholder=_("now, HH:MM (the last one) or YYYY-MM-DD HH:MM"),
+            ),
             Field("location", _("Where")),
         ]
         note = _("About: {what}").format(what=where) if where else ""
@@ -523,18 +528,21 @@ class SignalForm(Form[T]):
 
 def observed_at(store: Store, typed: str) -> datetime | None:
     """When a signal was seen, as typed in its form: empty or ``now`` (what the placeholder
-    offers) is now; ``HH:MM`` is today; refused, the sentence lists every accepted form."""
-    from store.clock import TIME_FORMS, parse_time_on, today
+    offers) is now; ``HH:MM`` is the last such time, today or, when later than now,
+    yesterday (rev17m f4: 23:50 typed at 00:10 was refused as in the future); refused, the
+    sentence lists every accepted form."""
+    from store.clock import TIME_FORMS, parse_past_time
 
     text = typed.strip()
     if text.casefold() in ("", "now", _("now").casefold()):
         return None
     try:
-        return parse_time_on(text, today(store.clock), store.clock)
+        return parse_past_time(text, store.clock)
     except BadInput as error:
         if error.code != "not_a_time":
             raise
-        forms = "'now', 'HH:MM' (" + _("today") + "), " + TIME_FORMS
+        forms = "'now', 'HH:MM' (" + _("today, or yesterday when later than now") + "), "
+        forms += TIME_FORMS
         params = {**error.params, "forms": forms}
         raise BadInput(code="not_a_time", **params) from None
 

@@ -14,16 +14,19 @@ counts, with the console's keys; every other line by ``words.handover`` from the
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from store import access
 from store import handover as model
 from store.clock import local_span
 from store.db import Store
@@ -58,6 +61,7 @@ JUMPS = {
     "own_refused": "sync",
     "back_dated": "sync",
     "clock_ahead": "sync",
+    "own_stamps": "sync",
 }
 
 #: The open items in the console's words (from the item's kind and count).
@@ -78,6 +82,7 @@ ITEMS = {
     "own_refused": _("own changes refused by other laptops"),
     "back_dated": _("records dated back"),
     "clock_ahead": _("laptops with a clock ahead"),
+    "own_stamps": _("this laptop's stamps ahead of its clock"),
 }
 
 #: What to do about each kind, with the console's keys.
@@ -107,6 +112,10 @@ ADVICE = {
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
     "back_dated": _("Check the clock of the laptop that dated records back (j shows it)."),
     "clock_ahead": _("Have the clock of the laptop that is ahead put right (j shows it)."),
+    "own_stamps": _(
+        "Check this laptop's clock; until its stamps catch up, pass anything urgent by phone "
+        "or enter it on another laptop (j shows until when the others hold its changes)."
+    ),
 }
 
 SECTIONS = (
@@ -330,9 +339,96 @@ class HandoverScreen(BaseScreen[HandoverData]):
         ),
     )
 
+    #: Seconds without a keystroke in the notes after which they are kept (``save_draft_notes``).
+    NOTES_KEPT_AFTER = 1.5
+
     def on_mount(self) -> None:
         self.query_one("#open-items", RecordTable).focus()
         super().on_mount()
+        self._notes_kept: str | None = None  # the notes as last kept in the store, once read
+        self._notes_timer: Timer | None = None
+        self._notes_typed = ""  # what the notes box holds (its children are gone at unmount)
+        self._notes_of = self.actor.callsign  # whose notes the box holds
+        if self._keeps_notes():  # the notes typed and not yet signed are shown again
+            self.call_store(model.draft_notes, self._notes_read, group="notes-read")
+
+    def show_role(self) -> None:
+        """After Switch user the box holds the next person's own notes, never the last one's
+        (those were kept when the switch form took the focus from the box)."""
+        super().show_role()
+        who = self.actor.callsign
+        if getattr(self, "_notes_of", who) == who:
+            return
+        self._notes_of = who
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        self._notes_kept = None
+        self.query_one("#handover-notes", TextArea).load_text("")
+        self._notes_typed = ""
+        if self._keeps_notes():
+            self.call_store(model.draft_notes, self._notes_read, group="notes-read")
+
+    def _keeps_notes(self) -> bool:
+        return access.may(self.actor, "handover.sign")
+
+    def _notes_read(self, notes: str) -> None:
+        area = self.query_one("#handover-notes", TextArea)
+        if area.text.strip():  # typed before the draft was read: what is typed is kept
+            self._notes_changed()
+            return
+        self._notes_kept = notes
+        if notes:
+            area.load_text(notes)
+            area.move_cursor(area.document.end)
+
+    @on(TextArea.Changed, "#handover-notes")
+    def _notes_changed(self) -> None:
+        """Keep the notes in the store once typing pauses: a dropped session loses at most the
+        last ``NOTES_KEPT_AFTER`` seconds of typing (leaving the notes or the console keeps them
+        at once)."""
+        self._notes_typed = self.query_one("#handover-notes", TextArea).text
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        if self._keeps_notes() and self._notes_kept is not None:
+            self._notes_timer = self.set_timer(self.NOTES_KEPT_AFTER, self._keep_notes)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "handover-notes":
+            self._keep_notes()
+
+    def _keep_notes(self) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        notes = self.query_one("#handover-notes", TextArea).text
+        if self._notes_kept is None or notes == self._notes_kept:
+            return
+        self._notes_kept = notes
+
+        def failed(error: BaseException) -> None:
+            self._notes_kept = None if self._notes_kept == notes else self._notes_kept
+            self.report_failure(error)
+
+        self.call_store(
+            lambda store: model.save_draft_notes(store, notes),
+            lambda _saved: None,
+            group="notes",
+            failed=failed,
+            every=True,
+        )
+
+    def on_unmount(self) -> None:
+        """Leaving the console (``q``, F10, a hung-up terminal) keeps the notes not yet kept, on
+        this thread: the workers are being cancelled."""
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        notes = self._notes_typed
+        if self._notes_kept is None or notes == self._notes_kept:
+            return
+        with contextlib.suppress(StoreError):  # nowhere left to say it; the store wrote nothing
+            model.save_draft_notes(self.console_app.store, notes)
 
     load = staticmethod(fetch_handover)
 
@@ -359,6 +455,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def action_sign(self) -> None:
+        self._keep_notes()  # kept first: signing removes them, asking may end in "no"
         notes = self.query_one("#handover-notes", TextArea).text
 
         def asked(refusal: model.AlreadySigned | None) -> None:
@@ -402,6 +499,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
         )
 
     def _signed(self, record: model.HandoverRecord) -> None:
+        self._notes_kept = "" if self._notes_kept is not None else None  # signing removed them
         self.query_one("#handover-notes", TextArea).text = ""
         self.notify(  # the period a person knows it by; ids and digests are in the CLI's output
             _("Handover of {period} signed by {who}.").format(

@@ -7,8 +7,9 @@ labelled ``02'``), 23 in spring (no ``02``), so an activity in the repeated hour
 it happens and a night across the change is as long as it truly is.
 Activities of one subject that overlap are drawn in lanes, one line each, so none overwrites
 another. Each block is coloured by its state: green when its concept meets the required level,
-red when it needs re-planning, yellow when it has no concept yet, grey when cancelled; the
-activity under the table's cursor is drawn reversed.
+red when it needs re-planning, yellow when it has no concept yet, grey when cancelled (and
+marked ``✗``; a done one ``✓``, in the table's title too); the activity under the table's cursor
+is drawn reversed.
 """
 
 from __future__ import annotations
@@ -47,6 +48,17 @@ def activity_style(activity: Activity) -> str:
     return "black on green3"
 
 
+#: A status said in text where colour alone would say it (issue 17, rev17m): at 80 columns
+#: the table has no Status column and a grey block reads as a live one on a monochrome screen.
+STATUS_MARKS = {"cancelled": "✗", "done": "✓"}
+
+
+def marked_title(activity: Activity) -> str:
+    """The title, after ``✗`` when the activity is cancelled and ``✓`` when done."""
+    mark = STATUS_MARKS.get(activity.status)
+    return f"{mark} {activity.title}" if mark else activity.title
+
+
 def span_text(activity: Activity, day: date | None = None) -> str:
     """``06:00–07:00`` on ``day`` (default: the start's); a start or end on another day shows
     its date (``11-28–12-01 05:30`` on a day wholly inside a three-day activity)."""
@@ -73,7 +85,7 @@ def activity_row(activity: Activity, *, person: bool = False, day: date | None =
     """An activity as a table row shown for ``day``, every text literal (built in a worker)."""
     cells: list[Text] = [
         Text(span_text(activity, day), end=""),
-        literal(activity.title),
+        literal(marked_title(activity)),
         _shared(activity.concept or _("none"), activity_style(activity)),
         _shared(f"{activity.concept_level or '—'}/{activity.required_level or '—'}"),
         _shared(labels.label("activity_status", activity.status)),
@@ -229,7 +241,7 @@ def render_lanes(board: Board, width: int, selected: str | None = None) -> Text:
             style = activity_style(activity)
             if activity.id == selected:
                 style += " reverse"
-            label = visible(activity.concept or "?")
+            label = STATUS_MARKS.get(activity.status, "") + visible(activity.concept or "?")
             for index in range(start, min(end, slots)):
                 offset = index - start
                 lanes[lane][index] = (label[offset] if offset < len(label) else " ", style)

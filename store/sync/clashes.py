@@ -137,9 +137,10 @@ def is_derived(column: str, name: object, row_id: str, value: object) -> bool:
     first = hashed(column, name, row_id)
     if len(value) != len(first) or value[:-_TAIL] != first[:-_TAIL]:
         return False
-    for cut in range(_TAIL):  # the turn is the number that ends it
+    for cut in range(_TAIL):  # the turn is the number that ends it, in ASCII digits (a bundle
+        # may bring any text: str.isdigit takes "²", which int() then refuses with an exception)
         mark = value[len(value) - cut :] if cut else ""
-        if (not cut or (mark.isdigit() and mark[0] != "0")) and value == hashed(
+        if (not cut or (mark.isascii() and mark.isdigit() and mark[0] != "0")) and value == hashed(
             column, name, row_id, int(mark or 0)
         ):
             return True

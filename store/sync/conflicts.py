@@ -380,6 +380,15 @@ def _disagree(concurrent: list[Record]) -> bool:
     return len({(type(r.value).__name__, r.value) for r in concurrent}) > 1
 
 
+def _shown_first(tbl: str, col: str) -> Callable[[Record], tuple[int, int, str]]:
+    """The order of a conflict's heads, the one in force first: the latest by stamp for a field
+    the last writer decides; for a threat level the highest (R1: while assessments conflict, the
+    higher level holds on every laptop, ``sql/035_threat_conflict_higher.sql``)."""
+    if (tbl, col) != THREAT_LEVEL:
+        return lambda r: (0, r.hlc, r.origin)
+    return lambda r: (r.value if isinstance(r.value, int) else -1, r.hlc, r.origin)
+
+
 def _insert(
     conn: sqlite3.Connection,
     tbl: str,
@@ -389,7 +398,7 @@ def _insert(
     concurrent: list[Record],
     resolution: Record | None,
 ) -> None:
-    ordered = sorted(concurrent, key=lambda r: (r.hlc, r.origin), reverse=True)  # shown first
+    ordered = sorted(concurrent, key=_shown_first(tbl, col), reverse=True)  # shown first
     heads = [
         {
             "ref": ref(r.origin, r.seq),

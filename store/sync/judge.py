@@ -1189,7 +1189,7 @@ class Judge:
         field_rule = rule.fields[record.col]
         if record.col in rule.key or (field_rule.update is None and not field_rule.restricted):
             return quarantine("immutable", "never_changes", table=rule.name, column=record.col)
-        failed = self._value(record, field_rule, author)
+        failed = self._value(record, field_rule, author) or _cleared(record, field_rule)
         if failed is not None:
             return failed
         row_id = _key_values(record.pk)[0] if rule.key == ("id",) else None
@@ -1831,6 +1831,15 @@ def _checked(record: Change, field_rule: rules.FieldRule) -> Verdict | None:
         field_rule.check(record.val, record.col)
     except BadInput as exc:
         return quarantine("value", "value_refused", table=record.tbl, **_refusal(exc))
+    return None
+
+
+def _cleared(record: Change, field_rule: rules.FieldRule) -> Verdict | None:
+    """A field no store action ever clears (``FieldRule.kept``: an activity's concept) set to
+    NULL or '' by a change to an existing row: a transition only a raw tool makes (it would
+    take an R1 flag away with the concept), so it is quarantined on every laptop alike."""
+    if field_rule.kept and (record.val is None or record.val == ""):
+        return quarantine("transition", "never_cleared", table=record.tbl, column=record.col)
     return None
 
 

@@ -517,7 +517,7 @@ def resolve(
         RuleViolation: the value breaks a rule (R1, R3, R4…).
         PermissionDenied: the actor may not edit that table.
     """
-    detail = {"choose": choose, "value": value}
+    detail: dict[str, object] = {"choose": choose, "value": value}
     with store.write("sync.resolve", None, detail) as conn:  # one transaction, nested writes
         conflict = get_conflict(store, text)
         store.target(conflict.id)
@@ -534,6 +534,8 @@ def resolve(
                 table=conflict.table,
                 field=conflict.column,
             )
+        if (conflict.table, conflict.column) == ("subject", "threat_level"):
+            detail["in_force"] = _level_in_force(conn, conflict.row_id)
         if choose is not None:
             if not 1 <= choose <= len(conflict.heads):
                 raise BadInput(code="conflict_choice_out_of_range", count=len(conflict.heads))
@@ -543,7 +545,21 @@ def resolve(
         store.seal()  # sealing the written field is what closes the conflict
         if get_conflict(store, conflict.id).resolved_at is None:  # the value was there already
             capture.touch(conn, conflict.table, json.dumps([conflict.row_id]), conflict.column)
+        if "in_force" in detail:  # lowering a level in force is a person's recorded decision
+            now = _level_in_force(conn, conflict.row_id)
+            detail.update({"now": now, "lowered": _lower(now, detail["in_force"])})
     return get_conflict(store, conflict.id)
+
+
+def _level_in_force(conn: sqlite3.Connection, subject_id: str) -> object:
+    """A subject's threat level as it is in force here (R2; the higher one of an open
+    threat-level conflict, R1)."""
+    row = conn.execute("SELECT threat_level FROM subject WHERE id = ?", (subject_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _lower(now: object, before: object) -> bool:
+    return isinstance(now, int) and isinstance(before, int) and now < before
 
 
 def _write_kept(
@@ -663,15 +679,13 @@ def _post_concept(store: Store, conflict: Conflict, value: object, _typed: bool)
     assign_post_concept(store, conflict.row_id, str(value).strip())
 
 
-def _assess(store: Store, conflict: Conflict, chosen: object, _typed: bool) -> None:
-    from ..subjects import assess_threat, subject_by_id
+def _assess(store: Store, conflict: Conflict, chosen: object, typed: bool) -> None:
+    from ..subjects import MAX_LEVEL, assess_threat, subject_by_id
 
-    try:
-        level = int(str(chosen))
-    except ValueError:
-        raise BadInput(
-            code="conflict_level_not_a_number", given=repr(validate.visible(str(chosen)))
-        ) from None
+    if typed:  # the parser of ``threat assess --level``: ASCII digits only (README input table)
+        level = validate.plain_whole_text(str(chosen), "threat_level", low=0, high=MAX_LEVEL)
+    else:  # a value a laptop recorded: an integer, or refused as the bundle's fault
+        level = validate.integer(chosen, "threat_level", low=0, high=MAX_LEVEL)
     subject = subject_by_id(store, conflict.row_id)
     # No summary: the program's English would be saved into a synced record for good; the
     # conflict record names who resolved it, when, and the levels it chose between.

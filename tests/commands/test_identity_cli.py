@@ -42,8 +42,38 @@ def test_init_needs_a_secret_of_eight_characters(
     assert short.exit_code == 2 and "at least 8 characters" in short.stderr
     monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", " \t      a ")  # spaces are no secret
     blank = run("init", "--callsign", "OPS-01")
-    assert blank.exit_code == 2 and "(spaces do not count)" in blank.stderr
+    assert blank.exit_code == 2 and "(spaces and invisible characters" in blank.stderr
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "\u200b" * 8,  # zero-width spaces
+        "\u200d\u200c\u2060\ufeff\u200e\u200f\u00ad\u2063",  # joiners, marks, soft hyphen
+        "\u3000\u00a0\u2800\u3164\u0301\u0301\u0301\u0301",  # wide/no-break space, blanks, marks
+        "abc\u200b\u200b\u200b\u200b\u200bde",  # five visible characters
+    ],
+)
+def test_invisible_characters_are_no_secret(
+    run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", secret)
+    refused = run("init", "--callsign", "OPS-01")
+    assert refused.exit_code == 2 and "invisible characters do not count" in refused.stderr
+    assert not db_path.exists()
+
+
+def test_a_new_secret_of_invisible_characters_is_refused(
+    initialised: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(db_path)
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", "\u200b" * 8)
+    refused = initialised("staff", "secret")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert snapshot(db_path) == before
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", "geheim\u00e9\u200bwoord")  # visible ones count
+    assert initialised("staff", "secret").exit_code == 0
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,9 @@ ignored. Exit 2, nothing computed."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from tests.commands.conftest import Run
@@ -71,3 +74,22 @@ def test_one_standing_post_below_the_required_level_is_said_in_the_singular(demo
         "; 1 standing post below the required level (re-plan it: post list --below, post assign)."
         in (result.stderr)
     )
+
+
+def test_lending_fewer_than_asked_says_how_many_are_on_duty_and_why(demo: Run) -> None:
+    """rev16n: "Only 4 of 1000 officers of AM" read as if AM had 1000 officers; the sentence
+    says how many were asked, how many AM has on duty (the demo's roster: a dozen), and why
+    only some of them go."""
+    result = demo("capacity", "scenario", "--change", "lend:1000:AM:OB", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (lent,) = [r["lent_out"] for r in json.loads(result.stdout) if r["unit"] == "AM"]
+    (said,) = [line for line in result.stderr.splitlines() if "were asked for" in line]
+    found = re.fullmatch(
+        r"1000 officers of AM were asked for; AM has (\d+) on duty in the period, and only "
+        r"(\d+) of them would reduce OB's shortfall more than AM's would grow without them "
+        r"\(the others hold no qualification OB is short of then, or AM needs them more\); "
+        r"only they are lent\.",
+        said,
+    )
+    assert found is not None, said
+    assert 0 < int(found[2]) == len(lent) < int(found[1]) < 1000

@@ -459,3 +459,34 @@ def test_sync_release_is_the_admins_and_names_a_held_change(
     assert missing.exit_code == 2, missing.stderr
     assert "No held change number 5" in missing.stderr
     assert snapshot(laptops.db("a")) == before
+
+
+def test_a_threat_level_typed_to_resolve_a_conflict_is_read_as_threat_assess_reads_it(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    """ASCII digits only, as ``threat assess --level`` and the README input table: ``３``
+    (full-width), ``0_3`` and ``+3`` are refused (exit 2, nothing resolved); ``3`` resolves."""
+    share = str(tmp_path / "share")
+    laptops("a", "person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    laptops("a", "threat", "assess", "BEVER", "--level", "2")
+    for _ in range(2):
+        for name in ("a", "b"):
+            laptops(name, "sync", "export", "--to", share)
+            laptops(name, "sync", "import", share)
+    laptops("a", "threat", "assess", "BEVER", "--level", "3")
+    laptops("b", "threat", "assess", "BEVER", "--level", "1")
+    for _ in range(2):
+        for name in ("a", "b"):
+            laptops(name, "sync", "export", "--to", share)
+            laptops(name, "sync", "import", share)
+    [conflict] = json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout)
+    assert conflict["field"] == "threat_level"
+    for typed in ("３", "0_3", "+3", "03"):
+        refused = laptops("a", "sync", "resolve", conflict["id"][:8], "--value", typed)
+        assert refused.exit_code == 2, (typed, refused.stdout, refused.stderr)
+        assert "digits 0-9" in refused.stderr
+    assert len(json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout)) == 1
+    resolved = laptops("a", "sync", "resolve", conflict["id"][:8], "--value", "2")
+    assert resolved.exit_code == 0, resolved.stderr
+    listed = json.loads(laptops("a", "person", "list", "--format", "json").stdout)
+    assert [p["threat_level"] for p in listed if p["code"] == "BEVER"] == [2]

@@ -92,6 +92,8 @@ async def test_a_refused_form_shows_the_reason_and_writes_nothing(
         await settle(pilot)
         assert isinstance(app.screen, Confirm)  # a cancellation is asked first
         assert app.screen.question.endswith("for good?")
+        buttons = [str(b.label) for b in app.screen.query(Button)]
+        assert buttons == ["Cancel the activity (y)", "Keep it (n)"]  # no "Cancel (n)" beside it
         await pilot.press("y")
         await settle(pilot)
     (restriction,) = agenda.list_restrictions(demo_store, item.id)

@@ -147,6 +147,9 @@ async def test_the_palette_finds_daily_actions_by_the_words_people_type(
             ("relocate", "agenda: restrict"),
             ("conflict", "sync: resolve"),
             ("password", "set or change a secret"),
+            # rev17m: the log's title says "Operational log (journaal)"
+            ("journaal", "agenda: write in the operational log"),
+            ("journaal", "agenda: clear a flagged log entry"),
         ):
             await pilot.press("ctrl+p")
             await pilot.pause()

@@ -11,7 +11,7 @@ from console.screens.forms import RestrictForm
 from console.widgets.table import RecordTable
 from store.db import Store
 from tests.conftest import snapshot
-from tests.console.conftest import error_of, settle
+from tests.console.conftest import error_of, rows, settle, toasts
 
 
 async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
@@ -68,4 +68,47 @@ async def test_cancelling_an_ended_activity_is_refused_without_asking_first(
         await settle(pilot)
         assert isinstance(app.screen, RestrictForm)  # no question on top: refused in the form
         assert "ended at" in error_of(app) and "(rule R5)" in error_of(app)
+    assert snapshot(demo_store.path) == before
+
+
+async def test_r_and_c_on_a_cancelled_activity_are_refused_at_once_by_its_title(
+    demo_store: Store,
+) -> None:
+    """rev17m f6: ``r`` on a cancelled activity opened the whole Restrict form and refused only
+    on saving, naming a raw id; ``c`` put a concept on it without a word. Both are refused at
+    once now, by the activity's title (as ``o`` is); ``e`` says in its heading that only a
+    correction is left."""
+    from console.screens.base import FormScreen
+    from store import agenda
+
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen) and screen.data is not None
+        now = demo_store.clock.now()
+        item = next(a for a in screen.data.activities.values() if a.start_at > now)
+        agenda.restrict_activity(
+            demo_store, item.id, kind="cancelled", reason="capacity", authority="OvJ"
+        )
+        screen.reload()
+        await settle(pilot)
+        assert screen.select_record("activity", None, item.id)
+        # at 80 columns the table has no Status column: the title says it, and so does the board
+        assert any(f"✗ {item.title}" in cells for cells in rows(app, "#day-activities"))
+        board = screen.query_one("#board-lanes").render()
+        assert f"✗{item.concept or '?'}"[:3] in str(board)
+        before = snapshot(demo_store.path)
+        for key in ("r", "c"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen, (key, app.screen)
+            said = toasts(app)[-1]
+            assert f"'{item.title}'" in said and item.id[:8] not in said, said
+        assert "is already cancelled" in toasts(app)[-2]
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "cancelled: a correction only" in app.screen.heading  # type: ignore[attr-defined]
     assert snapshot(demo_store.path) == before

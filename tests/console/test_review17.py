@@ -482,7 +482,9 @@ def test_the_signal_forms_observed_at_takes_now_and_names_hh_mm(demo_store: Stor
     with pytest.raises(BadInput) as refused:
         observed_at(demo_store, "straks")
     said = sentence(refused.value)
-    assert said.startswith("'straks' is not a time; use 'now', 'HH:MM' (today), "), said
+    assert said.startswith(
+        "'straks' is not a time; use 'now', 'HH:MM' (today, or yesterday when later than now), "
+    ), said
 
 
 def test_a_signals_duiding_is_labelled_once_and_the_advice_names_real_keys(

@@ -369,3 +369,46 @@ def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
     with pytest.raises(BadInput) as autumn:
         _bare_end(datetime(2026, 10, 24, 20, tzinfo=LOCAL_TZ), "08:00")
     assert sentence(autumn.value).split("; correct")[0].split(" the next day ")[1] in readme
+
+
+@pytest.mark.parametrize(
+    ("now", "typed", "expected"),
+    [
+        # 00:10 on 2 December (CET): 23:50 was yesterday's, 00:05 today's
+        (datetime(2026, 12, 1, 23, 10, tzinfo=UTC), "23:50", datetime(2026, 12, 1, 22, 50)),
+        (datetime(2026, 12, 1, 23, 10, tzinfo=UTC), "00:05", datetime(2026, 12, 1, 23, 5)),
+        (datetime(2026, 12, 1, 23, 10, tzinfo=UTC), "00:10", datetime(2026, 12, 1, 23, 10)),
+        # the clocks go back (25 October, 03:00 CEST → 02:00 CET): at 04:00 CET, 23:50 was
+        # yesterday's (CEST); 01:30 is today's, before the change (CEST)
+        (datetime(2026, 10, 25, 3, 0, tzinfo=UTC), "23:50", datetime(2026, 10, 24, 21, 50)),
+        (datetime(2026, 10, 25, 3, 0, tzinfo=UTC), "01:30", datetime(2026, 10, 24, 23, 30)),
+        # the clocks go forward (29 March, 02:00 CET → 03:00 CEST): at 00:30 CET, 23:50 was
+        # yesterday's (CET); at 03:10 CEST, 01:50 was today's (CET)
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "23:50", datetime(2026, 3, 28, 22, 50)),
+        (datetime(2026, 3, 29, 1, 10, tzinfo=UTC), "01:50", datetime(2026, 3, 29, 0, 50)),
+        # a date typed is as typed, even ahead (the caller refuses the future)
+        (
+            datetime(2026, 12, 1, 23, 10, tzinfo=UTC),
+            "2026-12-02 23:50",
+            datetime(2026, 12, 2, 22, 50),
+        ),
+    ],
+)
+def test_a_bare_time_in_the_past_is_the_last_such_time(
+    now: datetime, typed: str, expected: datetime
+) -> None:
+    """rev17m f4: a signal observed at 23:50, typed at 00:10, is yesterday's 23:50."""
+    from store.clock import parse_past_time
+
+    assert parse_past_time(typed, FixedClock(now)) == expected.replace(tzinfo=UTC)
+
+
+def test_a_bare_time_in_the_hour_the_clocks_skip_or_repeat_is_refused_as_such() -> None:
+    from store.clock import parse_past_time
+
+    with pytest.raises(BadInput) as skipped:  # 02:30 on 29 March does not exist
+        parse_past_time("02:30", FixedClock(datetime(2026, 3, 29, 2, 0, tzinfo=UTC)))
+    assert skipped.value.code == "skipped_local_time"
+    with pytest.raises(BadInput) as repeated:  # 02:30 on 25 October happens twice
+        parse_past_time("02:30", FixedClock(datetime(2026, 10, 25, 3, 0, tzinfo=UTC)))
+    assert repeated.value.code == "repeated_local_time"

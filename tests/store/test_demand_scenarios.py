@@ -273,6 +273,11 @@ def test_an_officer_is_lent_once_in_a_scenario(ob_short: Store) -> None:
          "form: 'extra' (write add-officers:N:UNIT[:QUAL+QUAL])."),
         (["add-persons:2:\u0664"], "'add-persons:2:\u0664' gives '\u0664' where the threat level "
          "should be a whole number in digits 0-9 (write add-persons:N:LEVEL[:UNIT])."),
+        # a level as threat assess --level takes it (rev17m f3's kind): no sign, no leading 0
+        (["add-persons:2:+3"], "'add-persons:2:+3' gives '+3' where the threat level "
+         "should be a whole number in digits 0-9 (write add-persons:N:LEVEL[:UNIT])."),
+        (["add-persons:2:03"], "'add-persons:2:03' gives '03' where the threat level "
+         "should be a whole number in digits 0-9 (write add-persons:N:LEVEL[:UNIT])."),
         (["add-fte:x:RT"], "'add-fte:x:RT' gives 'x' where the number should be a number "
          "(write add-fte:F:UNIT)."),
         (["lend:2"], "'lend:2' names no unit that lends (write lend:N:FROM:TO)."),

@@ -183,3 +183,33 @@ def test_default_period_is_the_shift_block_now_ending(store: Store) -> None:
     night = handover.current_shift(at(store, "2026-10-25 05:00"))
     assert (night[1] - night[0]) == timedelta(hours=9)  # 23:00–07:00 over the October change
     assert handover.current_shift(at(store, "2026-11-28 15:00"))[0] == at(store, "2026-11-28 15:00")
+
+
+def test_notes_typed_are_kept_unsigned_per_leader_and_signing_takes_them(
+    store: Store, shift: dict[str, str]
+) -> None:
+    """Issue 17 (fix17n): a leader's notes are kept as typed (one audited write each time they
+    change, none when unchanged), per person, until signing removes them; an operator may not
+    keep any; empty notes remove the draft."""
+    assert handover.draft_notes(store) == ""
+    events = lambda: store.one("SELECT count(*) FROM audit_event")[0]  # noqa: E731
+    before = events()
+    assert handover.save_draft_notes(store, "KIEVIT: bezoek verplaatst")
+    assert not handover.save_draft_notes(store, "KIEVIT: bezoek verplaatst")
+    assert events() == before + 1
+    assert (
+        store.one("SELECT action, detail FROM audit_event ORDER BY seq DESC LIMIT 1")[0]
+        == "handover.notes"
+    )
+    leader = as_user(store, "RT-0100")
+    assert handover.draft_notes(leader) == ""  # another leader's draft is theirs
+    assert handover.save_draft_notes(leader, "Mijn notities")
+    assert handover.draft_notes(store) == "KIEVIT: bezoek verplaatst"
+    with refused_as(PermissionDenied, "Only admin, shift leader"):
+        handover.save_draft_notes(as_user(store, "RT-0001"), "x")
+    record = handover.sign_handover(store, notes=handover.draft_notes(store))
+    assert record.notes == "KIEVIT: bezoek verplaatst"
+    assert handover.draft_notes(store) == ""
+    assert handover.draft_notes(leader) == "Mijn notities"
+    assert handover.save_draft_notes(leader, "  ")
+    assert store.one("SELECT count(*) FROM handover_notes_draft")[0] == 0

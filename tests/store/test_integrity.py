@@ -178,8 +178,25 @@ def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
             "unexpected: quietly (trigger)",
         ),
         (["CREATE VIEW staff_all AS SELECT * FROM staff"], "unexpected: staff_all (view)"),
+        # an index refuses legal rows from the team ("refused by the database"), rev13m
+        (["CREATE UNIQUE INDEX zz ON log_entry(kind)"], "unexpected: zz (index)"),
+        (["ALTER TABLE activity ADD COLUMN note TEXT"], "altered: activity (table)"),
+        (
+            ["CREATE INDEX zz ON log_entry(kind)", "ALTER TABLE log_entry ADD COLUMN x TEXT"],
+            "altered: log_entry (table)",
+        ),
     ],
-    ids=["r1-dropped", "audit-dropped", "append-only-altered", "view-altered", "planted", "view"],
+    ids=[
+        "r1-dropped",
+        "audit-dropped",
+        "append-only-altered",
+        "view-altered",
+        "planted",
+        "view",
+        "index",
+        "column",
+        "both",
+    ],
 )
 @pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)  # SQLCipher: the tests above
 def test_changed_guards_keep_the_database_shut_until_repaired(

@@ -207,3 +207,14 @@ def test_a_clash_the_database_will_not_settle_is_a_named_refusal(scene: dict[str
     assert [s.code for s in refused_segments(store)] == ["bundle_clash_unsettled"]
     store.conn.execute("DROP TRIGGER no_rename")
     store.close()
+
+
+def test_a_name_from_a_bundle_ending_in_a_non_ascii_digit_is_no_derived_name() -> None:
+    """A bundle may bring any text: a hashed name whose turn is ``²`` or ``３`` (digits to
+    ``str.isdigit``, not to the names this program derives) is simply not derived, never an
+    exception."""
+    row_id = "0192f3a4-5b6c-7d8e-9fa0-b1c2d3e4f5a6"
+    first = hashed("code", "VALK", row_id)
+    for mark in ("²", "３", "٣"):
+        assert not is_derived("code", "VALK", row_id, first[:-1] + mark)
+    assert is_derived("code", "VALK", row_id, hashed("code", "VALK", row_id, 3))

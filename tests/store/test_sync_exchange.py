@@ -333,7 +333,7 @@ def test_the_same_officer_deployed_offline_on_two_laptops_ends_as_one_deployment
     assert user_tables(a.store) == user_tables(b.store) == user_tables(c.store)
 
 
-@pytest.mark.parametrize(("choose", "level"), [(1, 2), (2, 4)])  # the shown value, the other
+@pytest.mark.parametrize(("choose", "level"), [(1, 4), (2, 2)])  # the shown (higher), the other
 def test_a_threat_level_conflict_is_resolved_with_an_assessment(
     team: list[Laptop], folder: Path, clock: FixedClock, choose: int, level: int
 ) -> None:
@@ -344,7 +344,9 @@ def test_a_threat_level_conflict_is_resolved_with_an_assessment(
     subjects.assess_threat(c.store, "BEVER", level=2)
     exchange_all(team, folder)
     [conflict] = status.list_conflicts(a.store)
-    assert [h.value for h in conflict.heads] == [2, 4]
+    assert [h.value for h in conflict.heads] == [4, 2]  # the one in force first (R1)
+    for laptop in team:  # while it is open, the higher level holds on every laptop
+        assert subjects.get_subject(laptop.store, "BEVER").threat_level == 4
     status.resolve(a.store, conflict.id, choose=choose)
     exchange_all(team, folder)
     for laptop in team:

@@ -281,6 +281,25 @@ ATTACKS: dict[str, tuple[Attack, set[tuple[str, str, str]]]] = {
         raw("UPDATE activity SET concept = 'NOPE' WHERE id = '{activity}'"),
         {("activity", "concept", "value")},
     ),
+    # a transition no store action makes (rev13m): a concept is replaced, never cleared
+    "a concept cleared": (
+        raw("UPDATE activity SET concept = NULL WHERE id = '{activity}'"),
+        {("activity", "concept", "transition")},
+    ),
+    "a concept emptied": (
+        raw(
+            "DROP TRIGGER activity_r1_update",
+            "UPDATE activity SET concept = '' WHERE id = '{activity}'",
+        ),
+        {("activity", "concept", "value")},
+    ),
+    "a calendar's name cleared": (
+        raw(
+            "UPDATE activity SET source_calendar = 'Rechtbank' WHERE id = '{activity}'",
+            "UPDATE activity SET source_calendar = NULL WHERE id = '{activity}'",
+        ),
+        {("activity", "source_calendar", "transition")},
+    ),
     # a title longer than any store writes refuses its whole segment: test_sync_oversized.py
     "a log entry in someone else's name": (
         raw(
@@ -381,6 +400,50 @@ def test_r1_through_a_bundle_flags_re_planning_and_the_level_stays(
         )
         assert tuple(row) == ("CAM", "W4", "below_required")  # the concept came; R1 shows it
         assert a.store.one("SELECT threat_level FROM subject")[0] == 4
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one-after-the-other", "in-one-write"])
+def test_a_cleared_concept_cannot_hide_an_r1_flag_behind_done(
+    template: Path, tmp_path: Path, together: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rev13m concept_null_done: the operator's W4 activity gets CAM (applied, flagged
+    below_required), then, after it ended, its concept is cleared and it is marked done by raw
+    SQL. The clearing is quarantined (no store action clears a concept), so the 'done' is
+    judged against CAM and quarantined too: the flag stays on the admin's laptop."""
+    with copied_team(template, tmp_path / "team") as (a, b):
+        known = ids(b.store)
+        b.sql(
+            "DROP TRIGGER activity_r1_update",
+            f"UPDATE activity SET concept = 'CAM' WHERE id = '{known['activity']}'",
+        )
+        assert import_with_cli(a, b.export())[0] == 0
+        clocks = {id(laptop.store.clock): laptop.store.clock for laptop in (a, b)}
+        for clock in clocks.values():
+            clock.advance(days=3)  # the activity (30 November) has ended
+        monkeypatch.setenv("SCHILDWACHT_NOW", a.store.now().isoformat())  # the CLI's clock
+        b.seal()
+        clear = f"UPDATE activity SET concept = NULL WHERE id = '{known['activity']}'"
+        done = f"UPDATE activity SET status = 'done' WHERE id = '{known['activity']}'"
+        if together:
+            b.sql(clear, done)
+        else:
+            b.sql(clear)
+            code, receipt = import_with_cli(a, b.export())
+            assert code == 5
+            assert [(q["field"], q["rule"]) for q in receipt["quarantined"]] == [
+                ("concept", "transition")
+            ]
+            b.seal()
+            b.sql(done)
+        code, receipt = import_with_cli(a, b.export())
+        assert code == 5 and ("status", "R1") in {
+            (q["field"], q["rule"]) for q in receipt["quarantined"]
+        }
+        row = a.store.one(
+            "SELECT status, concept, replan_reason FROM activity_view WHERE id = ?",
+            (known["activity"],),
+        )
+        assert tuple(row) == ("planned", "CAM", "below_required")
 
 
 def test_a_concept_for_objects_on_a_persons_activity_arrives_flagged_not_aborted(

@@ -527,7 +527,8 @@ def assessment(laptop: Laptop, subject: str, level: int, at: datetime) -> list[t
 def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> None:
     """The reviewer's fa.json: an assessment of level 1 dated 23 hours ahead (inside the one-day
     horizon) would have been R2's latest valid one until then, pinning the person at level 1.
-    It waits until its time; an assessment made meanwhile shows at once."""
+    It waits until its time; an assessment made meanwhile shows at once, and stays in force
+    once the early one is taken in (the higher of two conflicting levels, until resolved)."""
     from store import subjects
     from store.clock import FixedClock
 
@@ -552,7 +553,11 @@ def test_an_assessment_dated_ahead_waits_and_pins_nothing(tmp_path: Path) -> Non
     later = exchange.import_file(b.store, exchange.export(a.store, out=tmp_path / "2.swb").path)
     assert not later.failed and not later.deferred
     assert b.store.tuples("SELECT * FROM sync_deferred") == []
-    assert b.store.one("SELECT threat_level FROM subject")[0] == 1  # its time has come
+    # its time has come: taken in, concurrent with the 3 made meanwhile (which never saw it), so
+    # a threat-level conflict, and while it is open the higher level holds (R1, rev13m)
+    assert b.store.one("SELECT threat_level FROM subject")[0] == 3
+    [conflict] = b.store.tuples("SELECT value_a, value_b FROM sync_conflict")
+    assert conflict == ("3", "1")
 
 
 # 13. A laptop enrolled with another role than its operator's -------------------------------------
