@@ -237,3 +237,29 @@ def test_a_quick_check_that_stopped_at_its_cap_says_or_more(demo: Run, db_path: 
         result = demo(*command)
         assert result.exit_code == 5, result.stderr
         assert "its quick check found 100 or more problems, the first: " in result.stderr
+
+
+def _root_page_overwritten(path: Path, table: str) -> None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    with open(path, "r+b") as file:
+        file.seek((root - 1) * 4096)
+        file.write(b"\x0d\xff\xff\xff\xff")
+
+
+@pytest.mark.parametrize("table", ["staff", "sync_log"])
+def test_a_refusal_of_damage_comes_alone_not_after_a_part_of_the_output(
+    demo: Run, db_path: Path, table: str
+) -> None:
+    """rev14m F3: `sync status` on a database whose staff table is damaged printed "Last sent:
+    never; open conflicts: 0." and then the refusal; every command computes what it says
+    before it says any of it, so a refusal comes alone."""
+    _root_page_overwritten(db_path, table)
+    for command in _leaves(cli):
+        if command in NOT_READ:
+            continue
+        result = demo(*command, input="")
+        if result.exit_code == 5 and "is damaged" in result.stderr:
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            assert len(lines) == 1 and not result.stdout.strip(), (command, result.stderr)
