@@ -248,7 +248,7 @@ def _root_page_overwritten(path: Path, table: str) -> None:
         file.write(b"\x0d\xff\xff\xff\xff")
 
 
-@pytest.mark.parametrize("table", ["staff", "sync_log"])
+@pytest.mark.parametrize("table", ["staff", "sync_log", "sync_quarantine"])
 def test_a_refusal_of_damage_comes_alone_not_after_a_part_of_the_output(
     demo: Run, db_path: Path, table: str
 ) -> None:
