@@ -367,7 +367,8 @@ def _status_quarantine(store: Any) -> list[str]:
     if sets:
         changes = counts.changes(sum(len(s.changes) for s in sets))
         writes = ngettext("{n} write", "{n} writes", len(sets)).format(n=len(sets))
-        lines.append(_("Quarantined: {changes} in {writes}:").format(changes=changes, writes=writes))
+        head = _("Quarantined: {changes} in {writes}:")
+        lines.append(head.format(changes=changes, writes=writes))
     for change_set in sets[:SHOWN]:
         first = change_set.changes[0]
         more = len(change_set.changes) - 1

@@ -257,8 +257,7 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "writes both or neither"
     ),
     "refers_quarantined": lambda p: _(
-        "{field} refers to {to} {row}, whose creation was quarantined: there is no such "
-        "{to} here"
+        "{field} refers to {to} {row}, whose creation was quarantined: there is no such {to} here"
     ).format(field=_named(p["table"], p["column"]), to=p["to"], row=_v(p["row"])),
     "refers_unknown": lambda p: _("{field} refers to a {to} not known here yet").format(
         field=_named(p["table"], p["column"]), to=p["to"]
@@ -297,8 +296,7 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         field=_named(p["table"], p["column"])
     ),
     "needs_restriction": lambda p: _(
-        "{field} changes only together with a restriction or a correction of that "
-        "activity (R5)"
+        "{field} changes only together with a restriction or a correction of that activity (R5)"
     ).format(field=_named(p["table"], p["column"])),
     "name_claim_not_admin": lambda p: _(
         "{device} is not the team's admin laptop; only that laptop witnesses which row first "

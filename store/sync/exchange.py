@@ -238,9 +238,9 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
                 raise  # this database is damaged: every other file would fail the same way
             receipts.append(_refused(path, exc))
         except Exception as exc:  # one file never stops the rest of the folder
-            refusal = store.refusal_of(exc)  # damage or a fault of the machine, as every face
-            if refusal is not exc:
-                raise refusal from None
+            fault = store.refusal_of(exc)  # damage or a fault of the machine, as every face
+            if fault is not exc:
+                raise fault from None
             receipts.append(_refused(path, _fault(exc)))
     left_out = _left_out(store, read, [path for _index, path in unreadable])
     if left_out is not None:
