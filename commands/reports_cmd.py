@@ -257,7 +257,10 @@ def _changes(
     to_unit: str | None,
     qualifications: tuple[str, ...],
 ) -> list[model.Change]:
-    """The scenario's changes: each --change, then those of the single options (--unit)."""
+    """The scenario's changes: each --change, then those of the single options (--unit).
+    Spaces around a code are dropped, as everywhere else (rev14m F6)."""
+    unit, to_unit = (unit.strip() if unit else unit), (to_unit.strip() if to_unit else to_unit)
+    qualifications = tuple(q.strip() for q in qualifications)
     wanted = [model.Change.parse(text, unit) for text in texts]
     given = (single.add_persons, single.add_officers, single.add_fte)
     for option, value, needs, by in (  # an option that only qualifies a change it lacks

@@ -208,7 +208,8 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
     done["set_aside"] = done.get("set_aside", 0) + len(later)
     info(
         _(
-            "SQLite's quick check found no damage in the database file. Guards and capture "
+            "SQLite's quick check found no damage in the database file, and every stored text "
+            "is valid UTF-8. Guards and capture "
             "triggers in place. Changes made while capture was missing are in the change log "
             "now and go out with the next `sync export`."
         )

@@ -341,44 +341,50 @@ def sync_status(env: Env, fmt: str, output: str | None) -> None:
         for p in known
     ]
     sent = status.last_sent(store)
-    info(
+    # every line is read before the first is said: a database that fails half-way says only
+    # its refusal, never a status line about what it could not read (rev14m F3)
+    lines = [
         _("Last sent: {sent}; open conflicts: {open}.").format(
             sent=local_iso(sent) or _("never"), open=status.count_open(store)
         )
-    )
+    ]
     for peer in known:  # a segment refused here: its laptop's later changes wait behind it
-        for refused in peer.refused_segments:
-            info(f"! {said(refused.as_notice(peer.label))}")
-    _status_quarantine(store)
+        lines += [f"! {said(refused.as_notice(peer.label))}" for refused in peer.refused_segments]
+    lines += _status_quarantine(store)
     for finding in findings.open_findings(store):
         marker = "!!" if finding.kind == "witness" else "!"
-        info(f"{marker} {said_finding(finding)}")
+        lines.append(f"{marker} {said_finding(finding)}")
+    for line in lines:
+        info(line)
     emit(rows, fmt, output, PEER_COLUMNS)
 
 
-def _status_quarantine(store: Any) -> None:
-    """Name the quarantined change sets and what waits, below the summary line."""
+def _status_quarantine(store: Any) -> list[str]:
+    """The lines naming the quarantined change sets and what waits, below the summary line."""
     labels = _labels(store)
     sets = kept.change_sets(store)
+    lines = []
     if sets:
         changes = counts.changes(sum(len(s.changes) for s in sets))
         writes = ngettext("{n} write", "{n} writes", len(sets)).format(n=len(sets))
-        info(_("Quarantined: {changes} in {writes}:").format(changes=changes, writes=writes))
+        head = _("Quarantined: {changes} in {writes}:")
+        lines.append(head.format(changes=changes, writes=writes))
     for change_set in sets[:SHOWN]:
         first = change_set.changes[0]
         more = len(change_set.changes) - 1
         extra = " " + _("(+{n} more)").format(n=more) if more else ""
-        info(f"  ! {quarantine_line(first, labels)}{extra}")
+        lines.append(f"  ! {quarantine_line(first, labels)}{extra}")
     for waiting in kept.deferred(store):
         device = visible(labels.get(waiting.device, waiting.device[:13]))
         causes = counts.waiting_causes(waiting.kinds, device, local_iso(waiting.until) or "—")
-        info(
+        lines.append(
             _("{waiting} since {since}: {causes}.").format(
                 waiting=counts.deferred_waiting(waiting.count, device),
                 since=local_iso(waiting.since) or _("before this version"),
                 causes=causes,
             )
         )
+    return lines
 
 
 def _shown(conflict: status.Conflict, value: Any) -> Any:
@@ -415,8 +421,9 @@ def sync_conflicts(env: Env, everything: bool, fmt: str, output: str | None) -> 
     store = env.store()
     found = status.list_conflicts(store, include_resolved=everything)
     columns = CONFLICT_COLUMNS + (("resolved_by", "resolution") if everything else ())
+    clashes = findings.clashes(store)  # read before the table is written (rev14m F3)
     emit([conflict_dict(c) for c in found], fmt, output, columns)
-    for clash in findings.clashes(store):  # a name given to two rows offline: for a person
+    for clash in clashes:  # a name given to two rows offline: for a person
         info(f"! {said_finding(clash)}")
 
 

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 
 from store.access import ActingPerson
@@ -32,7 +33,7 @@ from .i18n import _
 from .labels import label
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, Context, FormScreen, StoreWork, closing
+from .screens.base import BaseScreen, Context, Steady, StoreWork, closing
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -171,6 +172,13 @@ class SchildwachtApp(StoreWork, App[None]):
         self.badge = 0
         self._held: list[events.Key | events.Paste] = []
         self._form_coming = False  # a key's form is being read (form_coming)
+        self._coming_over: Screen[Any] | None = None  # the screen it is to open over
+        self._coming_timer: Timer | None = None
+        #: The order keys arrived in (while each is on its way), and the last key of a burst
+        #: that is dropped (typed after a refused key): those up to it are not handed on.
+        self._order: weakref.WeakKeyDictionary[events.Event, int] = weakref.WeakKeyDictionary()
+        self._count = 0
+        self._drop_through = 0
         #: The screen each key arrived on (while the key is on its way).
         self._arrived_on: weakref.WeakKeyDictionary[events.Event, Screen[Any]] = (
             weakref.WeakKeyDictionary()
@@ -200,11 +208,13 @@ class SchildwachtApp(StoreWork, App[None]):
     # Keys typed as a form opens ----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys typed in one burst with the key that opens a form ("nPersmoment") go into the
-        form, in order. They were lost (issue 17): those that were on their way through the
-        screen beneath when the form opened reached the form's bindings, not its field, and
-        those that came while it was opening found no field with the focus. Both are held
-        until the form's first field has the focus, then handed on."""
+        """Keys typed in one burst with the key that opens a form, a question, help or another
+        screen ("nPersmoment", "xy") go to what opened, in order. They were lost or acted on
+        the screen beneath (issue 17): those on their way through the screen beneath when it
+        opened reached its bindings, not the new screen's, and those that came while it was
+        opening found no field with the focus. Both are held until it takes keys (its first
+        field has the focus), then handed on. Keys typed for a form that never opens (refused)
+        or after a key that is refused are dropped (rev17m)."""
         if isinstance(event, (events.Key, events.Paste)):
             if closing(self):  # its screens are being taken down: a key acts on none
                 return
@@ -216,38 +226,63 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
-                if isinstance(event, events.Key) and self._escape_with(event):
+                if isinstance(event, events.Key) and await self._escape_with(event):
                     character = event.character or ""
                     if not character.isalnum():
                         return  # the key after the Escape is dropped, never typed
                     event = events.Key(character, character)
-                self._arrived_on[event] = self.screen
-                self._arrived_at[event] = self.focused
-                if self._held or self._form_opening():
+                self._arrived(event)
+                if self._held or self._opening():
                     self._hold(event)
                     return
+            elif 0 < self._order.get(event, 0) <= self._drop_through:
+                event.stop()  # typed after a key that was refused, or for a form that was
+                return
             elif isinstance(event, events.Key) and (
-                self._meant_for_below(event) or self._meant_for_field(event)
+                self._meant_for_above(event) or self._meant_for_field(event)
             ):
                 event.stop()
                 self._hold(events.Key(event.key, event.character))
                 return
             elif isinstance(event, events.Key) and self._refused_here(event):
                 event.stop()
+                self._drop_burst()
                 return
         await super().on_event(event)
 
-    def _escape_with(self, event: events.Key) -> bool:
-        """Escape and a key pressed together in a field of a main screen: the terminal sends
-        them in one read, which Textual reads as alt and the key ("alt+x", the character x),
-        and the field typed the x after the notes (fix17m). The Escape leaves the field here,
-        at once; True when it did (the key is then the screen's, or dropped)."""
+    def _arrived(self, event: events.Key | events.Paste) -> None:
+        """Note where a key arrived (screen, focused widget) and in which order."""
+        self._count += 1
+        self._order[event] = self._count
+        self._arrived_on[event] = self.screen
+        self._arrived_at[event] = self.focused
+
+    def _drop_burst(self) -> None:
+        """A key was refused, or the form it was to open will not open: the keys typed after
+        it (held, or still on their way back up to here) are dropped, not taken as the
+        screen's keys; the refusal was said once."""
+        self._held.clear()
+        self._drop_through = self._count
+
+    async def _escape_with(self, event: events.Key) -> bool:
+        """Escape and a key pressed together in a field of a main screen, or in a form, a
+        question, help: the terminal sends them in one read, which Textual reads as alt and
+        the key ("alt+x", the character x), and the field typed the x after the notes (fix17m);
+        a form stayed open with the x typed over its first field (fix17o). The Escape leaves
+        the field, or closes what is open (its own Escape), here, at once; True when it did
+        (the key is then the screen's, or dropped)."""
         screen = self.screen
         if not (event.key.startswith("alt+") and event.character and event.is_printable):
             return False
-        if not isinstance(screen, BaseScreen) or not screen.check_action("leave_field", ()):
+        if isinstance(screen, BaseScreen):
+            if not screen.check_action("leave_field", ()):
+                return False
+            screen.action_leave_field()
+            return True
+        escape = screen.active_bindings.get("escape")
+        if not isinstance(screen, Steady) or escape is None or not escape.enabled:
             return False
-        screen.action_leave_field()
+        await self.run_action(escape.binding.action, escape.node)
         return True
 
     def _meant_for_field(self, event: events.Key) -> bool:
@@ -270,46 +305,67 @@ class SchildwachtApp(StoreWork, App[None]):
             and arrived.say_refused(event.key)
         )
 
-    def _meant_for_below(self, event: events.Key) -> bool:
-        """A key that came back up from the screen it arrived on, now under a form (or about
-        to be: its form is read first)."""
+    def _meant_for_above(self, event: events.Key) -> bool:
+        """A key that came back up from the screen it arrived on, while another screen took
+        its place (a form, a question, help, the palette, another main screen; rev17m, fix17m:
+        "xy" on Handover took Sync under the Sign question, "a" Down moved the old screen's
+        cursor) or is about to (its form is read first): it goes to that screen."""
         arrived = self._arrived_on.get(event)
-        if arrived is None:
-            return False
-        return self._form_coming or (
-            arrived is not self.screen and isinstance(self.screen, FormScreen)
-        )
+        return arrived is not None and (self._form_coming or arrived is not self.screen)
 
-    def _form_opening(self) -> bool:
+    def _opening(self) -> bool:
+        """Whether a key's screen is on its way (read first) or not yet taking keys."""
         screen = self.screen_stack[-1] if self.screen_stack else None
-        return self._form_coming or (isinstance(screen, FormScreen) and not screen.taking_keys)
+        return self._form_coming or (isinstance(screen, Steady) and not screen.taking_keys)
 
     def form_coming(self) -> None:
-        """A key's form opens once a store read answers (the concepts, the free officers): the
-        keys typed meanwhile wait for it, not act on the screen beneath (for two seconds at
-        most: a read that ends without a form hands them on to the screen)."""
+        """A key's form or question opens once a store read answers (the concepts, the free
+        officers, whether the period is signed): the keys typed meanwhile wait for it, not act
+        on the screen beneath (``form_came`` when the read answered; after two seconds at most
+        they are dropped)."""
         self._form_coming = True
-        self.set_timer(2.0, self.form_came)
+        self._coming_over = self.screen
+        if self._coming_timer is not None:
+            self._coming_timer.stop()
+        self._coming_timer = self.set_timer(2.0, self.form_came)
 
     def form_came(self) -> None:
-        """The awaited form is open (or will not open): the held keys go on once it may."""
-        if self._form_coming:
-            self._form_coming = False
+        """The awaited form is open, or will not open (refused, said as a toast): the held keys
+        go into it once it takes keys, or are dropped with those still on their way."""
+        if not self._form_coming:
+            return
+        self._form_coming = False
+        if self._coming_timer is not None:
+            self._coming_timer.stop()
+            self._coming_timer = None
+        if self.screen is self._coming_over:  # nothing opened over the screen
+            self._drop_burst()
+        else:
             self.release_keys()
+        self._coming_over = None
+
+    def screen_takes_keys(self, screen: Screen[Any]) -> None:
+        """A screen (form, question, main screen) has the focus where keys go: the keys held
+        for it go on, in order."""
+        if self._form_coming and screen is not self._coming_over:
+            self.form_came()
+        self.release_keys()
 
     def _hold(self, event: events.Key | events.Paste) -> None:
         self._held.append(event)
-        if not self._form_opening():
+        if not self._opening():
             self.call_later(self._hand_on)
 
     def release_keys(self) -> None:
-        """A form has the focus on its first field: the keys held for it go on (in order)."""
+        """A screen has the focus on its first field: the keys held for it go on (in order)."""
         if self._held:
             self.call_later(self._hand_on)
 
     async def _hand_on(self) -> None:
-        while self._held and not self._form_opening():  # a key may open another form
-            await super().on_event(self._held.pop(0))
+        while self._held and not self._opening():  # a key may open another form
+            event = self._held.pop(0)
+            self._arrived(event)  # on the screen it is handed to
+            await super().on_event(event)
 
     # Who is acting ----------------------------------------------------------------------------
 

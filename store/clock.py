@@ -274,7 +274,9 @@ def local_text(moment: datetime | None, *, with_date: bool = True) -> str:
     if moment is None:
         return ""
     value = local(moment)
-    return value.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+    if not with_date:
+        return f"{value:%H:%M}"
+    return f"{value.year:04d}-{value:%m-%d %H:%M}"  # a year before 1000 with its four digits
 
 
 def local_span(start: datetime, end: datetime) -> str:

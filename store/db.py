@@ -178,8 +178,8 @@ class Store:
         self._check_path(create)
         conn = self.conn
         try:
-            if repair and (found := machine.quick_check(conn)):  # before a byte is written
-                raise machine.damaged(f"the database {self._shown_path()}", **found)
+            if repair and (found := machine.quick_check(conn) or machine.text_check(conn)):
+                raise machine.damaged(f"the database {self._shown_path()}", **found)  # unwritten
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
@@ -1270,8 +1270,9 @@ def backup_database(store: Store, target: str | Path) -> Path:
     Raises:
         BadInput: the target may not be written (``machine.check_target``).
         MachineFault: the disk is full, the file may not be written, the database is busy.
-        IntegrityFailure: ``backup_of_damaged``: SQLite's quick check, run first, or the copy
-            found the database damaged.
+        IntegrityFailure: ``backup_of_damaged``: SQLite's quick check, run first, a stored
+            text that is not UTF-8 (``machine.text_check``, run next), or the copy found the
+            database damaged (a copy would carry the damage).
     """
     from .sync import capture  # a reading command loads no sync code
 
@@ -1281,7 +1282,7 @@ def backup_database(store: Store, target: str | Path) -> Path:
     try:  # a folder that may not be written fails here already: the target is named
         for path in leftovers:
             path.unlink(missing_ok=True)
-        if found := machine.quick_check(store.conn):  # a copy would carry the damage
+        if found := machine.quick_check(store.conn) or machine.text_check(store.conn):
             where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
             raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -680,6 +680,7 @@ _TIMES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "secret": (("people", "*", "2"),),
     "outside": (("before",),),
+    "own_stamps": (("stamped",), ("until",)),
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -191,7 +192,7 @@ def machine_fault(
     if code == _NOMEM:
         return MachineFault(code="out_of_memory")
     if is_damage(exc, database):
-        return damaged(where)
+        return damaged(where, **text_found(exc))
     return None
 
 
@@ -234,8 +235,8 @@ def quick_check(conn: sqlite3.Connection) -> dict[str, object]:
 
     Returns:
         Nothing (an empty dict) when it found no damage; else the facts of the refusal:
-        ``problems`` (how many SQLite reported: it stops after ``QUICK_CHECK_MOST`` rows) and
-        ``found`` (the first, quoted).
+        ``problems`` (how many SQLite reported: it stops after ``QUICK_CHECK_MOST``, and
+        then ``more`` is True: there may be more), and ``found`` (the first, quoted).
 
     Raises:
         sqlite3.DatabaseError: the check itself could not read the file (``machine_fault``
@@ -247,7 +248,61 @@ def quick_check(conn: sqlite3.Connection) -> dict[str, object]:
     # a row may hold several problems, one a line, after a line naming the schema ("*** in …")
     problems = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
     problems = problems or rows
-    return {"problems": len(problems), "found": shown(problems[0], limit=PATH_SHOWN)}
+    found = {"problems": len(problems), "found": shown(problems[0], limit=PATH_SHOWN)}
+    # where it stopped is no count: "100 or more" (rev14m F5)
+    return found | ({"more": True} if len(problems) >= QUICK_CHECK_MOST else {})
+
+
+#: How Python's driver says a stored text is not UTF-8 (it names the column, and the text).
+_NOT_UTF8 = re.compile(r"could not decode to utf-8 column '(?P<column>[^']*)'", re.IGNORECASE)
+
+
+def text_found(exc: BaseException) -> dict[str, object]:
+    """What a driver error says was found when it is a stored text that is not UTF-8: the
+    facts of ``damaged`` (``column``; without the text, which the words do not show), else none.
+
+    Args:
+        exc: the error the driver raised.
+
+    Returns:
+        ``{"column": name}`` for a text that does not decode, else an empty dict.
+    """
+    match = _NOT_UTF8.search(str(exc))
+    return {"column": shown(match["column"], limit=PATH_SHOWN)} if match else {}
+
+
+def text_check(conn: sqlite3.Connection) -> dict[str, object]:
+    """Every stored row read through the driver's UTF-8 decoder: a text that is not UTF-8 is
+    damage SQLite's quick check cannot see (it does not read text encodings); run after it
+    before ``db repair`` and ``backup`` (issue 14, rev14m: a backup carried such a text).
+
+    Args:
+        conn: a connection to the database.
+
+    Returns:
+        Nothing (an empty dict) when every text reads; else the facts of the refusal: ``table``
+        and ``column`` of the first text that does not.
+
+    Raises:
+        sqlite3.DatabaseError: reading failed otherwise (``machine_fault`` words it).
+    """
+    tables = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        )
+    ]
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        try:
+            for _row in conn.execute(f"SELECT * FROM {quoted}"):  # every row, through the decoder
+                pass
+        except Exception as exc:
+            if not (found := text_found(exc)):
+                raise
+            return {"table": shown(table, limit=PATH_SHOWN), **found}
+    return {}
 
 
 def damaged(where: str, **found: object) -> IntegrityFailure:
@@ -278,7 +333,7 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
     if not is_damage(exc, database):
         return None
     where = shown(str(database), limit=PATH_SHOWN)
-    return IntegrityFailure(code="backup_of_damaged", where=where)
+    return IntegrityFailure(code="backup_of_damaged", where=where, **text_found(exc))
 
 
 def _plain_sqlite(database: Path) -> bool:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import gc
-import os
 import re
 import shutil
 import sqlite3
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +22,7 @@ from store.db import Store
 from store.demo import generate_demo
 from store.errors import StoreError
 from store.setup import init_database
+from tests.bytecode import keep_bytecode
 
 # Property tests assert no wall-clock time either: the machines the suite runs on are shared,
 # so hypothesis's per-example deadline (200 ms) would fail honest code under load.
@@ -39,23 +38,7 @@ _wait.SLEEP_GRANULARITY = 0.005
 _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 
-def _keep_bytecode() -> None:
-    """Compile each module once per run, not once per process, when PYTHONDONTWRITEBYTECODE
-    is set (as on the machines the suite runs on): the bytecode goes to .pytest_cache/pycache
-    (git-ignored, out of the source tree, which is what that setting keeps clean) instead of
-    nowhere. Without it, each xdist worker compiled store/, commands/, console/ and rewrote
-    every test module, and every CLI test in its own process compiled what it imports
-    (~0.5 s of CPU each). Set here, before the workers start, so they and their
-    subprocesses inherit it."""
-    if not os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
-        return
-    prefix = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "pycache")
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
-    sys.pycache_prefix = prefix
-    sys.dont_write_bytecode = False
-
-
-_keep_bytecode()
+keep_bytecode()  # again here for a run without the addopts (`-p tests.bytecode`)
 
 # The cyclic garbage collector's first generation runs every 10,000 new objects, not every 700:
 # a console test builds and drops tens of thousands of Textual objects a second, and with the

@@ -4,6 +4,8 @@ program does without it."""
 
 from __future__ import annotations
 
+import pytest
+
 from store import proof
 
 #: The hasher when this module was imported: at collection, before any fixture of any scope.
@@ -26,3 +28,13 @@ def test_the_collector_runs_less_often_than_pythons_default() -> None:
     import gc
 
     assert gc.get_threshold()[0] == 10_000
+
+
+def test_bytecode_is_kept_before_the_installed_plugins_load(pytestconfig: pytest.Config) -> None:
+    """tests/bytecode.py, loaded by ``-p`` from the addopts: pytest loads it before the plugins
+    of installed packages, whose modules it rewrites (with bytecode forbidden, anew each run)."""
+    import sys
+
+    names = [name for name, _plugin in pytestconfig.pluginmanager.list_name_plugin()]
+    assert names.index("tests.bytecode") < names.index("hypothesispytest"), names
+    assert not sys.dont_write_bytecode

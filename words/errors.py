@@ -395,9 +395,24 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 #: Error code → its sentence, for any face.
 def malformed(params: Mapping[str, Any]) -> str:
     """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
-    ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found."""
+    ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found; a
+    stored text that is not UTF-8 (facts ``column``, and ``table`` when the text check named it)
+    is said as that: SQLite itself reads such a file well."""
+    if "column" in params and "table" in params:
+        return _("a stored text in table {table}, column {column}, is not valid UTF-8").format(
+            table=params["table"], column=params["column"]
+        )
+    if "column" in params:
+        return _("a stored text in column {column} is not valid UTF-8").format(
+            column=params["column"]
+        )
     if "found" not in params:
         return _("SQLite reads it as malformed")
+    if params.get("more"):  # the quick check stopped there: no count
+        return _(
+            "SQLite reads it as malformed; its quick check found {problems} or more problems, "
+            "the first: {found}"
+        ).format(problems=params["problems"], found=params["found"])
     return ngettext(
         "SQLite reads it as malformed; its quick check found {problems} problem: {found}",
         "SQLite reads it as malformed; its quick check found {problems} problems, the first: "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from store.clock import from_db, json_times, local_text
+from store.clock import json_times, local_text
 from store.findings import Finding
 from store.validate import visible
 
@@ -100,7 +100,7 @@ def _own_forked(p: Mapping[str, Any]) -> str:
 
 def _own_stamps(p: Mapping[str, Any]) -> str:
     """This laptop's stamps ahead of its clock: how far, until when, and what to do."""
-    stamped = local_text(_moment(p["stamped"]))
+    stamped = local_text(p["stamped"])
     if p.get("until") is None:
         return _(
             "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, "
@@ -118,12 +118,7 @@ def _own_stamps(p: Mapping[str, Any]) -> str:
         "Check that this laptop's clock is right; until then enter such work and anything "
         "urgent (a flagged log entry, a signal) on another laptop, or pass it by phone (README: "
         "A clock ahead)"
-    ).format(ahead=ahead(int(p["ahead_ms"])), until=local_text(_moment(p["until"])))
-
-
-def _moment(value: Any) -> Any:
-    """A time of a finding's params: aware UTC, or stored text (a signed handover's JSON)."""
-    return from_db(value) if isinstance(value, str) else value
+    ).format(ahead=ahead(int(p["ahead_ms"])), until=local_text(p["until"]))
 
 
 #: Finding code → its sentence (a ``witness`` finding's code is its alarm's).

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from store.clock import local_text
+from store.clock import told_apart
 from store.sync.reason import Reason, from_dict, read
 from store.validate import visible
 
@@ -26,9 +26,10 @@ from .errors import SENTENCES as REFUSALS
 
 def _v(value: object) -> str:
     """A value a bundle carried, quoted, control characters made visible; a time (read back
-    as one by ``store.sync.reason``) in Europe/Amsterdam, unquoted."""
+    as one by ``store.sync.reason``) in Europe/Amsterdam, unquoted, with its offset in the hour
+    the clocks go back (``told_apart``, as every refusal says a time: rev14m F7)."""
     if isinstance(value, datetime):
-        return local_text(value)
+        return _time(value)
     return repr(visible(value if isinstance(value, str) else repr(value)))
 
 
@@ -47,9 +48,18 @@ def _a(role: object) -> str:
     return (_("an {role}") if words[:1] in "aeiou" else _("a {role}")).format(role=words)
 
 
+def _time(moment: datetime) -> str:
+    """A time in Amsterdam time, told apart in the repeated autumn hour (``02:30+02:00``, then
+    ``02:30+01:00``); one past local time (``datetime.max``) as given."""
+    try:
+        return told_apart(moment)
+    except (OverflowError, ValueError):
+        return moment.isoformat()
+
+
 def _when(stamp: object) -> str:
     """A reason's time (aware, read by the store), or that none could be read."""
-    return local_text(stamp) if isinstance(stamp, datetime) else _("an unreadable time")
+    return _time(stamp) if isinstance(stamp, datetime) else _("an unreadable time")
 
 
 def _inner(p: Mapping[str, Any]) -> str:
@@ -87,8 +97,8 @@ def _field_refused(p: Mapping[str, Any]) -> str:
     field's name, else ``table: …`` (never a table name glued onto a sentence)."""
     words = _refusal(p)
     named = str(dict(p.get("facts") or {}).get("field") or "")
-    if named and words.startswith(named):
-        return f"{p['table']}.{words}"
+    if named and words.startswith(named):  # the field in words: "activity end must …"
+        return f"{_named(p['table'], named)}{words[len(named) :]}"
     return _("{table}: {why}").format(table=p["table"], why=_sentence_part(words))
 
 
@@ -101,7 +111,7 @@ _WRITTEN: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "create": lambda p: str(p["table"]),
     "recreate": lambda p: _("re-create {table}").format(table=p["table"]),
     "delete": lambda p: _("delete {table}").format(table=p["table"]),
-    "field": lambda p: f"{p['table']}.{p['column']}",
+    "field": lambda p: _named(p["table"], p["column"]),
     "supersede_flagged": lambda p: _("a log entry superseding a flagged one"),
     "calendar_restriction": lambda p: _(
         "a restriction by the calendar of an activity from no calendar"
@@ -137,11 +147,20 @@ _TIME_FIELDS = {
 
 
 def _field(table: object, column: object) -> str:
-    """A field a reason names, in words where it has them (``start_at``: "start"), else by
-    its code."""
+    """A field a reason names, in words where it has them (``start_at``: "start"), else its
+    code in words (``person_id``: "person", ``threat_level``: "threat level")."""
     if str(column) in _TIME_FIELDS:
         return _TIME_FIELDS[str(column)]
-    return _lower(field_label(str(table), str(column)))
+    label = field_label(str(table), str(column))
+    if label == column:  # no label: its code in words ("person_id": "person")
+        label = str(column).removesuffix("_id").removesuffix("_at").replace("_", " ")
+    return _lower(label)
+
+
+def _named(table: object, column: object) -> str:
+    """A field of a table in words, for a reason that names it (``activity end``, never
+    ``activity.end_at``: rev14m F4)."""
+    return _("{table} {field}").format(table=table, field=_field(table, column))
 
 
 def _together(p: Mapping[str, Any]) -> str:
@@ -204,9 +223,9 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         table=p["table"], column=_v(p["column"])
     ),
     "derived_field": lambda p: _(
-        "{table}.{column} is derived on every laptop (R2: from the threat assessments); it is "
+        "{field} is derived on every laptop (R2: from the threat assessments); it is "
         "never taken from a bundle"
-    ).format(table=p["table"], column=p["column"]),
+    ).format(field=_named(p["table"], p["column"])),
     "creation_refused": lambda p: _("the creation of this row was refused: {why}").format(
         why=_inner(p)
     ),
@@ -238,11 +257,10 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "writes both or neither"
     ),
     "refers_quarantined": lambda p: _(
-        "{table}.{column} refers to {to} {row}, whose creation was quarantined: there is no such "
-        "{to} here"
-    ).format(table=p["table"], column=p["column"], to=p["to"], row=_v(p["row"])),
-    "refers_unknown": lambda p: _("{table}.{column} refers to a {to} not known here yet").format(
-        table=p["table"], column=p["column"], to=p["to"]
+        "{field} refers to {to} {row}, whose creation was quarantined: there is no such {to} here"
+    ).format(field=_named(p["table"], p["column"]), to=p["to"], row=_v(p["row"])),
+    "refers_unknown": lambda p: _("{field} refers to a {to} not known here yet").format(
+        field=_named(p["table"], p["column"]), to=p["to"]
     ),
     "withdraw_not_signer": lambda p: _(
         "{name} ({role}) may not withdraw a handover {signer} signed (only its signer or an admin)"
@@ -275,15 +293,14 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "the store plans the requested activity for its person"
     ),
     "never_cleared": lambda p: _(
-        "{table}.{column} is never cleared once it has a value: no Schildwacht action does it"
-    ).format(table=p["table"], column=p["column"]),
-    "never_changes": lambda p: _("{table}.{column} never changes once the row exists").format(
-        table=p["table"], column=p["column"]
+        "{field} is never cleared once it has a value: no Schildwacht action does it"
+    ).format(field=_named(p["table"], p["column"])),
+    "never_changes": lambda p: _("{field} never changes once the row exists").format(
+        field=_named(p["table"], p["column"])
     ),
     "needs_restriction": lambda p: _(
-        "{table}.{column} changes only together with a restriction or a correction of that "
-        "activity (R5)"
-    ).format(table=p["table"], column=p["column"]),
+        "{field} changes only together with a restriction or a correction of that activity (R5)"
+    ).format(field=_named(p["table"], p["column"])),
     "name_claim_not_admin": lambda p: _(
         "{device} is not the team's admin laptop; only that laptop witnesses which row first "
         "held a name"
@@ -308,12 +325,12 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "a done activity is not moved to an end that has not passed ({end})"
     ).format(end=_when(p["moved_to"])),
     "concept_unflagged": lambda p: _(
-        "activity.concept {concept} on a {status} activity: {why}; no re-planning flag would "
+        "activity concept {concept} on a {status} activity: {why}; no re-planning flag would "
         "show it (R1)"
     ).format(concept=_v(p["concept"]), status=p["status"], why=str(p["why"])),
     "not_as_restricted": lambda p: _(
-        "activity.{column} {value} is not what its restriction or correction records"
-    ).format(column=p["column"], value=_v(p["value"])),
+        "{field} {value} is not what its restriction or correction records"
+    ).format(field=_named("activity", p["column"]), value=_v(p["value"])),
     "status_needs_restriction": lambda p: _(
         "an activity is {status} only together with a restriction of that kind, its reason and "
         "the deciding authority (R5)"

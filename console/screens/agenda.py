@@ -567,8 +567,8 @@ class AgendaScreen(BaseScreen[AgendaData]):
         def options(store: Store) -> list[agenda.ConceptOption]:
             return agenda.activity_concept_options(store, item.id)
 
-        self.console_app.form_coming()  # keys typed meanwhile are the picker's
-        self.call_store(options, lambda found: self._pick_concept(item, found), group="options")
+        # keys typed meanwhile are the picker's
+        self.read_then(options, lambda found: self._pick_concept(item, found), group="options")
 
     def _pick_concept(self, item: Activity, options: list[agenda.ConceptOption]) -> None:
         def save(store: Store, values: dict[str, str]) -> Activity:

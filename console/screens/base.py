@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from textual import events, on
+from textual import events
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -160,12 +160,27 @@ class Steady(_Node):
     NoMatches traceback and exit code 1 (fix17m). Closing, a widget that is gone is no fault:
     the handler stops there, for every screen and every handler, not per key."""
 
+    #: Whether the screen takes keys: mounted, its first field (or table) has the focus. Keys
+    #: typed before, in one burst with the key that opened it, are held by the app until then
+    #: and handed to it in order (issue 17: a question, help, another main screen alike).
+    taking_keys = False
+
     async def on_event(self, event: events.Event) -> None:
         try:
             await super().on_event(event)
         except NoMatches:
             if not closing(self):
                 raise
+        if isinstance(event, events.Mount) and not closing(self):
+            # after the screen's own on_mount, which asked for its first field's focus: the
+            # app sets that focus before it runs this, so the held keys go into the field
+            self.app.call_later(self._take_keys)
+
+    def _take_keys(self) -> None:
+        self.taking_keys = True
+        takes = getattr(self.app, "screen_takes_keys", None)
+        if takes is not None and not closing(self):
+            takes(self)
 
 
 class StoreWork(_Node):
@@ -657,6 +672,27 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
 
         self.app.push_screen(form, closed)
 
+    def read_then(
+        self, call: Callable[[Store], T], then: Callable[[T], None], *, group: str
+    ) -> None:
+        """A key's action that asks the store first and then may open a form or a question
+        (the concepts, who is free, whether the period is signed already). The keys typed
+        after the key wait for what opens and go into it; when nothing opens (the store
+        refused, said once as a toast) they are dropped, never taken as this screen's keys
+        (issue 17, rev17m: "ort-0012" after a refused o opened the Restrict form)."""
+        app = self.console_app
+        app.form_coming()
+
+        def done(result: T) -> None:
+            then(result)
+            app.form_came()
+
+        def failed(error: BaseException) -> None:
+            app.form_came()
+            self.report_failure(error)
+
+        self.call_store(call, done, group=group, failed=failed)
+
     def confirm(self, question: str, yes: str, then: Callable[[], None]) -> None:
         """Ask before what cannot be undone; ``then()`` only on yes."""
 
@@ -711,20 +747,6 @@ class FormScreen(OnStore, ModalScreen["Saved[T] | None"], Generic[T]):
         super().__init__()
         self.save = save
         self.saving = False
-        #: Whether the form takes keys: its first field has the focus. Keys typed before (in
-        #: one burst with the key that opened it) are held by the app until then.
-        self.taking_keys = False
-
-    @on(events.Mount)
-    def _focus_then_keys(self) -> None:
-        # after the form's own on_mount, which asked for its first field's focus: the app sets
-        # that focus before it runs this, so the held keys go into the field
-        self.app.call_later(self._take_keys)
-
-    def _take_keys(self) -> None:
-        self.taking_keys = True
-        self.console_app.form_came()
-        self.console_app.release_keys()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

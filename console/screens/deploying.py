@@ -23,8 +23,7 @@ from .forms import DeployForm, Field
 def deploy_on(screen: BaseScreen[Any], activity_id: str) -> None:
     """Read the activity, who is free and qualified for it and who is on it (in a worker),
     then open the deploy form on ``screen``."""
-    screen.console_app.form_coming()  # keys typed meanwhile are the form's
-    screen.call_store(
+    screen.read_then(  # keys typed meanwhile are the form's (dropped when it is refused)
         lambda store: (
             agenda.get_activity(store, activity_id),
             roster.deployable(store, activity_id),
@@ -60,7 +59,6 @@ def deploy_form(
     for an activity that has ended (its deployments no longer change: said at once, in the
     deploy form's words, rev17g)."""
     if item.end_at <= screen.store.clock.now():
-        screen.console_app.form_came()  # no form comes: keys typed meanwhile go on
         over = {"title": item.title, "moment": item.end_at}
         said = refused([{"code": "activity_over", "params": over}])
         screen.notify(plain(said), severity="warning", markup=False)
@@ -68,7 +66,6 @@ def deploy_form(
     if item.status == "cancelled" and not on:
         # nobody to release and none may be deployed: a form that could only be refused on
         # saving (rev17h); refused at once as an ended activity is
-        screen.console_app.form_came()
         said = refused([{"code": "activity_cancelled", "params": {}}])
         screen.notify(plain(said), severity="warning", markup=False)
         return

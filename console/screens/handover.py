@@ -466,8 +466,9 @@ class HandoverScreen(BaseScreen[HandoverData]):
             else:  # another leader signed it: refused at once, nothing asked (rev17g)
                 self.notify(plain(sentence(refusal)), severity="warning", markup=False)
 
-        # the store says whether the period is signed already (as c, accept, does), first
-        self.call_store(model.signing_refusal, asked, group="sign")
+        # the store says whether the period is signed already (as c, accept, does), first;
+        # the keys typed meanwhile answer the question (rev17m: "xy" went to Sync beneath)
+        self.read_then(model.signing_refusal, asked, group="sign")
 
     def _ask_sign(self, notes: str) -> None:
         when = "–".join(period_ends(self.data.draft["period"])) if self.data else ""
@@ -547,7 +548,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                 self._ask_accept(record)
 
         # the store says whether it would refuse (the same checks as accepting), before asking
-        self.call_store(lambda store: model.acceptance_refusal(store, key), asked, group="accept")
+        self.read_then(lambda store: model.acceptance_refusal(store, key), asked, group="accept")
 
     def _ask_accept(self, record: model.HandoverRecord) -> None:
         key = record.id

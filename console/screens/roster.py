@@ -628,8 +628,10 @@ class RosterScreen(BaseScreen[RosterData]):
                 ),
             )
 
-        self.console_app.form_coming()  # keys typed meanwhile are the picker's
-        self.call_store(lambda store: posts.post_concept_options(store, post.id), picker)
+        # keys typed meanwhile are the picker's
+        self.read_then(
+            lambda store: posts.post_concept_options(store, post.id), picker, group="options"
+        )
 
     def action_to_agenda(self) -> None:
         if not self.elsewhere and self._said_on_a_post(_("show on the agenda")):

@@ -519,7 +519,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
         if report is None:
             self.notify(_("0 signal reports."), severity="warning")
             return
-        self.call_store(  # its signals by what they are, not by raw id
+        self.read_then(  # its signals by what they are, not by raw id; keys typed meanwhile
             lambda store: report_markdown(report, intel.signal_gists(store, report)),
             lambda text: self.show_document(report.title, text),
             group="report",

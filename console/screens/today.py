@@ -404,7 +404,8 @@ class TodayScreen(BaseScreen[TodayData]):
             title = _("{code}: how its protection is derived").format(code=code)
             self.app.push_screen(DocumentScreen(title, text))
 
-        self.call_store(lambda store: subject_file(store, code), read, group="explain")
+        # the keys typed meanwhile are the document's (a q closes it, never the console)
+        self.read_then(lambda store: subject_file(store, code), read, group="explain")
 
     def action_decide(self) -> None:
         subject = self._subject()

@@ -207,6 +207,8 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
             (``sync_folder_unreadable``).
         MachineFault: the database is busy or the disk is full: every other file would fail
             the same way, so the import stops.
+        IntegrityFailure: ``database_damaged``: this database is damaged (``machine.is_damage``),
+            so the import stops, as a single file's does.
     """
     receipts = []
     read: list[Path] = []  # the files this laptop could decrypt
@@ -232,8 +234,13 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
         except MachineFault:
             raise  # the disk or the database refused: every other file would fail the same way
         except StoreError as exc:
+            if exc.code == "database_damaged":
+                raise  # this database is damaged: every other file would fail the same way
             receipts.append(_refused(path, exc))
         except Exception as exc:  # one file never stops the rest of the folder
+            fault = store.refusal_of(exc)  # damage or a fault of the machine, as every face
+            if fault is not exc:
+                raise fault from None
             receipts.append(_refused(path, _fault(exc)))
     left_out = _left_out(store, read, [path for _index, path in unreadable])
     if left_out is not None:

@@ -1914,8 +1914,9 @@ def _store_refused(table: str, exc: StoreError | None) -> Verdict | None:
 
 
 def _refusal(exc: BadInput) -> dict[str, Any]:
-    """A store refusal inside a reason: its code and params (``words.errors`` words them)."""
-    return {"error": exc.code, "facts": dict(exc.params)}
+    """A store refusal inside a reason: its code and params (``words.errors`` words them), its
+    times as stored UTC text (read back as times, said in Amsterdam time: rev14m F4)."""
+    return judge_plans.refusal_facts(exc)
 
 
 def _workflow(table: str, found: judge_signals.Refusal | None) -> Verdict | None:

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..clock import from_db, json_times
@@ -25,6 +26,9 @@ from ..clock import from_db, json_times
 LIMIT = 40
 #: The params that are times (kept as stored UTC text, read as aware UTC datetimes).
 TIMES = ("stamped", "changed", "moved_to")
+#: The params that are a bundle's value, a time when it is stored UTC text (``dated_ahead``,
+#: ``restricted_into_past``, ``done_before_end`` …): said in Amsterdam time (rev14m F4).
+VALUE_TIMES = ("dated", "to", "end")
 
 
 def fact(code: str, **params: Any) -> str:
@@ -104,6 +108,9 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(found, str):
             with contextlib.suppress(ValueError):
                 params[name] = from_db(found)
+    for name in VALUE_TIMES:  # a bundle's value a reason names: a time when it reads as one
+        if name in params:
+            params[name] = _time_or_text(params[name])
     if str(params.get("column", "")).endswith("_at"):  # a time field's value (``together``)
         params["value"] = _time_or_text(params.get("value"))
     stood = params.get("stood")  # the fields read with it, as they stood (``together``)
@@ -120,6 +127,8 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
 
 #: A time as the store keeps it (``clock.to_db``).
 STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+#: A time as a value check's refusal was kept before rev14m (Python's ``str`` of a UTC time).
+_PYTHON_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00:00")
 
 
 def _time_or_text(value: object) -> object:
@@ -128,6 +137,9 @@ def _time_or_text(value: object) -> object:
     if isinstance(value, str) and STORED_TIME.fullmatch(value):
         with contextlib.suppress(ValueError):
             return from_db(value)
+    if isinstance(value, str) and _PYTHON_TIME.fullmatch(value):  # kept so before rev14m
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
     return value
 
 

@@ -152,3 +152,19 @@ def test_scenario_from_the_command_line(night: Run) -> None:
         2,
         "Error: 'lend:2:AM' names no unit that receives (write lend:N:FROM:TO).\n",
     )
+
+
+def test_scenario_codes_with_spaces_around_them_are_taken(night: Run) -> None:
+    """rev14m F6: `--unit " rt "` and `--qualification " hrb"` were refused as unknown, where
+    every other command (and `--change add-officers:1:RT: hrb`) drops spaces around a code."""
+    window = ("--from", "2026-10-24 12:00", "--to", "2026-10-25 12:00", "-f", "json")
+    plain = night("capacity", "scenario", *window, "--add-officers", "1", "--unit", "RT")
+    spaced = night("capacity", "scenario", *window, "--add-officers", "1", "--unit", " rt ")
+    assert spaced.exit_code == 0, spaced.stderr
+    assert json.loads(spaced.stdout) == json.loads(plain.stdout)
+    qualified = ("--add-officers", "1", "--unit", "RT", "--qualification", " hrb")
+    result = night("capacity", "scenario", *window, *qualified)
+    assert result.exit_code == 0, result.stderr
+    lend = ("--lend", "1", "--unit", " RT", "--to-unit", "am ")
+    result = night("capacity", "scenario", *window, *lend)
+    assert result.exit_code == 0, result.stderr

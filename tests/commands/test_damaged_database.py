@@ -108,18 +108,40 @@ def _bad_text(path: Path, text: bytes) -> None:
 
 
 MARK = "SCHADE-zzqq-1234"
+TEXT = "is not valid UTF-8"
 
 
 def test_a_stored_text_that_is_no_utf8_is_damage_in_words(demo: Run, db_path: Path) -> None:
+    """rev14m F2: said as what was found (finding 8), not "SQLite reads it as malformed"
+    (SQLite reads such a file well); db repair names the table too (its text check)."""
     assert demo("log", "add", MARK).exit_code == 0
     _bad_text(db_path, MARK.encode())
     before = _fingerprint(db_path)
     for command in (("log", "list"), ("db", "status"), ("audit", "list"), ("db", "repair")):
         result = demo(*command)
         assert result.exit_code == 5, (command, result.stderr)
-        assert result.stderr.startswith("Error: The database ") and DAMAGED in result.stderr
-        assert "decode" not in result.stderr and "UTF-8" not in result.stderr
+        assert result.stderr.startswith("Error: The database ") and TEXT in result.stderr
+        assert "malformed" not in result.stderr and "decode" not in result.stderr
+        assert MARK[:3] not in result.stderr  # the damaged text itself is not shown
+    assert "a stored text in table '" in result.stderr, result.stderr  # and its column
     assert _fingerprint(db_path) == before  # db repair wrote nothing
+
+
+def test_a_backup_finds_a_stored_text_that_is_no_utf8_and_writes_nothing(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """rev14m F2: SQLite's quick check cannot see a text that is not UTF-8: ``backup`` said
+    "quick check found no damage" and wrote a copy carrying it. Every row is read through the
+    decoder before anything is written."""
+    assert demo("log", "add", MARK).exit_code == 0
+    _bad_text(db_path, MARK.encode())
+    assert _quick_check(db_path) == "ok"
+    target = tmp_path / "kopie.db"
+    result = demo("backup", str(target))
+    assert result.exit_code == 5, result.stderr
+    assert "Cannot back up the database" in result.stderr and TEXT in result.stderr
+    assert "a stored text in table '" in result.stderr and "malformed" not in result.stderr
+    assert not target.exists() and not list(tmp_path.glob(".kopie.db*"))
 
 
 def _quick_check(path: Path) -> str:
@@ -203,3 +225,41 @@ def test_no_command_on_a_damaged_database_fails_unexpectedly(
             assert result.exit_code != 1, (args, result.stderr)
             assert "unexpected failure" not in result.stderr, (args, result.stderr)
             assert "decode" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_quick_check_that_stopped_at_its_cap_says_or_more(demo: Run, db_path: Path) -> None:
+    """rev14m F5: the header's "largest root page" field set to 7 makes SQLite's quick check
+    report past its cap of 100: the count where it stopped is said as "100 or more"."""
+    with open(db_path, "r+b") as file:
+        file.seek(52)
+        file.write(b"\x00\x00\x00\x07")
+    for command in (("db", "repair"), ("backup", str(db_path.with_name("kopie.db")))):
+        result = demo(*command)
+        assert result.exit_code == 5, result.stderr
+        assert "its quick check found 100 or more problems, the first: " in result.stderr
+
+
+def _root_page_overwritten(path: Path, table: str) -> None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    with open(path, "r+b") as file:
+        file.seek((root - 1) * 4096)
+        file.write(b"\x0d\xff\xff\xff\xff")
+
+
+@pytest.mark.parametrize("table", ["staff", "sync_log", "sync_quarantine"])
+def test_a_refusal_of_damage_comes_alone_not_after_a_part_of_the_output(
+    demo: Run, db_path: Path, table: str
+) -> None:
+    """rev14m F3: `sync status` on a database whose staff table is damaged printed "Last sent:
+    never; open conflicts: 0." and then the refusal; every command computes what it says
+    before it says any of it, so a refusal comes alone."""
+    _root_page_overwritten(db_path, table)
+    for command in _leaves(cli):
+        if command in NOT_READ:
+            continue
+        result = demo(*command, input="")
+        if result.exit_code == 5 and "is damaged" in result.stderr:
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            assert len(lines) == 1 and not result.stdout.strip(), (command, result.stderr)

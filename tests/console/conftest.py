@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from textual import events
 from textual.app import _character_to_key
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
+from textual.css.types import CSSLocation
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
@@ -17,6 +20,38 @@ from textual.worker import WorkerCancelled
 from console.app import SchildwachtApp
 from console.widgets.table import RecordTable
 from store.db import Store
+
+#: Parsed style rules shared by every app of the test process (see ``_parse_rules_once``).
+_PARSED: dict[tuple[object, ...], list[RuleSet]] = {}
+_parse_rules = Stylesheet._parse_rules
+
+
+def _parse_rules_once(
+    self: Stylesheet,
+    css: str,
+    read_from: CSSLocation,
+    is_default_rules: bool = False,
+    tie_breaker: int = 0,
+    scope: str = "",
+) -> list[RuleSet]:
+    """Textual's ``Stylesheet._parse_rules``, its cache kept for the test process, not per app.
+
+    Every console test starts an app, and each app's style sheet parsed the same sources (the
+    console's CSS and every widget's default styles, ``console/styles.preload``) from nothing:
+    about a tenth of a console test's CPU. The rules a text gives depend only on the text, where
+    it is read from, its scope and the sheet's variables (the theme), so they are kept under all
+    of those; a text that does not parse is not kept (the app raises as before). Rules are read,
+    never changed, after parsing (a new theme makes a new sheet)."""
+    key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(self._variables.items()))
+    rules = _PARSED.get(key)
+    if rules is None:
+        rules = _parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        if not any(rule.errors for rule in rules):
+            _PARSED[key] = rules
+    return rules
+
+
+Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,8 @@ async def test_a_damaged_record_is_said_as_damage(demo_store: Store) -> None:
         await pilot.press("a")
         await settle(pilot)
         said = shown(app, "#problem")
-        assert "is damaged (SQLite reads it as malformed); nothing was written." in said, said
-        assert "Restore the latest backup" in said
+        # rev14m F2: said as what was found, not "SQLite reads it as malformed"
+        assert "is damaged (a stored text in column 'title' is not valid UTF-8)" in said, said
+        assert "nothing was written" in said and "Restore the latest backup" in said
         for words in [said, *toasts(app)]:
-            assert "decode" not in words and "UTF-8" not in words, words
+            assert "decode" not in words and "malformed" not in words, words

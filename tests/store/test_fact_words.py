@@ -170,7 +170,7 @@ def test_a_value_refusal_is_worded_by_the_store_refusal_words() -> None:
         facts={"field": "start_at"},
         why="an English fallback",
     )
-    assert said(refused) == "activity.start_at must be a date"
+    assert said(refused) == "activity start must be a date"  # in words (rev14m F4)
     unknown = fact("value_refused", table="activity", error="later_code", facts={}, why="x y")
     assert said(unknown) == "activity: x y"
     # a sentence that does not begin with the field's name is never glued to the table's
@@ -200,7 +200,7 @@ def test_a_quarantined_change_as_json_keeps_code_params_and_words() -> None:
     assert found["reason_code"] == "person_may_not"
     assert found["reason_params"]["role"] == "operator"
     assert found["reason"] == worded(change.cause)
-    assert found["reason"].startswith("RT-1 (operator) may not write activity.title (only roles")
+    assert found["reason"].startswith("RT-1 (operator) may not write activity title (only roles")
 
 
 def test_findings_are_facts_and_old_handover_text_stays() -> None:

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from store import logbook, machine
 from store.clock import FixedClock, to_db
-from store.errors import MachineFault
+from store.db import Store
+from store.errors import IntegrityFailure, MachineFault
 from store.sync import bundle, exchange
 from store.sync import roster as rosters
 from store.sync.bundle import Refused
@@ -364,3 +365,31 @@ def test_a_change_record_of_the_wrong_shape_signed_by_its_origin_is_refused(
     rows[0][4] = "one"  # the causal length must be a number
     signed = with_body(parts, rows, sender=b, origin_signer=b)
     assert refused(a, reseal(a, signed, tmp_path / "odd.swb")) == "format"
+
+
+def _root_page_overwritten(path: Path, table: str) -> None:
+    """The first bytes of ``table``'s root page overwritten (a failing disk): SQLite reads the
+    file as malformed as soon as that table is read."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    with open(path, "r+b") as file:
+        file.seek((root[0] - 1) * 4096)
+        file.write(b"\x0d\xff\xff\xff\xff")
+
+
+def test_a_folder_import_into_a_damaged_database_says_the_damage_not_a_fault_of_the_file(
+    team: list[Laptop], tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev14m F1: a damaged receiving database was reported per file as "importing it failed
+    unexpectedly (DatabaseError) … Report it with the file"; a single file's import says the
+    damage (``database_damaged``), and so does the folder's, which stops there."""
+    folder = tmp_path / "share"
+    exchange.export(team[1].store, folder=folder)
+    path = team[0].store.path
+    team[0].store.close()
+    _root_page_overwritten(path, "staff")
+    store = Store(path, clock=clock)
+    with pytest.raises(IntegrityFailure) as caught:
+        exchange.import_folder(store, folder)
+    assert caught.value.code == "database_damaged"
