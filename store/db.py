@@ -215,7 +215,8 @@ class Store:
         from .sync import capture
 
         detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
-        conn.execute("BEGIN IMMEDIATE")  # unsealed queued rows; added columns (first)
+        conn.execute("BEGIN IMMEDIATE")  # planted objects, unsealed queued rows, added columns
+        detail["dropped_planted"] = integrity.drop_planted(conn, findings)
         detail["malformed_queue"] = capture.clear_malformed_pending(conn)
         detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
         conn.execute("COMMIT")

@@ -9,8 +9,11 @@ database compares its triggers, views, indexes and table definitions, by name an
 with a reference schema built in memory from the same migrations (once per process).
 Missing, altered or unexpected guards are an integrity failure (exit 5) that names them,
 until ``db repair`` restores them.
-A table or view named like an eponymous virtual table (``pragma_…``) is refused too: it could
-stand in for ``pragma_function_list`` in a trigger's check.
+A table or view named like a table-valued function SQLite has (``pragma_…``, ``json_each``,
+``json_tree``, any module of ``PRAGMA module_list``) is refused too: it stands in for the function
+in a trigger's ``FROM``. Only SQLite's own objects are exempt (the automatic indexes of
+constraints, ``sqlite_sequence``, ``sqlite_stat1``…``4``): a trigger or index renamed
+``sqlite_…`` through writable_schema is compared like any other, and ``db repair`` drops it.
 
 Building the reference runs every migration in memory (about 25 ms, the larger part of a short
 scripted command), so an open first compares one SHA-256 of the database's guards with
@@ -81,16 +84,48 @@ def reference() -> dict[str, tuple[str, str]]:
 def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     # Triggers and views hold the rules; an index (a planted UNIQUE one refuses legal rows) and
     # a table's definition (an added column, a changed constraint) change what the database
-    # takes in, so they are compared too. SQLite's own (sqlite_…) and the automatic indexes of
-    # a table's constraints (no SQL of their own) follow from the table's definition.
+    # takes in, so they are compared too. Only SQLite's own objects are exempt: the automatic
+    # indexes of a table's constraints (no SQL of their own: they follow from the table's
+    # definition, and one with no such constraint makes the schema malformed) and its
+    # bookkeeping tables. A trigger or index named ``sqlite_…`` (writable_schema) is compared
+    # like any other.
     return {
         name: (kind, sql)
         for kind, name, sql in conn.execute(
             "SELECT type, name, sql FROM main.sqlite_master"
             " WHERE type IN ('trigger', 'view', 'index', 'table') AND sql IS NOT NULL"
-            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            " AND NOT (type = 'table' AND name IN (" + ", ".join("?" * len(SQLITE_TABLES)) + "))",
+            SQLITE_TABLES,
         )
     }
+
+
+#: SQLite's own bookkeeping tables (AUTOINCREMENT, ANALYZE): not guards.
+SQLITE_TABLES = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
+
+
+@cache
+def _module_names() -> frozenset[str]:
+    """The virtual table modules SQLite has here (``json_each``, ``dbstat``…), lower case."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return frozenset(str(r[0]).lower() for r in conn.execute("PRAGMA module_list"))
+    finally:
+        conn.close()
+
+
+def _shadows(conn: sqlite3.Connection) -> list[str]:
+    """Tables and views named like a table-valued function SQLite has (``json_each``,
+    ``pragma_…``, any eponymous virtual table's module): each would stand in for the function
+    in a trigger's or a query's ``FROM``."""
+    modules = _module_names() | {str(r[0]).lower() for r in conn.execute("PRAGMA module_list")}
+    return sorted(
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
+        )
+        if name.lower() in modules or name.lower().startswith("pragma_")
+    )
 
 
 @dataclass(frozen=True)
@@ -162,7 +197,7 @@ def purpose(name: str, kind: str | None = None) -> str:
 
     if name.startswith(capture.TRIGGER_PREFIX):
         return "sync capture"
-    if name.startswith("pragma_"):
+    if name.lower().startswith("pragma_") or name.lower() in _module_names():
         return "shadows a built-in"
     found = reference().get(name)
     sql = found[1] if found else ""
@@ -211,13 +246,7 @@ def check(conn: sqlite3.Connection) -> Findings:
         missing, altered and unexpected (a table shadowing a pragma function counts as unexpected).
     """
     present = _guards(conn)
-    shadows = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
-            " AND name LIKE 'pragma\\_%' ESCAPE '\\'"
-        )
-    ]
+    shadows = _shadows(conn)
     if not shadows and REFERENCE_DIGEST and digest(present) == REFERENCE_DIGEST:
         return Findings()
     expected = reference()
@@ -265,7 +294,7 @@ def restore(conn: sqlite3.Connection, findings: Findings) -> None:
         if kind == "table" and name in expected:
             continue  # its added columns went first (``drop_added_columns``)
         if kind is not None:  # a table shadowing a built-in is dropped
-            conn.execute(f'DROP {kind.upper()} "{name}"')
+            conn.execute(f'DROP {kind.upper()} main."{_quoted(name)}"')
     redo = [n for n in findings.missing + findings.altered if expected[n][0] != "table"]
     tables = [n for n in findings.missing if expected[n][0] == "table"]
     order = {"table": 0, "index": 1, "view": 2, "trigger": 3}  # triggers read the views
@@ -273,17 +302,44 @@ def restore(conn: sqlite3.Connection, findings: Findings) -> None:
         conn.execute(expected[name][1])
 
 
+def drop_planted(conn: sqlite3.Connection, findings: Findings) -> list[str]:
+    """Drop what no version makes — planted triggers, views and indexes (``sqlite_…``-named
+    ones too), tables and views shadowing a built-in — and this version's indexes whose SQL was
+    altered (``restore`` makes them again); ``db repair``, first, in the caller's transaction:
+    a shadow of ``json_each`` breaks every later statement that calls it, a planted trigger
+    could act on the repair's own writes, an index on an added column keeps it from being
+    dropped.
+
+    Args:
+        findings: what the check of the guards found (its unexpected and altered names).
+
+    Returns:
+        The names dropped.
+    """
+    expected = reference()
+    altered_indexes = [n for n in findings.altered if expected[n][0] == "index"]
+    dropped = []
+    for name in findings.unexpected + altered_indexes:
+        kind = _kind(conn, name)
+        if kind is None or (kind == "table" and name in expected):
+            continue
+        conn.execute(f'DROP {kind.upper()} main."{_quoted(name)}"')
+        dropped.append(name)
+    return dropped
+
+
 def drop_added_columns(conn: sqlite3.Connection, findings: Findings) -> list[str]:
     """Drop the columns that were added to this version's tables (``db repair``, in the caller's
-    transaction, before anything on the connection builds triggers from the columns).
+    transaction, after ``drop_planted`` took away the indexes that name them and before
+    anything on the connection builds triggers from the columns).
 
     Args:
         findings: what the check of the guards found (its altered tables are looked at).
 
     Returns:
-        ``table.column`` of every column dropped; a column that cannot be dropped (indexed, or
-        in a constraint) stays, and the table is named at the next open until a backup is
-        restored.
+        ``table.column`` of every column dropped; a column that still cannot be dropped (in a
+        constraint of the table's altered definition) stays, and the table is named at the next
+        open until a backup is restored.
     """
     expected = reference()
     dropped = []
@@ -316,3 +372,8 @@ def _database_errors(conn: sqlite3.Connection) -> tuple[type[Exception], ...]:
 def _kind(conn: sqlite3.Connection, name: str) -> str | None:
     row = conn.execute("SELECT type FROM main.sqlite_master WHERE name = ?", (name,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def _quoted(name: str) -> str:
+    """A name for inside double quotes (a planted object's name may hold one)."""
+    return name.replace('"', '""')

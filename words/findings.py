@@ -105,16 +105,20 @@ def _own_stamps(p: Mapping[str, Any]) -> str:
         return _(
             "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, "
             "or took in the stamps of a laptop whose clock was; stamps never go back): until "
-            "{stamped} its edits win over edits made later on other laptops. Check that this "
-            "laptop's clock is right"
+            "{stamped} its edits win over edits made later on other laptops, and the times it "
+            "records go back against its stamps, so the other laptops may name it as dating "
+            "records back. Check that this laptop's clock is right"
         ).format(ahead=ahead(int(p["ahead_ms"])), stamped=stamped)
     return _(
         "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, or "
         "took in the stamps of a laptop whose clock was; stamps never go back): every other "
-        "laptop holds its changes until {until} and takes them in then, nothing is lost. Check "
-        "that this laptop's clock is right; until then pass anything urgent (a flagged log "
-        "entry, a signal) by phone or enter it on another laptop (README: A clock ahead)"
-    ).format(ahead=ahead(int(p["ahead_ms"])), until=local_text(p["until"]), stamped=stamped)
+        "laptop holds its changes until {until} and then takes them in as made no earlier than "
+        "a day before their stamps, so what it does for an activity that ends before {until} (a "
+        "deployment, a release, an answer) is refused there and stays on this laptop only. "
+        "Check that this laptop's clock is right; until then enter such work and anything "
+        "urgent (a flagged log entry, a signal) on another laptop, or pass it by phone (README: "
+        "A clock ahead)"
+    ).format(ahead=ahead(int(p["ahead_ms"])), until=local_text(p["until"]))
 
 
 #: Finding code → its sentence (a ``witness`` finding's code is its alarm's).
@@ -127,9 +131,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "own_quarantined": _own_quarantined,
     "own_forked": _own_forked,
     "back_dated": lambda p: ngettext(
-        "{label} sent {count} record dated more than an hour before it was written (e.g. "
+        "{label} sent {count} record dated back before it was written (e.g. "
         "{example}): its clock was set back, or it was back-dated; it was taken in",
-        "{label} sent {count} records dated more than an hour before they were written (e.g. "
+        "{label} sent {count} records dated back before they were written (e.g. "
         "{example}): its clock was set back, or they were back-dated; they were taken in",
         p["count"],
     ).format(label=p["label"], count=p["count"], example=back_dated_example(p["example"])),

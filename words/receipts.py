@@ -86,9 +86,9 @@ def _segment_refused(p: Mapping[str, Any]) -> str:
 
 def _back_dated(p: Mapping[str, Any]) -> str:
     return ngettext(
-        "{label} dated {count} record more than an hour before it wrote it (e.g. {example}): "
+        "{label} dated {count} record back before it wrote it (e.g. {example}): "
         "its clock was set back, or it was back-dated; taken in, and noted",
-        "{label} dated {count} records more than an hour before it wrote them (e.g. "
+        "{label} dated {count} records back before it wrote them (e.g. "
         "{example}): its clock was set back, or they were back-dated; taken in, and noted",
         p["count"],
     ).format(label=_label(p), count=p["count"], example=back_dated_example(p["example"]))

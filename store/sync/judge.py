@@ -1429,7 +1429,7 @@ class Judge:
             field_rule.stamp
             and isinstance(record.val, str)
             and (record.tbl, record.col) not in rules.NOT_RECORDED
-            and record.val < _earliest(record)
+            and record.val < _earliest(record, rules.SEAL_LAG)
             and self._back_dated(record)
         ):
             example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
@@ -1437,13 +1437,20 @@ class Judge:
         return None
 
     def _back_dated(self, record: Change) -> bool:
-        """Whether a recorded time more than ``rules.BACKDATE_LIMIT`` before its change's
-        stamp says its author dated it back: not when a peer's stamp pushed that stamp ahead
-        of the author's clock (``written.PUSHED``) and the time lies within the day a stamp
-        may run ahead (the author's clock is right; the fast peer is named for its clock)."""
-        if self.context.clock_source((record.hlc, record.origin)) != written.PUSHED:
+        """Whether a recorded time more than ``rules.SEAL_LAG`` before its change's stamp says
+        its author dated it back. A stamp its author's own clock read (``written.OWN``): more
+        than ``rules.BACKDATE_LIMIT`` before it. A stamp continuing the author's own earlier
+        one (``written.CONTINUED``, its clock put back since): always, as the time goes back
+        against what its clock read before (rev13n f1: a fast clock put right, or a correction
+        faked to win the day's allowance). A stamp a peer's pushed ahead of the author's clock
+        (``written.PUSHED``): only beyond the day a stamp may run ahead (the author's clock is
+        right; the fast peer is named for its clock)."""
+        source = self.context.clock_source((record.hlc, record.origin))
+        if source == written.CONTINUED:
             return True
-        return str(record.val) < _earliest(record, written.PUSHED_AHEAD)
+        if source == written.PUSHED:
+            return str(record.val) < _earliest(record, written.PUSHED_AHEAD)
+        return str(record.val) < _earliest(record)
 
     def _latest_of(self, record: Change) -> str:
         latest = self._latest.get(record.hlc)

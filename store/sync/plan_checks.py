@@ -109,7 +109,7 @@ class PlanFacts:
             at: (hlc, origin) of the change set.
 
         Returns:
-            ``written.OWN`` or ``written.PUSHED``.
+            ``written.OWN``, ``written.PUSHED`` or ``written.CONTINUED``.
         """
         if at not in self._sources:
             self._sources[at] = written.clock_source(self.conn, at)
@@ -443,7 +443,8 @@ def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> d
     read then; without one (a deletion), that earliest. The earliest: ``rules.SEAL_LAG`` before
     the stamp when the stamp is its author's own clock (``source``: ``written.OWN``; a row
     dated further back was not written then, rev13g f2); ``PUSHED_AHEAD`` before it when a
-    peer's stamp pushed it ahead (``written.PUSHED``). Never the stamp of a pushed clock
+    peer's stamp pushed it ahead (``written.PUSHED``) or it continues the author's own earlier
+    stamp, its clock put back since (``written.CONTINUED``). Never the stamp of a pushed clock
     itself: an honest change judged by a fast peer's time would be refused here and kept by
     its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is (nothing
     then counts as still ahead)."""

@@ -15,14 +15,23 @@ and a laptop holding a change holds what its author held when it sent it). So:
   trusted down to a day before the stamp, and a deletion (no time recorded) is judged a day
   before it; a time recorded within that day is no sign of back-dating (the author's clock
   is right).
-- ``OWN``: no other device's stamp explains it: the author's clock read the stamp's
-  millisecond when it wrote this change set or an earlier one of that millisecond (then its
-  clock has gone back since, or not moved). A time it records more than ``rules.SEAL_LAG``
-  earlier is not when it wrote it (raw SQL back-dating a row, rev13g f2): the change is judged
-  by its stamp, and a time more than ``rules.BACKDATE_LIMIT`` earlier is flagged. A laptop
-  whose fast clock was set back is judged by the time its clock had read until the clock
-  catches up, as its earlier writes were: from the log alone that cannot be told apart from a
-  laptop back-dating what it writes.
+- ``CONTINUED``: no other device's stamp pushed it, but it continues a stamp of the
+  author's own held here (the same millisecond, a higher counter): its clock read that
+  millisecond once and has gone back since (a fast clock put right, rev13n f1: an honest
+  laptop keeps stamping ahead of its clock until the clock catches up) or not moved. It keeps
+  the day's allowance as a pushed stamp does — an honest laptop's work is not lost — but a
+  time it records more than ``rules.SEAL_LAG`` before the stamp goes back against what its
+  clock read before, and is named as dated back (``back_dated``) on every laptop.
+- ``OWN``: no held stamp explains it: the author's clock read the stamp's millisecond when it
+  wrote this change set. A time it records more than ``rules.SEAL_LAG`` earlier is not when
+  it wrote it (raw SQL back-dating a row, rev13g f2): the change is judged by its stamp, and
+  a time more than ``rules.BACKDATE_LIMIT`` earlier is flagged.
+
+The trade-off: a hostile laptop can fake a correction (its stamp set ahead by hand, then
+continued) and so gain the day's allowance for what it dates back, but no more, and it is named
+for it; an honest laptop whose fast clock was put right keeps its work, named the same way.
+A laptop whose clock ran more than a day fast and was put right still has its work judged a
+day before its stamps until its clock catches up (``own_stamps_ahead`` tells it so).
 
 A hostile laptop cannot make a stamp of another device it never held, nor take one in that
 is further than a day ahead of its own clock; a stamp it forged ahead (its HLC set by hand)
@@ -47,32 +56,36 @@ At = tuple[int, str]  # (hlc, origin)
 #: ahead of its own clock.
 PUSHED_AHEAD = timedelta(milliseconds=DAY_MS)
 
-OWN, PUSHED = "own", "pushed"
+OWN, PUSHED, CONTINUED = "own", "pushed", "continued"
 
 
 def clock_source(conn: sqlite3.Connection, at: At) -> str:
     """Where a change set's stamp came from: ``PUSHED`` (a held stamp of another device in
     that millisecond below it, and its author's clock never read that millisecond: none of
-    its own stamps there has the counter 0) or ``OWN`` (its author's clock read it).
+    its own stamps there has the counter 0), ``CONTINUED`` (else a held stamp of its author's
+    own in that millisecond below it: its clock had gone back, or not moved, since it read
+    that millisecond) or ``OWN`` (its author's clock read it).
 
     Args:
         conn: the open database.
         at: (hlc, origin) of the change set.
 
     Returns:
-        ``OWN`` or ``PUSHED``.
+        ``OWN``, ``PUSHED`` or ``CONTINUED``.
     """
     hlc, origin = at
     low = hlc_wall_ms(hlc) << COUNTER_BITS
     if hlc <= low:
         return OWN
     devices = conn.execute("SELECT id, device FROM sync_origin ORDER BY id").fetchall()
-    pushers = [ident for ident, device in devices if device != origin]
-    if not any(low <= (_latest_below(conn, ident, hlc) or -1) for ident in pushers):
-        return OWN
     mine = next((ident for ident, device in devices if device == origin), None)
-    first = None if mine is None else _after(conn, mine, _latest_below(conn, mine, low, True))
-    return OWN if first == low else PUSHED  # its own clock read this millisecond, or not
+    continued = mine is not None and low <= (_latest_below(conn, mine, hlc) or -1)
+    pushers = [ident for ident, device in devices if device != origin]
+    if any(low <= (_latest_below(conn, ident, hlc) or -1) for ident in pushers):
+        first = None if mine is None else _after(conn, mine, _latest_below(conn, mine, low, True))
+        if first != low:  # its own clock never read this millisecond
+            return PUSHED
+    return CONTINUED if continued else OWN
 
 
 def _latest_below(conn: sqlite3.Connection, ident: int, hlc: int, seq: bool = False) -> int | None:

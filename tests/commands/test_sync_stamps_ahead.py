@@ -56,6 +56,8 @@ def test_the_laptop_is_told_its_stamps_run_ahead_and_until_when(
     _out, said = _cli(b, "sync", "status")
     assert "this laptop's change stamps run 71 hours ahead of its clock" in said
     assert f"every other laptop holds its changes until {UNTIL}" in said
+    # rev13n f1: not "nothing is lost": what it did for an activity over by then is refused
+    assert f"an activity that ends before {UNTIL}" in said and "nothing is lost" not in said
     assert "Check that this laptop's clock is right" in said
     out, _err = _cli(b, "db", "status", "--format", "json")
     status = json.loads(out)

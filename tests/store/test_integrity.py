@@ -106,6 +106,39 @@ def test_a_table_posing_as_the_function_list_fails_closed_and_keeps_the_database
     repaired.close()
 
 
+@pytest.mark.parametrize("kind", ["trigger", "index"])
+def test_a_guard_named_like_sqlites_own_is_named_and_repair_drops_it(
+    laptop: Store, kind: str
+) -> None:
+    """rev13n f5/f5b: renamed ``sqlite_…`` through writable_schema, a planted trigger (that
+    silently drops every higher assessment) or UNIQUE index is no exempt object of SQLite's."""
+    laptop.close()
+    conn = raw(laptop)
+    conn.execute(
+        "CREATE TRIGGER planted BEFORE INSERT ON threat_assessment WHEN NEW.level > 1"
+        " BEGIN SELECT RAISE(IGNORE); END"
+        if kind == "trigger"
+        else "CREATE UNIQUE INDEX planted ON log_entry(author)"
+    )
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET name = 'sqlite_planted',"
+        " sql = replace(sql, ' planted ', ' sqlite_planted ') WHERE name = 'planted'"
+    )
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+    with refused_as(IntegrityFailure, "Repair the database") as refused:
+        reopen(laptop)
+    assert f"unexpected: sqlite_planted ({kind})" in sentence(refused.value)
+    reopen(laptop, repair=True).close()
+    opened = reopen(laptop)
+    assert not opened.one("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_planted'")
+    assert tuple(opened.one("PRAGMA integrity_check") or ()) == ("ok",)
+    subjects.assess_threat(opened, "BEVER", level=5)
+    assert tuple(opened.one("SELECT max(level) FROM threat_assessment") or ()) == (5,)
+    opened.close()
+
+
 def test_only_the_imports_own_connection_passes_r1_and_only_while_it_lasts(laptop: Store) -> None:
     item = activity_id(laptop)
     other = raw(laptop)
@@ -185,6 +218,14 @@ def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
             ["CREATE INDEX zz ON log_entry(kind)", "ALTER TABLE log_entry ADD COLUMN x TEXT"],
             "altered: log_entry (table)",
         ),
+        # an index on the added column: one repair drops both (rev13n f6)
+        (
+            ["ALTER TABLE log_entry ADD COLUMN x TEXT", "CREATE INDEX zz ON log_entry(x)"],
+            "unexpected: zz (index)",
+        ),
+        # a table standing in for json_each: named, never exit 1, dropped (rev13n f4)
+        (["CREATE TABLE json_each (key, value)"], "unexpected: json_each (shadows a built-in)"),
+        (["CREATE VIEW json_tree AS SELECT 1 AS key"], "json_tree (shadows a built-in)"),
     ],
     ids=[
         "r1-dropped",
@@ -196,6 +237,9 @@ def test_an_import_that_fails_leaves_nothing(laptop: Store) -> None:
         "index",
         "column",
         "both",
+        "indexed-column",
+        "json-each",
+        "json-tree",
     ],
 )
 @pytest.mark.parametrize("laptop", ["sqlite3"], indirect=True)  # SQLCipher: the tests above

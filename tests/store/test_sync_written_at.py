@@ -11,6 +11,8 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from store import agenda, logbook, roster, staff, subjects
 from store.clock import FixedClock, to_db
 from store.db import Store
@@ -66,9 +68,10 @@ def test_a_release_and_a_back_dated_deployment_after_the_end_are_refused_everywh
 ) -> None:
     """rev13g f2: b, its clock right, 20 h after the activity ended, deletes RT-0080's
     deployment with raw SQL (its store refuses the release) and inserts one of RT-0082 dated
-    back to while the activity ran. b's stamps are its own clock (no peer's pushed them): both
-    are refused (``activity_over``) on a and on c, whichever of b's and a's bundles c reads
-    first; every laptop holds the same."""
+    back to while the activity ran. b's stamps are its own clock (no peer's pushed them, none
+    continues an earlier one of b's: no clock put back is shown): both are refused
+    (``activity_over``) on a and on c, whichever of b's and a's bundles c reads first; every
+    laptop holds the same."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=26)  # the activity ended 20 h ago, by every clock
     officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
@@ -76,6 +79,10 @@ def test_a_release_and_a_back_dated_deployment_after_the_end_are_refused_everywh
         b,
         f"DELETE FROM deployment WHERE activity_id = '{act}'"
         " AND staff_id = (SELECT id FROM staff WHERE callsign = 'RT-0080')",
+    )
+    clock.advance(seconds=1)  # b's clock moves on: no stamp of b's continues another
+    raw_change_sets(
+        b,
         "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by) VALUES"
         f" ('01a2ffff-0000-7000-8000-00000000d302', '{act}', '{officer}',"
         f" '{to_db(START + timedelta(minutes=30))}', 'OPS-B')",
@@ -149,3 +156,97 @@ def test_honest_laptops_hours_behind_and_ahead_keep_their_releases_and_deploymen
         assert held(laptop) == [], laptop.name
         assert user_tables(laptop.store) == user_tables(b.store)
     assert ("back_dated", "laptop-b") not in warned, warned
+
+
+def _but_claims(laptop: Laptop) -> dict[str, list[tuple[object, ...]]]:
+    tables = user_tables(laptop.store)
+    del tables["name_claim"]
+    return tables
+
+
+@pytest.mark.parametrize("fast", [1, 30])
+def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
+    tmp_path: Path, clock: FixedClock, fast: int
+) -> None:
+    """rev13n f1: b's clock runs ``fast`` hours fast for a moment (it adds a subject then) and
+    is put right; its stamps continue its own from then. Twenty minutes before the end b
+    releases RT-0080 and deploys RT-0082. An hour fast, they are kept on every laptop, in
+    either order of arrival, and b is named for dating records back (its recorded times go
+    back against what its clock read); thirty hours fast, the day's allowance is all it gets:
+    judged a day before its stamps, both are refused (``activity_over``) on every laptop alike."""
+    (a, b, c), act = _team(tmp_path, clock)
+    clock.advance(hours=5, minutes=30)  # half an hour before the end
+    b.store.close()
+    wrong = Store(b.store.path, clock=FixedClock(clock.now() + timedelta(hours=fast)))
+    subjects.add_subject(wrong, "ZWAAN", kind="person", domain="local", unit="RT")
+    wrong.close()
+    clock.advance(minutes=10)  # b's clock put right
+    b.store = Store(b.store.path, clock=clock)
+    roster.release(b.store, act, "RT-0080", "afgelost")
+    roster.deploy(b.store, act, ["RT-0082"])
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    clock.advance(hours=12)  # past a day before b's stamps: nothing of b's waits any more
+    logbook.add_entry(a.store, "later")
+    from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
+    c.store.close()
+    worlds, warned = [], []
+    for order in ((from_a, from_b), (from_b, from_a)):
+        world = _copy(c, tmp_path / f"c-{len(worlds)}", clock)
+        receipts = [exchange.import_file(world.store, bundle) for bundle in order]
+        warned.append({(w.code, w.params.get("label")) for r in receipts for w in r.warnings})
+        worlds.append(world)
+    exchange.import_file(a.store, from_b)
+    kept = ["RT-0081", "RT-0082"] if fast == 1 else ["RT-0080", "RT-0081"]
+    for laptop in [*worlds, a]:
+        assert _deployed(laptop, act) == kept, laptop.name
+        assert held(laptop) == held(a), laptop.name
+        assert _but_claims(laptop) == _but_claims(worlds[0])  # a's claim of ZWAAN: not out yet
+    assert user_tables(worlds[1].store) == user_tables(worlds[0].store)
+    if fast == 1:
+        assert held(a) == []
+        assert all(("back_dated", "laptop-b") in each for each in warned), warned
+    else:  # refused and held: named as such
+        assert {q[5].split('"error":"')[1].split('"')[0] for q in held(a)} == {"activity_over"}
+
+
+@pytest.mark.parametrize("later", [26, 31])
+def test_a_faked_correction_gains_at_most_the_day_and_is_named(
+    tmp_path: Path, clock: FixedClock, later: int
+) -> None:
+    """rev13n f1's trade-off: b, ``later`` hours from now, seals a change set and then, in the
+    same millisecond (its stamp continues its own: a clock correction, as far as the log
+    shows), inserts a deployment dated back to while the activity ran (five hours from now).
+    Within the day's allowance (26 h) it is taken in, on every laptop alike, and b is named
+    for dating records back; beyond it (31 h: judged a day before the stamp, after the end)
+    it is refused (``activity_over``) everywhere."""
+    (a, b, c), act = _team(tmp_path, clock)
+    clock.advance(hours=later)
+    officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
+    logbook.add_entry(b.store, "dienst")  # b's clock read this millisecond
+    raw_change_sets(
+        b,
+        "INSERT INTO deployment (id, activity_id, staff_id, created_at, created_by) VALUES"
+        f" ('01a2ffff-0000-7000-8000-00000000d303', '{act}', '{officer}',"
+        f" '{to_db(NOW + timedelta(hours=5))}', 'OPS-B')",
+    )
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    clock.advance(minutes=1)
+    logbook.add_entry(a.store, "later")
+    from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
+    c.store.close()
+    worlds, warned = [], []
+    for order in ((from_a, from_b), (from_b, from_a)):
+        world = _copy(c, tmp_path / f"c-{len(worlds)}", clock)
+        receipts = [exchange.import_file(world.store, bundle) for bundle in order]
+        warned.append({(w.code, w.params.get("label")) for r in receipts for w in r.warnings})
+        worlds.append(world)
+    assert user_tables(worlds[1].store) == user_tables(worlds[0].store)
+    assert held(worlds[1]) == held(worlds[0])
+    if later == 26:
+        assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081", "RT-0082"]
+        assert all(("back_dated", "laptop-b") in each for each in warned), warned
+    else:
+        assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081"]
+        assert {q[5].split('"error":"')[1].split('"')[0] for q in held(worlds[0])} == {
+            "activity_over"
+        }
