@@ -13,8 +13,9 @@ per reason and week; and what-if scenarios that change nothing in the database.
   the valid one's: it is staffed with the first until re-planned and needs the second after,
   so no qualification it is planned with drops out of demand. ``demand_assumed_hours`` says
   how much is so assumed: the demand beyond what the concept it carries needs (all of it
-  without a concept; nothing when the carried concept already needs as many). A standing post whose concept is below its subject's required level
-  (a threat level raised after it was set up) counts the same way, and is assumed too. A
+  without a concept; nothing when the carried concept already needs as many). A standing post
+  whose concept is below its subject's required level (a threat level raised after it was set
+  up) counts the same way, and is assumed too. A
   subject with no threat assessment has no package, so nothing can be assumed for it.
 - *Shortfall hours*: from the exact gap computation over that demand, where an officer counts
   once at a time. ``shortfall_assumed_hours`` is the part of it that the assumed demand adds:
