@@ -115,7 +115,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal, NoReturn
@@ -1616,9 +1616,34 @@ def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
             if length < timedelta(0):
                 given = f"RDATE period ending {end.isoformat()}"
                 raise _ends_before(name, event, given, start)
-            if length > timedelta(0):
-                found[to_db(_as_utc(start))] = length
+            found[to_db(_as_utc(start))] = length  # zero: the series' length (_expand)
     return found
+
+
+def _zero_periods(
+    masters: dict[str, Any], occurrences: dict[tuple[str, str], Occurrence], name: str
+) -> list[Notice]:
+    """One warning per series of a known length whose RDATE periods of no length were imported
+    (``calendar_rdate_period_without_length``), naming each and the length they were given —
+    the series' (rev16o: it said "no DTEND or DURATION, imported as 30 minutes", once for
+    all). A series without a length of its own is ``_lengthless``'s."""
+    warnings: list[Notice] = []
+    for uid, master in sorted(masters.items()):
+        start, end, assumed = _span(master, name)
+        if assumed or not isinstance(start, datetime):
+            continue
+        zero = {key for key, length in _period_lengths(master, name).items() if not length}
+        starts = sorted(o.start for o in occurrences.values() if o.uid == uid and o.key[1] in zero)
+        if starts:
+            warnings.append(
+                notice(
+                    "calendar_rdate_period_without_length",
+                    event=_describe(master),
+                    starts=starts,
+                    minutes=int((end - start).total_seconds() // 60),
+                )
+            )
+    return warnings
 
 
 def _stamp(event: Any, prop: str) -> str | None:
@@ -2140,6 +2165,7 @@ def _parse_calendar(
     limits = (max_occurrences, len(occurrences))
     occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
     warnings += _lengthless(events, occurrences)
+    warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
     series = {uid: _version(master, name) for uid, master in masters.items()}
     return ParsedCalendar(occurrences, explicit, warnings, excluded, identity, too_long, series)
@@ -2291,9 +2317,13 @@ def _expand(
                     _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
                     length = lengths[id(source)]
-                    if source is masters.get(uid):  # an RDATE period keeps its own length
-                        length = periods[uid].get(to_db(_as_utc(one.start)), length)
+                    own = periods[uid].get(to_db(_as_utc(one.start)))
+                    if source is masters.get(uid) and own:  # an RDATE period keeps its length
+                        length = own
                     occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
+                    if source is masters.get(uid) and own is not None and not own:
+                        # a period of no length keeps the series' (``_zero_periods`` says so)
+                        occ = replace(occ, assumed_length=_span(source, name)[2])
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         _refuse_collision(found.get(occ.key), occ, event, name)

@@ -189,6 +189,17 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_stays_cancelled": _stays_cancelled,
     "calendar_done_not_moved": _done_not_moved,
     "calendar_double_booked": lambda p: _double_booked(p),
+    "calendar_rdate_period_without_length": lambda p: _(
+        "{event}: its RDATE period(s) starting {starts} have no length (end equal to start, or "
+        "a duration of 0); imported with the series' own length, {length} — correct their end "
+        "in the agenda if they last otherwise."
+    ).format(
+        event=p["event"],
+        starts=", ".join(local_text(s) for s in p["starts"]),
+        length=_("{minutes} minutes").format(minutes=p["minutes"])
+        if p["minutes"] < 60
+        else _("{hours:g} hours").format(hours=p["minutes"] / 60),
+    ),
     "calendar_recurrence_moved": lambda p: _(
         "{event}: its RECURRENCE-ID {given} is the time an earlier THISANDFUTURE change moved "
         "the occurrence to; read as the change of the occurrence of {meant}."

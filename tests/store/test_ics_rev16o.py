@@ -89,3 +89,24 @@ def test_an_id_naming_no_day_of_a_day_series_is_warned_of(bever: Store, tmp_path
         "VEVENT d@x (X): its RECURRENCE-ID 2027-03-25 names no occurrence of its series; check "
         "the imported occurrences around it."
     ]
+
+
+def test_rdate_periods_of_no_length_say_what_they_were_given(bever: Store, tmp_path: Path) -> None:
+    """rev16o (ics_period_zero): two RDATE periods of no length were told "no DTEND or
+    DURATION, imported as 30 minutes" once, but stored with the series' 2 hours."""
+    series = [
+        "UID:pz@x", "SUMMARY:P", "DTSTART:20270308T100000Z", "DTEND:20270308T120000Z",
+        "RDATE;VALUE=PERIOD:20270315T100000Z/PT0S,20270316T100000Z/20270316T100000Z",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [series]), person="BEVER", **MARCH)
+    assert result.added == 3
+    assert worded(result.warnings) == [
+        "VEVENT pz@x (P): its RDATE period(s) starting 2027-03-15 11:00, 2027-03-16 11:00 have "
+        "no length (end equal to start, or a duration of 0); imported with the series' own "
+        "length, 2 hours — correct their end in the agenda if they last otherwise."
+    ]
+    spans = [(s[11:16], e[11:16]) for _t, s, e, _k, _st in agenda_of(bever)]
+    assert spans == [("11:00", "13:00")] * 3
+    assert [w.as_dict()["starts"] for w in result.warnings] == [
+        ["2027-03-15T10:00:00Z", "2027-03-16T10:00:00Z"]
+    ]
