@@ -11,7 +11,7 @@ import click
 
 from store import agenda
 from store import ics_bounds as ics_limits
-from store.clock import local_iso, local_text
+from store.clock import local_iso, local_span, local_text
 from store.validate import visible
 from words import _
 from words.errors import concept_why
@@ -202,9 +202,10 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
 
 
 def _time_and_place(start: datetime, end: datetime, location: str) -> str:
-    """``2026-12-01 09:30–12:00 Rechtbank`` (the end's date too when it is another day)."""
-    same_day = local_text(start)[:10] == local_text(end)[:10]
-    return f"{local_text(start)}–{local_text(end, with_date=not same_day)} {location}".rstrip()
+    """``2026-12-01 09:30–12:00 Rechtbank`` (``clock.local_span``: the end's date too when it is
+    after the next midnight; seconds when a time has them, so a correction of seconds is not
+    shown as no change, rev16o)."""
+    return f"{local_span(start, end)} {location}".rstrip()
 
 
 @activity.command("edit")
@@ -248,8 +249,14 @@ def activity_edit(
             status=status,
             correction=correction,
         )
-    info(_("Updated '{title}' for {person}.").format(title=item.title, person=item.person))
-    if before is not None and _place_and_time(before) == _place_and_time(item):
+    corrected = before is not None and _place_and_time(before) != _place_and_time(item)
+    said = (
+        _("Corrected '{title}' for {person}.")  # the console's word (rev16o)
+        if corrected
+        else _("Updated '{title}' for {person}.")
+    )
+    info(said.format(title=item.title, person=item.person))
+    if before is not None and not corrected:
         info(_("Note: no time or place changed; the correction reason was not needed."))
     _double_booked(env, item.id)
     printed(item.id)

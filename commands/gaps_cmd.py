@@ -7,6 +7,7 @@ table); the rules behind ``--violations`` are imported when asked for.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import click
 
@@ -33,7 +34,13 @@ def _default_window(
 @click.option("--from", "start", type=TIME, help=_("From (default: now)."))
 @click.option("--to", "end", type=TIME, help=_("Until (default: 48 hours after --from)."))
 @click.option("--unit", help=_("Only this unit (an unknown unit is an error, exit 2)."))
-@click.option("--fail-on-gap", is_flag=True, help=_("Exit 3 when there is any gap."))
+@click.option(
+    "--fail-on-gap",
+    is_flag=True,
+    help=_(
+        "Exit 3 when any row is listed (a gap; with --unplanned or --violations, one of those)."
+    ),
+)
 @click.option("--unplanned", is_flag=True, help=_("List activities with no concept instead."))
 @click.option("--violations", is_flag=True, help=_("List deployments that break a rule instead."))
 @output_options
@@ -75,20 +82,18 @@ def gaps(
             for i in ids
         ]
         emit(rows, fmt, output, ("id", "person", "title", "start", "end"))
+        _fail_on(fail_on_gap, rows)
         return
     if violations:
         from store.staffing import deployment_violations  # only this listing needs the rules
         from words.deployments import phrase
 
-        emit(
-            [
-                {**found, "problem": phrase(found["problem"])}
-                for found in deployment_violations(store, first, last, unit=unit)
-            ],
-            fmt,
-            output,
-            ("activity", "callsign", "problem"),
-        )
+        listed = [
+            {**found, "problem": phrase(found["problem"])}
+            for found in deployment_violations(store, first, last, unit=unit)
+        ]
+        emit(listed, fmt, output, ("activity", "callsign", "problem"))
+        _fail_on(fail_on_gap, listed)
         return
     found = gap_model.find_gaps(store, first, last, unit=unit)
     emit(gap_dicts(found), fmt, output, GAP_COLUMNS)
@@ -108,7 +113,12 @@ def gaps(
             else _("{summary} (gaps --unplanned).")
         )
         info(said.format(summary=summary, posts=posts))
-    if fail_on_gap and found:
+    _fail_on(fail_on_gap, found)
+
+
+def _fail_on(fail_on_gap: bool, rows: list[Any]) -> None:
+    """--fail-on-gap: exit 3 when any row is listed (gaps, unplanned activities, violations)."""
+    if fail_on_gap and rows:
         raise click.exceptions.Exit(ExitCode.FOUND)
 
 

@@ -172,13 +172,19 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "import_not_clean": _import_not_clean,
-    "move_needs_restriction": template(
+    "move_needs_restriction": lambda p: (
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it with "
             "`activity restrict` (reason and deciding authority), or, when the agenda was "
             "simply wrong, say why with --correction REASON."
         )
-    ),
+        if p.get("may_restrict", True)
+        else _(
+            "Changing the time or place of '{title}' is a restriction (rule R5), which your "
+            "role may not record: ask a planner or shift leader to record it with `activity "
+            "restrict`, or, when the agenda was simply wrong, say why with --correction REASON."
+        )
+    ).format(title=p["title"]),
     "move_needs_start": template(_("A move needs the new start (--start).")),
     "relocation_needs_place": template(_("A relocation needs the new place (--location).")),
     "restriction_needs_authority": template(

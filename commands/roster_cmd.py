@@ -150,7 +150,7 @@ def deploy(
     if not callsigns:
         raise click.UsageError(_("Name at least one officer to deploy (or --release CALLSIGN)."))
     with creating(store):
-        made = roster.deploy(store, activity_id, list(callsigns))
+        made = staffing.deploy(store, activity_id, list(callsigns))
     info(_("Deployed {officers}.").format(officers=", ".join(d.callsign for d in made)))
     _still_open(store, made[0].activity_id)
     for deployment in made:

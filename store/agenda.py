@@ -801,7 +801,11 @@ def _record_correction(
                 "R5", code="correction_into_past", title=current.title, moment=from_db(new)
             )
     if reason is None:
-        raise RuleViolation("R5", code="move_needs_restriction", title=current.title)
+        restrict = access.may(store.actor, "activity.restrict")  # rev16o: never told to run
+        # a command his role may not run
+        raise RuleViolation(
+            "R5", code="move_needs_restriction", title=current.title, may_restrict=restrict
+        )
     insert_correction(
         conn,
         store,

@@ -12,8 +12,10 @@ per reason and week; and what-if scenarios that change nothing in the database.
   concept that is not valid counts, per qualification, the larger of that concept's count and
   the valid one's: it is staffed with the first until re-planned and needs the second after,
   so no qualification it is planned with drops out of demand. ``demand_assumed_hours`` says
-  how much is so assumed. A standing post whose concept is below its subject's required level
-  (a threat level raised after it was set up) counts the same way, and is assumed too. A
+  how much is so assumed: the demand beyond what the concept it carries needs (all of it
+  without a concept; nothing when the carried concept already needs as many). A standing post
+  whose concept is below its subject's required level (a threat level raised after it was set
+  up) counts the same way, and is assumed too. A
   subject with no threat assessment has no package, so nothing can be assumed for it.
 - *Shortfall hours*: from the exact gap computation over that demand, where an officer counts
   once at a time. ``shortfall_assumed_hours`` is the part of it that the assumed demand adds:
@@ -123,9 +125,10 @@ class CapacityRow:
             weeks of the period, or for a local day's row of that day's own part of it (its
             real hours / 168: 23 hours on the spring clock change).
         shortfall_fte: shortfall in FTE, the same way.
-        demand_assumed_hours: the part of the demand assumed at a valid concept (an activity
-            without one, or with one not valid for its person; a standing post below the
-            required level).
+        demand_assumed_hours: the part of the demand assumed at a valid concept beyond what
+            the concept it carries needs (an activity without one: all of it; one with a
+            concept not valid for its person, a standing post below the required level: only
+            the officers the valid concept adds).
         shortfall_assumed_hours: the part of the shortfall that the assumed demand adds; the
             rest is what ``gaps`` lists (the concepts as planned).
     """
@@ -249,6 +252,16 @@ def _at_least(
     return tuple(counts.items())
 
 
+def _carried(assumed: set[str], planned: list[Need]) -> dict[str, dict[str, int]]:
+    """Per assumed need's source, the counts of the concept it carries as planned (none for an
+    activity without one): the assumed demand is the need beyond them."""
+    carried: dict[str, dict[str, int]] = {source: {} for source in assumed}
+    for need in planned:
+        if need.source in carried:
+            carried[need.source] = dict(need.needs)
+    return carried
+
+
 def _day(moment: int) -> str:
     return local(from_epoch(moment)).date().isoformat()
 
@@ -299,13 +312,15 @@ def _aggregate(
     hi: int,
     by: str,
     organisation: dict[str, str],
-    assumed: set[str] | None = None,
+    assumed: dict[str, dict[str, int]] | None = None,
     planned: list[Gap] | None = None,
 ) -> dict[str, list[float]]:
     """key → [supply, demand, shortfall, assumed demand, shortfall as planned] hours
-    (``planned``: the gaps of the concepts as planned; None: the same as ``gaps``)."""
+    (``assumed``: per assumed need's source, the counts its concept as planned carries, so the
+    assumed demand is only what the assumption adds; ``planned``: the gaps of the concepts as
+    planned; None: the same as ``gaps``)."""
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
-    assumed = assumed or set()
+    assumed = assumed or {}
     split = _Days(lo, hi).split if by == "day" else None
 
     def clip(a: int, b: int) -> list[tuple[int, int, str]]:
@@ -326,17 +341,19 @@ def _aggregate(
             for k in quals if by_qualification else (key(duty.unit, day),):
                 totals[k][0] += officer_hours(1, b - a)
     for need in needs:
-        column = (1, 3) if need.source in assumed else (1,)
+        carried = assumed.get(need.source)  # rev16o: not the whole need, what it adds
+        extra = {
+            q: max(0, n - carried.get(q, 0)) if carried is not None else 0 for q, n in need.needs
+        }
         for a, b, day in clip(need.start, need.end):
             if by_qualification:
                 for qual, count in need.needs:
-                    for c in column:
-                        totals[qual][c] += officer_hours(count, b - a)
+                    totals[qual][1] += officer_hours(count, b - a)
+                    totals[qual][3] += officer_hours(extra[qual], b - a)
             else:
-                staff = sum(count for _q, count in need.needs)
                 row = totals[key(need.unit, day)]
-                for c in column:
-                    row[c] += officer_hours(staff, b - a)
+                row[1] += officer_hours(sum(count for _q, count in need.needs), b - a)
+                row[3] += officer_hours(sum(extra.values()), b - a)
     shortfalls = [(gaps, (2, 4))] if planned is None else [(gaps, (2,)), (planned, (4,))]
     for found, columns in shortfalls:  # the same gaps as planned: cut once, added to both
         for gap in found:
@@ -456,7 +473,8 @@ def _report(
     organisation = {u.code: u.organisation for u in list_units(store)}
     # a day's row over its own length, the other groupings over the whole period
     weeks = _day_weeks(lo, hi) if by == "day" else (hi - lo) / WEEK_SECONDS
-    totals = _aggregate(needs, duties, gaps, lo, hi, by, organisation, assumed, as_planned)
+    carried = _carried(assumed or set(), planned or [])
+    totals = _aggregate(needs, duties, gaps, lo, hi, by, organisation, carried, as_planned)
     return _rows(totals, weeks, hours_per_fte)
 
 
@@ -1080,7 +1098,7 @@ def week_overview(
             hi,
             "day",
             {},
-            demand.assumed,
+            _carried(demand.assumed, demand.planned),
         )
         rows = {r.key: r for r in _rows(totals, day_weeks, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]

@@ -290,12 +290,15 @@ def local_span(start: datetime, end: datetime) -> str:
         The start's date and minute, and the end's minute; an end after the next midnight
         gives its date too (``2026-12-01 23:00–2026-12-02 01:00``), one at midnight does not
         (``2026-12-01 23:00–00:00``). A time in the hour the autumn change repeats shows its
-        offset, as ``gaps`` does (``2027-10-31 02:00+02:00–02:00+01:00``).
+        offset, as ``gaps`` does (``2027-10-31 02:00+02:00–02:00+01:00``). A time with seconds
+        shows them (``12:30:30``), so a correction of seconds reads as one (rev16o).
     """
     first, last = local(start), local(end)
+    clock = "%H:%M:%S" if first.second or last.second else "%H:%M"
+    day, at = f"%Y-%m-%d {clock}", clock
     if (last - timedelta(minutes=1)).date() != first.date():
-        return f"{first:%Y-%m-%d %H:%M}{_fold(first)}–{last:%Y-%m-%d %H:%M}{_fold(last)}"
-    return f"{first:%Y-%m-%d %H:%M}{_fold(first)}–{last:%H:%M}{_fold(last)}"
+        return f"{first.strftime(day)}{_fold(first)}–{last.strftime(day)}{_fold(last)}"
+    return f"{first.strftime(day)}{_fold(first)}–{last.strftime(at)}{_fold(last)}"
 
 
 def _fold(moment: datetime) -> str:

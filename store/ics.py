@@ -115,7 +115,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal, NoReturn
@@ -1376,12 +1376,12 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
 
 
 def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
-    """An EXDATE of a series of whole days (within the window and its margin) on a day that is
-    no day of the series is warned of (``calendar_exdate_day_unmatched``): it cancels nothing,
-    which was said to nobody (rev16n). Runs after ``_exdate_on_days`` (every EXDATE of such a
-    series is then a date); a series whose rules dateutil cannot read here is not checked."""
-    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
-
+    """An EXDATE of a series of whole days without rules (RDATEs only; within the window and
+    its margin) on a day that is no day of the series is warned of
+    (``calendar_exdate_day_unmatched``): it cancels nothing, which was said to nobody (rev16n).
+    A series with an RRULE is checked by ``_named_exdates``, which knows its THISANDFUTURE
+    shifts (rev16o). Runs after ``_exdate_on_days`` (every EXDATE of such a series is then a
+    date)."""
     lo = (window[0] - _MARGIN).astimezone(LOCAL_TZ).date() - timedelta(days=1)
     hi = (window[1] + _MARGIN).astimezone(LOCAL_TZ).date() + timedelta(days=1)
     warnings: list[Notice] = []
@@ -1395,18 +1395,9 @@ def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice
             for item in value.dts
             if not isinstance(item.dt, datetime) and lo <= item.dt <= hi
         }
-        if not exdates or event.get("RECURRENCE-ID") is not None:
+        if not exdates or event.get("RECURRENCE-ID") is not None or event.get("RRULE"):
             continue
-        days = {start}
-        first = datetime.combine(start, datetime.min.time())
-        try:
-            for rule in _as_list(event.get("RRULE")):
-                expanded = rrulestr(rule.to_ical().decode(), dtstart=first)
-                bounds = (datetime.combine(lo, first.time()), datetime.combine(hi, first.time()))
-                days |= {found.date() for found in expanded.between(*bounds, inc=True)}
-        except (ValueError, TypeError):
-            continue
-        days |= {
+        days = {start} | {
             item.dt
             for value in _as_list(event.get("RDATE"))
             for item in getattr(value, "dts", [])
@@ -1444,7 +1435,7 @@ def _exdate_on_days(calendar: Any) -> None:
 def _own_times(master: Any, span: tuple[datetime, datetime]) -> list[datetime]:
     """The starts of ``master``'s own occurrences (DTSTART, RRULE, RDATE; before any override
     moves one) within ``span`` (aware)."""
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
     start = master.decoded("DTSTART")
     found = [start] if span[0] <= start < span[1] else []
@@ -1625,9 +1616,34 @@ def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
             if length < timedelta(0):
                 given = f"RDATE period ending {end.isoformat()}"
                 raise _ends_before(name, event, given, start)
-            if length > timedelta(0):
-                found[to_db(_as_utc(start))] = length
+            found[to_db(_as_utc(start))] = length  # zero: the series' length (_expand)
     return found
+
+
+def _zero_periods(
+    masters: dict[str, Any], occurrences: dict[tuple[str, str], Occurrence], name: str
+) -> list[Notice]:
+    """One warning per series of a known length whose RDATE periods of no length were imported
+    (``calendar_rdate_period_without_length``), naming each and the length they were given —
+    the series' (rev16o: it said "no DTEND or DURATION, imported as 30 minutes", once for
+    all). A series without a length of its own is ``_lengthless``'s."""
+    warnings: list[Notice] = []
+    for uid, master in sorted(masters.items()):
+        start, end, assumed = _span(master, name)
+        if assumed or not isinstance(start, datetime):
+            continue
+        zero = {key for key, length in _period_lengths(master, name).items() if not length}
+        starts = sorted(o.start for o in occurrences.values() if o.uid == uid and o.key[1] in zero)
+        if starts:
+            warnings.append(
+                notice(
+                    "calendar_rdate_period_without_length",
+                    event=_describe(master),
+                    starts=starts,
+                    minutes=int((end - start).total_seconds() // 60),
+                )
+            )
+    return warnings
 
 
 def _stamp(event: Any, prop: str) -> str | None:
@@ -1730,16 +1746,18 @@ def _this_and_future(event: Any) -> bool:
 
 def _original_times(master: Any) -> Callable[[datetime], bool] | None:
     """Whether a moment (aware UTC) is an occurrence of ``master``'s own rules (RRULE,
-    RDATE), before any override moves it; None when its rules cannot be read here."""
+    RDATE), before any override moves it; None when its rules cannot be read here. Of a series
+    of dates, a moment is a day's start in Europe/Amsterdam (``_as_utc``), as its ids are read
+    (rev16o: such a series was not checked, so ids and EXDATEs on moved days went unread)."""
     from dateutil.rrule import rrulestr
 
     start = master.decoded("DTSTART")
-    if not isinstance(start, datetime):
-        return None
+    timed = isinstance(start, datetime)
+    first = start if timed else datetime.combine(start, datetime.min.time())
     values = master.get("RRULE")
     try:
         rules = [
-            rrulestr(rule.to_ical().decode(), dtstart=start)
+            rrulestr(rule.to_ical().decode(), dtstart=first)
             for rule in (values if isinstance(values, list) else [values])
             if rule is not None
         ]
@@ -1753,14 +1771,19 @@ def _original_times(master: Any) -> Callable[[datetime], bool] | None:
         if not isinstance(item.dt, tuple)
     }
 
+    def local(moment: datetime) -> datetime:  # a series of dates: Amsterdam's naive days
+        if timed:
+            return moment.astimezone(start.tzinfo)
+        return datetime.combine(moment.astimezone(LOCAL_TZ).date(), datetime.min.time())
+
     def original(moment: datetime) -> bool:
         if moment in extra or moment == _as_utc(start):
             return True
-        before = moment - timedelta(seconds=1)
+        if not timed and moment != _as_utc(local(moment).date()):
+            return False  # not the start of a day
+        before = local(moment) - timedelta(seconds=1)
         return any(
-            (found := rule.after(before.astimezone(start.tzinfo))) is not None
-            and _as_utc(found) == moment
-            for rule in rules
+            (found := rule.after(before)) is not None and found == local(moment) for rule in rules
         )
 
     return original
@@ -1841,7 +1864,7 @@ def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> l
         original = _original_times(master)
         if original is None:
             continue
-        zone = master.decoded("DTSTART").tzinfo  # the series' zone: where shifts are
+        zone = getattr(master.decoded("DTSTART"), "tzinfo", None)  # where shifts are
         shifts: list[tuple[datetime, timedelta]] = []  # THISANDFUTURE: (original id, shift)
         overrides = by_uid.get(uid, [])
         for override in sorted(overrides, key=lambda o: _as_utc(o["RECURRENCE-ID"].dt)):
@@ -1849,30 +1872,37 @@ def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> l
             rid = _as_utc(given)
             if not original(rid):
                 meant = _meant(given, shifts, zone, original)
+                event = _describe(override)
                 if meant is None:  # README: an id naming no occurrence is warned of
+                    said = _said(given, rid)
                     warnings.append(
-                        notice(
-                            "calendar_recurrence_unmatched", event=_describe(override), given=rid
-                        )
+                        notice("calendar_recurrence_unmatched", event=event, given=said)
                     )
                     continue
-                prop = vDDDTypes(meant)
+                prop = vDDDTypes(_as_kind(meant, given))
                 if _this_and_future(override):
                     prop.params["RANGE"] = "THISANDFUTURE"
                 override["RECURRENCE-ID"] = prop
+                said, was = _said(given, rid), _as_kind(meant, given)
                 warnings.append(
-                    notice(
-                        "calendar_recurrence_moved",
-                        event=_describe(override),
-                        given=rid,
-                        meant=meant,
-                    )
+                    notice("calendar_recurrence_moved", event=event, given=said, meant=was)
                 )
                 rid = meant
             if _this_and_future(override):
                 shifts.append((rid, _moved_by(override)))
         warnings += _named_exdates(master, (original, shifts), window)
     return warnings
+
+
+def _as_kind(moment: datetime, like: datetime | date) -> datetime | date:
+    """``moment`` (aware UTC) as ``like``'s kind: a date (the day in Europe/Amsterdam, as
+    ``_as_utc`` reads one) when ``like`` is a date."""
+    return moment if isinstance(like, datetime) else moment.astimezone(LOCAL_TZ).date()
+
+
+def _said(given: datetime | date, moment: datetime) -> datetime | date:
+    """What a warning names: the date as given for a series of dates, else the moment."""
+    return moment if isinstance(given, datetime) else given
 
 
 def _meant(
@@ -1902,17 +1932,19 @@ def _named_exdates(
     were ignored without a word (rev16n). ``rules``: the series' own times and its shifts."""
     original, shifts = rules
     span = (window[0] - _MARGIN - timedelta(days=1), window[1] + _MARGIN + timedelta(days=1))
+    start = master.decoded("DTSTART")
+    timed = isinstance(start, datetime)
     values = [v for v in _as_list(master.get("EXDATE")) if hasattr(v, "dts")]
     items = [
         item
         for value in values
         for item in value.dts
-        if isinstance(item.dt, datetime) and span[0] <= _as_utc(item.dt) < span[1]
+        if isinstance(item.dt, datetime) == timed and span[0] <= _as_utc(item.dt) < span[1]
     ]
     if not items:
         return []
-    own = {_as_utc(t) for t in _own_times(master, span)}
-    zone = master.decoded("DTSTART").tzinfo
+    own = {_as_utc(t) for t in _own_times(master, span)} if timed else set()
+    zone = start.tzinfo if timed else None
     warnings: list[Notice] = []
     for item in items:
         given = _as_utc(item.dt)
@@ -1920,11 +1952,15 @@ def _named_exdates(
             continue
         meant = _meant(item.dt, shifts, zone, original)
         event = _describe(master)
-        if meant is None:
+        if meant is None and not timed:
+            day = item.dt.isoformat()
+            warnings.append(notice("calendar_exdate_day_unmatched", event=event, day=day))
+        elif meant is None:
             warnings.append(notice("calendar_exdate_unmatched", event=event, given=given))
-            continue
-        item.dt = meant.astimezone(zone)
-        warnings.append(notice("calendar_exdate_moved", event=event, given=given, meant=meant))
+        else:
+            said, was = _said(item.dt, given), _as_kind(meant, item.dt)
+            item.dt = meant.astimezone(zone) if timed else was
+            warnings.append(notice("calendar_exdate_moved", event=event, given=said, meant=was))
     return warnings
 
 
@@ -2129,6 +2165,7 @@ def _parse_calendar(
     limits = (max_occurrences, len(occurrences))
     occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
     warnings += _lengthless(events, occurrences)
+    warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
     series = {uid: _version(master, name) for uid, master in masters.items()}
     return ParsedCalendar(occurrences, explicit, warnings, excluded, identity, too_long, series)
@@ -2280,9 +2317,13 @@ def _expand(
                     _refuse_skipped_rdate(source, name, one.start)
                     recurrence = _recurrence_key(event, overrides)
                     length = lengths[id(source)]
-                    if source is masters.get(uid):  # an RDATE period keeps its own length
-                        length = periods[uid].get(to_db(_as_utc(one.start)), length)
+                    own = periods[uid].get(to_db(_as_utc(one.start)))
+                    if source is masters.get(uid) and own:  # an RDATE period keeps its length
+                        length = own
                     occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
+                    if source is masters.get(uid) and own is not None and not own:
+                        # a period of no length keeps the series' (``_zero_periods`` says so)
+                        occ = replace(occ, assumed_length=_span(source, name)[2])
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         _refuse_collision(found.get(occ.key), occ, event, name)

@@ -35,7 +35,6 @@ from .db import Store, resolve_id
 from .errors import BadInput, NotFound, RuleViolation
 from .gaps import find_gaps
 from .ids import uuid7
-from .roster import deploy
 from .rules import (
     MAX_OPTIONS,
     REQUEST_ANSWERS,
@@ -44,6 +43,7 @@ from .rules import (
     request_option_coverable,
     request_verdict,
 )
+from .staffing import deploy
 from .subjects import get_subject
 from .suggest import Option, apply_option, suggest
 

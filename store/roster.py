@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import combinations, pairwise
@@ -682,7 +682,14 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Probl
     return None
 
 
-def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
+#: A rule judged on the activity inside deploy's write: called (store, activity id, None)
+#: before the officers are deployed, its answer passed back after (``staffing.deploy``).
+After = Callable[[Store, str, object], object]
+
+
+def deploy(
+    store: Store, activity_id: str, callsigns: list[str], after: After | None = None
+) -> list[Deployment]:
     """Put officers on an activity; all or none, each refusal naming its rule.
 
     The rules are checked inside the write transaction (audited ``deploy``), so a lapse or a
@@ -692,6 +699,8 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         store: the open database, acting as a person who may ``staff.write``.
         activity_id: the activity's id, or a unique prefix of at least 8 characters.
         callsigns: the officers' callsigns (at least one).
+        after: a rule of a higher layer judged on the group as deployed (it raises to refuse,
+            and nothing is written); ``staffing.deploy`` passes R8's open places.
 
     Returns:
         The new deployments, in the order of ``callsigns``.
@@ -709,7 +718,10 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         officers = _named_officers(store, callsigns, "deploy")
         detail["officers"] = [o.callsign for o in officers]
         _refuse_over(store, full)
+        before = after(store, full, None) if after is not None else None
         made = deploy_officers(store, conn, full, officers)
+        if after is not None:
+            after(store, full, before)
         store.made(*(d.id for d in made))
         return made
 

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from . import roster
 from .catalogue import get_concept, get_unit
 from .clock import epoch_seconds, from_db, from_epoch, to_db
 from .db import Store
 from .gaps import Bond, Duty, Need, bind, load_duties
 from .matching import cover
 from .roster import (
+    Deployment,
     GroupPart,
     Problem,
     absences,
@@ -296,6 +298,59 @@ def _lapsed(q: str, costs: list[dict[str, set[str]]]) -> tuple[str, ...]:
     return tuple(sorted({c for cost in costs for c, qs in cost.items() if q in qs}))
 
 
+def lapse_violations(
+    store: Store, activity_id: str, pool: list[Duty] | None = None
+) -> list[Shortfall]:
+    """The places of the activity a lapse (R8) leaves its deployed officers short: the one rule
+    ``deployment_violations`` lists and ``deploy`` refuses to bring about.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+        pool: the officers on duty then (``gaps.load_duties``); None to load them.
+
+    Returns:
+        The ``staffing_shortfalls`` a lapse opened (``lapsed`` not empty).
+    """
+    return [short for short in _shortfalls(store, activity_id, pool) if short.lapsed]
+
+
+def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
+    """Put officers on an activity (``roster.deploy``), refused too when the group they make
+    leaves a place open for a lapse (R8) that was not open before: ``gaps --violations`` would
+    list it the moment it is made (rev16o; issue 16: "refused at deploy, naming the rule and
+    the hour"). A lapse recorded after the deployment is listed there, not refused.
+
+    Args:
+        store: the open database, acting as a person who may ``staff.write``.
+        activity_id: the activity's id, or a unique prefix of at least 8 characters.
+        callsigns: the officers' callsigns (at least one).
+
+    Returns:
+        The new deployments, in the order of ``callsigns``.
+
+    Raises:
+        PermissionDenied: the acting person may not manage staff.
+        NotFound: no such activity or callsign.
+        BadInput: no officer named, or one named twice.
+        RuleViolation: a rule refuses a deployment (``not_deployed``; R8 names the open places
+            and the hour they open).
+    """
+    return roster.deploy(store, activity_id, callsigns, after=_refuse_new_lapse)
+
+
+def _refuse_new_lapse(store: Store, activity_id: str, before: object) -> object:
+    """Before (``before`` None): the lapse places open now; after: refuse any other."""
+    found = lapse_violations(store, activity_id)
+    if before is None:
+        return {(s.qualification, s.lapsed) for s in found}
+    assert isinstance(before, set)
+    new = [s for s in found if (s.qualification, s.lapsed) not in before]
+    if new:
+        raise roster.deployment_refusal([shortfall_problem(s) for s in new])
+    return None
+
+
 def deployment_violations(
     store: Store, start: datetime, end: datetime, *, unit: str | None = None
 ) -> list[dict[str, Any]]:
@@ -350,7 +405,7 @@ def deployment_violations(
         else []
     )
     for activity_id in dict.fromkeys(r["activity_id"] for r in rows):
-        for short in _shortfalls(store, activity_id, pool):
+        for short in lapse_violations(store, activity_id, pool):
             # A lapse after the deployment left the group short (R8), of officers who still
             # hold some qualification it needs (the others are listed above on their own).
             if any((activity_id, c) not in named for c in short.lapsed):

@@ -672,7 +672,9 @@ def _lend_one(
         )
 
     why = deployment_problem(ctx.store, ctx.activity.id, get_staff(ctx.store, callsign), ctx.base)
-    if why is not None and why.code in ("travel_from_previous", "travel_to_next"):
+    # the travel problem itself, so a late start reads apart from a late trip back (rev16o)
+    travels = ("travel_from_previous", "travel_to_next", "travel_from_unit", "travel_to_unit")
+    if why is not None and why.code in travels:
         return option(False, why.facts())
     if why is not None and why.rule == "travel":
         return option(False, fact("needs_travel", minutes=travel))

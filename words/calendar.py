@@ -5,7 +5,7 @@ activity (its facts, ``store.ics.calendar_ending``), and the import's warnings
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from store.clock import LOCAL_TZ, local_text
@@ -66,6 +66,11 @@ def how_long(start: datetime, end: datetime) -> str:
     if rest:
         return _("{days:g} days {hours:g} hours").format(days=days, hours=rest)
     return _("{days:g} days").format(days=days)
+
+
+def _at(value: datetime | date) -> str:
+    """A moment in local time, or a day (a series of whole days names days) as written."""
+    return local_text(value) if isinstance(value, datetime) else value.isoformat()
 
 
 def _zone_rule(p: Mapping[str, Any]) -> str:
@@ -184,22 +189,33 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_stays_cancelled": _stays_cancelled,
     "calendar_done_not_moved": _done_not_moved,
     "calendar_double_booked": lambda p: _double_booked(p),
+    "calendar_rdate_period_without_length": lambda p: _(
+        "{event}: its RDATE period(s) starting {starts} have no length (end equal to start, or "
+        "a duration of 0); imported with the series' own length, {length} — correct their end "
+        "in the agenda if they last otherwise."
+    ).format(
+        event=p["event"],
+        starts=", ".join(local_text(s) for s in p["starts"]),
+        length=_("{minutes} minutes").format(minutes=p["minutes"])
+        if p["minutes"] < 60
+        else _("{hours:g} hours").format(hours=p["minutes"] / 60),
+    ),
     "calendar_recurrence_moved": lambda p: _(
         "{event}: its RECURRENCE-ID {given} is the time an earlier THISANDFUTURE change moved "
         "the occurrence to; read as the change of the occurrence of {meant}."
-    ).format(event=p["event"], given=local_text(p["given"]), meant=local_text(p["meant"])),
+    ).format(event=p["event"], given=_at(p["given"]), meant=_at(p["meant"])),
     "calendar_recurrence_unmatched": lambda p: _(
         "{event}: its RECURRENCE-ID {given} names no occurrence of its series; check the "
         "imported occurrences around it."
-    ).format(event=p["event"], given=local_text(p["given"])),
+    ).format(event=p["event"], given=_at(p["given"])),
     "calendar_exdate_moved": lambda p: _(
         "{event}: its EXDATE {given} is the time an earlier THISANDFUTURE change moved the "
         "occurrence to; read as the cancellation of the occurrence of {meant}."
-    ).format(event=p["event"], given=local_text(p["given"]), meant=local_text(p["meant"])),
+    ).format(event=p["event"], given=_at(p["given"]), meant=_at(p["meant"])),
     "calendar_exdate_unmatched": lambda p: _(
         "{event}: its EXDATE {given} names no occurrence of its series, so it cancels "
         "nothing; check the imported occurrences around it."
-    ).format(event=p["event"], given=local_text(p["given"])),
+    ).format(event=p["event"], given=_at(p["given"])),
     "calendar_exdate_day_unmatched": lambda p: _(
         "{event}: its EXDATE {day} names no day on which the series takes place, so it "
         "cancels nothing; check the imported occurrences around it."

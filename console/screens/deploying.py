@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store import agenda, roster
+from store import agenda, roster, staffing
 from store.agenda import Activity
 from store.clock import local_span
 from store.db import Store
@@ -77,7 +77,7 @@ def deploy_form(
             if callsigns:
                 raise Unfit(_("Deploy officers or release one, not both at once."))
             return roster.release(store, item.id, gone, values["reason"])
-        return roster.deploy(store, item.id, callsigns)
+        return staffing.deploy(store, item.id, callsigns)
 
     def done(made: list[roster.Deployment] | roster.Deployment) -> str:
         if isinstance(made, roster.Deployment):

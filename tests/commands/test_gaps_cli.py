@@ -148,6 +148,11 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
     ]
     elsewhere = initialised("gaps", *window, "--violations", "--unit", "AM", "-f", "json")
     assert json.loads(elsewhere.stdout) == []
+    # rev16o: --fail-on-gap exits 3 when violations are listed, 0 when none are
+    failing = initialised("gaps", *window, "--violations", "--fail-on-gap", "-f", "json")
+    assert (failing.exit_code, len(json.loads(failing.stdout))) == (3, 1)
+    passing = initialised("gaps", *window, "--violations", "--unit", "AM", "--fail-on-gap")
+    assert passing.exit_code == 0
 
 
 def test_an_unknown_unit_is_an_error_not_an_all_clear(initialised: Run) -> None:
@@ -187,6 +192,9 @@ def test_the_unit_filters_unplanned_activities_and_the_summary(initialised: Run)
         assert (row["id"], row["person"]) == (unplanned[code], code)
         assert set(row) == {"id", "person", "title", "start", "end"}
         assert (row["title"], row["start"]) == ("Nog in te plannen", "2026-12-01T13:00:00+01:00")
+    # rev16o: --fail-on-gap exits 3 when unplanned activities are listed
+    failing = initialised("gaps", *day, "--unplanned", "--unit", "RT", "--fail-on-gap")
+    assert failing.exit_code == 3
     every = initialised("gaps", *day, "-f", "json")
     assert every.stderr == "1 gap; 2 activities without a concept (gaps --unplanned).\n"
     rt = initialised("gaps", *day, "--unit", "rt", "-f", "json", "--fail-on-gap")

@@ -230,11 +230,13 @@ def test_suggest_apply_checks_the_token_of_the_option_shown(
 
 
 @pytest.mark.parametrize("order", [("W1", "W3"), ("W3", "W1")])
-def test_deploy_across_a_lapse_in_either_order_says_what_stays_open(
+def test_deploy_across_a_lapse_is_refused_naming_the_rule_and_the_hour(
     initialised: Run, order: tuple[str, str]
 ) -> None:
-    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving) on
-    an ESCORT 23:00–01:00: both orders deploy both and name the slot the lapse leaves open."""
+    """Issue 16 (plan8, rev16o): W1 (close protection lapsing at midnight, driving) and W3
+    (driving) on an ESCORT 23:00–01:00: ``gaps --violations`` would list the group the moment it
+    is made, so it is refused (R8, the hour the place opens), named at once or one at a time in
+    either order; the first alone (a place open for all of it: staffing) is deployed."""
     initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
     initialised("threat", "assess", "BEVER", "--level", "2")
     held = {
@@ -251,12 +253,20 @@ def test_deploy_across_a_lapse_in_either_order_says_what_stays_open(
         "activity", "add", "--person", "BEVER", "--title", "Nachtrit", "--start",
         "2026-12-01 23:00", "--end", "2026-12-02 01:00", "--concept", "ESCORT",
     ).stdout.strip()  # fmt: skip
-    result = initialised("deploy", activity_id, *order)
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines() == [
-        "Deployed " + ", ".join(order) + ".",
-        "Still open: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; rule R8).",
+    refusal = [
+        "Error: Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; "
+        "rule R8)."
     ]
+    result = initialised("deploy", activity_id, *order)
+    assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
+    assert initialised("deploy", activity_id, order[0]).exit_code == 0
+    result = initialised("deploy", activity_id, order[1])
+    assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
+    listed = initialised(
+        "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
+        "-f", "json",
+    )  # fmt: skip
+    assert json.loads(listed.stdout) == []
 
 
 def _unique_prefix(full: str, ids: list[str]) -> str:

@@ -48,13 +48,14 @@ def test_an_unplanned_day_is_demand_at_the_lightest_valid_concept(store: Store) 
 
 
 def test_a_below_level_activity_counts_at_a_valid_concept(store: Store) -> None:
-    """CP-LIGHT (3 officers, W3) on a person now at W4: CP-HEAVY, 5 officers, 2 hours."""
+    """CP-LIGHT (3 officers, W3) on a person now at W4: CP-HEAVY, 5 officers, 2 hours; assumed
+    is only what CP-HEAVY adds to CP-LIGHT, 2 officers for 2 hours (rev16o)."""
     _person(store, "KIEVIT", "RT", 3)
     _activity(store, "KIEVIT", "2026-12-01 10:00", "2026-12-01 12:00", "CP-LIGHT")
     _activity(store, "KIEVIT", "2026-12-01 14:00", "2026-12-01 15:00", "CP-HEAVY")
     subjects.assess_threat(store, "KIEVIT", level=4)
     (row,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
-    assert (row.demand_hours, row.demand_assumed_hours) == (15.0, 10.0)
+    assert (row.demand_hours, row.demand_assumed_hours) == (15.0, 4.0)
     quals = {
         r.key: r
         for r in capacity.capacity_report(
@@ -120,7 +121,7 @@ def test_an_invalid_concept_keeps_the_qualifications_it_is_planned_with(store: S
     rows = {r.key: r for r in capacity.capacity_report(store, start, end, by="qualification")}
     assert {k: (r.demand_hours, r.demand_assumed_hours) for k, r in rows.items()} == {
         "close_protection": (40.0, 40.0),
-        "object_guard": (40.0, 40.0),
+        "object_guard": (40.0, 0.0),  # STATIC carries them: none assumed
         "protective_driving": (20.0, 20.0),
     }
     (unit,) = capacity.capacity_report(store, start, end)
@@ -309,6 +310,19 @@ def test_a_concept_for_objects_on_a_person_counts_at_a_persons_concept(store: St
     demand = {r.key: (r.demand_hours, r.demand_assumed_hours) for r in rows}
     assert demand == {
         "close_protection": (2.0, 2.0),
-        "object_guard": (4.0, 4.0),
+        "object_guard": (4.0, 0.0),  # STATIC carries them: none assumed
         "protective_driving": (2.0, 2.0),
     }
+
+
+def test_an_outside_package_concept_heavier_than_the_valid_one_assumes_nothing(
+    store: Store,
+) -> None:
+    """rev16o (demand3): CP-HEAVY on a person lowered to W1 (outside the package) counts at
+    CP-HEAVY's own officers; the valid concept adds nothing, so nothing is assumed."""
+    _person(store, "KIEVIT", "RT", 4)
+    _activity(store, "KIEVIT", "2026-12-01 10:00", "2026-12-01 12:00", "CP-HEAVY")
+    (before,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
+    subjects.assess_threat(store, "KIEVIT", level=1)
+    (row,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
+    assert (row.demand_hours, row.demand_assumed_hours) == (before.demand_hours, 0.0)

@@ -158,8 +158,8 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
     found = {o.callsign: o for o in suggest(store, item.id) if o.callsign}
     late, early = found["AM-0001"], found["AM-0002"]
     assert (late.feasible, reason("", late.fact), cost(late.price)) == (
-        False,
-        "needs 60 min travel",
+        False,  # a late start, told apart from a late trip back (rev16o)
+        "AM-0001 needs 60 min travel from AM and is not on duty by 06:00 (rule: travel)",
         "travel 60 min",
     )
     # it works; nobody else is deployed yet, so CP-LIGHT's other place stays open: partly
@@ -213,8 +213,8 @@ def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasibl
         "would leave AM short (with travel both ways)",
     )
     assert (found["AM-0003"].feasible, reason("", found["AM-0003"].fact)) == (
-        False,
-        "needs 60 min travel",
+        False,  # a late trip back, told apart from a late start (rev16o)
+        "AM-0003 needs 60 min travel back to AM and is not on duty until 09:00 (rule: travel)",
     )
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"AM-0003 needs 60 min travel back to AM .* until 09:00"):
