@@ -257,6 +257,10 @@ class SchildwachtApp(StoreWork, App[None]):
         self._arrived_on[event] = self.screen
         self._arrived_at[event] = self.focused
 
+    def drop_burst(self) -> None:
+        """A screen refused a key at once: the keys typed after it are dropped (``_drop_burst``)."""
+        self._drop_burst()
+
     def _drop_burst(self) -> None:
         """A key was refused, or the form it was to open will not open: the keys typed after
         it (held, or still on their way back up to here) are dropped, not taken as the

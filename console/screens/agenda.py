@@ -39,7 +39,7 @@ from words.counts import counted
 from .. import labels
 from ..actions import Action, KeyedTitle
 from ..i18n import _, ngettext
-from ..literal import literal, plain, template
+from ..literal import literal, template
 from ..times import at, step_day, told
 from ..widgets.dayboard import (
     Board,
@@ -369,7 +369,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
     def _selected_or_warn(self) -> Activity | None:
         item = self.selected()
         if item is None:
-            self.notify(_("Select an activity first."), severity="warning")
+            self.refuse_key(_("Select an activity first."))
         return item
 
     def select_record(self, kind: str, person: str | None, activity: str | None) -> bool:
@@ -599,7 +599,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         elif action == "concept" and item.status == "cancelled":
             said = _("'{title}' is cancelled: it needs no concept.").format(title=item.title)
         if said:
-            self.notify(plain(said), severity="warning", markup=False)
+            self.refuse_key(said)
         return bool(said)
 
     def action_restrict(self) -> None:

@@ -559,7 +559,7 @@ class RosterScreen(BaseScreen[RosterData]):
             return
         activity_id = self.selected_activity()
         if activity_id is None:
-            self.notify(_("Select a gap with an activity first."), severity="warning")
+            self.refuse_key(_("Select a gap with an activity first."))
             return
         deploy_on(self, activity_id)
 
@@ -605,7 +605,7 @@ class RosterScreen(BaseScreen[RosterData]):
             else None
         )
         if chosen is None:
-            self.notify(_("Select a gap on a standing post first."), severity="warning")
+            self.refuse_key(_("Select a gap on a standing post first."))
             return
         post = chosen
 
@@ -638,7 +638,7 @@ class RosterScreen(BaseScreen[RosterData]):
             return
         activity_id = self.selected_activity()
         if activity_id is None:
-            self.notify(_("Select a gap with an activity first."), severity="warning")
+            self.refuse_key(_("Select a gap with an activity first."))
             return
         self.console_app.action_go("agenda")
         screen = self.console_app.main_screen()

@@ -446,7 +446,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
     def _selected_or_warn(self) -> Signal | None:
         item = self.selected()
         if item is None:
-            self.notify(_("Select a signal first."), severity="warning")
+            self.refuse_key(_("Select a signal first."))
         return item
 
     def action_step(self, step: str) -> None:

@@ -1007,7 +1007,7 @@ class SyncScreen(BaseScreen[SyncData]):
             return
         key = self.query_one("#sync-peers", RecordTable).cursor_key
         if key is None or self.data is None:
-            self.notify(_("Select a device first."), severity="warning")
+            self.refuse_key(_("Select a device first."))
             return
         peer = next(p for p in self.data.peers if p.device == key)
         who = (

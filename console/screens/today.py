@@ -323,7 +323,7 @@ class TodayScreen(BaseScreen[TodayData]):
     def _subject(self) -> Subject | None:
         code = self.selected_code()
         if self.data is None or code is None:
-            self.notify(_("Select a protected subject first."), severity="warning")
+            self.refuse_key(_("Select a protected subject first."))
             return None
         return self.data.subjects[code]
 

@@ -106,7 +106,7 @@ class SecretInput(Input):
                 self.replace(text, *selection)
 
 
-class NotesArea(TextArea):
+class NotesArea(KeepsFocus, TextArea):
     """A multi-line text area: line breaks stay line breaks, tabs become spaces, every other
     control or bidi character is written out."""
 

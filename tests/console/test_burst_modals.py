@@ -172,3 +172,18 @@ async def test_q_after_a_document_key_closes_the_document(app: SchildwachtApp) -
         assert app.is_running
         assert app.current_mode == "today"
         assert not isinstance(app.screen, DocumentScreen)
+
+
+async def test_keys_after_a_key_refused_at_once_are_dropped(store: Store) -> None:
+    """rev17n HIGH 2: a screen key refused at once by the screen itself ("Select an activity
+    first.", r or c on a cancelled activity) let the keys typed after it run as screen keys:
+    "e" then "t" on a day with no activity went to Today, "r" then "q" quit the console."""
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "etq")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        assert app.is_running
+        assert toasts(app) == ["Select an activity first."]

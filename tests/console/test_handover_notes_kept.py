@@ -103,3 +103,26 @@ async def test_after_switch_user_the_box_holds_the_next_leaders_own_notes(
     assert handover.draft_notes(first) == "Van de eerste"
     second = Store(demo_store.path, clock=demo_store.clock, user=other, secret=TEST_SECRET)
     assert handover.draft_notes(second) == "Van de tweede"
+
+
+async def test_the_notes_keep_the_focus_when_typing_pauses_and_the_screen_refreshes(
+    demo_store: Store,
+) -> None:
+    """rev17n HIGH 1: 1.5 s after typing paused the notes were kept in the store, the screen
+    refreshed from the change, and a Hide Textual delivered to the box while in sight took its
+    focus: the next letters typed for the notes ran as screen keys (an x signs, a q quits)."""
+    app = SchildwachtApp(demo_store, remember=False, ahead=False)  # watching the database
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Poort 3 kapot")
+        await pilot.pause(4.5)  # kept after 1.5 s; the refresh that follows
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        assert app.focused is app.screen.query_one("#handover-notes", TextArea)
+        await type_text(pilot, " tot morgen")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+    assert handover.draft_notes(demo_store) == "Poort 3 kapot tot morgen"
