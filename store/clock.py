@@ -691,6 +691,8 @@ def parse_past_time(text: str, clock: Clock) -> datetime:
     """Like ``parse_time``, for a moment that has passed (when something was seen): a bare
     ``HH:MM`` is the last such time, today, or yesterday when today's is later than now
     (23:50 typed at 00:10 is yesterday's 23:50, not a moment 23 hours and 40 minutes ahead).
+    On a clock-change night a time read twice is the reading already past when only one is;
+    a time the clocks skip, or read twice, with no reading past yet is yesterday's.
 
     Args:
         text: the time as typed.
@@ -701,7 +703,9 @@ def parse_past_time(text: str, clock: Clock) -> datetime:
         caller refuses what may not lie ahead).
 
     Raises:
-        BadInput: as ``parse_time``; ``not_a_time`` lists a bare ``HH:MM`` first.
+        BadInput: as ``parse_time``; ``not_a_time`` lists a bare ``HH:MM`` first;
+            ``repeated_local_time`` when both readings are past, ``skipped_local_time`` (its
+            ``offset`` one that is past) when one is.
     """
     day = today(clock)
     bare = "today, or yesterday when later than now"
