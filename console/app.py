@@ -270,11 +270,12 @@ class SchildwachtApp(StoreWork, App[None]):
 
     async def _escape_with(self, event: events.Key) -> bool:
         """Escape and a key pressed together in a field of a main screen, or in a form, a
-        question, help: the terminal sends them in one read, which Textual reads as alt and
-        the key ("alt+x", the character x), and the field typed the x after the notes (fix17m);
-        a form stayed open with the x typed over its first field (fix17o). The Escape leaves
-        the field, or closes what is open (its own Escape), here, at once; True when it did
-        (the key is then the screen's, or dropped)."""
+        question, help, the command palette: the terminal sends them in one read, which
+        Textual reads as alt and the key ("alt+x", the character x), and the field typed the x
+        after the notes (fix17m); a form stayed open with the x typed over its first field
+        (fix17o), the palette with it typed into its search (rev17n). The Escape leaves the
+        field, or closes what is open (its own Escape), here, at once; True when it did (the
+        key is then the screen's, or dropped)."""
         screen = self.screen
         if not (event.key.startswith("alt+") and event.character and event.is_printable):
             return False
@@ -284,7 +285,8 @@ class SchildwachtApp(StoreWork, App[None]):
             screen.action_leave_field()
             return True
         escape = screen.active_bindings.get("escape")
-        if not isinstance(screen, Steady) or escape is None or not escape.enabled:
+        ours = isinstance(screen, (Steady, CommandPalette))  # the palette too (rev17n f5)
+        if not ours or escape is None or not escape.enabled:
             return False
         await self.run_action(escape.binding.action, escape.node)
         return True

@@ -501,7 +501,7 @@ def _local_to_utc(day: date, hour: int, minute: int, second: int, original: str 
         stamp = f"{day.isoformat()}T{hour:02d}:{minute:02d}"
         round_trip = first.astimezone(UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
         if round_trip != naive:
-            raise BadInput(code="skipped_local_time", shown=shown, stamp=stamp)
+            raise BadInput(code="skipped_local_time", shown=shown, stamp=stamp, offset="+01:00")
         raise BadInput(code="repeated_local_time", shown=shown, stamp=stamp)
     return first.astimezone(UTC)
 
@@ -691,6 +691,8 @@ def parse_past_time(text: str, clock: Clock) -> datetime:
     """Like ``parse_time``, for a moment that has passed (when something was seen): a bare
     ``HH:MM`` is the last such time, today, or yesterday when today's is later than now
     (23:50 typed at 00:10 is yesterday's 23:50, not a moment 23 hours and 40 minutes ahead).
+    On a clock-change night a time read twice is the reading already past when only one is;
+    a time the clocks skip, or read twice, with no reading past yet is yesterday's.
 
     Args:
         text: the time as typed.
@@ -701,14 +703,47 @@ def parse_past_time(text: str, clock: Clock) -> datetime:
         caller refuses what may not lie ahead).
 
     Raises:
-        BadInput: as ``parse_time``; ``not_a_time`` lists a bare ``HH:MM`` first.
+        BadInput: as ``parse_time``; ``not_a_time`` lists a bare ``HH:MM`` first;
+            ``repeated_local_time`` when both readings are past, ``skipped_local_time`` (its
+            ``offset`` one that is past) when one is.
     """
     day = today(clock)
     bare = "today, or yesterday when later than now"
-    moment = parse_time_on(text, day, clock, bare=bare)
-    if _HHMM_RE.match(validate.trimmed(text)) and moment > clock.now():
+    if not _HHMM_RE.match(validate.trimmed(text)):
+        return parse_time_on(text, day, clock, bare=bare)
+    try:
+        moment = parse_time_on(text, day, clock, bare=bare)
+    except BadInput as refused:
+        if refused.code not in {"skipped_local_time", "repeated_local_time"}:
+            raise
+        moment = _past_reading(refused, validate.trimmed(text), day, clock.now())
+    if moment > clock.now():
         moment = parse_time_on(text, day - _A_DAY, clock, bare=bare)
     return moment
+
+
+def _past_reading(refused: BadInput, typed: str, day: date, now: datetime) -> datetime:
+    """A bare ``HH:MM`` on a clock-change night (rev17n f6): the autumn night's time read twice
+    is the one reading already past when only one is; none past (or the spring night's skipped
+    time, none of whose offsets is past yet) gives a moment ahead, so the caller takes
+    yesterday's. Otherwise ``refused`` stands, its hint never a moment ahead: the spring
+    night's skipped time suggests the offset that is past."""
+    naive = datetime.combine(day, datetime.strptime(typed, "%H:%M").time())
+    readings = [naive.replace(tzinfo=LOCAL_TZ, fold=fold) for fold in (0, 1)]
+    past = [reading for reading in readings if reading.astimezone(UTC) <= now]
+    if not past:
+        return max(reading.astimezone(UTC) for reading in readings)  # ahead: yesterday's
+    if refused.code == "repeated_local_time":
+        if len(past) == 1:
+            return past[0].astimezone(UTC)
+        raise refused
+    offset = past[0].strftime("%z")
+    raise BadInput(
+        code="skipped_local_time",
+        shown=refused.params["shown"],
+        stamp=refused.params["stamp"],
+        offset=f"{offset[:3]}:{offset[3:]}",
+    ) from None
 
 
 #: The longest span, in real time, that a bare end (a time without a date) not after its start

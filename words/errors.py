@@ -1678,7 +1678,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "skipped_local_time": template(
         _(
             "{shown} does not exist in Europe/Amsterdam (the clocks skip that hour for "
-            "summer time); give an explicit offset, e.g. {stamp}+01:00."
+            "summer time); give an explicit offset, e.g. {stamp}{offset}."
         )
     ),
     "stays_cancelled": template(_("'{title}' was cancelled by a restriction; it stays cancelled.")),

@@ -131,7 +131,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
     MAIN = "#day-activities"
     RECORDS: ClassVar[dict[str, str]] = {"activity": "#day-activities", "log entry": "#log-entries"}
     TITLE = _("Agenda")
-    PURPOSE = _("the day board, the day's activities and the operational log")
+    PURPOSE = _(
+        "the day board, the day's activities (activiteiten) and the operational log (journaal)"
+    )
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "n",

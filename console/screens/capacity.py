@@ -196,7 +196,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
     #: ctrl+s runs the scenario as it saves a form (README: "save with Enter (or ctrl+s) in
     #: any field"); shown in the footer while the What-if tab is open.
     BINDINGS = [Binding("ctrl+s", "save", _("Run"), key_display="^s")]
-    PURPOSE = _("supply against demand per unit for the week, bottlenecks, scenarios")
+    PURPOSE = _("supply against demand per unit for the week (capaciteit), bottlenecks, scenarios")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "b",

@@ -245,7 +245,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
         "signed handover": "#handover-history",
     }
     TITLE = _("Handover")
-    PURPOSE = _("the ISBAR handover: open items, notes, sign and accept")
+    PURPOSE = _("the ISBAR handover (overdracht): open items, notes, sign and accept")
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "j",

@@ -142,7 +142,9 @@ class RosterScreen(BaseScreen[RosterData]):
     MAIN = "#gap-list"
     RECORDS: ClassVar[dict[str, str]] = {"suggestion": "#suggestions", "activity": "#gap-list"}
     TITLE = _("Roster & gaps")
-    PURPOSE = _("where the roster falls short, per unit and hour, and what can still be done")
+    PURPOSE = _(
+        "where the roster (rooster) falls short, per unit and hour, and what can still be done"
+    )
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "p",

@@ -194,7 +194,10 @@ class SignalsScreen(BaseScreen[SignalsData]):
     MAIN = "#signal-list"
     RECORDS: ClassVar[dict[str, str]] = {"signal": "#signal-list", "report": "#report-list"}
     TITLE = _("Signals")
-    PURPOSE = _("my signals and the information organisation's inbox; signal reports")
+    PURPOSE = _(
+        "my signals (signalen) and the information organisation's (informatieorganisatie) "
+        "inbox; signal reports (signaalrapporten)"
+    )
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "v",

@@ -294,7 +294,9 @@ class SyncScreen(BaseScreen[SyncData]):
     MAIN = "#sync-conflicts"
     RECORDS: ClassVar[dict[str, str]] = {"conflict": "#sync-conflicts", "device": "#sync-peers"}
     TITLE = _("Sync")
-    PURPOSE = _("the team's devices, export and import by a shared folder, conflicts")
+    PURPOSE = _(
+        "the team's devices, export and import (synchronisatie) by a shared folder, conflicts"
+    )
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(
             "e",

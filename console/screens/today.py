@@ -183,7 +183,8 @@ class TodayScreen(BaseScreen[TodayData]):
     RECORDS: ClassVar[dict[str, str]] = {"person": "#subjects"}
     TITLE = _("Today")
     PURPOSE = _(
-        "protected subjects, threat level, required resistance, package, today's activities"
+        "protected subjects (te beveiligen personen), threat level, required resistance, "
+        "package, today's (vandaag) activities"
     )
     ACTIONS: ClassVar[tuple[Action, ...]] = (
         Action(

@@ -386,6 +386,14 @@ def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
         # yesterday's (CET); at 03:10 CEST, 01:50 was today's (CET)
         (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "23:50", datetime(2026, 3, 28, 22, 50)),
         (datetime(2026, 3, 29, 1, 10, tzinfo=UTC), "01:50", datetime(2026, 3, 29, 0, 50)),
+        # rev17n f6, the night the clocks go back (25 October 2026): at 02:50 CEST both of
+        # today's 02:55 are ahead, so it is yesterday's; at 02:10 CET only the first (CEST) is
+        # past, so it is that one
+        (datetime(2026, 10, 25, 0, 50, tzinfo=UTC), "02:55", datetime(2026, 10, 24, 0, 55)),
+        (datetime(2026, 10, 25, 1, 10, tzinfo=UTC), "02:55", datetime(2026, 10, 25, 0, 55)),
+        # rev17n f6, the night the clocks go forward (28 March 2027): at 01:10 CET today's
+        # 02:30 (which does not exist) would lie ahead in either reading: yesterday's
+        (datetime(2027, 3, 28, 0, 10, tzinfo=UTC), "02:30", datetime(2027, 3, 27, 1, 30)),
         # a date typed is as typed, even ahead (the caller refuses the future)
         (
             datetime(2026, 12, 1, 23, 10, tzinfo=UTC),
@@ -412,3 +420,18 @@ def test_a_bare_time_in_the_hour_the_clocks_skip_or_repeat_is_refused_as_such() 
     with pytest.raises(BadInput) as repeated:  # 02:30 on 25 October happens twice
         parse_past_time("02:30", FixedClock(datetime(2026, 10, 25, 3, 0, tzinfo=UTC)))
     assert repeated.value.code == "repeated_local_time"
+
+
+def test_a_refused_bare_past_time_never_suggests_a_moment_ahead() -> None:
+    """rev17n f6: at 03:10 CEST on 28 March 2027, "02:30" (which does not exist) suggested
+    02:30+01:00, i.e. 03:30 CEST, later than now; the offset that is past is suggested. Both
+    readings past, as before, the first (+01:00)."""
+    from store.clock import parse_past_time
+
+    with pytest.raises(BadInput) as skipped:
+        parse_past_time("02:30", FixedClock(datetime(2027, 3, 28, 1, 10, tzinfo=UTC)))
+    assert skipped.value.code == "skipped_local_time"
+    assert "2027-03-28T02:30+02:00." in sentence(skipped.value)
+    with pytest.raises(BadInput) as later:
+        parse_past_time("02:30", FixedClock(datetime(2027, 3, 28, 2, 0, tzinfo=UTC)))
+    assert "2027-03-28T02:30+01:00." in sentence(later.value)
