@@ -697,17 +697,7 @@ def _lend_one(
     )
     if sum(after_here.values()) >= missing_total:
         return None
-    away = (a - travel * 60, b + travel * 60)
-    home_needs = [n for n in ctx.all_needs if n.unit == home]
-    home_duties = [d for d in ctx.all_duties if d.unit == home]
-    without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
-    # officer-hours, not officers: a gap that only grows longer (the trip back eats the end of
-    # the officer's shift) keeps its shortfall count but leaves the home unit short for longer
-    before = sum(
-        g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order, ctx.bonds)
-    )
-    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order, ctx.bonds))
-    if after > before + 1e-9:
+    if _leaves_home_short(ctx, home, callsign, (a - travel * 60, b + travel * 60)):
         return option(False, fact("home_short", unit=home))
     # the deployed group with them must fill every place too (``staffing_shortfalls``)
     for q, count in _open_places(ctx, ctx.base, extra=[officer]).items():
@@ -715,6 +705,21 @@ def _lend_one(
     if after_here:  # it helps, but the activity stays short: never "feasible"
         return option(False, _short_fact("partly_covers", after_here, ctx.names), partial=True)
     return option(True)
+
+
+def _leaves_home_short(ctx: _Context, home: str, callsign: str, away: tuple[int, int]) -> bool:
+    """Whether lending ``callsign`` for ``away`` (epoch seconds, the trips both ways included)
+    leaves their home unit shorter than it is, in officer-hours, not officers: a gap that only
+    grows longer (the trip back eats the end of the officer's shift) keeps its shortfall count
+    but leaves the home unit short for longer."""
+    home_needs = [n for n in ctx.all_needs if n.unit == home]
+    home_duties = [d for d in ctx.all_duties if d.unit == home]
+    without = [piece for d in home_duties for piece in _cut(d, callsign, *away)]
+    before = sum(
+        g.shortfall_hours for g in compute(home_needs, home_duties, away, ctx.order, ctx.bonds)
+    )
+    after = sum(g.shortfall_hours for g in compute(home_needs, without, away, ctx.order, ctx.bonds))
+    return after > before + 1e-9
 
 
 def _combine(ctx: _Context) -> Iterator[Option]:

@@ -1439,15 +1439,15 @@ class Judge:
     def _back_dated(self, record: Change) -> bool:
         """Whether a recorded time more than ``rules.SEAL_LAG`` before its change's stamp says
         its author dated it back. A stamp its author's own clock read (``written.OWN``): more
-        than ``rules.BACKDATE_LIMIT`` before it. A stamp continuing the author's own earlier
-        one (``written.CONTINUED``, its clock put back since): always, as the time goes back
-        against what its clock read before (rev13n f1: a fast clock put right, or a correction
-        faked to win the day's allowance). A stamp a peer's pushed ahead of the author's clock
+        than ``rules.BACKDATE_LIMIT`` before it; the same for a stamp continuing the author's
+        own earlier one (``written.CONTINUED``: a fast clock put right, or a correction faked to
+        win the day's allowance, rev13n f1), whose time goes back against what its clock read
+        before (not from 5 minutes: a laptop writing several change sets in one millisecond, a
+        demo, continues its own stamps too, and its history rows would all be named). A stamp
+        a peer's pushed ahead of the author's clock
         (``written.PUSHED``): only beyond the day a stamp may run ahead (the author's clock is
         right; the fast peer is named for its clock)."""
         source = self.context.clock_source((record.hlc, record.origin))
-        if source == written.CONTINUED:
-            return True
         if source == written.PUSHED:
             return str(record.val) < _earliest(record, written.PUSHED_AHEAD)
         return str(record.val) < _earliest(record)
