@@ -737,12 +737,12 @@ def _past_reading(refused: BadInput, typed: str, day: date, now: datetime) -> da
         if len(past) == 1:
             return past[0].astimezone(UTC)
         raise refused
-    offset = past[0].strftime("%z")
+    summer = past[0].utcoffset() == timedelta(hours=2)  # Amsterdam: +01:00 or +02:00 only
     raise BadInput(
         code="skipped_local_time",
         shown=refused.params["shown"],
         stamp=refused.params["stamp"],
-        offset=f"{offset[:3]}:{offset[3:]}",
+        offset="+02:00" if summer else "+01:00",
     ) from None
 
 
