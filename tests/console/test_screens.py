@@ -115,15 +115,19 @@ async def check_drawers(pilot: Pilot[None], main: str) -> list[str]:
 
 
 async def _main_focused(pilot: Pilot[None], main: str) -> None:
-    """Until the screen's main table has the focus and is painted so (its cursor row in the
-    focused colour): on a loaded machine the focus of a screen just shown came after the
-    picture once (the clean clone's run of session 12), at most about three seconds."""
+    """Until the screen's data is shown and its main table has the focus and is painted so
+    (its cursor row in the focused colour): on a loaded machine the focus of a screen just
+    shown came after the picture (the clean clones of sessions 12 and 13), at most about three
+    seconds."""
     for _ in range(150):
-        focused = pilot.app.screen.focused
-        target = pilot.app.screen.query_one(main)
-        if focused is not None and (focused is target or target in focused.ancestors):
+        screen = pilot.app.screen
+        focused = screen.focused
+        target = screen.query_one(main)
+        loaded = getattr(screen, "data", True) is not None and not getattr(screen, "loading", 0)
+        if loaded and focused is not None and (focused is target or target in focused.ancestors):
             break
         await pilot.pause(0.02)
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     await pilot.pause()
 
