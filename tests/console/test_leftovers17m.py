@@ -104,6 +104,10 @@ async def test_a_failed_first_load_shows_no_false_counts(demo_store: Store) -> N
         await settle(pilot)  # Today reloads as it is shown again
         assert not app.screen.query_one("#problem").display
         assert rows(app, "#subjects")
+        for _ in range(100):  # the body shown again is laid out on a later refresh (loaded CI)
+            if app.screen.query_one("#subjects").region.height > 0:
+                break
+            await pilot.pause(0.02)
         assert app.screen.query_one("#subjects").region.height > 0
 
 
