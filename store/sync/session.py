@@ -768,7 +768,9 @@ class _Assessment(NamedTuple):
     level: object
     key: Key  # its existence record
     ref: str  # its subject_id record, as conflicts name it (``conflicts.ref``)
-    seen: tuple[str, ...]  # the assessments of its subject its writer had seen
+    #: the assessments of its subject its writer had seen; None: it carries no history (it
+    #: takes no part in conflicts, ``conflicts._records``)
+    seen: tuple[str, ...] | None
 
 
 class _Assessments:
@@ -796,7 +798,7 @@ class _Assessments:
                     values.get("level"),
                     key,
                     conflicts.ref(run.origin, run.seq + (where or 0)),
-                    tuple(conflicts.seen(prev)) if prev is not None else (),
+                    None if prev is None else tuple(conflicts.seen(prev)),
                 )
             )
         return by_subject
@@ -817,8 +819,9 @@ class _Assessments:
         if not counted:
             return None
         latest = max(counted, key=lambda a: (a.assessed_at, a.id)).level
-        seen = {ref for a in counted for ref in a.seen}
-        heads = [a.level for a in counted if a.ref not in seen]
+        tracked = [a for a in counted if a.seen is not None]
+        seen = {ref for a in tracked for ref in a.seen or ()}
+        heads = [a.level for a in tracked if a.ref not in seen]
         if len({(type(level).__name__, level) for level in heads}) < 2:
             return latest
         levels = [v for v in (latest, *heads) if type(v) is int]
