@@ -350,6 +350,7 @@ def _count(
     released = _released(outcome)
     for change in released:
         receipt.applied[str(change["table"])] += 1
+        receipt.record("applied", str(change["table"]), str(change.pop("key")))
     for judged in outcome.judged():
         if judged.before != session.NEW:
             continue
@@ -387,7 +388,15 @@ def _released(outcome: session.Outcome) -> list[dict[str, object]]:
             key = (run.origin, run.seq + offset)
             if before == kept.QUARANTINED and outcome.refused.get(key, verdict).applies:
                 field = run.cols[offset]
-                released.append({"device": key[0], "seq": key[1], "table": run.tbl, "field": field})
+                released.append(
+                    {
+                        "device": key[0],
+                        "seq": key[1],
+                        "table": run.tbl,
+                        "field": field,
+                        "key": run.pk,
+                    }
+                )
     return released
 
 
