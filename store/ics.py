@@ -337,6 +337,10 @@ class ParsedCalendar:
     #: The version of every series master in the file, by UID: a master defines its series
     #: whole, so an occurrence a newer master no longer gives is gone from the calendar.
     series: dict[str, Version] = field(default_factory=dict)
+    #: Occurrences of a series outside the window that the expansion reached (the window
+    #: widened by the largest THISANDFUTURE shift, ``_reach``), by their original key: still
+    #: in the file, so an activity imported before in the window is moved there, not removed.
+    elsewhere: dict[tuple[str, str], Occurrence] = field(default_factory=dict)
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -1360,6 +1364,13 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
         days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
         times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
         found = {t.astimezone(zone).date() for t in times}
+        for day, moved in _moved_onto(calendar, event, days - found, span).items():
+            times += moved  # a day a THISANDFUTURE change moved occurrences to: those
+            found.add(day)
+            for meant in moved:
+                warnings.append(
+                    notice("calendar_exdate_moved", event=_describe(event), given=day, meant=meant)
+                )
         warnings += [
             notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
             for day in sorted(days - found)
@@ -1373,6 +1384,33 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
         if values:
             event["EXDATE"] = values if len(values) > 1 else values[0]
     return warnings
+
+
+def _moved_onto(
+    calendar: Any, master: Any, days: set[date], span: tuple[datetime, datetime]
+) -> dict[date, list[datetime]]:
+    """The original occurrences of the timed series ``master`` that its ``RANGE=THISANDFUTURE``
+    overrides moved onto each of ``days`` (in the series' zone, after the moves), by day: an
+    all-day EXDATE on such a day cancels them (rev16p: it cancelled nothing and said the day
+    was none of the series')."""
+    uid, zone = str(master.get("UID")), _day_zone(master)
+    shifts = sorted(
+        (_as_utc(e["RECURRENCE-ID"].dt), _moved_by(e))
+        for e in calendar.walk("VEVENT")
+        if str(e.get("UID")) == uid and e.get("RECURRENCE-ID") is not None and _this_and_future(e)
+    )
+    if not days or not shifts or zone is None:
+        return {}
+    reach = max(abs(by) for _since, by in shifts) + timedelta(days=1)
+    onto: dict[date, list[datetime]] = {}
+    for time in _own_times(master, (span[0] - reach, span[1] + reach)):
+        by = next((by for since, by in reversed(shifts) if since <= _as_utc(time)), None)
+        if by is None:
+            continue
+        day = (time.astimezone(zone).replace(tzinfo=None) + by).date()
+        if day in days:
+            onto.setdefault(day, []).append(time)
+    return onto
 
 
 def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
@@ -2097,6 +2135,7 @@ def parse_calendar(
     window: tuple[datetime, datetime],
     max_occurrences: int,
     calendar_name: str | None = None,
+    reach: timedelta = timedelta(0),
 ) -> ParsedCalendar:
     """Read a calendar file and expand its events over the window; nothing is written.
 
@@ -2105,6 +2144,8 @@ def parse_calendar(
         window: start and end, aware UTC.
         max_occurrences: the most occurrences the window may hold.
         calendar_name: the calendar to import the file as, or None for the one it names.
+        reach: how far an activity imported before lies from its original occurrence (an
+            earlier THISANDFUTURE shift): the expansion reaches that far around the window too.
 
     Returns:
         The occurrences by (uid, recurrence id), the explicit ones, warnings, exclusions, the
@@ -2117,7 +2158,8 @@ def parse_calendar(
     name = Path(path).name
     try:
         with ics_bounds.expansion_budget():  # one bound on all the rules of the import
-            return _parse_calendar(Path(path), name, window, max_occurrences, calendar_name)
+            limits = (max_occurrences, reach)
+            return _parse_calendar(Path(path), name, window, limits, calendar_name)
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
 
@@ -2126,11 +2168,12 @@ def _parse_calendar(
     path: Path,
     name: str,
     window: tuple[datetime, datetime],
-    max_occurrences: int,
+    bounds: tuple[int, timedelta],
     calendar_name: str | None,
 ) -> ParsedCalendar:
     import x_wr_timezone
 
+    max_occurrences, reach = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
@@ -2163,12 +2206,16 @@ def _parse_calendar(
     if over is not None and len(occurrences) > max_occurrences:  # single events: exact
         raise over
     limits = (max_occurrences, len(occurrences))
-    occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
+    reach = max(reach, _reach(overrides))
+    found, elsewhere = _expand(calendar, (window, reach), (masters, overrides), name, limits, over)
+    occurrences.update(found)
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
     series = {uid: _version(master, name) for uid, master in masters.items()}
-    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity, too_long, series)
+    return ParsedCalendar(
+        occurrences, explicit, warnings, excluded, identity, too_long, series, elsewhere
+    )
 
 
 def _drop_too_long(
@@ -2268,28 +2315,44 @@ def _override_singles(
         explicit[(uid, "")] = _occurrence(override, uid, "", name)
 
 
+def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
+    """The largest distance a ``RANGE=THISANDFUTURE`` override of the file moves occurrences
+    (``_moved_by``), at most ``MAX_REACH``: the expansion reaches that far around the window, so
+    an occurrence moved out of the window (or into it) is found under its original key in
+    both (rev16p: one moved out was cancelled as removed from the calendar)."""
+    shifts = [abs(_moved_by(event)) for event in overrides.values() if _this_and_future(event)]
+    return min(max(shifts, default=timedelta(0)), MAX_REACH)
+
+
+#: The furthest ``_reach`` widens an expansion (a THISANDFUTURE change moving a series by
+#: more is rare; an occurrence moved further out of the window is found only in it).
+MAX_REACH = timedelta(days=366)
+
+
 def _expand(
     calendar: Any,
-    window: tuple[datetime, datetime],
+    where: tuple[tuple[datetime, datetime], timedelta],
     parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
     name: str,
     limits: tuple[int, int],
     over: BadInput | None,
-) -> dict[tuple[str, str], Occurrence]:
-    """The series' occurrences overlapping ``window`` (``parts``: the masters by UID and the
-    overrides by key), expanded lazily within ``ics_bounds.expansion_budget``. ``limits``: the
-    file's limit and its single events in the window. Once the limit is passed the expansion
-    goes on only to learn whether the count is complete: then the refusal gives the exact total
-    and the event with the most; when one more occurrence in the window follows, the refusal is
-    ``over`` (the bound from the rules) and nothing more is expanded."""
+) -> tuple[dict[tuple[str, str], Occurrence], dict[tuple[str, str], Occurrence]]:
+    """The series' occurrences overlapping the window, and those outside it within its reach
+    (``where``: the window and how far THISANDFUTURE shifts reach; ``parts``: the masters by
+    UID and the overrides by key), expanded lazily within ``ics_bounds.expansion_budget``.
+    ``limits``: the file's limit and its single events in the window. Once the limit is passed
+    the expansion goes on only to learn whether the count is complete: then the refusal gives
+    the exact total and the event with the most; when one more occurrence in the window
+    follows, the refusal is ``over`` (the bound from the rules) and nothing more is expanded."""
     import recurring_ical_events
 
     _exact_recurrence_ids()
+    window, reach = where
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
-    lengths: dict[int, timedelta | None] = {}
-    periods = {uid: _period_lengths(master, name) for uid, master in masters.items()}
+    elsewhere: dict[tuple[str, str], Occurrence] = {}
+    build = _Builder(masters, overrides, name)
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
@@ -2301,34 +2364,28 @@ def _expand(
                 current = masters.get(str(series.uid))
                 if current is None:
                     continue  # a single event, or an override of a series not in the file
-                for one in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
+                lo, hi = window[0] - _MARGIN - reach, window[1] + _MARGIN + reach
+                for one in series.between(lo, hi):
                     if passed:  # past the limit: only whether the count is complete
                         if cap.more(_as_utc(one.start), _as_utc(one.end)):
                             raise over or _over_limit(name, limit)
                         continue
                     event = one.as_component(query.keep_recurrence_attributes)
-                    uid = str(event["UID"])
-                    source = _source(event, uid, masters, overrides)
-                    if id(source) not in lengths:
-                        lengths[id(source)] = _length(source, name)
-                    if not _overlaps(one.start, one.end, window):  # in a margin: counted only
+                    if not _overlaps(one.start, one.end, window):  # outside: counted only
                         passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
+                        moved = build.outside(event, one)
+                        if moved is not None and moved.key not in found:
+                            elsewhere.setdefault(moved.key, moved)
                         continue
-                    _refuse_skipped_rdate(source, name, one.start)
-                    recurrence = _recurrence_key(event, overrides)
-                    length = lengths[id(source)]
-                    own = periods[uid].get(to_db(_as_utc(one.start)))
-                    if source is masters.get(uid) and own:  # an RDATE period keeps its length
-                        length = own
-                    occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
-                    if source is masters.get(uid) and own is not None and not own:
-                        # a period of no length keeps the series' (``_zero_periods`` says so)
-                        occ = replace(occ, assumed_length=_span(source, name)[2])
+                    occ = build.inside(event, one)
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         _refuse_collision(found.get(occ.key), occ, event, name)
                         found[occ.key] = occ
-                        per_uid[uid] = per_uid.get(uid, 0) + 1
+                        elsewhere.pop(occ.key, None)
+                        per_uid[occ.uid] = per_uid.get(occ.uid, 0) + 1
+                    elif occ.key not in found:
+                        elsewhere.setdefault(occ.key, occ)
     except BadInput:
         raise
     except ics_bounds.ExpansionTooLong as exc:
@@ -2344,7 +2401,65 @@ def _expand(
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
-    return found
+    return found, elsewhere
+
+
+def _timed_like(event: Any, override: Any) -> None:
+    """A later occurrence of a series of dates that a timed ``RANGE=THISANDFUTURE`` override
+    changed (10:00–12:00 from the 24th on) takes the override's wall time and length on its own
+    day, as Google Calendar and Outlook show it; recurring-ical-events gives it as a date of no
+    length (rev16p: 00:00–02:00 and a false "has no length" warning)."""
+    start = event.decoded("DTSTART")
+    given = override.decoded("DTSTART")
+    if isinstance(start, datetime) or not isinstance(given, datetime):
+        return
+    moved = datetime.combine(start, given.time(), tzinfo=given.tzinfo)
+    length = _span(override, "")[1] - _span(override, "")[0]
+    for prop in ("DTSTART", "DTEND", "DURATION"):
+        event.pop(prop, None)
+    event.add("DTSTART", moved)
+    event.add("DTEND", moved + length)
+
+
+class _Builder:
+    """Makes the occurrences of an expansion (``_expand``): each with its own key and the
+    length of the part it comes from (its override, or the series; an RDATE period its own)."""
+
+    def __init__(
+        self, masters: dict[str, Any], overrides: dict[tuple[str, str], Any], name: str
+    ) -> None:
+        self.masters, self.overrides, self.name = masters, overrides, name
+        self.lengths: dict[int, timedelta | None] = {}
+        self.periods = {uid: _period_lengths(m, name) for uid, m in masters.items()}
+
+    def inside(self, event: Any, one: Any) -> Occurrence:
+        """The occurrence ``one`` (its component ``event``) in or near the window."""
+        uid, name = str(event["UID"]), self.name
+        source = _source(event, uid, self.masters, self.overrides)
+        if id(source) not in self.lengths:
+            self.lengths[id(source)] = _length(source, name)
+        _refuse_skipped_rdate(source, name, one.start)
+        recurrence = _recurrence_key(event, self.overrides)
+        length = self.lengths[id(source)]
+        master = self.masters.get(uid)
+        if source is not master and _this_and_future(source):
+            _timed_like(event, source)
+        own = self.periods[uid].get(to_db(_as_utc(one.start)))
+        if source is master and own:  # an RDATE period keeps its length
+            length = own
+        occ = _occurrence(event, uid, recurrence, name, length, master)
+        if source is master and own is not None and not own:
+            # a period of no length keeps the series' (``_zero_periods`` says so)
+            occ = replace(occ, assumed_length=_span(source, name)[2])
+        return occ
+
+    def outside(self, event: Any, one: Any) -> Occurrence | None:
+        """The occurrence ``one`` outside the window, or None when it cannot be read there (an
+        occurrence outside the window is never the import's to refuse)."""
+        try:
+            return self.inside(event, one)
+        except BadInput:
+            return None
 
 
 def _our_fault(exc: BaseException) -> bool:
@@ -2566,12 +2681,13 @@ def import_ics(
         store.target(subject.id)
         validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
-        parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
+        existing = _imported_rows(conn, subject.id)
+        reach = _stored_reach(existing, window)
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, reach)
         detail["calendar"] = parsed.calendar
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
         run.conn = conn
-        existing = _imported_rows(conn, subject.id)
         for occ in sorted(parsed.occurrences.values(), key=lambda o: (o.start, o.key)):
             row = existing.get(occ.key)
             if row is not None:
@@ -2597,6 +2713,20 @@ def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
     }
 
 
+def _stored_reach(
+    existing: dict[tuple[str, str], Any], window: tuple[datetime, datetime]
+) -> timedelta:
+    """How far an activity imported before in the window lies from its original occurrence
+    (its recurrence id: an earlier THISANDFUTURE change moved it), at most ``MAX_REACH``: the
+    expansion reaches as far, so a file that moves it back (or elsewhere) still finds it."""
+    shifts = [
+        abs(from_db(row["start_at"]) - from_db(key[1]))
+        for key, row in existing.items()
+        if key[1] and _in_window(row, window)
+    ]
+    return min(max(shifts, default=timedelta(0)), MAX_REACH)
+
+
 def _not_in_file(
     run: _Run,
     existing: dict[tuple[str, str], Any],
@@ -2604,10 +2734,12 @@ def _not_in_file(
     window: tuple[datetime, datetime],
 ) -> None:
     """The imported activities the file no longer holds in the window: changed when still in
-    the file outside the window; cancelled when the file excludes them, or their series is in
-    the file (a master not older than what was imported: a SEQUENCE bump or not, a shorter
-    COUNT, another weekday) and no longer gives them, or (for a named calendar) removed from
-    it; kept as they are otherwise (a file naming no calendar keeps events it does not hold)."""
+    the file outside the window (an override, or an occurrence a THISANDFUTURE change moved
+    out of it, ``ParsedCalendar.elsewhere``); cancelled when the file excludes them, or their
+    series is in the file (a master not older than what was imported: a SEQUENCE bump or not,
+    a shorter COUNT, another weekday) and no longer gives them, or (for a named calendar)
+    removed from it; kept as they are otherwise (a file naming no calendar keeps events it
+    does not hold)."""
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
@@ -2624,6 +2756,10 @@ def _not_in_file(
                 run.result.items.append(run.item(row, "cancelled"))
         elif not _in_window(row, window):
             continue
+        elif key in parsed.elsewhere:  # its series moved it out of the window: moved there
+            item = run.apply(row, parsed.elsewhere[key])
+            if item.action != "unchanged":
+                run.result.items.append(item)
         elif (
             key[1]
             and key[0] in parsed.series

@@ -1,0 +1,159 @@
+"""Calendar import faults rev16p found (issue 16, fourth round).
+
+F2 (HIGH): a THISANDFUTURE change that moves an occurrence out of the import window cancelled
+it as "removed from the calendar" (the window was tested on the moved time only). Right: the
+expansion reaches as far as the largest shift (``_reach``, ``_stored_reach``) and an occurrence
+still in the file is moved, wherever it now lies (``ParsedCalendar.elsewhere``).
+F1 (HIGH): an all-day series whose THISANDFUTURE override is timed gave 00:00–02:00 and a false
+"has no length" warning. Right: the override's wall time and length on each later day.
+F3 (MED): a date EXDATE on a timed series on the day a THISANDFUTURE change moved an occurrence
+to cancelled nothing and warned falsely. Right: it cancels that occurrence, with a warning."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from store.db import Store
+from store.ics import import_ics
+from tests.store.test_ics_programs import agenda_of, bever
+from words.calendar import worded
+
+__all__ = ["bever"]
+
+MARCH = {"start": date(2027, 3, 1), "end": date(2027, 3, 31)}
+APPLE = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Apple Inc.//macOS 14//EN",
+    "X-WR-CALNAME:Werk",
+]
+WEEKLY = [
+    "UID:w@x", "DTSTART;TZID=Europe/Amsterdam:20270301T100000",
+    "DTEND;TZID=Europe/Amsterdam:20270301T110000", "RRULE:FREQ=WEEKLY;COUNT=5",
+    "DTSTAMP:20270201T000000Z", "SUMMARY:Wk",
+]  # fmt: skip
+LATER = [  # from 15 March on, three days later (Mondays become Thursdays)
+    "UID:w@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20270315T100000",
+    "DTSTART;TZID=Europe/Amsterdam:20270318T100000",
+    "DTEND;TZID=Europe/Amsterdam:20270318T110000", "SEQUENCE:1", "DTSTAMP:20270202T000000Z",
+    "SUMMARY:Wk later",
+]  # fmt: skip
+
+
+def _file(tmp_path: Path, events: list[list[str]], head: list[str] = APPLE) -> Path:
+    lines = list(head)
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    path = tmp_path / "werk.ics"
+    path.write_text("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n", encoding="utf-8")
+    return path
+
+
+def _agenda(store: Store) -> list[tuple[str, str, str]]:
+    return [(t, s[:16], status) for t, s, _e, _k, status in agenda_of(store)]
+
+
+def test_a_change_moving_an_occurrence_out_of_a_one_day_window_moves_it(
+    bever: Store, tmp_path: Path
+) -> None:
+    import_ics(bever, _file(tmp_path, [WEEKLY]), person="BEVER", **MARCH)
+    day = {"start": date(2027, 3, 22), "end": date(2027, 3, 22)}
+    result = import_ics(bever, _file(tmp_path, [WEEKLY, LATER]), person="BEVER", **day)
+    assert result.removed == 0
+    assert ("Wk later", "2027-03-25T10:00", "planned") in _agenda(bever)
+    assert [a for a in _agenda(bever) if a[2] == "cancelled"] == []
+
+
+def test_a_monthly_import_moves_the_last_occurrence_into_the_next_month(
+    bever: Store, tmp_path: Path
+) -> None:
+    import_ics(bever, _file(tmp_path, [WEEKLY]), person="BEVER", **MARCH)
+    result = import_ics(bever, _file(tmp_path, [WEEKLY, LATER]), person="BEVER", **MARCH)
+    assert (result.removed, result.updated) == (0, 3)
+    assert _agenda(bever) == [
+        ("Wk", "2027-03-01T10:00", "planned"),
+        ("Wk", "2027-03-08T10:00", "planned"),
+        ("Wk later", "2027-03-18T10:00", "planned"),
+        ("Wk later", "2027-03-25T10:00", "planned"),
+        ("Wk later", "2027-04-01T10:00", "planned"),
+    ]
+
+
+def test_a_late_evening_moved_past_midnight_at_the_window_end_is_moved(
+    bever: Store, tmp_path: Path
+) -> None:
+    outlook = [*APPLE[:2], "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", APPLE[3]]
+    evening = [
+        "UID:n@x", "DTSTART;TZID=Europe/Amsterdam:20270301T223000",
+        "DTEND;TZID=Europe/Amsterdam:20270301T233000", "RRULE:FREQ=DAILY;COUNT=10",
+        "DTSTAMP:20270201T000000Z", "SUMMARY:Avond",
+    ]  # fmt: skip
+    night = [
+        "UID:n@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20270303T223000",
+        "DTSTART;TZID=Europe/Amsterdam:20270304T003000",
+        "DTEND;TZID=Europe/Amsterdam:20270304T013000", "SEQUENCE:1",
+        "DTSTAMP:20270202T000000Z", "SUMMARY:Nacht",
+    ]  # fmt: skip
+    week = {"start": date(2027, 3, 1), "end": date(2027, 3, 7)}
+    import_ics(bever, _file(tmp_path, [evening], outlook), person="BEVER", **week)
+    result = import_ics(bever, _file(tmp_path, [evening, night], outlook), person="BEVER", **week)
+    assert result.removed == 0
+    assert _agenda(bever)[-1] == ("Nacht", "2027-03-08T00:30", "planned")
+
+
+def test_a_change_taken_back_moves_the_occurrence_back_from_outside_the_window(
+    bever: Store, tmp_path: Path
+) -> None:
+    """The stored activity lies in the window (1 April), its original occurrence (29 March)
+    outside it: the expansion reaches as far as the stored shift, so it is moved back."""
+    import_ics(bever, _file(tmp_path, [WEEKLY, LATER]), person="BEVER", **MARCH)
+    import_ics(
+        bever, _file(tmp_path, [WEEKLY, LATER]), person="BEVER", start=date(2027, 4, 1), days=1
+    )
+    again = [line.replace("DTSTAMP:20270201", "DTSTAMP:20270301") for line in WEEKLY]
+    result = import_ics(
+        bever, _file(tmp_path, [[*again, "SEQUENCE:2"]]), person="BEVER", start=date(2027, 4, 1)
+    )
+    assert result.removed == 0
+    assert ("Wk", "2027-03-29T10:00", "planned") in _agenda(bever)
+
+
+def test_a_timed_change_of_an_all_day_series_keeps_its_time_on_later_days(
+    bever: Store, tmp_path: Path
+) -> None:
+    days = [
+        "UID:k1@x", "DTSTART;VALUE=DATE:20270322", "DTEND;VALUE=DATE:20270323",
+        "RRULE:FREQ=DAILY;COUNT=5", "SUMMARY:Dag",
+    ]  # fmt: skip
+    timed = [
+        "UID:k1@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20270324",
+        "DTSTART;TZID=Europe/Amsterdam:20270324T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270324T120000", "SEQUENCE:1", "SUMMARY:Dag getimed",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [days, timed]), person="BEVER", **MARCH)
+    assert worded(result.warnings) == []
+    assert [(t, s, e) for t, s, e, _k, _st in agenda_of(bever)][2:] == [
+        ("Dag getimed", "2027-03-24T10:00:00+01:00", "2027-03-24T12:00:00+01:00"),
+        ("Dag getimed", "2027-03-25T10:00:00+01:00", "2027-03-25T12:00:00+01:00"),
+        ("Dag getimed", "2027-03-26T10:00:00+01:00", "2027-03-26T12:00:00+01:00"),
+    ]
+
+
+def test_a_date_exdate_on_the_day_a_change_moved_an_occurrence_to_cancels_it(
+    bever: Store, tmp_path: Path
+) -> None:
+    series = [*WEEKLY[:3], "RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;VALUE=DATE:20270318", *WEEKLY[4:]]
+    thursdays = [
+        "UID:w@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20270308T100000",
+        "DTSTART;TZID=Europe/Amsterdam:20270311T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270311T110000", "SEQUENCE:1", "SUMMARY:Wk do",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [series, thursdays]), person="BEVER", **MARCH)
+    assert worded(result.warnings) == [
+        "VEVENT w@x (Wk): its EXDATE 2027-03-18 is the time an earlier THISANDFUTURE change "
+        "moved the occurrence to; read as the cancellation of the occurrence of 2027-03-15 10:00."
+    ]
+    assert [s for _t, s, _st in _agenda(bever)] == [
+        "2027-03-01T10:00", "2027-03-11T10:00", "2027-03-25T10:00",
+    ]  # fmt: skip
