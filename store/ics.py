@@ -874,6 +874,22 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
     return notice("calendar_property_ignored", event=_describe(event), prop=prop, value=value)
 
 
+def _override_rules(event: Any) -> list[Notice]:
+    """An override (a RECURRENCE-ID) that carries an RRULE, RDATE or EXDATE: the occurrences
+    are its series' (recurring-ical-events reads none of them there), so each is taken out
+    with a warning like any other property ignored (rev16p: ignored without a word)."""
+    if event.get("RECURRENCE-ID") is None:
+        return []
+    warnings = []
+    for prop in ("RRULE", "RDATE", "EXDATE"):
+        if event.get(prop) is not None:
+            event.pop(prop)
+            warnings.append(
+                notice("calendar_override_rule_ignored", event=_describe(event), prop=prop)
+            )
+    return warnings
+
+
 def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
     _refuse_repeated(event, name)
@@ -882,6 +898,7 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
         raise BadInput(  # RFC 5545 3.6.1: either DTEND or DURATION, never both
             code="calendar_end_and_duration", file=name, event=_describe(event)
         )
+    warnings += _override_rules(event)
     status = event.get("STATUS")
     if status is not None and str(status).strip().upper() not in _STATUSES:
         shown = validate.shown(str(status), limit=_QUOTED)  # read as planned, said so
@@ -1932,6 +1949,43 @@ def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> l
     return warnings
 
 
+def _override_lengths(calendar: Any, name: str) -> list[Notice]:
+    """A timed override without DTEND or DURATION (a changed occurrence Outlook writes with
+    its start only) lasts as long as its series' occurrences, as calendar programs show it;
+    with a warning naming the override and its start (``calendar_override_series_length``).
+    rev16p: it became 30 minutes, and the warning named the series."""
+    events = calendar.walk("VEVENT")
+    masters = {str(e["UID"]): e for e in events if e.get("RECURRENCE-ID") is None and e.get("UID")}
+    warnings: list[Notice] = []
+    for event in events:
+        master = masters.get(str(event.get("UID")))
+        if (
+            master is None
+            or event.get("RECURRENCE-ID") is None
+            or event.get("DTEND") is not None
+            or event.get("DURATION") is not None
+            or event.get("DTSTART") is None
+            or not isinstance(event.decoded("DTSTART"), datetime)
+            or not isinstance(master.decoded("DTSTART"), datetime)
+        ):
+            continue
+        first, last, assumed = _span(master, name)
+        if assumed:
+            continue  # the series has no length either: 30 minutes, warned as such
+        start = event.decoded("DTSTART")
+        event.add("DTEND", (start.astimezone(UTC) + (last - first)).astimezone(start.tzinfo))
+        minutes = int((last - first).total_seconds() // 60)
+        warnings.append(
+            notice(
+                "calendar_override_series_length",
+                event=_describe(event),
+                start=start.astimezone(UTC),
+                minutes=minutes,
+            )
+        )
+    return warnings
+
+
 def _as_kind(moment: datetime, like: datetime | date) -> datetime | date:
     """``moment`` (aware UTC) as ``like``'s kind: a date (the day in Europe/Amsterdam, as
     ``_as_utc`` reads one) when ``like`` is a date."""
@@ -2175,6 +2229,8 @@ def _parse_calendar(
 
     max_occurrences, reach = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
+    if "\n" not in text:  # classic Mac OS line ends (CR only), read as any others
+        text = text.replace("\r", "\r\n")
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     _refuse_repeated(calendar, name, _CALENDAR_ONCE)
@@ -2195,6 +2251,7 @@ def _parse_calendar(
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     _refuse_recurrence_kind(calendar, name)
     warnings += _moved_recurrence_ids(calendar, window)
+    warnings += _override_lengths(calendar, name)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)

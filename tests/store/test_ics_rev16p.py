@@ -157,3 +157,69 @@ def test_a_date_exdate_on_the_day_a_change_moved_an_occurrence_to_cancels_it(
     assert [s for _t, s, _st in _agenda(bever)] == [
         "2027-03-01T10:00", "2027-03-11T10:00", "2027-03-25T10:00",
     ]  # fmt: skip
+
+
+OUTLOOK = [*APPLE[:2], "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN", APPLE[3]]
+DAILY = [
+    "UID:t2@x", "DTSTART;TZID=Europe/Amsterdam:20270322T100000",
+    "DTEND;TZID=Europe/Amsterdam:20270322T120000", "RRULE:FREQ=DAILY;COUNT=3", "SUMMARY:T",
+]  # fmt: skip
+
+
+def test_an_override_without_an_end_lasts_as_long_as_its_series(
+    bever: Store, tmp_path: Path
+) -> None:
+    """L3: it became 30 minutes, and the warning named the series ("T"), not the override."""
+    moved = [
+        "UID:t2@x", "RECURRENCE-ID;TZID=Europe/Amsterdam:20270323T100000",
+        "DTSTART;TZID=Europe/Amsterdam:20270323T110000", "SEQUENCE:1", "SUMMARY:T moved",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [DAILY, moved], OUTLOOK), person="BEVER", **MARCH)
+    assert worded(result.warnings) == [
+        "VEVENT t2@x (T moved) at 2027-03-23 11:00 has no DTEND or DURATION; imported with its "
+        "series' length, 2 hours — correct its end in the agenda if it lasts otherwise."
+    ]
+    assert [(t, s[11:16], e[11:16]) for t, s, e, _k, _st in agenda_of(bever)][1] == (
+        "T moved",
+        "11:00",
+        "13:00",
+    )
+
+
+def test_an_rdate_period_of_no_length_says_one_hour_not_one_hours(
+    bever: Store, tmp_path: Path
+) -> None:
+    """L2: "1 hours" (and "period(s)")."""
+    series = [
+        "UID:rd@x", "DTSTART;TZID=Europe/Amsterdam:20270325T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270325T110000",
+        "RDATE;VALUE=PERIOD;TZID=Europe/Amsterdam:20270327T100000/PT0S", "SUMMARY:R",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [series]), person="BEVER", **MARCH)
+    assert worded(result.warnings) == [
+        "VEVENT rd@x (R): its RDATE period starting 2027-03-27 10:00 has no length (end equal "
+        "to start, or a duration of 0); imported with the series' own length, 1 hour — correct "
+        "its end in the agenda if it lasts otherwise."
+    ]
+
+
+def test_a_rule_inside_a_change_is_warned_of_as_ignored(bever: Store, tmp_path: Path) -> None:
+    """L4: an RRULE in a THISANDFUTURE override was ignored without a word."""
+    later = [*LATER[:-1], "RRULE:FREQ=DAILY;COUNT=2", LATER[-1]]
+    result = import_ics(bever, _file(tmp_path, [WEEKLY, later]), person="BEVER", **MARCH)
+    assert worded(result.warnings) == [
+        "VEVENT w@x (Wk later): a change of an occurrence (RECURRENCE-ID) takes its occurrences "
+        "from its series, so its RRULE was ignored — change the series itself if more should "
+        "change."
+    ]
+    assert result.added == 4  # the fifth moved to 1 April
+
+
+def test_a_file_with_classic_mac_line_ends_is_read(bever: Store, tmp_path: Path) -> None:
+    """L7: CR-only line ends were refused as "a BEGIN line has no END line"."""
+    path = _file(tmp_path, [["UID:e@x", "DTSTART:20270310T100000Z", "DTEND:20270310T110000Z",
+                             "SUMMARY:Oude Mac"]])  # fmt: skip
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    result = import_ics(bever, path, person="BEVER", **MARCH)
+    assert result.added == 1
+    assert agenda_of(bever)[0][:2] == ("Oude Mac", "2027-03-10T11:00:00+01:00")
