@@ -508,12 +508,21 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None
             other = raw[bom:].decode(codec)
         except UnicodeDecodeError:
             continue
-        if other != western and all(c.isascii() or not c.isalpha() or c in alphabet for c in other):
+        differ = [at for at, (a, b) in enumerate(zip(western, other, strict=True)) if a != b]
+        if (
+            any(other[at].isalpha() for at in differ)  # other letters, not only other signs
+            and any(_needed_at(western, at) for at in differ)  # in what an activity is made from
+            and all(c.isascii() or not c.isalpha() or c in alphabet for c in other)
+        ):
             readings.append((label, other))
     if len(readings) == 1:
         return
     # one character per byte in every reading: the first that differs is at its byte
-    at = next(i for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True)) if a != b)
+    at = next(
+        i
+        for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True))
+        if a != b and _needed_at(western, i)
+    )
     read = ", ".join(f"'{text[at]}' in {label}" for label, text in readings)
     raise BadInput(
         code="calendar_code_page_ambiguous",
@@ -523,6 +532,30 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None
         line=_line_of(raw, bom + at),
         readings=read,
     )
+
+
+def _needed_at(text: str, at: int) -> bool:
+    """Whether character ``at`` of the calendar ``text`` lies in a property an activity is
+    made from (``NEEDED``: a title, a place…) or in a line it cannot tell (rev16p: an "à" only
+    in a DESCRIPTION refused the whole file as of an unknown code page). A folded line is
+    read back to where it begins."""
+    start = at
+    while True:
+        start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start))
+        if start < 0 or start + 1 >= len(text) or text[start + 1] not in " \t":
+            break  # the logical line begins after ``start``
+    line = text[start + 1 : at]
+    named = re.match(r"[A-Za-z0-9-]+", line)
+    return (
+        named is None
+        or named.group(0).upper() in _NAMING
+        or line[named.end() : named.end() + 1] not in (";", ":")
+    )
+
+
+#: What an activity or the import is made from: a property's text read in the wrong code page
+#: would garble it (a title, a place, the calendar's name, a zone's).
+_NAMING = NEEDED | {"X-WR-CALNAME", "X-WR-RELCALID", "X-WR-TIMEZONE", "TZID"}
 
 
 def _letters(lower: str) -> frozenset[str]:
@@ -1551,7 +1584,8 @@ def _refuse_skipped_rdate(source: Any, name: str, start: datetime | date) -> Non
     wall = start.replace(tzinfo=None)
     for value in _as_list(source.get("RDATE")):
         for item in getattr(value, "dts", []):
-            if isinstance(item.dt, datetime) and item.dt.replace(tzinfo=None) == wall:
+            given = item.dt[0] if isinstance(item.dt, tuple) else item.dt  # a period: its start
+            if isinstance(given, datetime) and given.replace(tzinfo=None) == wall:
                 _refuse_skipped(source, name, "RDATE", start)
 
 
@@ -1668,9 +1702,10 @@ def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
             else:
                 end = until
             length = _as_utc(end) - _as_utc(start)
-            if length < timedelta(0):
-                given = f"RDATE period ending {end.isoformat()}"
-                raise _ends_before(name, event, given, start)
+            if length < timedelta(0):  # named as the RDATE, in its own offset (rev16p)
+                shown = end.astimezone(start.tzinfo) if start.tzinfo is not None else end
+                given = f"RDATE period ending {shown.isoformat()}"
+                raise _ends_before(name, event, given, start, prop="RDATE")
             found[to_db(_as_utc(start))] = length  # zero: the series' length (_expand)
     return found
 
@@ -2461,6 +2496,27 @@ def _expand(
     return found, elsewhere
 
 
+def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str) -> None:
+    """A later occurrence that a ``RANGE=THISANDFUTURE`` change moves into the hour the spring
+    clock change skips is refused naming the change's DTSTART as the file writes it and the
+    occurrence it moved (rev16p: it named a DTSTART that is nowhere in the file)."""
+    start = event.decoded("DTSTART")
+    if not isinstance(start, datetime) or not _skipped(start):
+        return
+    written = override.decoded("DTSTART")
+    if to_db(_as_utc(override["RECURRENCE-ID"].dt)) == recurrence:
+        return  # the change's own occurrence: its DTSTART is refused as written (_span)
+    raise BadInput(
+        code="calendar_moved_into_skipped_hour",
+        file=name,
+        event=_describe(override),
+        written=written.replace(tzinfo=None).isoformat(" "),
+        original=from_db(recurrence).astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" "),
+        moment=start.replace(tzinfo=None).isoformat(" "),
+        zone=_zone_name(override, "DTSTART", start),
+    )
+
+
 def _timed_like(event: Any, override: Any) -> None:
     """A later occurrence of a series of dates that a timed ``RANGE=THISANDFUTURE`` override
     changed (10:00–12:00 from the 24th on) takes the override's wall time and length on its own
@@ -2501,6 +2557,7 @@ class _Builder:
         master = self.masters.get(uid)
         if source is not master and _this_and_future(source):
             _timed_like(event, source)
+            _refuse_moved_into_gap(event, source, recurrence, name)
         own = self.periods[uid].get(to_db(_as_utc(one.start)))
         if source is master and own:  # an RDATE period keeps its length
             length = own
@@ -2606,14 +2663,18 @@ def _over_limit(name: str, limit: int) -> BadInput:
     return BadInput(code="occurrences_over_limit", file=name, limit=limit)
 
 
-def _ends_before(name: str, event: Any, given: str, start: datetime) -> BadInput:
-    """The refusal of an event (or one of its RDATE periods) that ends before it starts."""
+def _ends_before(
+    name: str, event: Any, given: str, start: datetime | date, prop: str = "DTSTART"
+) -> BadInput:
+    """The refusal of an event (or one of its RDATE periods) that ends before it starts;
+    ``prop``: the property the start is written in."""
     return BadInput(
         code="calendar_ends_before_start",
         file=name,
         event=_describe(event),
         given=given,
         start=start.isoformat(),
+        prop=prop,
     )
 
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from store.db import Store
+from store.errors import BadInput
 from store.ics import import_ics
 from tests.store.test_ics_programs import agenda_of, bever
 from words.calendar import worded
+from words.errors import sentence
 
 __all__ = ["bever"]
 
@@ -223,3 +227,74 @@ def test_a_file_with_classic_mac_line_ends_is_read(bever: Store, tmp_path: Path)
     result = import_ics(bever, path, person="BEVER", **MARCH)
     assert result.added == 1
     assert agenda_of(bever)[0][:2] == ("Oude Mac", "2027-03-10T11:00:00+01:00")
+
+
+def test_rdate_refusals_name_the_rdate_in_its_own_offset(bever: Store, tmp_path: Path) -> None:
+    """L1: they named "DTSTART" (with the RDATE's date) and mixed +00:00 and +02:00."""
+    series = [
+        "UID:rd@x", "DTSTART;TZID=Europe/Amsterdam:20270325T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270325T110000", "SUMMARY:R",
+    ]  # fmt: skip
+    said = []
+    for rdate in ("20270328T100000/-PT1H", "20270328T023000/PT1H"):
+        path = _file(tmp_path, [[*series, f"RDATE;VALUE=PERIOD;TZID=Europe/Amsterdam:{rdate}"]])
+        with pytest.raises(BadInput) as refused:
+            import_ics(bever, path, person="BEVER", **MARCH)
+        said.append(sentence(refused.value))
+    assert said == [
+        "werk.ics: VEVENT rd@x (R) ends before it starts (RDATE period ending "
+        "2027-03-28T09:00:00+02:00 < RDATE 2027-03-28T10:00:00+02:00); correct the event.",
+        "werk.ics: VEVENT rd@x (R): RDATE 2027-03-28 02:30:00 does not exist in "
+        "Europe/Amsterdam (the clocks skip that hour that night); correct the event (a time "
+        "that exists, or in UTC).",
+    ]
+
+
+def test_a_change_moving_a_series_into_the_spring_gap_names_what_the_file_writes(
+    bever: Store, tmp_path: Path
+) -> None:
+    """L8: the refusal named "DTSTART 2027-03-28 02:30:00", a time written nowhere in the file."""
+    night = [
+        "UID:g1@x", "DTSTART;TZID=Europe/Amsterdam:20270325T013000",
+        "DTEND;TZID=Europe/Amsterdam:20270325T014500", "RRULE:FREQ=DAILY;COUNT=6",
+        "SUMMARY:Nacht",
+    ]  # fmt: skip
+    later = [
+        "UID:g1@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20270326T013000",
+        "DTSTART;TZID=Europe/Amsterdam:20270326T023000",
+        "DTEND;TZID=Europe/Amsterdam:20270326T024500", "SEQUENCE:1", "SUMMARY:Nacht later",
+    ]  # fmt: skip
+    with pytest.raises(BadInput) as refused:
+        import_ics(bever, _file(tmp_path, [night, later]), person="BEVER", **MARCH)
+    assert sentence(refused.value) == (
+        "werk.ics: VEVENT g1@x (Nacht later): its THISANDFUTURE change (DTSTART 2027-03-26 "
+        "02:30:00) moves the occurrence of 2027-03-28 01:30:00 to 2027-03-28 02:30:00, which "
+        "does not exist in Europe/Amsterdam (the clocks skip that hour that night); correct the "
+        "event (a time that exists, or in UTC)."
+    )
+
+
+def _cp1252(tmp_path: Path, lines: list[str]) -> Path:
+    text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x", "BEGIN:VEVENT",
+                        "UID:e@x", "DTSTART:20270310T100000Z", "DTEND:20270310T110000Z",
+                        *lines, "END:VEVENT", "END:VCALENDAR", ""])  # fmt: skip
+    path = tmp_path / "ansi.ics"
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def test_code_pages_differing_in_signs_or_unused_text_only_are_read(
+    bever: Store, tmp_path: Path
+) -> None:
+    """L5, L6: "½ dag" (Windows-1250 "˝ dag": no letter) and an "à" only in a DESCRIPTION
+    refused the whole file as of an unknown code page."""
+    for lines, title in (
+        (["SUMMARY:½ dag"], "½ dag"),
+        (["SUMMARY:Overleg", "DESCRIPTION:Koffie à 2 euro"], "Overleg"),
+    ):
+        import_ics(bever, _cp1252(tmp_path, lines), person="BEVER", **MARCH)
+        assert agenda_of(bever)[0][0] == title
+    with pytest.raises(BadInput) as refused:  # in the title it still cannot be told
+        import_ics(bever, _cp1252(tmp_path, ["SUMMARY:Koffie à 2 euro"]), person="BEVER", **MARCH)
+    assert refused.value.code == "calendar_code_page_ambiguous"
+    assert refused.value.params["line"] == 8
