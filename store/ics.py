@@ -2304,6 +2304,7 @@ def _parse_calendar(
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
+    elsewhere = {k: o for k, o in elsewhere.items() if not rules.too_long(o.start, o.end)}
     series = {uid: _version(master, name) for uid, master in masters.items()}
     return ParsedCalendar(
         occurrences, explicit, warnings, excluded, identity, too_long, series, elsewhere
@@ -2463,8 +2464,9 @@ def _expand(
                             raise over or _over_limit(name, limit)
                         continue
                     event = one.as_component(query.keep_recurrence_attributes)
-                    if not _overlaps(one.start, one.end, window):  # outside: counted only
-                        passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
+                    start, end = build.when(event, one)
+                    if not _overlaps(start, end, window):  # outside: counted only
+                        passed = cap.passed(_as_utc(start), _as_utc(end))
                         moved = build.outside(event, one)
                         if moved is not None and moved.key not in found:
                             elsewhere.setdefault(moved.key, moved)
@@ -2544,6 +2546,20 @@ class _Builder:
         self.masters, self.overrides, self.name = masters, overrides, name
         self.lengths: dict[int, timedelta | None] = {}
         self.periods = {uid: _period_lengths(m, name) for uid, m in masters.items()}
+
+    def when(self, event: Any, one: Any) -> tuple[datetime | date, datetime | date]:
+        """The start and end of the occurrence ``one`` (its component ``event``) as the
+        calendar shows it: a day of a series of dates that a timed THISANDFUTURE change moved
+        is that change's time on the day (``_timed_like``), not a day of no length."""
+        uid = str(event["UID"])
+        source = _source(event, uid, self.masters, self.overrides)
+        if source is self.masters.get(uid) or not _this_and_future(source):
+            return one.start, one.end
+        _timed_like(event, source)
+        start = event.decoded("DTSTART")
+        if not isinstance(start, datetime):
+            return one.start, one.end
+        return start, event.decoded("DTEND")
 
     def inside(self, event: Any, one: Any) -> Occurrence:
         """The occurrence ``one`` (its component ``event``) in or near the window."""

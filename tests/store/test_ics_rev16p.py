@@ -135,6 +135,9 @@ def test_a_timed_change_of_an_all_day_series_keeps_its_time_on_later_days(
         "DTSTART;TZID=Europe/Amsterdam:20270324T100000",
         "DTEND;TZID=Europe/Amsterdam:20270324T120000", "SEQUENCE:1", "SUMMARY:Dag getimed",
     ]  # fmt: skip
+    day = {"start": date(2027, 3, 25), "end": date(2027, 3, 25)}  # one day, the 25th alone
+    alone = import_ics(bever, _file(tmp_path, [days, timed]), person="BEVER", **day)
+    assert (alone.added, worded(alone.warnings)) == (1, [])
     result = import_ics(bever, _file(tmp_path, [days, timed]), person="BEVER", **MARCH)
     assert worded(result.warnings) == []
     assert [(t, s, e) for t, s, e, _k, _st in agenda_of(bever)][2:] == [
