@@ -2417,9 +2417,10 @@ def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
     return min(max(shifts, default=timedelta(0)), MAX_REACH)
 
 
-#: The furthest ``_reach`` widens an expansion (a THISANDFUTURE change moving a series by
-#: more is rare; an occurrence moved further out of the window is found only in it).
-MAX_REACH = timedelta(days=366)
+#: The furthest ``_reach`` widens an expansion: two months (a THISANDFUTURE change moving a
+#: series further is rare, and each day widened is expanded and counted towards the file's
+#: bound; an activity moved further out of the window is then cancelled as removed).
+MAX_REACH = timedelta(days=62)
 
 
 def _expand(
