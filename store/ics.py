@@ -1412,15 +1412,15 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
         if zone is None or not dates:
             continue
         days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
-        times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
-        found = {t.astimezone(zone).date() for t in times}
-        for day, moved in _moved_onto(calendar, event, days - found, span).items():
-            times += moved  # a day a THISANDFUTURE change moved occurrences to: those
-            found.add(day)
-            for meant in moved:
-                warnings.append(
-                    notice("calendar_exdate_moved", event=_describe(event), given=day, meant=meant)
-                )
+        shown = _shown_on(calendar, event, days, span)  # after THISANDFUTURE moves
+        times = [time for day in sorted(shown) for time, _moved in shown[day]]
+        found = set(shown)
+        warnings += [
+            notice("calendar_exdate_moved", event=_describe(event), given=day, meant=time)
+            for day in sorted(shown)
+            for time, moved in shown[day]
+            if moved
+        ]
         warnings += [
             notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
             for day in sorted(days - found)
@@ -1436,31 +1436,32 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
     return warnings
 
 
-def _moved_onto(
+def _shown_on(
     calendar: Any, master: Any, days: set[date], span: tuple[datetime, datetime]
-) -> dict[date, list[datetime]]:
-    """The original occurrences of the timed series ``master`` that its ``RANGE=THISANDFUTURE``
-    overrides moved onto each of ``days`` (in the series' zone, after the moves), by day: an
-    all-day EXDATE on such a day cancels them (rev16p: it cancelled nothing and said the day
-    was none of the series')."""
+) -> dict[date, list[tuple[datetime, bool]]]:
+    """The original occurrences of the timed series ``master`` that start on each of ``days``
+    in the series' zone after its ``RANGE=THISANDFUTURE`` changes moved them, by day, each
+    with whether a change moved it there from another day: what an all-day EXDATE on that
+    day cancels (README; rev16p: on a day a change moved an occurrence to it cancelled nothing
+    and said the day was none of the series', and on a day it moved one away from it
+    cancelled the one no longer there)."""
     uid, zone = str(master.get("UID")), _day_zone(master)
     shifts = sorted(
         (_as_utc(e["RECURRENCE-ID"].dt), _moved_by(e))
         for e in calendar.walk("VEVENT")
         if str(e.get("UID")) == uid and e.get("RECURRENCE-ID") is not None and _this_and_future(e)
     )
-    if not days or not shifts or zone is None:
+    if zone is None:
         return {}
-    reach = max(abs(by) for _since, by in shifts) + timedelta(days=1)
-    onto: dict[date, list[datetime]] = {}
+    reach = max((abs(by) for _since, by in shifts), default=timedelta(0)) + timedelta(days=1)
+    shown: dict[date, list[tuple[datetime, bool]]] = {}
     for time in _own_times(master, (span[0] - reach, span[1] + reach)):
         by = next((by for since, by in reversed(shifts) if since <= _as_utc(time)), None)
-        if by is None:
-            continue
-        day = (time.astimezone(zone).replace(tzinfo=None) + by).date()
+        own = time.astimezone(zone)
+        day = (own.replace(tzinfo=None) + by).date() if by is not None else own.date()
         if day in days:
-            onto.setdefault(day, []).append(time)
-    return onto
+            shown.setdefault(day, []).append((time, day != own.date()))
+    return shown
 
 
 def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:

@@ -301,3 +301,27 @@ def test_code_pages_differing_in_signs_or_unused_text_only_are_read(
         import_ics(bever, _cp1252(tmp_path, ["SUMMARY:Koffie à 2 euro"]), person="BEVER", **MARCH)
     assert refused.value.code == "calendar_code_page_ambiguous"
     assert refused.value.params["line"] == 8
+
+
+def test_a_date_exdate_cancels_what_starts_on_its_day_after_the_moves(
+    bever: Store, tmp_path: Path
+) -> None:
+    """A daily series moved a day on from the 10th: the 12th shows the occurrence of the 11th.
+    An all-day EXDATE of the 12th on the timed series cancels that one, not the occurrence of
+    the 12th, which now starts on the 13th."""
+    series = [
+        "UID:d@x", "DTSTART;TZID=Europe/Amsterdam:20270308T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270308T110000", "RRULE:FREQ=DAILY;COUNT=6",
+        "EXDATE;VALUE=DATE:20270312", "SUMMARY:D",
+    ]  # fmt: skip
+    later = [
+        "UID:d@x", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Amsterdam:20270310T100000",
+        "DTSTART;TZID=Europe/Amsterdam:20270311T100000",
+        "DTEND;TZID=Europe/Amsterdam:20270311T110000", "SEQUENCE:1", "SUMMARY:D later",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [series, later], OUTLOOK), person="BEVER", **MARCH)
+    assert [s[8:10] for _t, s, _st in _agenda(bever)] == ["08", "09", "11", "13", "14"]
+    assert worded(result.warnings) == [
+        "VEVENT d@x (D): its EXDATE 2027-03-12 is the time an earlier THISANDFUTURE change "
+        "moved the occurrence to; read as the cancellation of the occurrence of 2027-03-11 10:00."
+    ]
