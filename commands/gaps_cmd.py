@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from store import gaps as gap_model
+from store.errors import BadInput
 from words import _, counts, ngettext
 
 from .context import Env, pass_env
@@ -41,8 +42,16 @@ def _default_window(
         "Exit 3 when any row is listed (a gap; with --unplanned or --violations, one of those)."
     ),
 )
-@click.option("--unplanned", is_flag=True, help=_("List activities with no concept instead."))
-@click.option("--violations", is_flag=True, help=_("List deployments that break a rule instead."))
+@click.option(
+    "--unplanned",
+    is_flag=True,
+    help=_("List activities with no concept instead (not with --violations)."),
+)
+@click.option(
+    "--violations",
+    is_flag=True,
+    help=_("List deployments that break a rule instead (not with --unplanned)."),
+)
 @output_options
 @pass_env
 def gaps(
@@ -63,6 +72,8 @@ def gaps(
     deployments that break a rule now (such as a qualification whose lapse was recorded after
     the deployment); --unit filters them too.
     """
+    if unplanned and violations:  # two lists of other columns: never one shown, one dropped
+        raise BadInput(code="gaps_unplanned_and_violations")
     store = env.store()
     first, last = _default_window(env, day, start, end)
     if unplanned:

@@ -112,6 +112,12 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "reason_without_supersedes": template(_("--reason goes with --supersedes ID.")),
     "answer_accept_and_refuse": template(_("Give --accept N or --refuse, not both.")),
     "requests_open_and_answered": template(_("Give --open or --answered, not both.")),
+    "gaps_unplanned_and_violations": template(
+        _(
+            "Give --unplanned or --violations, not both: each is its own list (run gaps twice;"
+            " with --fail-on-gap each exits 3 when it lists a row)."
+        )
+    ),
     "answer_neither": template(_("Give --accept N (an option of the assessment) or --refuse.")),
     "answer_refusal_without_decision": template(
         _("A refusal is a restriction (R5): give --reason and --authority.")

@@ -337,6 +337,10 @@ class ParsedCalendar:
     #: The version of every series master in the file, by UID: a master defines its series
     #: whole, so an occurrence a newer master no longer gives is gone from the calendar.
     series: dict[str, Version] = field(default_factory=dict)
+    #: Occurrences of a series outside the window that the expansion reached (the window
+    #: widened by the largest THISANDFUTURE shift, ``_reach``), by their original key: still
+    #: in the file, so an activity imported before in the window is moved there, not removed.
+    elsewhere: dict[tuple[str, str], Occurrence] = field(default_factory=dict)
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -504,12 +508,21 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None
             other = raw[bom:].decode(codec)
         except UnicodeDecodeError:
             continue
-        if other != western and all(c.isascii() or not c.isalpha() or c in alphabet for c in other):
+        differ = [at for at, (a, b) in enumerate(zip(western, other, strict=True)) if a != b]
+        if (
+            any(other[at].isalpha() for at in differ)  # other letters, not only other signs
+            and any(_needed_at(western, at) for at in differ)  # in what an activity is made from
+            and all(c.isascii() or not c.isalpha() or c in alphabet for c in other)
+        ):
             readings.append((label, other))
     if len(readings) == 1:
         return
     # one character per byte in every reading: the first that differs is at its byte
-    at = next(i for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True)) if a != b)
+    at = next(
+        i
+        for i, (a, b) in enumerate(zip(western, readings[1][1], strict=True))
+        if a != b and _needed_at(western, i)
+    )
     read = ", ".join(f"'{text[at]}' in {label}" for label, text in readings)
     raise BadInput(
         code="calendar_code_page_ambiguous",
@@ -519,6 +532,30 @@ def _refuse_ambiguous(raw: bytes, western: str, name: str, bom: int = 0) -> None
         line=_line_of(raw, bom + at),
         readings=read,
     )
+
+
+def _needed_at(text: str, at: int) -> bool:
+    """Whether character ``at`` of the calendar ``text`` lies in a property an activity is
+    made from (``NEEDED``: a title, a place…) or in a line it cannot tell (rev16p: an "à" only
+    in a DESCRIPTION refused the whole file as of an unknown code page). A folded line is
+    read back to where it begins."""
+    start = at
+    while True:
+        start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start))
+        if start < 0 or start + 1 >= len(text) or text[start + 1] not in " \t":
+            break  # the logical line begins after ``start``
+    line = text[start + 1 : at]
+    named = re.match(r"[A-Za-z0-9-]+", line)
+    return (
+        named is None
+        or named.group(0).upper() in _NAMING
+        or line[named.end() : named.end() + 1] not in (";", ":")
+    )
+
+
+#: What an activity or the import is made from: a property's text read in the wrong code page
+#: would garble it (a title, a place, the calendar's name, a zone's).
+_NAMING = NEEDED | {"X-WR-CALNAME", "X-WR-RELCALID", "X-WR-TIMEZONE", "TZID"}
 
 
 def _letters(lower: str) -> frozenset[str]:
@@ -870,6 +907,22 @@ def _event_fault(event: Any, name: str, prop: Any, message: object) -> Notice:
     return notice("calendar_property_ignored", event=_describe(event), prop=prop, value=value)
 
 
+def _override_rules(event: Any) -> list[Notice]:
+    """An override (a RECURRENCE-ID) that carries an RRULE, RDATE or EXDATE: the occurrences
+    are its series' (recurring-ical-events reads none of them there), so each is taken out
+    with a warning like any other property ignored (rev16p: ignored without a word)."""
+    if event.get("RECURRENCE-ID") is None:
+        return []
+    warnings = []
+    for prop in ("RRULE", "RDATE", "EXDATE"):
+        if event.get(prop) is not None:
+            event.pop(prop)
+            warnings.append(
+                notice("calendar_override_rule_ignored", event=_describe(event), prop=prop)
+            )
+    return warnings
+
+
 def _prune_event(event: Any, name: str) -> list[Notice]:
     warnings = [_event_fault(event, name, prop, message) for prop, message in event.errors]
     _refuse_repeated(event, name)
@@ -878,6 +931,7 @@ def _prune_event(event: Any, name: str) -> list[Notice]:
         raise BadInput(  # RFC 5545 3.6.1: either DTEND or DURATION, never both
             code="calendar_end_and_duration", file=name, event=_describe(event)
         )
+    warnings += _override_rules(event)
     status = event.get("STATUS")
     if status is not None and str(status).strip().upper() not in _STATUSES:
         shown = validate.shown(str(status), limit=_QUOTED)  # read as planned, said so
@@ -1358,8 +1412,15 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
         if zone is None or not dates:
             continue
         days = {day for day in dates if span[0] <= day_bounds(day)[0] < span[1]}
-        times = [t for t in _own_times(event, span) if t.astimezone(zone).date() in days]
-        found = {t.astimezone(zone).date() for t in times}
+        shown = _shown_on(calendar, event, days, span)  # after THISANDFUTURE moves
+        times = [time for day in sorted(shown) for time, _moved in shown[day]]
+        found = set(shown)
+        warnings += [
+            notice("calendar_exdate_moved", event=_describe(event), given=day, meant=time)
+            for day in sorted(shown)
+            for time, moved in shown[day]
+            if moved
+        ]
         warnings += [
             notice("calendar_exdate_day_unmatched", event=_describe(event), day=day.isoformat())
             for day in sorted(days - found)
@@ -1373,6 +1434,34 @@ def _exdate_whole_day(calendar: Any, window: tuple[datetime, datetime]) -> list[
         if values:
             event["EXDATE"] = values if len(values) > 1 else values[0]
     return warnings
+
+
+def _shown_on(
+    calendar: Any, master: Any, days: set[date], span: tuple[datetime, datetime]
+) -> dict[date, list[tuple[datetime, bool]]]:
+    """The original occurrences of the timed series ``master`` that start on each of ``days``
+    in the series' zone after its ``RANGE=THISANDFUTURE`` changes moved them, by day, each
+    with whether a change moved it there from another day: what an all-day EXDATE on that
+    day cancels (README; rev16p: on a day a change moved an occurrence to it cancelled nothing
+    and said the day was none of the series', and on a day it moved one away from it
+    cancelled the one no longer there)."""
+    uid, zone = str(master.get("UID")), _day_zone(master)
+    shifts = sorted(
+        (_as_utc(e["RECURRENCE-ID"].dt), _moved_by(e))
+        for e in calendar.walk("VEVENT")
+        if str(e.get("UID")) == uid and e.get("RECURRENCE-ID") is not None and _this_and_future(e)
+    )
+    if zone is None:
+        return {}
+    reach = max((abs(by) for _since, by in shifts), default=timedelta(0)) + timedelta(days=1)
+    shown: dict[date, list[tuple[datetime, bool]]] = {}
+    for time in _own_times(master, (span[0] - reach, span[1] + reach)):
+        by = next((by for since, by in reversed(shifts) if since <= _as_utc(time)), None)
+        own = time.astimezone(zone)
+        day = (own.replace(tzinfo=None) + by).date() if by is not None else own.date()
+        if day in days:
+            shown.setdefault(day, []).append((time, day != own.date()))
+    return shown
 
 
 def _named_days(calendar: Any, window: tuple[datetime, datetime]) -> list[Notice]:
@@ -1496,7 +1585,8 @@ def _refuse_skipped_rdate(source: Any, name: str, start: datetime | date) -> Non
     wall = start.replace(tzinfo=None)
     for value in _as_list(source.get("RDATE")):
         for item in getattr(value, "dts", []):
-            if isinstance(item.dt, datetime) and item.dt.replace(tzinfo=None) == wall:
+            given = item.dt[0] if isinstance(item.dt, tuple) else item.dt  # a period: its start
+            if isinstance(given, datetime) and given.replace(tzinfo=None) == wall:
                 _refuse_skipped(source, name, "RDATE", start)
 
 
@@ -1613,9 +1703,10 @@ def _period_lengths(event: Any, name: str) -> dict[str, timedelta]:
             else:
                 end = until
             length = _as_utc(end) - _as_utc(start)
-            if length < timedelta(0):
-                given = f"RDATE period ending {end.isoformat()}"
-                raise _ends_before(name, event, given, start)
+            if length < timedelta(0):  # named as the RDATE, in its own offset (rev16p)
+                shown = end.astimezone(start.tzinfo) if start.tzinfo is not None else end
+                given = f"RDATE period ending {shown.isoformat()}"
+                raise _ends_before(name, event, given, start, prop="RDATE")
             found[to_db(_as_utc(start))] = length  # zero: the series' length (_expand)
     return found
 
@@ -1894,6 +1985,43 @@ def _moved_recurrence_ids(calendar: Any, window: tuple[datetime, datetime]) -> l
     return warnings
 
 
+def _override_lengths(calendar: Any, name: str) -> list[Notice]:
+    """A timed override without DTEND or DURATION (a changed occurrence Outlook writes with
+    its start only) lasts as long as its series' occurrences, as calendar programs show it;
+    with a warning naming the override and its start (``calendar_override_series_length``).
+    rev16p: it became 30 minutes, and the warning named the series."""
+    events = calendar.walk("VEVENT")
+    masters = {str(e["UID"]): e for e in events if e.get("RECURRENCE-ID") is None and e.get("UID")}
+    warnings: list[Notice] = []
+    for event in events:
+        master = masters.get(str(event.get("UID")))
+        if (
+            master is None
+            or event.get("RECURRENCE-ID") is None
+            or event.get("DTEND") is not None
+            or event.get("DURATION") is not None
+            or event.get("DTSTART") is None
+            or not isinstance(event.decoded("DTSTART"), datetime)
+            or not isinstance(master.decoded("DTSTART"), datetime)
+        ):
+            continue
+        first, last, assumed = _span(master, name)
+        if assumed:
+            continue  # the series has no length either: 30 minutes, warned as such
+        start = event.decoded("DTSTART")
+        event.add("DTEND", (start.astimezone(UTC) + (last - first)).astimezone(start.tzinfo))
+        minutes = int((last - first).total_seconds() // 60)
+        warnings.append(
+            notice(
+                "calendar_override_series_length",
+                event=_describe(event),
+                start=start.astimezone(UTC),
+                minutes=minutes,
+            )
+        )
+    return warnings
+
+
 def _as_kind(moment: datetime, like: datetime | date) -> datetime | date:
     """``moment`` (aware UTC) as ``like``'s kind: a date (the day in Europe/Amsterdam, as
     ``_as_utc`` reads one) when ``like`` is a date."""
@@ -2097,6 +2225,7 @@ def parse_calendar(
     window: tuple[datetime, datetime],
     max_occurrences: int,
     calendar_name: str | None = None,
+    reach: timedelta = timedelta(0),
 ) -> ParsedCalendar:
     """Read a calendar file and expand its events over the window; nothing is written.
 
@@ -2105,6 +2234,8 @@ def parse_calendar(
         window: start and end, aware UTC.
         max_occurrences: the most occurrences the window may hold.
         calendar_name: the calendar to import the file as, or None for the one it names.
+        reach: how far an activity imported before lies from its original occurrence (an
+            earlier THISANDFUTURE shift): the expansion reaches that far around the window too.
 
     Returns:
         The occurrences by (uid, recurrence id), the explicit ones, warnings, exclusions, the
@@ -2117,7 +2248,8 @@ def parse_calendar(
     name = Path(path).name
     try:
         with ics_bounds.expansion_budget():  # one bound on all the rules of the import
-            return _parse_calendar(Path(path), name, window, max_occurrences, calendar_name)
+            limits = (max_occurrences, reach)
+            return _parse_calendar(Path(path), name, window, limits, calendar_name)
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
 
@@ -2126,12 +2258,15 @@ def _parse_calendar(
     path: Path,
     name: str,
     window: tuple[datetime, datetime],
-    max_occurrences: int,
+    bounds: tuple[int, timedelta],
     calendar_name: str | None,
 ) -> ParsedCalendar:
     import x_wr_timezone
 
+    max_occurrences, reach = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
+    if "\n" not in text:  # classic Mac OS line ends (CR only), read as any others
+        text = text.replace("\r", "\r\n")
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     _refuse_repeated(calendar, name, _CALENDAR_ONCE)
@@ -2152,6 +2287,7 @@ def _parse_calendar(
         calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
     _refuse_recurrence_kind(calendar, name)
     warnings += _moved_recurrence_ids(calendar, window)
+    warnings += _override_lengths(calendar, name)
     events = calendar.walk("VEVENT")
     masters, overrides, explicit, excluded, spans = _sort_events(events, name)
     over = ics_bounds.check_total(spans, window, _MARGIN, max_occurrences, name)
@@ -2163,12 +2299,17 @@ def _parse_calendar(
     if over is not None and len(occurrences) > max_occurrences:  # single events: exact
         raise over
     limits = (max_occurrences, len(occurrences))
-    occurrences.update(_expand(calendar, window, (masters, overrides), name, limits, over))
+    reach = max(reach, _reach(overrides))
+    found, elsewhere = _expand(calendar, (window, reach), (masters, overrides), name, limits, over)
+    occurrences.update(found)
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
+    elsewhere = {k: o for k, o in elsewhere.items() if not rules.too_long(o.start, o.end)}
     series = {uid: _version(master, name) for uid, master in masters.items()}
-    return ParsedCalendar(occurrences, explicit, warnings, excluded, identity, too_long, series)
+    return ParsedCalendar(
+        occurrences, explicit, warnings, excluded, identity, too_long, series, elsewhere
+    )
 
 
 def _drop_too_long(
@@ -2268,28 +2409,45 @@ def _override_singles(
         explicit[(uid, "")] = _occurrence(override, uid, "", name)
 
 
+def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
+    """The largest distance a ``RANGE=THISANDFUTURE`` override of the file moves occurrences
+    (``_moved_by``), at most ``MAX_REACH``: the expansion reaches that far around the window, so
+    an occurrence moved out of the window (or into it) is found under its original key in
+    both (rev16p: one moved out was cancelled as removed from the calendar)."""
+    shifts = [abs(_moved_by(event)) for event in overrides.values() if _this_and_future(event)]
+    return min(max(shifts, default=timedelta(0)), MAX_REACH)
+
+
+#: The furthest ``_reach`` widens an expansion: two months (a THISANDFUTURE change moving a
+#: series further is rare, and each day widened is expanded and counted towards the file's
+#: bound; an activity moved further out of the window is then cancelled as removed).
+MAX_REACH = timedelta(days=62)
+
+
 def _expand(
     calendar: Any,
-    window: tuple[datetime, datetime],
+    where: tuple[tuple[datetime, datetime], timedelta],
     parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
     name: str,
     limits: tuple[int, int],
     over: BadInput | None,
-) -> dict[tuple[str, str], Occurrence]:
-    """The series' occurrences overlapping ``window`` (``parts``: the masters by UID and the
-    overrides by key), expanded lazily within ``ics_bounds.expansion_budget``. ``limits``: the
-    file's limit and its single events in the window. Once the limit is passed the expansion
-    goes on only to learn whether the count is complete: then the refusal gives the exact total
-    and the event with the most; when one more occurrence in the window follows, the refusal is
-    ``over`` (the bound from the rules) and nothing more is expanded."""
+) -> tuple[dict[tuple[str, str], Occurrence], dict[tuple[str, str], Occurrence]]:
+    """The series' occurrences overlapping the window, and those outside it within its reach
+    (``where``: the window and how far THISANDFUTURE shifts reach; ``parts``: the masters by
+    UID and the overrides by key), expanded lazily within ``ics_bounds.expansion_budget``.
+    ``limits``: the file's limit and its single events in the window. Once the limit is passed
+    the expansion goes on only to learn whether the count is complete: then the refusal gives
+    the exact total and the event with the most; when one more occurrence in the window
+    follows, the refusal is ``over`` (the bound from the rules) and nothing more is expanded."""
     import recurring_ical_events
 
     _exact_recurrence_ids()
+    window, reach = where
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
-    lengths: dict[int, timedelta | None] = {}
-    periods = {uid: _period_lengths(master, name) for uid, master in masters.items()}
+    elsewhere: dict[tuple[str, str], Occurrence] = {}
+    build = _Builder(masters, overrides, name)
     per_uid: dict[str, int] = {}
     cap = ics_bounds.OccurrenceCap(window, limit - singles)
     passed = False
@@ -2301,34 +2459,29 @@ def _expand(
                 current = masters.get(str(series.uid))
                 if current is None:
                     continue  # a single event, or an override of a series not in the file
-                for one in series.between(window[0] - _MARGIN, window[1] + _MARGIN):
+                lo, hi = window[0] - _MARGIN - reach, window[1] + _MARGIN + reach
+                for one in series.between(lo, hi):
                     if passed:  # past the limit: only whether the count is complete
                         if cap.more(_as_utc(one.start), _as_utc(one.end)):
                             raise over or _over_limit(name, limit)
                         continue
                     event = one.as_component(query.keep_recurrence_attributes)
-                    uid = str(event["UID"])
-                    source = _source(event, uid, masters, overrides)
-                    if id(source) not in lengths:
-                        lengths[id(source)] = _length(source, name)
-                    if not _overlaps(one.start, one.end, window):  # in a margin: counted only
-                        passed = cap.passed(_as_utc(one.start), _as_utc(one.end))
+                    start, end = build.when(event, one)
+                    if not _overlaps(start, end, window):  # outside: counted only
+                        passed = cap.passed(_as_utc(start), _as_utc(end))
+                        moved = build.outside(event, one)
+                        if moved is not None and moved.key not in found:
+                            elsewhere.setdefault(moved.key, moved)
                         continue
-                    _refuse_skipped_rdate(source, name, one.start)
-                    recurrence = _recurrence_key(event, overrides)
-                    length = lengths[id(source)]
-                    own = periods[uid].get(to_db(_as_utc(one.start)))
-                    if source is masters.get(uid) and own:  # an RDATE period keeps its length
-                        length = own
-                    occ = _occurrence(event, uid, recurrence, name, length, masters.get(uid))
-                    if source is masters.get(uid) and own is not None and not own:
-                        # a period of no length keeps the series' (``_zero_periods`` says so)
-                        occ = replace(occ, assumed_length=_span(source, name)[2])
+                    occ = build.inside(event, one)
                     passed = cap.passed(occ.start, occ.end)
                     if occ.start < window[1] and occ.end > window[0]:
                         _refuse_collision(found.get(occ.key), occ, event, name)
                         found[occ.key] = occ
-                        per_uid[uid] = per_uid.get(uid, 0) + 1
+                        elsewhere.pop(occ.key, None)
+                        per_uid[occ.uid] = per_uid.get(occ.uid, 0) + 1
+                    elif occ.key not in found:
+                        elsewhere.setdefault(occ.key, occ)
     except BadInput:
         raise
     except ics_bounds.ExpansionTooLong as exc:
@@ -2344,7 +2497,101 @@ def _expand(
     if passed:
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
-    return found
+    return found, elsewhere
+
+
+def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str) -> None:
+    """A later occurrence that a ``RANGE=THISANDFUTURE`` change moves into the hour the spring
+    clock change skips is refused naming the change's DTSTART as the file writes it and the
+    occurrence it moved (rev16p: it named a DTSTART that is nowhere in the file)."""
+    start = event.decoded("DTSTART")
+    if not isinstance(start, datetime) or not _skipped(start):
+        return
+    written = override.decoded("DTSTART")
+    if to_db(_as_utc(override["RECURRENCE-ID"].dt)) == recurrence:
+        return  # the change's own occurrence: its DTSTART is refused as written (_span)
+    raise BadInput(
+        code="calendar_moved_into_skipped_hour",
+        file=name,
+        event=_describe(override),
+        written=written.replace(tzinfo=None).isoformat(" "),
+        original=from_db(recurrence).astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" "),
+        moment=start.replace(tzinfo=None).isoformat(" "),
+        zone=_zone_name(override, "DTSTART", start),
+    )
+
+
+def _timed_like(event: Any, override: Any) -> None:
+    """A later occurrence of a series of dates that a timed ``RANGE=THISANDFUTURE`` override
+    changed (10:00–12:00 from the 24th on) takes the override's wall time and length on its own
+    day, as Google Calendar and Outlook show it; recurring-ical-events gives it as a date of no
+    length (rev16p: 00:00–02:00 and a false "has no length" warning)."""
+    start = event.decoded("DTSTART")
+    given = override.decoded("DTSTART")
+    if isinstance(start, datetime) or not isinstance(given, datetime):
+        return
+    moved = datetime.combine(start, given.time(), tzinfo=given.tzinfo)
+    length = _span(override, "")[1] - _span(override, "")[0]
+    for prop in ("DTSTART", "DTEND", "DURATION"):
+        event.pop(prop, None)
+    event.add("DTSTART", moved)
+    event.add("DTEND", moved + length)
+
+
+class _Builder:
+    """Makes the occurrences of an expansion (``_expand``): each with its own key and the
+    length of the part it comes from (its override, or the series; an RDATE period its own)."""
+
+    def __init__(
+        self, masters: dict[str, Any], overrides: dict[tuple[str, str], Any], name: str
+    ) -> None:
+        self.masters, self.overrides, self.name = masters, overrides, name
+        self.lengths: dict[int, timedelta | None] = {}
+        self.periods = {uid: _period_lengths(m, name) for uid, m in masters.items()}
+
+    def when(self, event: Any, one: Any) -> tuple[datetime | date, datetime | date]:
+        """The start and end of the occurrence ``one`` (its component ``event``) as the
+        calendar shows it: a day of a series of dates that a timed THISANDFUTURE change moved
+        is that change's time on the day (``_timed_like``), not a day of no length."""
+        uid = str(event["UID"])
+        source = _source(event, uid, self.masters, self.overrides)
+        if source is self.masters.get(uid) or not _this_and_future(source):
+            return one.start, one.end
+        _timed_like(event, source)
+        start = event.decoded("DTSTART")
+        if not isinstance(start, datetime):
+            return one.start, one.end
+        return start, event.decoded("DTEND")
+
+    def inside(self, event: Any, one: Any) -> Occurrence:
+        """The occurrence ``one`` (its component ``event``) in or near the window."""
+        uid, name = str(event["UID"]), self.name
+        source = _source(event, uid, self.masters, self.overrides)
+        if id(source) not in self.lengths:
+            self.lengths[id(source)] = _length(source, name)
+        _refuse_skipped_rdate(source, name, one.start)
+        recurrence = _recurrence_key(event, self.overrides)
+        length = self.lengths[id(source)]
+        master = self.masters.get(uid)
+        if source is not master and _this_and_future(source):
+            _timed_like(event, source)
+            _refuse_moved_into_gap(event, source, recurrence, name)
+        own = self.periods[uid].get(to_db(_as_utc(one.start)))
+        if source is master and own:  # an RDATE period keeps its length
+            length = own
+        occ = _occurrence(event, uid, recurrence, name, length, master)
+        if source is master and own is not None and not own:
+            # a period of no length keeps the series' (``_zero_periods`` says so)
+            occ = replace(occ, assumed_length=_span(source, name)[2])
+        return occ
+
+    def outside(self, event: Any, one: Any) -> Occurrence | None:
+        """The occurrence ``one`` outside the window, or None when it cannot be read there (an
+        occurrence outside the window is never the import's to refuse)."""
+        try:
+            return self.inside(event, one)
+        except BadInput:
+            return None
 
 
 def _our_fault(exc: BaseException) -> bool:
@@ -2434,14 +2681,18 @@ def _over_limit(name: str, limit: int) -> BadInput:
     return BadInput(code="occurrences_over_limit", file=name, limit=limit)
 
 
-def _ends_before(name: str, event: Any, given: str, start: datetime) -> BadInput:
-    """The refusal of an event (or one of its RDATE periods) that ends before it starts."""
+def _ends_before(
+    name: str, event: Any, given: str, start: datetime | date, prop: str = "DTSTART"
+) -> BadInput:
+    """The refusal of an event (or one of its RDATE periods) that ends before it starts;
+    ``prop``: the property the start is written in."""
     return BadInput(
         code="calendar_ends_before_start",
         file=name,
         event=_describe(event),
         given=given,
         start=start.isoformat(),
+        prop=prop,
     )
 
 
@@ -2566,12 +2817,13 @@ def import_ics(
         store.target(subject.id)
         validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
-        parsed = parse_calendar(Path(path), window, max_occurrences, calendar)
+        existing = _imported_rows(conn, subject.id)
+        reach = _stored_reach(existing, window)
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, reach)
         detail["calendar"] = parsed.calendar
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
         run.conn = conn
-        existing = _imported_rows(conn, subject.id)
         for occ in sorted(parsed.occurrences.values(), key=lambda o: (o.start, o.key)):
             row = existing.get(occ.key)
             if row is not None:
@@ -2597,6 +2849,20 @@ def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
     }
 
 
+def _stored_reach(
+    existing: dict[tuple[str, str], Any], window: tuple[datetime, datetime]
+) -> timedelta:
+    """How far an activity imported before in the window lies from its original occurrence
+    (its recurrence id: an earlier THISANDFUTURE change moved it), at most ``MAX_REACH``: the
+    expansion reaches as far, so a file that moves it back (or elsewhere) still finds it."""
+    shifts = [
+        abs(from_db(row["start_at"]) - from_db(key[1]))
+        for key, row in existing.items()
+        if key[1] and _in_window(row, window)
+    ]
+    return min(max(shifts, default=timedelta(0)), MAX_REACH)
+
+
 def _not_in_file(
     run: _Run,
     existing: dict[tuple[str, str], Any],
@@ -2604,10 +2870,12 @@ def _not_in_file(
     window: tuple[datetime, datetime],
 ) -> None:
     """The imported activities the file no longer holds in the window: changed when still in
-    the file outside the window; cancelled when the file excludes them, or their series is in
-    the file (a master not older than what was imported: a SEQUENCE bump or not, a shorter
-    COUNT, another weekday) and no longer gives them, or (for a named calendar) removed from
-    it; kept as they are otherwise (a file naming no calendar keeps events it does not hold)."""
+    the file outside the window (an override, or an occurrence a THISANDFUTURE change moved
+    out of it, ``ParsedCalendar.elsewhere``); cancelled when the file excludes them, or their
+    series is in the file (a master not older than what was imported: a SEQUENCE bump or not,
+    a shorter COUNT, another weekday) and no longer gives them, or (for a named calendar)
+    removed from it; kept as they are otherwise (a file naming no calendar keeps events it
+    does not hold)."""
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
@@ -2624,6 +2892,10 @@ def _not_in_file(
                 run.result.items.append(run.item(row, "cancelled"))
         elif not _in_window(row, window):
             continue
+        elif key in parsed.elsewhere:  # its series moved it out of the window: moved there
+            item = run.apply(row, parsed.elsewhere[key])
+            if item.action != "unchanged":
+                run.result.items.append(item)
         elif (
             key[1]
             and key[0] in parsed.series

@@ -12,7 +12,7 @@ from store.clock import LOCAL_TZ, local_text
 from store.ics import calendar_ending
 from store.sync.notice import Notice
 
-from . import _
+from . import _, ngettext
 
 #: How a calendar ended an activity (``store.ics.CALENDAR_ENDINGS``) → the note in words.
 ENDINGS: dict[str, str] = {
@@ -66,6 +66,15 @@ def how_long(start: datetime, end: datetime) -> str:
     if rest:
         return _("{days:g} days {hours:g} hours").format(days=days, hours=rest)
     return _("{days:g} days").format(days=days)
+
+
+def _series_length(minutes: int) -> str:
+    """``45 minutes``, ``1 hour``, ``1.5 hours``: a series' length as a person says it (rev16p:
+    "1 hours")."""
+    if minutes < 60:
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    hours = minutes / 60
+    return ngettext("{hours:g} hour", "{hours:g} hours", 1 if hours == 1 else 2).format(hours=hours)
 
 
 def _at(value: datetime | date) -> str:
@@ -151,6 +160,10 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event}, property {prop}: {value} cannot be read; ignored (no part of an activity "
         "comes from it)."
     ).format(**p),
+    "calendar_override_rule_ignored": lambda p: _(
+        "{event}: a change of an occurrence (RECURRENCE-ID) takes its occurrences from its "
+        "series, so its {prop} was ignored — change the series itself if more should change."
+    ).format(**p),
     "calendar_line_ignored": lambda p: _(
         "{event}: the line {line} cannot be read as an iCalendar property (NAME;PARAMETER="
         "value:value); ignored (no part of an activity comes from {prop})."
@@ -189,17 +202,23 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "calendar_stays_cancelled": _stays_cancelled,
     "calendar_done_not_moved": _done_not_moved,
     "calendar_double_booked": lambda p: _double_booked(p),
-    "calendar_rdate_period_without_length": lambda p: _(
-        "{event}: its RDATE period(s) starting {starts} have no length (end equal to start, or "
+    "calendar_rdate_period_without_length": lambda p: ngettext(
+        "{event}: its RDATE period starting {starts} has no length (end equal to start, or "
+        "a duration of 0); imported with the series' own length, {length} — correct its end "
+        "in the agenda if it lasts otherwise.",
+        "{event}: its RDATE periods starting {starts} have no length (end equal to start, or "
         "a duration of 0); imported with the series' own length, {length} — correct their end "
-        "in the agenda if they last otherwise."
+        "in the agenda if they last otherwise.",
+        len(p["starts"]),
     ).format(
         event=p["event"],
         starts=", ".join(local_text(s) for s in p["starts"]),
-        length=_("{minutes} minutes").format(minutes=p["minutes"])
-        if p["minutes"] < 60
-        else _("{hours:g} hours").format(hours=p["minutes"] / 60),
+        length=_series_length(p["minutes"]),
     ),
+    "calendar_override_series_length": lambda p: _(
+        "{event} at {start} has no DTEND or DURATION; imported with its series' length, "
+        "{length} — correct its end in the agenda if it lasts otherwise."
+    ).format(event=p["event"], start=local_text(p["start"]), length=_series_length(p["minutes"])),
     "calendar_recurrence_moved": lambda p: _(
         "{event}: its RECURRENCE-ID {given} is the time an earlier THISANDFUTURE change moved "
         "the occurrence to; read as the change of the occurrence of {meant}."

@@ -952,6 +952,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "calendar_rrule_part": template(_("{name}: {event}: RRULE {part} {problem}.")),
+    "calendar_moved_into_skipped_hour": template(
+        _(
+            "{file}: {event}: its THISANDFUTURE change (DTSTART {written}) moves the occurrence "
+            "of {original} to {moment}, which does not exist in {zone} (the clocks skip that "
+            "hour that night); correct the event (a time that exists, or in UTC)."
+        )
+    ),
     "calendar_skipped_hour": template(
         _(
             "{file}: {event}: {prop} {moment} does not exist in {zone} (the clocks skip "
@@ -1760,13 +1767,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         else _("An activity can be marked done only once it has ended.")
     ),
     "calendar_ends_before_start": lambda p: (
-        _("{file}: {event} ends before it starts ({given} < DTSTART {start}); correct the event.")
+        _("{file}: {event} ends before it starts ({given} < {prop} {start}); correct the event.")
         if "given" in p
         else _(
             "{file}: {event} ends before it starts (DTEND {end} < DTSTART {start}); correct the "
             "event."
         )
-    ).format(**p),
+    ).format(**{"prop": "DTSTART", **p}),
     "grant_admin_only_by_admin": _access(
         _(
             "Only an admin may make someone an admin or change an admin's role; {callsign} is "

@@ -153,6 +153,10 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
     assert (failing.exit_code, len(json.loads(failing.stdout))) == (3, 1)
     passing = initialised("gaps", *window, "--violations", "--unit", "AM", "--fail-on-gap")
     assert passing.exit_code == 0
+    # rev16p: with --unplanned too it listed only the (empty) unplanned list and exited 0
+    both = initialised("gaps", *window, "--unplanned", "--violations", "--fail-on-gap")
+    assert (both.exit_code, both.stdout) == (2, "")
+    assert "Give --unplanned or --violations, not both" in both.stderr
 
 
 def test_an_unknown_unit_is_an_error_not_an_all_clear(initialised: Run) -> None:

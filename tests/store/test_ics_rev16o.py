@@ -101,7 +101,7 @@ def test_rdate_periods_of_no_length_say_what_they_were_given(bever: Store, tmp_p
     result = import_ics(bever, _file(tmp_path, [series]), person="BEVER", **MARCH)
     assert result.added == 3
     assert worded(result.warnings) == [
-        "VEVENT pz@x (P): its RDATE period(s) starting 2027-03-15 11:00, 2027-03-16 11:00 have "
+        "VEVENT pz@x (P): its RDATE periods starting 2027-03-15 11:00, 2027-03-16 11:00 have "
         "no length (end equal to start, or a duration of 0); imported with the series' own "
         "length, 2 hours — correct their end in the agenda if they last otherwise."
     ]
