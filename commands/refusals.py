@@ -186,6 +186,16 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
         if p.get("may_restrict", True)
         else _(
+            "'{title}' is cancelled: it takes no restriction (rule R5); a change of its time "
+            "or place is a correction: say why with --correction REASON."
+        )
+        if p.get("status") == "cancelled"
+        else _(
+            "'{title}' is done: it takes no restriction (rule R5); a change of its time or "
+            "place is a correction: say why with --correction REASON."
+        )
+        if p.get("status") == "done"
+        else _(
             "Changing the time or place of '{title}' is a restriction (rule R5), which your "
             "role may not record: ask a planner or shift leader to record it with `activity "
             "restrict`, or, when the agenda was simply wrong, say why with --correction REASON."

@@ -801,11 +801,7 @@ def _record_correction(
                 "R5", code="correction_into_past", title=current.title, moment=from_db(new)
             )
     if reason is None:
-        restrict = access.may(store.actor, "activity.restrict")  # rev16o: never told to run
-        # a command his role may not run
-        raise RuleViolation(
-            "R5", code="move_needs_restriction", title=current.title, may_restrict=restrict
-        )
+        raise move_refusal(store.actor, current.title, current.status)
     insert_correction(
         conn,
         store,
@@ -855,6 +851,56 @@ def insert_correction(
             store.actor.callsign,
             store.device_id,
         ),
+    )
+
+
+#: The statuses of an activity that takes no restriction (R5): a change of its time or place
+#: is a correction only.
+NO_RESTRICTION = ("cancelled", "done")
+
+
+def move_ways(actor: access.Actor, status: str) -> tuple[str, ...]:
+    """How the acting person may record a change of an activity's time or place (R5): the one
+    rule the store refuses a move by (``edit_activity``'s ``move_needs_restriction``) and the
+    faces ask by (the console's move question offers exactly these).
+
+    Args:
+        actor: whoever acts (``Store.actor``; the laptop's enrolled role bounds it too).
+        status: the activity's status.
+
+    Returns:
+        ``correction`` (the agenda was wrong, with its reason: ``activity.write``) and
+        ``restriction`` (decided, with reason and deciding authority: ``activity.restrict``, of
+        an activity neither cancelled nor done), in that order; empty when neither.
+    """
+    ways = []
+    if access.may(actor, "activity.write"):
+        ways.append("correction")
+    if access.may(actor, "activity.restrict") and status not in NO_RESTRICTION:
+        ways.append("restriction")
+    return tuple(ways)
+
+
+def move_refusal(actor: access.Actor, title: str, status: str) -> RuleViolation:
+    """The refusal of a move recorded neither way (``move_ways``): the words name only what
+    this person may do (rev16o: never told to run a command his role may not run, nor to
+    restrict an activity cancelled or done).
+
+    Args:
+        actor: whoever acts.
+        title: the activity's title.
+        status: the activity's status.
+
+    Returns:
+        ``move_needs_restriction`` (R5) with ``may_restrict`` (a restriction is one of the
+        ways) and ``status``.
+    """
+    return RuleViolation(
+        "R5",
+        code="move_needs_restriction",
+        title=title,
+        may_restrict="restriction" in move_ways(actor, status),
+        status=status,
     )
 
 

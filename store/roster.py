@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import combinations, pairwise
@@ -682,48 +681,29 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Probl
     return None
 
 
-#: A rule judged on the activity inside deploy's write: called (store, activity id, None)
-#: before the officers are deployed, its answer passed back after (``staffing.deploy``).
-After = Callable[[Store, str, object], object]
-
-
-def deploy(
-    store: Store, activity_id: str, callsigns: list[str], after: After | None = None
-) -> list[Deployment]:
-    """Put officers on an activity; all or none, each refusal naming its rule.
-
-    The rules are checked inside the write transaction (audited ``deploy``), so a lapse or a
-    shift change committed meanwhile (by another process or an import) cannot slip past them.
+def deployment_target(
+    store: Store, activity_id: str, callsigns: list[str]
+) -> tuple[str, list[Staff]]:
+    """Inside deploy's open write (``staffing.deploy``): the activity and the officers named,
+    refused before anything is judged when the activity has ended.
 
     Args:
-        store: the open database, acting as a person who may ``staff.write``.
+        store: the open database.
         activity_id: the activity's id, or a unique prefix of at least 8 characters.
         callsigns: the officers' callsigns (at least one).
-        after: a rule of a higher layer judged on the group as deployed (it raises to refuse,
-            and nothing is written); ``staffing.deploy`` passes R8's open places.
 
     Returns:
-        The new deployments, in the order of ``callsigns``.
+        The activity's full id and the officers, in the order named.
 
     Raises:
-        PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        BadInput: no officer named, or one named twice.
-        RuleViolation: a rule refuses a deployment (``rule`` is R8 when a qualification does,
-            else ``deployment``); the message names every officer's problem.
+        BadInput: no officer named, one named twice, or the activity has ended
+            (``activity_over``).
     """
-    detail: dict[str, object] = {}
-    with store.write("deploy", None, detail, require="staff.write") as conn:
-        full = store.target(resolve_id(store, "activity", activity_id, "activity"))
-        officers = _named_officers(store, callsigns, "deploy")
-        detail["officers"] = [o.callsign for o in officers]
-        _refuse_over(store, full)
-        before = after(store, full, None) if after is not None else None
-        made = deploy_officers(store, conn, full, officers)
-        if after is not None:
-            after(store, full, before)
-        store.made(*(d.id for d in made))
-        return made
+    full = store.target(resolve_id(store, "activity", activity_id, "activity"))
+    officers = _named_officers(store, callsigns, "deploy")
+    _refuse_over(store, full)
+    return full, officers
 
 
 def _named_officers(store: Store, callsigns: list[str], doing: str) -> list[Staff]:
@@ -831,39 +811,6 @@ def release_group(
         for deployment in gone:
             conn.execute("DELETE FROM deployment WHERE id = ?", (deployment.id,))
         return gone
-
-
-def deploy_officers(
-    store: Store, conn: sqlite3.Connection, activity_id: str, officers: list[Staff]
-) -> list[Deployment]:
-    """Inside an open write: check every officer (on duty, travel, R8, one place at a time,
-    rest) against the activity as it is now, then deploy them all, or raise naming each
-    problem.
-
-    Args:
-        store: the open database.
-        conn: the connection of the open write transaction.
-        activity_id: the activity's full id.
-        officers: the officers to deploy.
-
-    Returns:
-        The new deployments, in the order of ``officers``.
-
-    Raises:
-        RuleViolation: an officer is already deployed there or may not be
-            (``deployment_problem``); nothing is deployed.
-    """
-    check_deployments(store, activity_id, officers)
-    made = []
-    for officer in officers:
-        deployment_id = uuid7()
-        conn.execute(
-            "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
-            " created_by) VALUES (?, ?, ?, ?, ?)",
-            (deployment_id, activity_id, officer.id, to_db(store.now()), store.actor.callsign),
-        )
-        made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
-    return made
 
 
 def _valid(officer: Staff, day: date) -> frozenset[str]:

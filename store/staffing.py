@@ -18,16 +18,19 @@ count rises and closes, last opened first, where it falls — the fewest and lon
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import roster
 from .catalogue import get_concept, get_unit
 from .clock import epoch_seconds, from_db, from_epoch, to_db
 from .db import Store
 from .gaps import Bond, Duty, Need, bind, load_duties
+from .ids import uuid7
 from .matching import cover
 from .roster import (
     Deployment,
@@ -40,6 +43,8 @@ from .roster import (
     group_parts,
 )
 from .staff import Staff, get_staff
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -316,10 +321,11 @@ def lapse_violations(
 
 
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
-    """Put officers on an activity (``roster.deploy``), refused too when the group they make
-    leaves a place open for a lapse (R8) that was not open before: ``gaps --violations`` would
-    list it the moment it is made (rev16o; issue 16: "refused at deploy, naming the rule and
-    the hour"). A lapse recorded after the deployment is listed there, not refused.
+    """Put officers on an activity; all or none, each refusal naming its rule
+    (``deploy_officers``: the rules every path that deploys is judged by).
+
+    The rules are checked inside the write transaction (audited ``deploy``), so a lapse or a
+    shift change committed meanwhile (by another process or an import) cannot slip past them.
 
     Args:
         store: the open database, acting as a person who may ``staff.write``.
@@ -332,23 +338,95 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
     Raises:
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
-        BadInput: no officer named, or one named twice.
+        BadInput: no officer named, or one named twice; the activity has ended.
         RuleViolation: a rule refuses a deployment (``not_deployed``; R8 names the open places
             and the hour they open).
     """
-    return roster.deploy(store, activity_id, callsigns, after=_refuse_new_lapse)
+    detail: dict[str, object] = {}
+    with store.write("deploy", None, detail, require="staff.write") as conn:
+        full, officers = roster.deployment_target(store, activity_id, callsigns)
+        detail["officers"] = [o.callsign for o in officers]
+        made = deploy_officers(store, conn, full, officers)
+        store.made(*(d.id for d in made))
+        return made
 
 
-def _refuse_new_lapse(store: Store, activity_id: str, before: object) -> object:
-    """Before (``before`` None): the lapse places open now; after: refuse any other."""
-    found = lapse_violations(store, activity_id)
-    if before is None:
-        return {(s.qualification, s.lapsed) for s in found}
-    assert isinstance(before, set)
-    new = [s for s in found if (s.qualification, s.lapsed) not in before]
+def deploy_officers(
+    store: Store, conn: sqlite3.Connection, activity_id: str, officers: list[Staff]
+) -> list[Deployment]:
+    """Inside an open write: the one function that creates deployments (``deploy``, a
+    suggestion applied, a move that deploys). Each officer is checked against the activity as
+    it is now (``roster.check_deployments``: on duty, travel, R8 for the officer, one place at
+    a time, rest, a slot to fill), and the group they make may leave no place open for a lapse
+    (R8) that was not open before: ``gaps --violations`` would list it the moment it is made
+    (issue 16: "refused at deploy, naming the rule and the hour"). A lapse recorded after the
+    deployment is listed there, not refused.
+
+    Args:
+        store: the open database.
+        conn: the connection of the open write transaction.
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+
+    Returns:
+        The new deployments, in the order of ``officers``.
+
+    Raises:
+        RuleViolation: an officer is already deployed there or may not be, or the group leaves
+            a place open for a lapse (``not_deployed``); nothing is deployed (the write rolls
+            back).
+    """
+
+    def put() -> list[Deployment]:
+        made = []
+        for officer in officers:
+            deployment_id = uuid7()
+            conn.execute(
+                "INSERT INTO deployment (id, activity_id, staff_id, created_at,"
+                " created_by) VALUES (?, ?, ?, ?, ?)",
+                (deployment_id, activity_id, officer.id, to_db(store.now()), store.actor.callsign),
+            )
+            made.append(Deployment(deployment_id, activity_id, officer.callsign, store.now()))
+        return made
+
+    return judge_deployments(store, activity_id, officers, put)
+
+
+def judge_deployments(
+    store: Any, activity_id: str, officers: list[Staff], put: Callable[[], T]
+) -> T:
+    """The rules a deployment is judged by, one function for the store's deploy
+    (``deploy_officers``) and the sync judge (``sync/plan_checks.py``, over the rows as they
+    stood when a received deployment was made): each officer checked against the activity as
+    it is (``roster.check_deployments``); then ``put`` deploys them, and the group they make
+    may leave no place open for a lapse (R8) that was not open before (rev16o: what
+    ``gaps --violations`` would list the moment it is made; a lapse recorded after the
+    deployment is listed there, not refused).
+
+    Args:
+        store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+        put: writes their deployments where ``store`` reads them (inside a write that rolls
+            back on a refusal).
+
+    Returns:
+        What ``put`` returned.
+
+    Raises:
+        RuleViolation: ``not_deployed`` naming each problem (R8 names the places a lapse opens
+            and the hour they open).
+        NotFound: the activity's concept is not in the catalogue.
+    """
+    before = {(s.qualification, s.lapsed) for s in lapse_violations(store, activity_id)}
+    roster.check_deployments(store, activity_id, officers)
+    made = put()
+    new = [
+        s for s in lapse_violations(store, activity_id) if (s.qualification, s.lapsed) not in before
+    ]
     if new:
         raise roster.deployment_refusal([shortfall_problem(s) for s in new])
-    return None
+    return made
 
 
 def deployment_violations(

@@ -77,7 +77,6 @@ from .gaps import (
 from .roster import (
     Problem,
     concept_misfit,
-    deploy_officers,
     deployable,
     deployed_officers,
     deployment_problem,
@@ -86,7 +85,7 @@ from .roster import (
     list_deployments,
 )
 from .staff import Staff, get_staff, list_staff
-from .staffing import most_open, open_parts, staffing_shortfalls
+from .staffing import deploy_officers, most_open, open_parts, staffing_shortfalls
 from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)

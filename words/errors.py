@@ -444,13 +444,29 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "nothing_to_change": template(_("Nothing to change; give at least one of: {fields}.")),
     "nothing_changed": template(_("Nothing changed: '{title}' already has these values.")),
-    "move_needs_restriction": template(
+    "move_needs_restriction": lambda p: (
         _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
             "a restriction (reason and deciding authority), or, when the agenda was simply "
             "wrong, say why as a correction."
         )
-    ),
+        if p.get("may_restrict", True)
+        else _(
+            "'{title}' is cancelled: it takes no restriction (rule R5); a change of its time "
+            "or place is a correction: say why."
+        )
+        if p.get("status") == "cancelled"
+        else _(
+            "'{title}' is done: it takes no restriction (rule R5); a change of its time or "
+            "place is a correction: say why."
+        )
+        if p.get("status") == "done"
+        else _(
+            "Changing the time or place of '{title}' is a restriction (rule R5), which your "
+            "role may not record: ask a planner or shift leader to record it as a restriction, "
+            "or, when the agenda was simply wrong, say why as a correction."
+        )
+    ).format(title=p["title"]),
     "move_needs_start": template(_("A move needs the new start.")),
     "relocation_needs_place": template(_("A relocation needs the new place.")),
     "move_changes_nothing": template(

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from store import access, agenda, logbook, roster
+from store import agenda, logbook, roster
 from store.agenda import Activity
 from store.clock import (
     day_bounds,
@@ -541,25 +541,31 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 + _double_booked(store, item.id)
             )
 
-        # a cancelled or done activity takes no restriction (R5): a move of it is a correction
-        may_restrict = access.may(self.actor, "activity.restrict") and item.status not in (
-            "cancelled",
-            "done",
+        # the store's one rule (R5): what this person may record, by role and status; what
+        # is not theirs is said at once in the store's words, never refused after the form
+        ways = agenda.move_ways(self.actor, item.status)
+        if not ways:
+            self.refuse_key(sentence(agenda.move_refusal(self.actor, item.title, item.status)))
+            return
+        heading = {
+            ("correction", "restriction"): _(
+                "'{title}' moves to {when}: a correction or a restriction?"
+            ),
+            ("correction",): _("'{title}' moves to {when}: a correction"),
+            ("restriction",): _("'{title}' moves to {when}: a restriction"),
+        }[ways].format(title=item.title, when=local_span(move.start, move.end))
+        note = (
+            ""
+            if "restriction" in ways
+            else sentence(agenda.move_refusal(self.actor, item.title, item.status))
         )
-        heading = (
-            _("'{title}' moves to {when}: a correction or a restriction?")
-            if may_restrict
-            else _("'{title}' moves to {when}: a correction")
-        ).format(title=item.title, when=local_span(move.start, move.end))
 
         def follow(_said: str) -> None:
             """A move to another day: the board follows the activity there, as new does."""
             if local(move.start).date() != self.day:
                 self.reveal(item.id)
 
-        self.open_form(
-            MoveForm(save, heading, may_restrict=may_restrict), lambda text: text, follow
-        )
+        self.open_form(MoveForm(save, heading, ways=ways, note=note), lambda text: text, follow)
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()

@@ -400,21 +400,34 @@ class RestrictForm(Form[T]):
 
 class MoveForm(Form[T]):
     """An edit that moves an activity (time, length, place): either a correction of a mistake
-    in the agenda (with its reason) or a restriction decided by an authority (R5)."""
+    in the agenda (with its reason) or a restriction decided by an authority (R5) — exactly the
+    ways the store allows the acting person (``agenda.move_ways``), the others said in the
+    note in the store's words."""
 
-    def __init__(self, save: Save[T], heading: str, *, may_restrict: bool = True) -> None:
-        # a role that may not restrict (an operator) is offered only the correction
-        choices: tuple[tuple[str, str], ...] = (
-            (_("a correction: the agenda was wrong"), "correction"),
-        )
-        if may_restrict:
-            choices += ((_("a restriction: it was decided (R5)"), "restriction"),)
+    def __init__(
+        self,
+        save: Save[T],
+        heading: str,
+        *,
+        ways: tuple[str, ...] = ("correction", "restriction"),
+        note: str = "",
+    ) -> None:
+        named = {
+            "correction": _("a correction: the agenda was wrong"),
+            "restriction": _("a restriction: it was decided (R5)"),
+        }
+        choices = tuple((named[w], w) for w in ways)
         fields = [
-            Field("how", _("This change is"), "choice", "correction", choices),
-            Field("why", _("What was wrong"), placeholder=_("e.g. typo in the start time")),
-            *(decided_by(_("Restriction reason")) if may_restrict else ()),
+            Field("how", _("This change is"), "choice", ways[0], choices),
+            *(
+                [Field("why", _("What was wrong"), placeholder=_("e.g. typo in the start time"))]
+                if "correction" in ways
+                else []
+            ),
+            *(decided_by(_("Restriction reason")) if "restriction" in ways else ()),
         ]
-        super().__init__(heading, fields, save, first="why")
+        first = "why" if "correction" in ways else None
+        super().__init__(heading, fields, save, first=first, note=note)
 
 
 class LogForm(Form[T]):

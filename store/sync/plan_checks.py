@@ -25,8 +25,9 @@ from ..catalogue import list_concepts
 from ..clock import from_db, to_db
 from ..decisions import check_record
 from ..errors import BadInput, RuleViolation, StoreError
-from ..roster import REST, check_deployments, check_not_over, check_rest
+from ..roster import REST, check_not_over, check_rest
 from ..staff import find_staff
+from ..staffing import judge_deployments
 from ..subjects import Subject
 from . import log, written
 from . import quarantine as kept
@@ -777,14 +778,18 @@ class _AsOf:
             columns = [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
             self.memory.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
             for row in rows.get(table, ()):
-                self.memory.execute(
-                    f"INSERT INTO {table} ({', '.join(columns)})"
-                    f" VALUES ({', '.join('?' * len(columns))})",
-                    [row.get(c) for c in columns],
-                )
+                self.add(table, row)
 
     def close(self) -> None:
         self.memory.close()
+
+    def add(self, table: str, row: Mapping[str, object]) -> None:
+        """Add a row as it would stand (a deployment judged as made: R8 over the group)."""
+        columns = [str(r[1]) for r in self.memory.execute(f"PRAGMA table_info({table})")]
+        self.memory.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [row.get(c) for c in columns],
+        )
 
     def _reader(self, sql: str) -> _Rows:
         return self.here if _READS_AS_OF.search(sql) else self.main
@@ -806,8 +811,9 @@ class _AsOf:
 def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> StoreError | None:
     """A deployment as the store refuses one, against the activity and the officers as they
     stood when it was made: on an activity that had ended (``roster.check_not_over``); one
-    ``roster.check_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
-    qualification lapsed where the officer would fill a slot), read over the rows of then
+    ``staffing.judge_deployments`` refuses (on duty, travel, R8, one place at a time, rest, a
+    qualification lapsed where the officer would fill a slot, a group left a place open for a
+    lapse), read over the rows of then
     (``_AsOf``); a group in which the officer fills no slot is kept (``_only_unfilled_slots``)."""
     activity_id, staff_id = str(values.get("activity_id")), str(values.get("staff_id"))
     activity = facts.row_as_of("activity", activity_id, at, inclusive=True)
@@ -826,7 +832,9 @@ def _deployment(facts: PlanFacts, values: Mapping[str, object], at: At) -> Store
         [staff_id],
         str(values.get("id")),
         at,
-        lambda reader, officers: check_deployments(reader, activity_id, officers),
+        lambda reader, officers: judge_deployments(
+            reader, activity_id, officers, lambda: reader.add("deployment", values)
+        ),
     )
     return None if _only_unfilled_slots(found) else found
 
@@ -1027,9 +1035,9 @@ def deployments_after(
     conn: sqlite3.Connection, changed: Mapping[tuple[str, str], At], covered: Covered
 ) -> list[Key]:
     """The held deployments of the officers and activities of these rows made after them (a
-    deployment is judged against its activity and its officer's shifts, qualifications and
-    other deployments as they stood when it was made): judged again when one is accepted or
-    refused now, so every order of arrival ends alike.
+    deployment is judged against its activity, the group deployed on it and its officer's
+    shifts, qualifications and other deployments as they stood when it was made): judged
+    again when one is accepted or refused now, so every order of arrival ends alike.
 
     Args:
         conn: the open database.
@@ -1066,6 +1074,7 @@ def deployments_after(
             note(officers, owner[pk], at)
         elif table == "deployment" and pk in made:
             note(officers, made[pk][0], at)
+            note(activities, made[pk][1], at)  # the group it joins (R8: a lapse of the group)
     found = []
     for run in runs:
         officer, activity = made.get(run.pk, ("", ""))

@@ -120,9 +120,18 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
             for name, value in stood.items()
         }
     inner = params.get("facts")  # a store refusal's facts (``judge_plans.refusal_facts``)
-    if isinstance(inner, dict):
-        params["facts"] = {name: _time_or_text(value) for name, value in inner.items()}
+    if isinstance(inner, dict):  # nested too: a deployment refusal's problems and their params
+        params["facts"] = _times_within(inner)
     return params
+
+
+def _times_within(value: object) -> Any:
+    """``_time_or_text`` of every value inside dicts and lists."""
+    if isinstance(value, dict):
+        return {name: _times_within(inner) for name, inner in value.items()}
+    if isinstance(value, list):
+        return [_times_within(inner) for inner in value]
+    return _time_or_text(value)
 
 
 #: A time as the store keeps it (``clock.to_db``).

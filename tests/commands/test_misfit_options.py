@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from tests.commands.conftest import Run
@@ -44,7 +44,7 @@ def _deescalated(store: Store) -> str:
         end=at(store, "2026-11-28 16:00"),
         concept="CP-LIGHT",
     )
-    roster.deploy(store, item.id, list(held))
+    staffing.deploy(store, item.id, list(held))
     subjects.assess_threat(store, "BEVER", level=1)
     return item.id
 

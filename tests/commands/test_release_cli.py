@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import roster
+from store import roster, staffing
 from store.db import Store
 from tests.commands.conftest import Run
 from tests.conftest import snapshot
@@ -16,7 +16,7 @@ from tests.store.test_suggest_places import _activity, _merel
 def nacht(store: Store) -> str:
     _merel(store)
     item = _activity(store, "Nacht", "2026-12-01 23:00", "2026-12-02 01:00")
-    roster.deploy(store, item, ["ZC", "ZB"])
+    staffing.deploy(store, item, ["ZC", "ZB"])
     return item
 
 

@@ -7,7 +7,7 @@ from console.app import SchildwachtApp
 from console.screens.base import Confirm
 from console.screens.roster import RosterScreen
 from console.widgets.table import RecordTable
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from tests.conftest import at
 from tests.console.conftest import settle, toasts
@@ -40,7 +40,7 @@ async def test_p_keeps_the_team_on_by_keys(store: Store) -> None:
         start=at(store, "2026-11-28 14:00"),
         end=at(store, "2026-11-28 15:00"),
     )
-    roster.deploy(store, first.id, list(TEAM))
+    staffing.deploy(store, first.id, list(TEAM))
     app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("g")

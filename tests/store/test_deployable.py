@@ -4,7 +4,7 @@ without a concept or cancelled."""
 
 from __future__ import annotations
 
-from store import agenda, roster
+from store import agenda, roster, staffing
 from store.catalogue import get_concept
 from store.db import Store
 from store.staff import get_staff
@@ -22,7 +22,7 @@ def test_every_officer_offered_deploys_and_leaves_the_offer(demo_store: Store) -
         officer = get_staff(demo_store, candidate.callsign)
         assert roster.deployment_problem(demo_store, item.id, officer) is None
     first = offered[0]
-    roster.deploy(demo_store, item.id, [first.callsign])
+    staffing.deploy(demo_store, item.id, [first.callsign])
     assert first.callsign not in {c.callsign for c in roster.deployable(demo_store, item.id)}
 
 

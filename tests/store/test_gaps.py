@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.clock import to_db
 from store.db import Store
 from store.gaps import Duty, Gap, Need, compute, find_gaps, shortfall_hours
@@ -495,7 +495,7 @@ def test_suggest_keeps_an_adjacent_team_on(rt: Store) -> None:
     )
     # a team is kept on only once it is deployed (plan10: nobody to keep, nothing offered)
     assert not [o for o in suggest(rt, later.id) if o.action == "combine"]
-    roster.deploy(rt, first.id, ["RT-0020", "RT-0021", "RT-0022"])
+    staffing.deploy(rt, first.id, ["RT-0020", "RT-0021", "RT-0022"])
     (combine,) = [o for o in suggest(rt, later.id) if o.action == "combine"]
     assert combine.feasible and describe(combine.what) == (
         "Keep the CP-LIGHT team of 'Zitting' on (instead of CP-HEAVY)"

@@ -17,6 +17,7 @@ from store.errors import StoreError
 from store.gaps import find_gaps
 from store.suggest import apply_option, suggest
 from tests.conftest import at
+from tests.lapses import deploy_before_the_lapse
 from words.facts import reason
 from words.suggestions import describe
 
@@ -59,7 +60,7 @@ def _merel(store: Store) -> tuple[agenda.Activity, agenda.Activity]:
     )
     for callsign in ("RT-0008", "RT-0068"):
         _officer(store, callsign, "RT", [CP, PD], "2026-12-01 07:00", "2026-12-01 15:00")
-    roster.deploy(store, tk.id, ["RT-0068"])
+    staffing.deploy(store, tk.id, ["RT-0068"])
     return council, tk
 
 
@@ -89,7 +90,7 @@ def test_capacity_counts_deployed_officers_where_they_are_deployed(store: Store)
     the council meeting lacks one close protection officer and one driver (0.75 h each), not
     two drivers."""
     _council, tk = _merel(store)
-    roster.deploy(store, tk.id, ["RT-0008"])
+    staffing.deploy(store, tk.id, ["RT-0008"])
     rows = capacity_report(
         store, at(store, "2026-12-01 09:00"), at(store, "2026-12-01 12:00"), by="qualification"
     )
@@ -130,7 +131,7 @@ def _situation(store: Store, seed: int) -> list[str]:
         for callsign in rng.sample(officers, rng.randint(0, 2)):
             # refused (not needed there, busy elsewhere): as a planner would see it
             with contextlib.suppress(StoreError):
-                roster.deploy(store, activity_id, [callsign])
+                staffing.deploy(store, activity_id, [callsign])
     return ids
 
 
@@ -208,7 +209,7 @@ def test_an_officer_who_frees_a_deployed_driver_is_offered(store: Store) -> None
     _officer(store, "RT-0001", "RT", [CP, PD], "2026-12-01 07:00", "2026-12-01 15:00")
     for callsign in ("RT-0002", "RT-0003"):
         _officer(store, callsign, "RT", [CP], "2026-12-01 07:00", "2026-12-01 15:00")
-    roster.deploy(store, item.id, ["RT-0001", "RT-0002"])
+    staffing.deploy(store, item.id, ["RT-0001", "RT-0002"])
     assert [c.callsign for c in roster.deployable(store, item.id)] == ["RT-0003"]
     (option,) = [o for o in suggest(store, item.id) if o.callsign == "RT-0003"]
     assert option.feasible
@@ -242,7 +243,7 @@ def test_a_bound_officer_whose_qualification_lapses_counts_until_local_midnight(
     )
     _officer(store, "ZB", "RT", [PD], "2027-10-30 22:00", "2027-10-31 06:00")
     _officer(store, "ZX", "RT", [CP], "2027-10-31 05:00", "2027-10-31 12:00")  # too late
-    roster.deploy(store, night.id, ["ZC", "ZB"])
+    deploy_before_the_lapse(store, night.id, ["ZC", "ZB"])
     rows = [g for g in find_gaps(store, night.start_at, night.end_at) if night.id in g.activities]
     assert [(g.qualification, g.shortfall, g.hours) for g in rows] == [("close_protection", 1, 5.0)]
     assert rows[0].start == at(store, "2027-10-31 00:00")

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from store import agenda, matching, roster, staff, subjects
+from store import agenda, matching, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.errors import RuleViolation
@@ -59,7 +59,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, s
         roster.add_shift(
             store, "ST", start=at(store, "2026-12-01 20:00"), end=at(store, "2026-12-02 04:00")
         )
-        roster.deploy(store, item.id, ["ST"])
+        staffing.deploy(store, item.id, ["ST"])
         staff.set_qualification(store, "ST", "close_protection", date(2026, 11, 30))
         store.close()
         yield root / "base.db", item.id
@@ -76,7 +76,7 @@ def _verdict(path: Path, activity: str, steps: list[list[str]]) -> tuple[set[str
             for step in steps:
                 before = snapshot(copy)
                 try:
-                    roster.deploy(store, activity, step)
+                    staffing.deploy(store, activity, step)
                 except RuleViolation as error:
                     assert snapshot(copy) == before
                     problems = error.params["problems"]

@@ -12,6 +12,7 @@ from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import BadInput, RuleViolation
 from tests.conftest import at, snapshot
+from tests.lapses import deploy_before_the_lapse
 from words.deployments import phrase
 from words.errors import sentence
 
@@ -51,20 +52,28 @@ def night(store: Store) -> tuple[Store, str]:
 def _refused(store: Store, activity_id: str, callsigns: list[str]) -> RuleViolation:
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as caught:
-        roster.deploy(store, activity_id, callsigns)
+        staffing.deploy(store, activity_id, callsigns)
     assert snapshot(store.path) == before
     return caught.value
 
 
-def test_two_officers_lapsing_at_midnight_staff_until_midnight_and_leave_it_open(
+R8_REFUSAL = (
+    "Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 ({} lapsed; rule R8)."
+)
+
+
+def test_two_officers_lapsing_at_midnight_are_refused_naming_the_rule_and_the_hour(
     night: tuple[Store, str],
 ) -> None:
-    """R8 decides what counts when, not who may come: X1 and X2 both fill a slot until
-    midnight (one protects, one drives), so neither is idle and the group is deployed; from
-    midnight their close protection no longer counts, and that slot is shown open under R8
-    (activity show, gaps --violations) instead of being left open for the whole night."""
+    """X1 and X2 both fill a slot until midnight (one protects, one drives); from midnight their
+    close protection no longer counts and that slot is open under R8 — what ``gaps
+    --violations`` would list the moment the group is made, so deploying it is refused, naming
+    the rule and the hour (rev16o; fix16r: every path that deploys). Recorded after the
+    deployment, the lapse shows the slot open under R8 (activity show, gaps --violations)
+    instead of open for the whole night."""
     store, activity_id = night
-    roster.deploy(store, activity_id, ["X1", "X2"])
+    assert sentence(_refused(store, activity_id, ["X1", "X2"])) == R8_REFUSAL.format("X1, X2")
+    deploy_before_the_lapse(store, activity_id, ["X1", "X2"])
     shown = [
         phrase(staffing.shortfall_problem(s))
         for s in staffing.staffing_shortfalls(store, activity_id)
@@ -78,14 +87,7 @@ def test_two_officers_lapsing_at_midnight_staff_until_midnight_and_leave_it_open
     assert (row["problem"].rule, row["callsign"]) == ("R8", "X1, X2")
 
 
-@pytest.mark.parametrize("order", [["W1", "W3"], ["W3", "W1"]])
-def test_the_verdict_does_not_depend_on_the_order_named(
-    night: tuple[Store, str], order: list[str]
-) -> None:
-    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving)
-    on the ESCORT: `deploy A W1 W3` was accepted and `deploy A W3 W1` refused. Judged whole,
-    both orders (and one at a time) deploy both, leaving close protection open from 00:00."""
-    store, activity_id = night
+def _w1_w3(store: Store) -> None:
     staff.add_staff(
         store,
         "W1",
@@ -97,7 +99,20 @@ def test_the_verdict_does_not_depend_on_the_order_named(
         roster.add_shift(
             store, callsign, start=at(store, "2026-12-01 20:00"), end=at(store, "2026-12-02 04:00")
         )
-    roster.deploy(store, activity_id, order)
+
+
+@pytest.mark.parametrize("order", [["W1", "W3"], ["W3", "W1"]])
+def test_the_verdict_does_not_depend_on_the_order_named(
+    night: tuple[Store, str], order: list[str]
+) -> None:
+    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving)
+    on the ESCORT: `deploy A W1 W3` was accepted and `deploy A W3 W1` refused. Judged whole,
+    both orders are refused alike (rev16o: the group leaves close protection open from 00:00
+    for W1's lapse, R8); recorded after the deployment, the lapse leaves that place open."""
+    store, activity_id = night
+    _w1_w3(store)
+    assert sentence(_refused(store, activity_id, order)) == R8_REFUSAL.format("W1")
+    deploy_before_the_lapse(store, activity_id, order)
     assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["W1", "W3"]
     (short,) = staffing.staffing_shortfalls(store, activity_id)
     assert (short.qualification, short.start, short.lapsed) == (
@@ -108,11 +123,12 @@ def test_the_verdict_does_not_depend_on_the_order_named(
 
 
 def test_one_at_a_time_is_judged_as_the_group_it_makes(night: tuple[Store, str]) -> None:
-    """Deployed one by one in the other order, the group is the same and so is the verdict."""
+    """Deployed one by one in the other order, the group is the same and so is the verdict:
+    the first alone is deployed (a place open for all of it: staffing), the second refused."""
     store, activity_id = night
-    roster.deploy(store, activity_id, ["D1"])
-    roster.deploy(store, activity_id, ["X1"])
-    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["D1", "X1"]
+    staffing.deploy(store, activity_id, ["D1"])
+    assert sentence(_refused(store, activity_id, ["X1"])) == R8_REFUSAL.format("X1")
+    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["D1"]
 
 
 def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
@@ -125,13 +141,13 @@ def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
     assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
     # the qualification named as the catalogue names it, never its code (issue 17)
     assert "already filled: Protective driving (1 of 1)" in sentence(refusal)
-    roster.deploy(store, activity_id, ["D1"])
+    staffing.deploy(store, activity_id, ["D1"])
     assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D2"]))
 
 
 def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store, str]) -> None:
     store, activity_id = night
-    roster.deploy(store, activity_id, ["X1", "C1"])  # X1 drives after midnight, C1 protects
+    staffing.deploy(store, activity_id, ["X1", "C1"])  # X1 drives after midnight, C1 protects
     assert staffing.staffing_shortfalls(store, activity_id) == []
     assert "D1 fills no open slot" in sentence(_refused(store, activity_id, ["D1"]))
 
@@ -141,7 +157,7 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
 ) -> None:
     store, activity_id = night
     staff.set_qualification(store, "X2", "close_protection", None)
-    roster.deploy(store, activity_id, ["X1", "X2"])
+    staffing.deploy(store, activity_id, ["X1", "X2"])
     assert (
         staffing.deployment_violations(
             store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
@@ -168,12 +184,16 @@ def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
     }
 
 
-def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Store) -> None:
+def test_a_driver_for_the_slot_shown_open_before_midnight_is_not_refused_as_filled(
+    store: Store,
+) -> None:
     """Issue 16, fourth review: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00 with P1
     (close protection) and P2 (close protection lapsing at midnight, driving) deployed:
     P3, who only drives, was refused as "already filled" (after midnight P2 drives). One
-    matching for both: P3 may be deployed, and what stays open is the close protection P2's
-    lapse leaves."""
+    matching for both: P3 fills the driving place; the group then leaves close protection
+    open from midnight for P2's lapse, so P3 is refused under R8 (rev16o; fix16r: the store's
+    tests deploy through the same check), and with the lapse recorded after the deployment
+    what stays open is the close protection P2's lapse leaves."""
     subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "KIEVIT", level=3)
     held: dict[str, list[tuple[str, date | None]]] = {
@@ -194,7 +214,7 @@ def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Sto
         end=at(store, "2026-12-02 01:00"),
         concept="CP-LIGHT",
     )
-    roster.deploy(store, item.id, ["P1", "P2"])
+    staffing.deploy(store, item.id, ["P1", "P2"])
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
@@ -206,7 +226,11 @@ def test_a_driver_for_the_slot_shown_open_before_midnight_is_deployed(store: Sto
         "protective_driving: 1 slot open 2026-12-01 23:00–00:00",
         "close_protection: 1 slot open 2026-12-02 00:00–01:00",
     ]
-    roster.deploy(store, item.id, ["P3"])
+    # P3 fills the driving place, and the group then leaves close protection open from
+    # midnight for P2's lapse: refused under R8 (rev16o), never as "already filled"
+    refused = _refused(store, item.id, ["P3"])
+    assert sentence(refused) == R8_REFUSAL.format("P2")
+    deploy_before_the_lapse(store, item.id, ["P3"])  # the lapse recorded after: listed
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
@@ -235,7 +259,7 @@ def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) ->
         end=at(store, "2026-12-01 12:00"),
         concept="CP-LIGHT",
     )
-    roster.deploy(store, item.id, ["C1", "C2", "D1"])
+    staffing.deploy(store, item.id, ["C1", "C2", "D1"])
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as refused:
         agenda.assign_concept(store, item.id, "ESCORT")
@@ -271,7 +295,7 @@ def test_an_officer_named_twice_is_refused_as_such(night: tuple[Store, str]) -> 
     store, activity = night
     before = snapshot(store.path)
     with pytest.raises(BadInput) as refused:
-        roster.deploy(store, activity, ["C1", "D1", "C1"])
+        staffing.deploy(store, activity, ["C1", "D1", "C1"])
     assert refused.value.code == "officer_named_twice"
     assert sentence(refused.value) == "C1 named more than once; name each officer once."
     assert snapshot(store.path) == before

@@ -58,7 +58,7 @@ def test_a_reinstated_event_that_double_books_its_officers_is_said(
     import_ics(store, both, person="REIGER", **window)
     (raad,) = [a for a in agenda.list_activities(store, person="REIGER") if a.title == "Raad"]
     agenda.assign_concept(store, raad.id, "ESCORT")
-    roster.deploy(store, raad.id, ["XX", "YY"])
+    staffing.deploy(store, raad.id, ["XX", "YY"])
     gone = import_ics(store, _calendar(tmp_path / "none.ics", OTHER), person="REIGER", **window)
     assert gone.warnings == []
     other = agenda.add_activity(
@@ -69,7 +69,7 @@ def test_a_reinstated_event_that_double_books_its_officers_is_said(
         end=at(store, "2026-12-01 12:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, other.id, ["XX", "YY"])
+    staffing.deploy(store, other.id, ["XX", "YY"])
     back = import_ics(store, both, person="REIGER", **window)
     assert back.reinstated == 1
     assert [w.code for w in back.warnings] == ["calendar_double_booked"] * 2

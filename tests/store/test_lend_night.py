@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, capacity, roster, staff, subjects
+from store import agenda, capacity, roster, staff, staffing, subjects
 from store.catalogue import travel_minutes
 from store.db import Store
 from tests.conftest import at
@@ -62,7 +62,7 @@ def test_lending_a_night_shift_counts_as_deploying_him(store: Store, start: str,
         )
     }
     assert rows["RT"].baseline_shortfall_hours == _rt(store) > 0
-    roster.deploy(store, activity, ["XD", "XE"])  # deploy accepts both, travel included
+    staffing.deploy(store, activity, ["XD", "XE"])  # deploy accepts both, travel included
     assert _rt(store) == 0.0
     assert rows["RT"].scenario_shortfall_hours == 0.0
     assert set(rows["RT"].lent_in) == {"XD", "XE"}

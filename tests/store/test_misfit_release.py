@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from store.suggest import suggest
@@ -37,7 +37,7 @@ def _night(store: Store, subject: str, kind: str, level: int, concept: str, held
         end=at(store, "2026-12-02 04:00"),
         concept=concept,
     )
-    roster.deploy(store, item.id, list(held))
+    staffing.deploy(store, item.id, list(held))
     return item.id
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.suggest import suggest
 from tests.conftest import at
@@ -44,7 +44,7 @@ def test_a_move_across_a_clock_change_says_real_and_clock_time(
         end=at(store, f"{day} 03:30"),
         concept="ESCORT",
     )
-    roster.deploy(store, item.id, ["RT-0001", "RT-0002"])
+    staffing.deploy(store, item.id, ["RT-0001", "RT-0002"])
     subjects.assess_threat(store, "BEVER", level=3)
     moves = [o for o in suggest(store, item.id) if o.action == "move" and o.feasible]
     assert moves, [describe(o.what) for o in suggest(store, item.id)]

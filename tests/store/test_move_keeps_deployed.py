@@ -45,7 +45,7 @@ def _valk(store: Store, dd_until: str) -> tuple[Store, str]:
         end=at(store, "2026-12-01 10:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, item.id, ["DD"])
+    staffing.deploy(store, item.id, ["DD"])
     return store, item.id
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise, product
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ from store.errors import BadInput, RuleViolation
 from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
 from store.suggest import suggest
 from tests.conftest import NOW, at, copy_database
+from tests.lapses import deploy_before_the_lapse
 from words.deployments import phrase
 
 CP, PD, HRB = "close_protection", "protective_driving", "hrb"
@@ -62,7 +64,7 @@ def _merel_night(store: Store, held: dict[str, list[tuple[str, date | None]]], f
         end=at(store, "2027-02-13 01:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, item.id, [first])
+    staffing.deploy(store, item.id, [first])
     return item.id
 
 
@@ -106,7 +108,7 @@ def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: S
     (recorded after the deployment): the group is a place short from midnight because of it:
     one close-protection place 00:00–01:00, R8, listed as violations."""
     night = _lapse_night(store)
-    roster.deploy(store, night, ["RT-0068"])
+    staffing.deploy(store, night, ["RT-0068"])
     assert staffing.staffing_shortfalls(store, night) == []
     staff.set_qualification(store, "RT-0068", CP, date(2027, 2, 12))
     shown = [
@@ -130,7 +132,7 @@ def test_a_lapse_stays_listed_once_the_lapsed_officer_is_double_booked(store: St
     double-booked too — both are listed, the lapse is not replaced by the double booking."""
     held = {"XX": [(CP, LAPSES), (PD, None)], "YY": [(PD, None)], "ZZ": [(CP, None)]}
     night = _merel_night(store, held, "XX")
-    roster.deploy(store, night, ["YY"])
+    deploy_before_the_lapse(store, night, ["YY"])
     window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
 
     def listed() -> list[tuple[str, str, str, str]]:
@@ -144,7 +146,7 @@ def test_a_lapse_stays_listed_once_the_lapsed_officer_is_double_booked(store: St
     )
     for callsign in ("XX", "ZZ"):
         roster.add_shift(store, callsign, start=away[0], end=away[1])
-    roster.deploy(store, other.id, ["XX", "ZZ"])
+    staffing.deploy(store, other.id, ["XX", "ZZ"])
     moved = (at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))
     agenda.restrict_activity(
         store,
@@ -189,7 +191,10 @@ def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -
     ]
     (offer,) = [o for o in suggest(store, night) if o.callsign == "YY"]
     assert (offer.feasible, offer.partial) == (False, True)  # the close protection stays open
-    roster.deploy(store, night, ["YY"])
+    with pytest.raises(RuleViolation) as refused:  # the lapse would leave it open: R8 (rev16o)
+        staffing.deploy(store, night, ["YY"])
+    assert refused.value.rule == "R8"
+    deploy_before_the_lapse(store, night, ["YY"])
     assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
@@ -212,7 +217,7 @@ def _double_book(store: Store, rng: random.Random, main: str, deployed: list[str
     for callsign in rng.sample(deployed, rng.randint(1, len(deployed))):
         roster.add_shift(store, callsign, start=away, end=away + span)
         with suppress(RuleViolation):  # holds nothing the escort needs, or fills no place
-            roster.deploy(store, other.id, [callsign])
+            staffing.deploy(store, other.id, [callsign])
     shift = timedelta(minutes=rng.choice((-60, -30, 0, 30, 60)))
     agenda.restrict_activity(
         store,
@@ -252,7 +257,7 @@ def _scenario(
     deployed = []
     for callsign, quals in officers:
         try:
-            roster.deploy(store, item.id, [callsign])
+            staffing.deploy(store, item.id, [callsign])
             deployed.append((callsign, quals))
         except RuleViolation:  # fills no open place: out of the pool, only the deployed count
             for q in quals:
@@ -448,7 +453,7 @@ def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
         for person, hour in (("REIGER", 10), ("KIEVIT", 14))
     ]
     for item in made:
-        roster.deploy(store, item, ["XX", "YY"])
+        staffing.deploy(store, item, ["XX", "YY"])
     morning, afternoon = made
     agenda.restrict_activity(
         store,
@@ -480,7 +485,7 @@ def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(
     assert [(g.shortfall, g.activities) for g in rows] == [(1, (afternoon,))]
     offers = [o for o in suggest(store, afternoon) if o.action == "deploy"]
     assert [o.callsign for o in offers if o.callsign] == ["ZZ"]
-    roster.deploy(store, afternoon, ["ZZ"])
+    staffing.deploy(store, afternoon, ["ZZ"])
     (left,) = staffing.staffing_shortfalls(store, afternoon)
     assert left.missing == 1
     rows = find_gaps(store, *window, unit="RT")

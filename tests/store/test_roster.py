@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.clock import hours_between
 from store.db import Store
 from store.errors import BadInput, PermissionDenied, RuleViolation
@@ -124,9 +124,9 @@ def test_deployment_refusals_name_their_rule(duty: Store) -> None:
     ]
     for activity_id, callsign, message in cases:
         with refused_as(RuleViolation, message):
-            roster.deploy(duty, activity_id, [callsign])
+            staffing.deploy(duty, activity_id, [callsign])
     assert snapshot(duty.path) == before
-    roster.deploy(duty, covered.id, ["RT-0001"])
+    staffing.deploy(duty, covered.id, ["RT-0001"])
     overlap = agenda.add_activity(
         duty,
         person="BEVER",
@@ -136,10 +136,10 @@ def test_deployment_refusals_name_their_rule(duty: Store) -> None:
         end=at(duty, "2026-12-01 12:00"),
     )
     with refused_as(RuleViolation, r"already deployed on activity .* one place at a time"):
-        roster.deploy(duty, overlap.id, ["RT-0001"])
+        staffing.deploy(duty, overlap.id, ["RT-0001"])
     staff.add_staff(duty, "RT-0010", unit="RT", role="operator")
     with refused_as(PermissionDenied, "may manage staff, shifts and deployments"):
-        roster.deploy(as_user(duty, "RT-0010"), covered.id, ["RT-0001"])
+        staffing.deploy(as_user(duty, "RT-0010"), covered.id, ["RT-0001"])
 
 
 def test_an_expired_qualification_refuses_deployment(duty: Store) -> None:
@@ -155,9 +155,9 @@ def test_an_expired_qualification_refuses_deployment(duty: Store) -> None:
         end=at(duty, "2026-12-02 11:00"),
     )
     with refused_as(RuleViolation, r"close_protection expired\) \(rule R8\)"):
-        roster.deploy(duty, item.id, ["RT-0001"])
+        staffing.deploy(duty, item.id, ["RT-0001"])
     with pytest.raises(RuleViolation) as info:
-        roster.deploy(duty, item.id, ["RT-0001"])
+        staffing.deploy(duty, item.id, ["RT-0001"])
     assert (info.value.rule, info.value.code) == ("R8", "not_deployed")
     assert info.value.params["problems"][0]["code"] == "unqualified"
 
@@ -180,7 +180,7 @@ def test_deploying_lends_an_officer_to_another_unit(duty: Store) -> None:
     window = (at(duty, "2026-12-01 00:00"), at(duty, "2026-12-02 00:00"))
     before = {(g.qualification, g.shortfall) for g in find_gaps(duty, *window, unit="RT")}
     assert ("protective_driving", 1) in before
-    roster.deploy(duty, item.id, ["AM-0001"])
+    staffing.deploy(duty, item.id, ["AM-0001"])
     after = {(g.qualification, g.shortfall) for g in find_gaps(duty, *window, unit="RT")}
     assert ("protective_driving", 1) not in after
 

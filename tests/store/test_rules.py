@@ -18,6 +18,7 @@ from store import (
     rules,
     signals,
     staff,
+    staffing,
     subjects,
 )
 from store.clock import FixedClock
@@ -138,7 +139,7 @@ def test_every_store_action_by_the_roles_that_may_passes_the_other_laptops_judge
         start=at(a.store, "2026-11-30 12:00"),
         end=at(a.store, "2026-11-30 20:00"),
     )
-    roster.deploy(a.store, item.id, ["RT-0001"])
+    staffing.deploy(a.store, item.id, ["RT-0001"])
     staff.set_role(a.store, "RT-1", "planner")
     handover.sign_handover(a.store, notes="Rustig")
     for store in (io, authority, operator):

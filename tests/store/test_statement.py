@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from store import agenda, catalogue, logbook, requests, roster, signals, subjects
+from store import agenda, catalogue, logbook, requests, roster, signals, staffing, subjects
 from store.db import Store
 from store.errors import BadInput
 from store.statement import weekly_statement
@@ -45,7 +45,7 @@ def test_a_week_full_of_protection_shows_none_of_it(demo_store: Store) -> None:
     logbook.add_entry(store, "LOGTEKST beveiligers gewisseld", person="BEVER")
     for activity in ahead[2:]:  # officers deployed wherever the roster allows it
         for candidate in roster.deployable(store, activity.id)[:1]:
-            roster.deploy(store, activity.id, [candidate.callsign])
+            staffing.deploy(store, activity.id, [candidate.callsign])
     party = datetime(2026, 12, 5, 18, tzinfo=UTC)
     refused = requests.request_activity(store, person="BEVER", title="Verjaardag", start=party,
                                         end=party + timedelta(hours=3), kind="private")  # fmt: skip

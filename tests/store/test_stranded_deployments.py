@@ -45,7 +45,7 @@ def night(store: Store) -> str:
         end=at(store, "2026-12-02 01:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, item.id, ["ZC", "ZB"])
+    staffing.deploy(store, item.id, ["ZC", "ZB"])
     return item.id
 
 
@@ -63,7 +63,7 @@ def test_a_lapse_after_deployment_does_not_block_a_valid_replacement(
     # a driver would fill nothing (ZB drives): refused naming him alone, not stranded ZC
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"^Not deployed: ZF ") as _:
-        roster.deploy(store, night, ["ZF"])
+        staffing.deploy(store, night, ["ZF"])
     assert snapshot(store.path) == before
     apply_option(store, night, options[0])
     assert staffing.staffing_shortfalls(store, night) == []
@@ -100,14 +100,14 @@ def test_officers_off_duty_after_a_move_do_not_block_those_on_duty(
         "RT-0008",
         "RT-0068",
     }
-    roster.deploy(store, night, ["RT-0008", "RT-0068"])
+    staffing.deploy(store, night, ["RT-0008", "RT-0068"])
     assert staffing.staffing_shortfalls(store, night) == []
 
 
 def test_deploy_accepts_a_replacement_beside_a_stranded_officer(store: Store, night: str) -> None:
     """The review's `deploy A ZD` after `staff qualify ZC close_protection:2026-12-01`."""
     staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
-    roster.deploy(store, night, ["ZD"])
+    staffing.deploy(store, night, ["ZD"])
     assert [d.callsign for d in roster.list_deployments(store, night)] == ["ZB", "ZC", "ZD"]
     assert staffing.staffing_shortfalls(store, night) == []
 
@@ -154,7 +154,7 @@ def test_a_release_travels_to_the_other_laptops(tmp_path: Path, clock: FixedCloc
         end=at(a.store, "2026-12-02 01:00"),
         concept="ESCORT",
     )
-    roster.deploy(a.store, item.id, ["ZD"])
+    staffing.deploy(a.store, item.id, ["ZD"])
     exchange_all([a, b], tmp_path / "x1")
     roster.release(b.store, item.id, "ZD", "needed elsewhere")
     exchange_all([a, b], tmp_path / "x2")
@@ -169,7 +169,7 @@ def test_a_replacement_makes_the_lapsing_officer_redundant_and_says_so(
     then redundant (ZD covers close protection all night, ZB drives), and the group check
     over the deployed officers names him alone: the officer to release."""
     staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
-    roster.deploy(store, night, ["ZD"])
+    staffing.deploy(store, night, ["ZD"])
     deployed = roster.deployed_officers(store, night)
     redundant = roster.group_problems(store, night, "ESCORT", deployed)
     assert sorted(p.params["callsign"] for p in redundant) == ["ZC"]

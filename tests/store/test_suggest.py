@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.agenda import concept_options
 from store.clock import local_iso
 from store.db import Store
@@ -170,7 +170,7 @@ def test_an_officer_who_cannot_travel_in_time_is_infeasible(store: Store) -> Non
     )
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"AM-0001 needs 60 min travel from AM .* by 06:00"):
-        roster.deploy(store, item.id, ["AM-0001"])
+        staffing.deploy(store, item.id, ["AM-0001"])
     assert snapshot(store.path) == before
 
 
@@ -218,7 +218,7 @@ def test_a_lend_whose_trip_back_leaves_the_home_unit_short_longer_is_not_feasibl
     )
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"AM-0003 needs 60 min travel back to AM .* until 09:00"):
-        roster.deploy(store, item.id, ["AM-0003"])
+        staffing.deploy(store, item.id, ["AM-0003"])
     assert snapshot(store.path) == before
 
 
@@ -236,7 +236,7 @@ def test_a_changed_activity_can_keep_its_concept_confirmed(store: Store) -> None
         end=at(store, "2026-12-01 10:00"),
         concept="CP-LIGHT",
     )
-    roster.deploy(store, item.id, ["RT-0001", "RT-0002", "RT-0003"])  # every place filled
+    staffing.deploy(store, item.id, ["RT-0001", "RT-0002", "RT-0003"])  # every place filled
     assert [o.action for o in suggest(store, item.id)] == ["none"]
     store.conn.execute("UPDATE activity SET review_reason = 'changed_externally'")
     options = suggest(store, item.id)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.suggest import apply_option, suggest
 from tests.conftest import FixedClock, at, copy_database
@@ -44,7 +44,7 @@ def _deescalated(store: Store) -> str:
         end=at(store, "2026-12-01 11:00"),
         concept="CP-LIGHT",
     )
-    roster.deploy(store, item.id, ["RT-0001", "RT-0002", "RT-0003"])
+    staffing.deploy(store, item.id, ["RT-0001", "RT-0002", "RT-0003"])
     subjects.assess_threat(store, "BEVER", level=1)
     return item.id
 
@@ -64,7 +64,7 @@ def _object_raised(store: Store) -> str:
         end=at(store, "2026-12-01 11:00"),
         concept="STATIC",
     )
-    roster.deploy(store, item.id, ["RT-0011", "RT-0012"])
+    staffing.deploy(store, item.id, ["RT-0011", "RT-0012"])
     subjects.assess_threat(store, "DAS", level=4)
     return item.id
 

@@ -37,7 +37,7 @@ def _lent_then_short(store: Store, shift: tuple[str, str]) -> str:
         end=at(store, "2026-12-01 13:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, b.id, ["RT-0001", "RT-0002"])
+    staffing.deploy(store, b.id, ["RT-0001", "RT-0002"])
     return agenda.add_activity(
         store,
         person="BEVER",
@@ -103,7 +103,7 @@ def test_a_move_whose_officers_are_taken_meanwhile_writes_nothing(store: Store, 
         end=at(store, "2026-12-01 15:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, other.id, ["RT-0001", "RT-0002"])  # busy at 14:00 (and travelling)
+    staffing.deploy(store, other.id, ["RT-0001", "RT-0002"])  # busy at 14:00 (and travelling)
     before = snapshot(store.path)
     with pytest.raises(RuleViolation):
         apply_option(store, c, move, authority="OvJ")  # the option as shown, now stale

@@ -64,9 +64,9 @@ def test_nobody_deployed_is_never_yes_nor_covered(store: Store, zitting: str) ->
     fill = [o.callsign for o in options if o.what["code"] == "fill_open"]
     assert fill == ["RT-0001", "RT-0002", "RT-0003"]  # the unit's own officers, partly
     # monotone: each officer deployed fills a place; "yes" only for the last one
-    roster.deploy(store, zitting, ["RT-0002"])
+    staffing.deploy(store, zitting, ["RT-0002"])
     assert not [o for o in suggest(store, zitting) if o.feasible]
-    roster.deploy(store, zitting, ["RT-0003"])
+    staffing.deploy(store, zitting, ["RT-0003"])
     (last,) = [o for o in suggest(store, zitting) if o.feasible]
     assert (last.action, last.callsign) == ("deploy", "RT-0001")
     apply_option(store, zitting, last)
@@ -81,7 +81,7 @@ def test_a_token_covers_the_verdict(store: Store, zitting: str) -> None:
     token now listed does."""
     shown = suggest(store, zitting)
     use = next(o for o in shown if o.concept == "CP-LIGHT" and o.action == "assign")
-    roster.deploy(store, zitting, ["RT-0002"])
+    staffing.deploy(store, zitting, ["RT-0002"])
     now = suggest(store, zitting)
     # where it stands now (the own officers offered before it are fewer once one is deployed)
     n, same = next(

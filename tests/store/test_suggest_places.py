@@ -105,7 +105,7 @@ def night(store: Store) -> str:
     """MEREL's ESCORT 23:00–01:00 with ZC (close protection, lapses at midnight) and ZB."""
     _merel(store)
     item = _activity(store, "Nacht", "2026-12-01 23:00", "2026-12-02 01:00")
-    roster.deploy(store, item, ["ZC", "ZB"])
+    staffing.deploy(store, item, ["ZC", "ZB"])
     staff.set_qualification(store, "ZC", "close_protection", date(2026, 12, 1))
     return item
 
@@ -137,7 +137,7 @@ def _staff_all_but_one(store: Store, activity: str, *, first: bool) -> None:
         candidates = roster.deployable(store, activity)
         if not candidates:
             return
-        roster.deploy(store, activity, [candidates[0].callsign])
+        staffing.deploy(store, activity, [candidates[0].callsign])
         if first:
             return
 
@@ -151,7 +151,7 @@ def test_every_yes_fills_the_places_across_midnight(
 def _others_busy(store: Store) -> None:
     """ZD and ZF deployed elsewhere all night: nobody free can take ZC's place at its own
     time, so a move is the way (a move is never offered when deploying covers it in place)."""
-    roster.deploy(
+    staffing.deploy(
         store, _activity(store, "Elders", "2026-12-01 22:00", "2026-12-02 06:00"), ["ZD", "ZF"]
     )
 
@@ -169,7 +169,7 @@ def test_a_use_concept_the_deployed_group_cannot_fill_is_partly(store: Store, ni
 
 def test_a_team_nobody_of_which_can_stay_is_not_offered(store: Store, night: str) -> None:
     busy = _activity(store, "Ander", "2026-12-02 00:30", "2026-12-02 02:00")
-    roster.deploy(store, busy, ["ZD", "ZF"])  # both busy while Nacht runs
+    staffing.deploy(store, busy, ["ZD", "ZF"])  # both busy while Nacht runs
     assert not [o for o in suggest(store, night) if o.action == "combine"]
     keep = Option(
         "combine",
@@ -188,7 +188,7 @@ def test_a_team_nobody_of_which_can_stay_is_not_offered(store: Store, night: str
 
 def test_a_team_that_can_stay_is_offered_and_kept_on(store: Store, night: str) -> None:
     after = _activity(store, "Daarna", "2026-12-02 01:00", "2026-12-02 02:00")
-    roster.deploy(store, after, ["ZD"])
+    staffing.deploy(store, after, ["ZD"])
     (keep,) = [o for o in suggest(store, night) if o.action == "combine"]
     assert keep.team == ("ZD",) and keep.feasible
     apply_option(store, night, keep)
@@ -216,7 +216,7 @@ def test_a_place_no_own_officer_can_fill_is_offered_to_a_lender(store: Store, ni
     shows the shortfall too; the review's `replanfill.sh` — the pool covered, nobody of it
     deployable — is the case the lend for open places adds, checked by hand.)"""
     busy = _activity(store, "Ander", "2026-12-02 00:30", "2026-12-02 02:00")
-    roster.deploy(store, busy, ["ZD", "ZF"])
+    staffing.deploy(store, busy, ["ZD", "ZF"])
     staff.add_staff(store, "LX", unit="DH", qualifications=[("close_protection", None)])
     roster.add_shift(
         store, "LX", start=at(store, "2026-12-01 21:00"), end=at(store, "2026-12-02 05:00")
@@ -257,7 +257,7 @@ def test_a_move_leaving_a_shared_row_to_the_other_activity_alone_is_yes(
             end=at(store, f"2026-12-01 {end}"),
             concept="ESCORT",
         ).id
-        roster.deploy(store, ids[title], ["XX", "YY"])
+        staffing.deploy(store, ids[title], ["XX", "YY"])
     for title, start, end in (("B", "11:00", "13:00"), ("C", "11:30", "14:00")):
         agenda.restrict_activity(
             store,

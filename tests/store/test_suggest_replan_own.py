@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from store.errors import RuleViolation
 from store.suggest import Option, apply_option, suggest
@@ -95,7 +95,7 @@ def test_an_own_officer_option_applies_whole_or_not_at_all(store: Store) -> None
         end=at(store, "2026-12-01 12:00"),
         concept="ESCORT",
     )
-    roster.deploy(store, elsewhere.id, ["RT-0002"])
+    staffing.deploy(store, elsewhere.id, ["RT-0002"])
     before = snapshot(store.path)
     with refused_as(RuleViolation, r"RT-0002"):
         apply_option(store, activity, option)

@@ -11,7 +11,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from store import agenda, logbook, roster, staff, subjects
+from store import agenda, logbook, roster, staff, staffing, subjects
 from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange
@@ -43,7 +43,7 @@ def _team(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
     for callsign in ("RT-0080", "RT-0081"):
         staff.add_staff(s, callsign, unit="RT", qualifications=[("close_protection", None)])
         roster.add_shift(s, callsign, start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=7))
-    roster.deploy(s, act, ["RT-0081"])
+    staffing.deploy(s, act, ["RT-0081"])
     exchange_all([a, b, c], tmp_path / "share")
     return [a, b, c], act
 
@@ -57,7 +57,7 @@ def test_a_deployment_is_judged_by_its_authors_clock_not_a_pushed_stamp(
     logbook.add_entry(c.store, "ronde gelopen")
     exchange.import_file(a.store, exchange.export(c.store, out=tmp_path / "c.swb").path)
     # a's stamps now run 3 h ahead; by a's own clock the activity starts in half an hour
-    roster.deploy(a.store, act, ["RT-0080"])
+    staffing.deploy(a.store, act, ["RT-0080"])
     roster.release(a.store, act, "RT-0081", "nodig elders")
     bundle = exchange.export(a.store, out=tmp_path / "a.swb").path
     b.store.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from tests.conftest import NOW
 from tests.sync_team import exchange_all, held, make_team, user_tables
@@ -44,7 +44,7 @@ def test_a_concept_and_deployments_crossing_offline_are_both_kept(
         )
     exchange_all([a, b, c], tmp_path / "share")
     writes = [
-        lambda: roster.deploy(b.store, act, ["RT-0080", "RT-0081"]),
+        lambda: staffing.deploy(b.store, act, ["RT-0080", "RT-0081"]),
         lambda: agenda.assign_concept(c.store, act, "ESCORT"),
     ]
     for write in reversed(writes) if concept_first else writes:

@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from store import agenda, requests, roster, rules, staff, subjects
+from store import agenda, requests, roster, rules, staff, staffing, subjects
 from store.clock import FixedClock, to_db
 from store.sync import exchange
 from store.sync.quarantine import quarantined
@@ -58,7 +58,7 @@ def _team(tmp_path: Path, clock: FixedClock) -> tuple[Laptop, Laptop, Laptop, di
         roster.add_shift(admin, callsign, start=on_duty, end=on_duty + timedelta(hours=8))
     on_duty = PAST - timedelta(hours=1)
     roster.add_shift(admin, "RT-0080", start=on_duty, end=on_duty + timedelta(hours=6))
-    roster.deploy(admin, made["first"], ["RT-0080"])
+    staffing.deploy(admin, made["first"], ["RT-0080"])
     for callsign in ("RT-0080", "RT-0081", "RT-0082"):
         made[callsign] = str(admin.one("SELECT id FROM staff WHERE callsign = ?", (callsign,))[0])
     exchange_all([a, b, c], tmp_path / "share")
@@ -118,7 +118,7 @@ def test_an_honest_deployment_still_applies(tmp_path: Path, clock: FixedClock) -
         b.store, person="KIEVIT", title="later", start=START + timedelta(hours=3),
         end=START + timedelta(hours=5), location="Rechtbank", concept="CP-LIGHT",
     ).id  # fmt: skip
-    roster.deploy(b.store, later, ["RT-0080"])
+    staffing.deploy(b.store, later, ["RT-0080"])
     bundle = Hostile(b, tmp_path).export()
     code, receipt = import_with_cli(a, bundle)
     assert code == 0, receipt
@@ -142,7 +142,7 @@ def test_a_deployment_is_judged_by_the_shifts_as_they_stood_whatever_order_they_
     from_c = exchange.export(c.store, out=tmp_path / "from-c.swb").path
     exchange.import_file(b.store, from_c)
     clock.advance(minutes=1)
-    roster.deploy(b.store, made["second"], ["RT-0081"])
+    staffing.deploy(b.store, made["second"], ["RT-0081"])
     with without_segments_of(c.id):
         from_b = exchange.export(b.store, out=tmp_path / "from-b.swb").path
     exchange.import_file(a.store, from_b)
@@ -163,7 +163,7 @@ def test_a_release_after_the_activity_ended_is_quarantined_and_one_before_applie
     code, receipt = import_with_cli(a, Hostile(b, tmp_path).export())
     assert code == 0, receipt
     assert user_tables(a.store)["deployment"] == user_tables(b.store)["deployment"] == []
-    roster.deploy(a.store, made["second"], ["RT-0080"])
+    staffing.deploy(a.store, made["second"], ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share2")
     # the second activity ended more than a day before: a deletion records no time of its
     # own, so it is judged by the earliest its author's clock can have read (a day before its

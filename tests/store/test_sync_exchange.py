@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, logbook, roster, rules, staff, subjects
+from store import agenda, logbook, roster, rules, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store, backup_database
 from store.errors import BadInput, PermissionDenied, RuleViolation
@@ -326,7 +326,7 @@ def test_the_same_officer_deployed_offline_on_two_laptops_ends_as_one_deployment
     )
     exchange_all(team, folder)
     for laptop in (b, c):  # both shift leaders deploy the same officer, offline
-        roster.deploy(laptop.store, activity, ["RT-0001"])
+        staffing.deploy(laptop.store, activity, ["RT-0001"])
     exchange_all(team, folder)
     rows = [lap.store.tuples("SELECT id, staff_id FROM deployment") for lap in team]
     assert len(rows[0]) == 1 and rows[0] == rows[1] == rows[2]
@@ -392,12 +392,12 @@ def test_an_officer_taken_off_and_deployed_again_reaches_every_laptop(
         end=at(a.store, "2026-12-01 12:00"),
         concept="CP-LIGHT",
     )
-    (first,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    (first,) = staffing.deploy(a.store, item.id, ["RT-0001"])
     exchange_all([a, b], tmp_path / "share")
     clock.advance(seconds=1)
     with a.store.write("test.delete") as conn:
         conn.execute("DELETE FROM deployment WHERE id = ?", (first.id,))
-    (again,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    (again,) = staffing.deploy(a.store, item.id, ["RT-0001"])
     exchange_all([a, b], tmp_path / "share")
     for laptop in (a, b):
         assert laptop.store.tuples("SELECT id FROM deployment") == [(again.id,)]
@@ -421,13 +421,13 @@ def test_a_deleted_deployment_brings_back_the_same_fact_another_laptop_recorded(
         end=at(a.store, "2026-12-01 12:00"), concept="CP-LIGHT",
     )  # fmt: skip
     exchange_all([a, b, c], tmp_path / "share")
-    (first,) = roster.deploy(b.store, item.id, ["RT-0001"])
+    (first,) = staffing.deploy(b.store, item.id, ["RT-0001"])
     exchange.import_file(c.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
     clock.advance(seconds=1)
     with b.store.write("test.delete") as conn:
         conn.execute("DELETE FROM deployment WHERE id = ?", (first.id,))
     clock.advance(seconds=1)  # after the deletion: it stands (``facts``: made before, it goes)
-    (second,) = roster.deploy(a.store, item.id, ["RT-0001"])
+    (second,) = staffing.deploy(a.store, item.id, ["RT-0001"])
     exchange.import_file(c.store, exchange.export(a.store, out=tmp_path / "a.swb").path)
     assert c.store.tuples("SELECT id FROM deployment") == [(first.id,)]  # the same fact
     exchange_all([a, b, c], tmp_path / "final", rounds=3)

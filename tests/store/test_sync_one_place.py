@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, staff, subjects
+from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.errors import RuleViolation
 from store.sync import exchange
@@ -69,10 +69,10 @@ def test_a_deployment_written_having_seen_the_other_is_quarantined(tmp_path: Pat
     clock = FixedClock(NOW)
     (a, b, c), (een, twee) = _team(tmp_path, clock, ("een", "twee"))
     clock.advance(minutes=1)
-    roster.deploy(c.store, twee, ["RT-0080"])
+    staffing.deploy(c.store, twee, ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share")
     with pytest.raises(RuleViolation):
-        roster.deploy(b.store, een, ["RT-0080"])
+        staffing.deploy(b.store, een, ["RT-0080"])
     clock.advance(minutes=1)
     officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0080'")[0]
     raw_change_sets(
@@ -99,9 +99,9 @@ def test_a_row_recreated_after_a_concurrent_deployment_ends_alike_in_any_order(
     clock = FixedClock(NOW)
     (a, b, c), (p, q) = _team(tmp_path, clock, ("P", "Q"))
     clock.advance(minutes=1)
-    roster.deploy(a.store, q, ["RT-0080"])
+    staffing.deploy(a.store, q, ["RT-0080"])
     clock.advance(minutes=1)
-    roster.deploy(b.store, p, ["RT-0080"])
+    staffing.deploy(b.store, p, ["RT-0080"])
     first = exchange.export(b.store, out=tmp_path / "b1.swb").path
     from_a = exchange.export(a.store, out=tmp_path / "a1.swb").path
     exchange.import_file(b.store, from_a)  # b sees Q
@@ -139,9 +139,9 @@ def test_two_laptops_deploying_one_officer_at_once_keep_the_earlier_everywhere(
     clock = FixedClock(NOW)
     (a, b, c), (een, twee) = _team(tmp_path, clock, ("een", "twee"))
     clock.advance(minutes=1)
-    roster.deploy(a.store, een, ["RT-0080"])
+    staffing.deploy(a.store, een, ["RT-0080"])
     clock.advance(minutes=1)
-    roster.deploy(b.store, twee, ["RT-0080"])
+    staffing.deploy(b.store, twee, ["RT-0080"])
     bundles = {
         n.name: exchange.export(n.store, out=tmp_path / f"{n.name}.swb").path for n in (a, b)
     }

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from store import agenda, logbook, roster, staff, subjects
+from store import agenda, logbook, roster, staff, staffing, subjects
 from store.clock import FixedClock, parse_time, to_db
 from store.db import Store
 from store.errors import StoreError
@@ -188,7 +188,7 @@ def _play(
                 with store.write("test.recreate") as conn:
                     conn.execute("INSERT INTO deployment VALUES (?, ?, ?, ?, ?)", row)
         elif op == "deploy" and target:
-            roster.deploy(store, target, ["RT-0001"])
+            staffing.deploy(store, target, ["RT-0001"])
         elif op == "export":
             pool.append(exchange.export(store, out=root / f"bundle-{number}.swb").path)
         elif op == "deliver" and pool:

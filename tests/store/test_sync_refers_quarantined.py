@@ -10,7 +10,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from store import handover, roster, staff, subjects
+from store import handover, roster, staff, staffing, subjects
 from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange
@@ -51,7 +51,7 @@ def test_a_deployment_on_a_quarantined_activity_is_quarantined(tmp_path: Path) -
     with b.store.write("test.seal"):
         pass
     clock.advance(minutes=1)
-    roster.deploy(b.store, RAW_ACTIVITY, ["RT-0080"])  # legal on b, where the activity exists
+    staffing.deploy(b.store, RAW_ACTIVITY, ["RT-0080"])  # legal on b, where the activity exists
     bundle = exchange.export(b.store, out=tmp_path / "b.swb").path
     code, receipt = import_with_cli(a, bundle)
     assert code == 5

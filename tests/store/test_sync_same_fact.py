@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, logbook, roster, staff, subjects
+from store import agenda, logbook, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.sync import exchange
@@ -57,8 +57,8 @@ def test_a_fact_kept_as_one_row_and_deleted_is_gone_everywhere(
     the rule, a kept the row b had dropped as the same fact)."""
     (a, b), activity = _team(tmp_path, clock, ("a", "b"))
     clock.advance(seconds=1)
-    roster.deploy(a.store, activity, ["RT-0001"])
-    roster.deploy(b.store, activity, ["RT-0001"])
+    staffing.deploy(a.store, activity, ["RT-0001"])
+    staffing.deploy(b.store, activity, ["RT-0001"])
     _send(a, b, tmp_path / "a.swb")
     assert len(b.store.tuples("SELECT id FROM deployment")) == 1  # the same fact, one row
     clock.advance(seconds=1)
@@ -77,8 +77,8 @@ def test_a_deployment_made_after_the_deletion_stands(
     before the deletion do not come back."""
     (a, b), activity = _team(tmp_path, clock, ("a", "b"))
     clock.advance(seconds=1)
-    roster.deploy(a.store, activity, ["RT-0001"])
-    roster.deploy(b.store, activity, ["RT-0001"])
+    staffing.deploy(a.store, activity, ["RT-0001"])
+    staffing.deploy(b.store, activity, ["RT-0001"])
     _send(a, b, tmp_path / "a.swb")
     clock.advance(seconds=1)
     _delete_deployment(b)
@@ -86,7 +86,7 @@ def test_a_deployment_made_after_the_deletion_stands(
     if where == "a":  # a still holds its own first row: it goes first, then comes the new one
         _delete_deployment(a)
         clock.advance(seconds=1)
-    (again,) = roster.deploy((a if where == "a" else b).store, activity, ["RT-0001"])
+    (again,) = staffing.deploy((a if where == "a" else b).store, activity, ["RT-0001"])
     exchange_all([a, b], tmp_path / "final", rounds=3)
     assert _deployments([a, b]) == [[(again.id,)], [(again.id,)]]
     assert user_tables(a.store) == user_tables(b.store)
@@ -102,15 +102,15 @@ def test_a_creation_arriving_after_the_deletion_of_its_fact(
     leaves a when the deletion reaches it; made after, it stands everywhere."""
     (a, b, c), activity = _team(tmp_path, clock, ("a", "b", "c"))
     clock.advance(seconds=1)
-    roster.deploy(b.store, activity, ["RT-0001"])
+    staffing.deploy(b.store, activity, ["RT-0001"])
     if made == "before":
         clock.advance(seconds=1)
-        (mine,) = roster.deploy(a.store, activity, ["RT-0001"])
+        (mine,) = staffing.deploy(a.store, activity, ["RT-0001"])
     clock.advance(seconds=1)
     _delete_deployment(b)
     if made == "after":
         clock.advance(seconds=1)
-        (mine,) = roster.deploy(a.store, activity, ["RT-0001"])
+        (mine,) = staffing.deploy(a.store, activity, ["RT-0001"])
     _send(b, c, tmp_path / "b.swb")
     assert c.store.tuples("SELECT id FROM deployment") == []
     _send(a, c, tmp_path / "a.swb")
@@ -134,8 +134,8 @@ def test_a_local_deletion_is_later_than_every_row_of_its_table_held_here(
     ahead = FixedClock(clock.now() + timedelta(hours=2))
     a = Laptop("a", Store(path, clock=ahead))
     try:
-        (mine,) = roster.deploy(b.store, activity, ["RT-0001"])
-        roster.deploy(a.store, activity, ["RT-0001"])
+        (mine,) = staffing.deploy(b.store, activity, ["RT-0001"])
+        staffing.deploy(a.store, activity, ["RT-0001"])
         ahead.advance(hours=24)
         logbook.add_entry(a.store, "Waarneming vooruit")
         _send(a, b, tmp_path / "a.swb")

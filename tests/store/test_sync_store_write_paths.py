@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, roster, rules, staff, subjects
+from store import agenda, roster, rules, staff, staffing, subjects
 from store.clock import FixedClock
 from store.sync import exchange
 from store.sync.quarantine import quarantined
@@ -58,7 +58,7 @@ def test_a_raw_shift_edit_is_quarantined_on_every_laptop(tmp_path: Path, edit: s
     roster.add_shift(
         a.store, "RT-0080", start=start - timedelta(hours=2), end=start + timedelta(hours=6)
     )
-    roster.deploy(a.store, act, ["RT-0080"])
+    staffing.deploy(a.store, act, ["RT-0080"])
     exchange_all([a, b, c], tmp_path / "share")
     clock.advance(minutes=1)
     before = user_tables(a.store)

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from store import agenda, logbook, roster, signals, staff, subjects
+from store import agenda, logbook, roster, signals, staff, staffing, subjects
 from store.clock import FixedClock, parse_time
 from store.db import Store
 from store.errors import StoreError
@@ -311,7 +311,7 @@ def _act(store: Store, op: str, arg: int, number: int, root: Path, pool: list[Pa
                 end=parse_time(f"2026-12-0{day} 14:00", store.clock),
             )
         elif op == "deploy" and activity:
-            roster.deploy(store, activity, ["RT-0001"])
+            staffing.deploy(store, activity, ["RT-0001"])
         elif op == "demote":
             staff.set_role(store, f"OPS-{'BCDE'[arg % 4]}", "operator")
         elif op == "export":

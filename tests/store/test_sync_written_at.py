@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from store import agenda, logbook, roster, staff, subjects
+from store import agenda, logbook, roster, staff, staffing, subjects
 from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange
@@ -41,7 +41,7 @@ def _team(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
         roster.add_shift(
             s, callsign, start=START - timedelta(hours=1), end=END + timedelta(hours=4)
         )
-    roster.deploy(s, act, ["RT-0080", "RT-0081"])
+    staffing.deploy(s, act, ["RT-0080", "RT-0081"])
     exchange_all(laptops, tmp_path / "share")
     return laptops, act
 
@@ -141,7 +141,7 @@ def test_honest_laptops_hours_behind_and_ahead_keep_their_releases_and_deploymen
     advance(hours=3, minutes=50)  # an hour after the end; b's clock: two hours before it
     exchange.import_file(b.store, from_c)
     roster.release(b.store, act, "RT-0081", "afgelost")
-    roster.deploy(b.store, act, ["RT-0082"])
+    staffing.deploy(b.store, act, ["RT-0082"])
     from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
     a.store.close()
     worlds, warned = [], []
@@ -183,7 +183,7 @@ def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
     clock.advance(minutes=10)  # b's clock put right
     b.store = Store(b.store.path, clock=clock)
     roster.release(b.store, act, "RT-0080", "afgelost")
-    roster.deploy(b.store, act, ["RT-0082"])
+    staffing.deploy(b.store, act, ["RT-0082"])
     from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
     clock.advance(hours=12)  # past a day before b's stamps: nothing of b's waits any more
     logbook.add_entry(a.store, "later")

@@ -42,7 +42,7 @@ def _two_places(store: Store, first: tuple[str, str, str], second: tuple[str, st
             store, person=person, title=person.title(), start=at(store, f"2026-12-01 {start}"),
             end=at(store, f"2026-12-01 {end}"), concept="ESCORT",
         )  # fmt: skip
-        roster.deploy(store, made.id, ["R1", "R2"])
+        staffing.deploy(store, made.id, ["R1", "R2"])
         ids.append(made.id)
     moved = (at(store, f"2026-12-01 {second[1]}"), at(store, f"2026-12-01 {second[2]}"))
     agenda.restrict_activity(
@@ -68,7 +68,7 @@ def lent_escort(store: Store, duty: tuple[str, str], moved: tuple[str, str]) -> 
         store, person="VOS", title="Vos", start=at(store, "2026-12-01 14:00"),
         end=at(store, "2026-12-01 16:00"), concept="ESCORT",
     )  # fmt: skip
-    roster.deploy(store, made.id, ["R1", "R2"])
+    staffing.deploy(store, made.id, ["R1", "R2"])
     agenda.restrict_activity(
         store, made.id, kind="moved", reason="capacity", authority="OvJ",
         new_start=at(store, f"2026-12-01 {moved[0]}"), new_end=at(store, f"2026-12-01 {moved[1]}"),

@@ -53,9 +53,9 @@ def test_the_problem_carries_datetimes_and_its_json_the_stored_text(
 ) -> None:
     """One time type (issue 15): the problem's times are aware UTC datetimes, worded by the
     face; as JSON (scripts, a suggestion's token) they are the stored UTC text as before."""
-    roster.deploy(store, two_cities["am"], ["AM-0001"])
+    staffing.deploy(store, two_cities["am"], ["AM-0001"])
     with pytest.raises(RuleViolation) as refused:
-        roster.deploy(store, two_cities["rt"], ["AM-0001"])
+        staffing.deploy(store, two_cities["rt"], ["AM-0001"])
     (problem,) = refused.value.params["problems"]
     ends, by = problem["params"]["ends"], problem["params"]["by"]
     assert (ends, by) == (at(store, "2026-12-01 06:55"), at(store, "2026-12-01 07:00"))
@@ -74,24 +74,24 @@ def test_the_problem_carries_datetimes_and_its_json_the_stored_text(
 def test_refused_after_a_deployment_elsewhere_too_close(
     store: Store, two_cities: dict[str, str]
 ) -> None:
-    roster.deploy(store, two_cities["am"], ["AM-0001"])
+    staffing.deploy(store, two_cities["am"], ["AM-0001"])
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as refused:
-        roster.deploy(store, two_cities["rt"], ["AM-0001"])
+        staffing.deploy(store, two_cities["rt"], ["AM-0001"])
     assert sentence(refused.value) == (
         "Not deployed: AM-0001 needs 60 min travel from the previous deployment at AM ending "
         "06:55 to RT by 07:00 (rule: travel)."
     )
     assert snapshot(store.path) == before
-    roster.deploy(store, two_cities["rt_late"], ["AM-0001"])  # 06:55 → 09:00: time enough
+    staffing.deploy(store, two_cities["rt_late"], ["AM-0001"])  # 06:55 → 09:00: time enough
 
 
 def test_refused_before_a_deployment_elsewhere_too_close(
     store: Store, two_cities: dict[str, str]
 ) -> None:
-    roster.deploy(store, two_cities["rt"], ["AM-0001"])
+    staffing.deploy(store, two_cities["rt"], ["AM-0001"])
     with pytest.raises(RuleViolation) as refused:
-        roster.deploy(store, two_cities["am"], ["AM-0001"])
+        staffing.deploy(store, two_cities["am"], ["AM-0001"])
     assert sentence(refused.value) == (
         "Not deployed: AM-0001 needs 60 min travel from AM ending 06:55 to the next deployment "
         "at RT starting 07:00 (rule: travel)."
@@ -101,8 +101,8 @@ def test_refused_before_a_deployment_elsewhere_too_close(
 def test_a_pair_made_too_tight_later_is_listed_once(
     store: Store, two_cities: dict[str, str]
 ) -> None:
-    roster.deploy(store, two_cities["am"], ["AM-0001"])
-    roster.deploy(store, two_cities["rt_late"], ["AM-0001"])
+    staffing.deploy(store, two_cities["am"], ["AM-0001"])
+    staffing.deploy(store, two_cities["rt_late"], ["AM-0001"])
     window = (at(store, "2026-12-01 00:00"), at(store, "2026-12-02 00:00"))
     assert staffing.deployment_violations(store, *window) == []
     agenda.edit_activity(

@@ -34,7 +34,7 @@ def test_travel_to_and_from_another_unit_is_off_the_home_unit(store: Store) -> N
         store, person="KRAAI", title="Overleg", start=at(store, "2026-12-01 10:00"),
         end=at(store, "2026-12-01 12:00"), concept="ESCORT",
     )  # fmt: skip
-    roster.deploy(store, there.id, ["R1"])
+    staffing.deploy(store, there.id, ["R1"])
     home = agenda.add_activity(
         store, person="MEEUW", title="Werkbezoek", start=at(store, "2026-12-01 09:00"),
         end=at(store, "2026-12-01 13:00"), concept="ESCORT",
@@ -83,8 +83,8 @@ def test_travel_to_an_activity_the_officer_is_not_at_cuts_no_time(store: Store) 
         store, person="KRAAI", title="Overleg", start=at(store, "2026-12-01 14:00"),
         end=at(store, "2026-12-01 16:00"), concept="ESCORT",
     )  # fmt: skip
-    roster.deploy(store, home.id, ["R1", "R2"])
-    roster.deploy(store, there.id, ["R1", "R2"])
+    staffing.deploy(store, home.id, ["R1", "R2"])
+    staffing.deploy(store, there.id, ["R1", "R2"])
     agenda.restrict_activity(
         store, there.id, kind="moved", reason="capacity", authority="OvJ",
         new_start=at(store, "2026-12-01 10:00"), new_end=at(store, "2026-12-01 12:00"),
