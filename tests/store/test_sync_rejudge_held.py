@@ -10,7 +10,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from store import agenda, logbook, roster, staff, subjects
+from store import agenda, logbook, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store
 from store.sync import exchange
@@ -44,7 +44,7 @@ def _team(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
         roster.add_shift(
             s, callsign, start=START - timedelta(hours=1), end=END + timedelta(hours=4)
         )
-    roster.deploy(s, act, ["RT-0080", "RT-0081"])
+    staffing.deploy(s, act, ["RT-0080", "RT-0081"])
     exchange_all(laptops, tmp_path / "share")
     return laptops, act
 
@@ -94,7 +94,7 @@ def test_a_change_set_held_for_a_pushing_stamp_not_yet_arrived_is_judged_again(
     advance(hours=3, minutes=50)  # an hour after the end; b's clock: two hours before it
     exchange.import_file(b.store, from_c)
     roster.release(b.store, act, "RT-0081", "afgelost")
-    roster.deploy(b.store, act, ["RT-0082"])
+    staffing.deploy(b.store, act, ["RT-0082"])
     with without_segments_of(c.id):
         from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
     a.store.close()
