@@ -165,11 +165,12 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     forks.set_aside(conn, moment)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += outcome.merged.clashes
-    back = Counter(r.origin for r, kind, _d in outcome.flags if kind == "back_dated")
-    for origin, count in sorted(back.items()):
-        label = (checked.team.device(origin) or {"label": origin})["label"]
-        example = next(d for r, k, d in outcome.flags if r.origin == origin and k == "back_dated")
-        receipt.warnings.append(notice("back_dated", label=label, count=count, example=example))
+    for flagged in ("back_dated", "clocks_apart"):
+        back = Counter(r.origin for r, kind, _d in outcome.flags if kind == flagged)
+        for origin, count in sorted(back.items()):
+            label = (checked.team.device(origin) or {"label": origin})["label"]
+            example = next(d for r, k, d in outcome.flags if r.origin == origin and k == flagged)
+            receipt.warnings.append(notice(flagged, label=label, count=count, example=example))
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:

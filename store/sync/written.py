@@ -88,6 +88,42 @@ def clock_source(conn: sqlite3.Connection, at: At) -> str:
     return CONTINUED if continued else OWN
 
 
+#: How many of its author's earlier milliseconds ``own_read_before`` looks through.
+LOOK_BACK = 64
+
+
+def own_read_before(conn: sqlite3.Connection, at: At) -> int | None:
+    """The latest millisecond before this stamp's own that its author's clock read (a stamp
+    of its own held here there with the counter 0: ``max(last + 1, wall)`` was its wall
+    clock), as a stamp, or None (none held, or none among its last ``LOOK_BACK``
+    milliseconds). The allowance of a pushed or continued stamp never reaches before it
+    (less ``rules.SEAL_LAG``): its clock had read that time, and an honest clock does not go
+    back further. The change sets of the same millisecond do not count (an honest laptop
+    whose fast clock was put right continues its own stamp there); it is read from the
+    author's own log only, so every laptop holding the change set finds the same.
+
+    Args:
+        conn: the open database.
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        The stamp (HLC, the counter 0), or None.
+    """
+    hlc, origin = at
+    row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (origin,)).fetchone()
+    if row is None:
+        return None
+    mine, low = int(row[0]), hlc_wall_ms(hlc) << COUNTER_BITS
+    for _step in range(LOOK_BACK):
+        below = _latest_below(conn, mine, low)
+        if below is None:
+            return None
+        low = hlc_wall_ms(below) << COUNTER_BITS
+        if _after(conn, mine, _latest_below(conn, mine, low, True)) == low:
+            return low
+    return None
+
+
 def _latest_below(conn: sqlite3.Connection, ident: int, hlc: int, seq: bool = False) -> int | None:
     """A device's latest stamp below ``hlc`` (``seq``: its number instead), or None. Its
     stamps rise along its numbers (a segment whose clock runs back is refused), so a search
