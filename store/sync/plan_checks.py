@@ -513,8 +513,8 @@ def _written_at(
     stamp, its clock put back since (``written.CONTINUED``). Never the stamp of a pushed clock
     itself: an honest change judged by a fast peer's time would be refused here and kept by
     its author (rev13f HIGH 1). Never before ``floor`` either (the latest time its author's
-    clock read before, less ``rules.SEAL_LAG``: ``written.own_read_before``). An unreadable stamp reads
-    as the latest time there is (nothing then counts as still ahead)."""
+    clock read before, less ``rules.SEAL_LAG``: ``written.own_read_before``). An unreadable
+    stamp reads as the latest time there is (nothing then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)
