@@ -27,11 +27,26 @@ and a laptop holding a change holds what its author held when it sent it). So:
   it wrote it (raw SQL back-dating a row, rev13g f2): the change is judged by its stamp, and
   a time more than ``rules.BACKDATE_LIMIT`` earlier is flagged.
 
-The trade-off: a hostile laptop can fake a correction (its stamp set ahead by hand, then
-continued) and so gain the day's allowance for what it dates back, but no more, and it is named
-for it; an honest laptop whose fast clock was put right keeps its work, named the same way.
-A laptop whose clock ran more than a day fast and was put right still has its work judged a
-day before its stamps until its clock catches up (``own_stamps_ahead`` tells it so).
+The allowance has a floor, and it never passes anything silently (rev13p):
+
+- it never reaches before the latest time the author's clock is known to have read before the
+  stamp's millisecond (``own_read_before``: its own stamp there with the counter 0, less
+  ``rules.SEAL_LAG``), read from the author's own change log, so every laptop holding the
+  change finds the same;
+- a change set that passes the planning checks only because of it (judged by its stamp, as
+  ``OWN``, the store refuses it: ``plan_checks.PlanFacts.passed_eased``) is taken in and
+  flagged ``clocks_apart`` with the time it counts as written and its stamp, on every laptop
+  that takes it in; so is a pushed record whose time lies more than ``rules.BACKDATE_LIMIT``
+  before its stamp (within the day and above the floor; else it is flagged ``back_dated``).
+
+The trade-off: a hostile laptop can fake a push or a correction (its clock set back into a
+held stamp's millisecond, or its stamp set ahead by hand and then continued) and so gain the
+day's allowance for what it dates back, but nothing before its own last clock reading, and it
+is named for it on every laptop; an honest laptop whose fast clock was put right, or whose
+stamps a fast peer pushed, keeps its work, named the same way (clocks apart: a notice, not an
+accusation). A laptop whose clock ran more than a day fast and was put right still has its
+work judged a day before its stamps until its clock catches up (``own_stamps_ahead`` tells it
+so).
 
 A hostile laptop cannot make a stamp of another device it never held, nor take one in that
 is further than a day ahead of its own clock; a stamp it forged ahead (its HLC set by hand)
