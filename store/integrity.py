@@ -282,9 +282,9 @@ def restore(conn: sqlite3.Connection, findings: Findings) -> None:
 
     A planted index, view or trigger is dropped and a missing or altered one re-made (a missing
     table is made empty; a table planted in place of one of this version's views, triggers or
-    indexes is dropped and the guard made again). A table whose definition differs is left to ``drop_added_columns``
-    (called first); one that differs otherwise is named at the next open still: only a backup
-    restores it.
+    indexes is dropped and the guard made again). A table whose definition differs is left to
+    ``drop_added_columns`` (called first); one that differs otherwise is named at the next open
+    still: only a backup restores it (one replaced by a view: ``replaced_tables``).
 
     Args:
         findings: what the check of the guards found: unexpected, altered and missing guards.

@@ -13,8 +13,9 @@ and a laptop holding a change holds what its author held when it sent it). So:
   author took in a stamp ahead of its clock (a fast peer's), so its own clock may have read
   up to a day less (``observe_hlc`` takes in nothing further ahead): the time it recorded is
   trusted down to a day before the stamp, and a deletion (no time recorded) is judged a day
-  before it; a time recorded within that day is no sign of back-dating (the author's clock
-  is right).
+  before it; a time recorded within that day is not named as back-dated (the author's
+  clock may be right), but more than ``rules.BACKDATE_LIMIT`` before the stamp it is named
+  as clocks apart (below).
 - ``CONTINUED``: no other device's stamp pushed it, but it continues a stamp of the
   author's own held here (the same millisecond, a higher counter): its clock read that
   millisecond once and has gone back since (a fast clock put right, rev13n f1: an honest

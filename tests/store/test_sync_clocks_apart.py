@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from commands.cli import cli
-from store import agenda, findings, logbook, roster
+from store import findings, logbook, roster
 from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange
@@ -157,9 +157,9 @@ def test_an_honest_laptop_pushed_ahead_is_named_plainly_not_accused(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     """An honest b, its clock 3 h behind, takes in the stamps of c (3 h ahead) and deploys
-    RT-0082 for RT-0081 an hour after the real end (two hours before it by its clock): its stamp (c's
-    time) is after the end, so it passes only by the allowance: taken in and named as clocks
-    apart (how many minutes before its stamp), never as dating records back."""
+    RT-0082 for RT-0081 an hour after the real end (two hours before it by its clock): its
+    stamp (c's time) is after the end, so it passes only by the allowance: taken in and named
+    as clocks apart (how many minutes before its stamp), never as dating records back."""
     (a, b, c), act = _team(tmp_path, clock)
     behind = FixedClock(clock.now() - timedelta(hours=3))
     ahead = FixedClock(clock.now() + timedelta(hours=3))
