@@ -170,7 +170,12 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         for origin, count in sorted(back.items()):
             label = (checked.team.device(origin) or {"label": origin})["label"]
             example = next(d for r, k, d in outcome.flags if r.origin == origin and k == flagged)
-            receipt.warnings.append(notice(flagged, label=label, count=count, example=example))
+            said = {"label": label, "count": count, "example": example}
+            receipt.warnings.append(
+                notice("back_dated", **said)
+                if flagged == "back_dated"
+                else notice("clocks_apart", **said)
+            )
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:
