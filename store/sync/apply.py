@@ -23,7 +23,7 @@ from .. import witness
 from ..clock import epoch_ms, from_db, to_db
 from ..db import Store, append_audit
 from ..ids import uuid7
-from . import capture, forks, late, log, restored, session
+from . import capture, forks, late, log, restored, session, written
 from . import quarantine as kept
 from . import roster as rosters
 from .change import Run
@@ -149,6 +149,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     total = sum(len(r.cols) for r in fresh)
     progress("applying", 0, total)
     waiting = kept.deferred_by_origin(conn)
+    moved = written.moved_by(conn, {(r.hlc, r.origin) for r in fresh})
     outcome = session.judge_and_apply(
         conn,
         checked.team,
@@ -157,19 +158,25 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
         rejudge_origins=rejudge,
         rebound=rebound,
         decides_holds=admin == store.device_id,
+        again=moved.again,
     )
     progress("applying", total, total)
     _drop_outside(conn, checked, store.device_id)
-    _count(conn, checked, outcome)
+    released = _count(conn, checked, outcome)
     _held_again(store, conn, checked)
     forks.set_aside(conn, moment)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += outcome.merged.clashes
     for flagged in ("back_dated", "clocks_apart"):
-        back = Counter(r.origin for r, kind, _d in outcome.flags if kind == flagged)
+        named = [  # those named before and judged again (``moved``) are not news
+            (r, d)
+            for r, kind, d in outcome.flags
+            if kind == flagged and (r.origin, r.seq) not in moved.unflagged
+        ]
+        back = Counter(r.origin for r, _d in named)
         for origin, count in sorted(back.items()):
             label = (checked.team.device(origin) or {"label": origin})["label"]
-            example = next(d for r, k, d in outcome.flags if r.origin == origin and k == flagged)
+            example = next(d for r, d in named if r.origin == origin)
             said = {"label": label, "count": count, "example": example}
             receipt.warnings.append(
                 notice("back_dated", **said)
@@ -193,7 +200,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     receipt.alarms += witness.observe(
         store, conn, checked.manifest, witness.labels(store), keys, checked.signed
     )
-    _audit(store, conn, checked, fresh)
+    _audit(store, conn, checked, fresh, released)
     _record_bundle(conn, checked, total, now)
 
 
@@ -338,10 +345,18 @@ def _keep_forks(
     return {o: c for o, c in after.items() if before.get(o) != c}
 
 
-def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome) -> None:
+def _count(
+    conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome
+) -> list[dict[str, object]]:
     """Per table, how many of the bundle's new changes were applied and how many wait, and
-    to which records."""
+    to which records; the held changes that were quarantined and are applied now (judged
+    again: ``written.moved_by``, a newer roster …) count as applied too, and are returned
+    for the audit (device, seq, table, field)."""
     receipt = checked.receipt
+    released = _released(outcome)
+    for change in released:
+        receipt.applied[str(change["table"])] += 1
+        receipt.record("applied", str(change["table"]), str(change.pop("key")))
     for judged in outcome.judged():
         if judged.before != session.NEW:
             continue
@@ -363,6 +378,32 @@ def _count(conn: sqlite3.Connection, checked: Verified, outcome: session.Outcome
                 receipt.deferred[run.tbl] += 1
                 receipt.record("deferred", run.tbl, run.pk)
     receipt.quarantined = kept.quarantined_keys(conn, sorted(outcome.became("quarantined")))
+    return released
+
+
+def _released(outcome: session.Outcome) -> list[dict[str, object]]:
+    """The held changes that were quarantined before this import and are applied now."""
+    released: list[dict[str, object]] = []
+    for judged in outcome.judged():
+        if judged.before == session.NEW or kept.QUARANTINED not in (
+            (judged.before,) if isinstance(judged.before, str) else judged.before
+        ):
+            continue
+        run = judged.run
+        for offset, before, verdict in judged.records():
+            key = (run.origin, run.seq + offset)
+            if before == kept.QUARANTINED and outcome.refused.get(key, verdict).applies:
+                field = run.cols[offset]
+                released.append(
+                    {
+                        "device": key[0],
+                        "seq": key[1],
+                        "table": run.tbl,
+                        "field": field,
+                        "key": run.pk,
+                    }
+                )
+    return released
 
 
 def _deferred_limit(conn: sqlite3.Connection, before: dict[str, int]) -> None:
@@ -452,8 +493,15 @@ def _open_conflicts(conn: sqlite3.Connection) -> dict[str, str]:
     )
 
 
-def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: list[Run]) -> None:
-    """One audit event per origin device whose changes were merged, then one for the import."""
+def _audit(
+    store: Store,
+    conn: sqlite3.Connection,
+    checked: Verified,
+    fresh: list[Run],
+    released: list[dict[str, object]],
+) -> None:
+    """One audit event per origin device whose changes were merged, then one for the import
+    (with the held changes it took out of quarantine, judged again: ``rejudged_applied``)."""
     now = store.now()
     importer = store.user or "system"
     by_origin: dict[str, list[Run]] = {}
@@ -510,6 +558,8 @@ def _audit(store: Store, conn: sqlite3.Connection, checked: Verified, fresh: lis
                 for q in checked.receipt.quarantined[:AUDIT_SAMPLE]
             ],
             "quarantined_total": len(checked.receipt.quarantined),
+            "rejudged_applied": released[:AUDIT_SAMPLE],
+            "rejudged_applied_total": len(released),
         },
     )
 

@@ -265,6 +265,18 @@ def _heads(records: list[Record]) -> set[str]:
     return {ref(r.origin, r.seq) for r in records} - seen
 
 
+def seen(prev: str) -> list[str]:
+    """The records of its field a record's writer had seen (``_seen``).
+
+    Args:
+        prev: the record's history (JSON list of ``origin/seq`` text).
+
+    Returns:
+        The ``origin/seq`` references; empty for a history that cannot be read.
+    """
+    return _seen(prev)
+
+
 def _seen(prev: str) -> list[str]:
     """The references a record saw. An imported record's history was checked by the judge;
     malformed history (a quarantined record's, or one written into this laptop's own log

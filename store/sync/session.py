@@ -25,10 +25,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from .. import rules
 from ..clock import epoch_ms, from_epoch_ms, to_db
-from . import forks, judge_signals, late, log, merge, plan_checks, rebuild
+from . import conflicts, forks, judge_signals, late, log, merge, plan_checks, rebuild
 from . import quarantine as kept
 from . import roster as rosters
 from .capture import COUNTER_BITS, DAY_MS
@@ -759,6 +760,19 @@ WHERE s.id = ?6
 """
 
 
+class _Assessment(NamedTuple):
+    """One accepted-or-held threat assessment as ``_Assessments`` weighs it."""
+
+    assessed_at: str
+    id: str
+    level: object
+    key: Key  # its existence record
+    ref: str  # its subject_id record, as conflicts name it (``conflicts.ref``)
+    #: the assessments of its subject its writer had seen; None: it carries no history (it
+    #: takes no part in conflicts, ``conflicts._records``)
+    seen: tuple[str, ...] | None
+
+
 class _Assessments:
     """The threat assessments the log holds, by subject, read once per judging; which of them
     count is decided per question (the verdicts of the judging under way, ``now``, first)."""
@@ -766,30 +780,52 @@ class _Assessments:
     def __init__(self, conn: sqlite3.Connection, now: dict[Key, bool]) -> None:
         self.conn = conn
         self.now = now
-        self._by_subject: dict[str, list[tuple[str, str, object, Key]]] | None = None
+        self._by_subject: dict[str, list[_Assessment]] | None = None
 
-    def _load(self) -> dict[str, list[tuple[str, str, object, Key]]]:
-        by_subject: dict[str, list[tuple[str, str, object, Key]]] = {}
+    def _load(self) -> dict[str, list[_Assessment]]:
+        by_subject: dict[str, list[_Assessment]] = {}
         for run in log.of_table(self.conn, "threat_assessment"):
             if EXISTENCE not in run.cols or run.cl % 2 == 0:
                 continue
             values = dict(zip(run.cols, run.values(), strict=True))
             key = (run.origin, run.seq + run.cols.index(EXISTENCE))
+            where = run.cols.index("subject_id") if "subject_id" in run.cols else None
+            prev = None if where is None else run.prev(where)
             by_subject.setdefault(str(values.get("subject_id")), []).append(
-                (str(values.get("assessed_at")), str(values.get("id")), values.get("level"), key)
+                _Assessment(
+                    str(values.get("assessed_at")),
+                    str(values.get("id")),
+                    values.get("level"),
+                    key,
+                    conflicts.ref(run.origin, run.seq + (where or 0)),
+                    None if prev is None else tuple(conflicts.seen(prev)),
+                )
             )
         return by_subject
 
     def level_as_of(self, subject: str, at: At) -> object:
-        """The subject's threat level from its latest accepted assessment (by assessed_at, then
-        id, as R2 derives it) assessed at or before the moment ``at`` was made."""
+        """The subject's threat level in force at the moment ``at`` was made, from the accepted
+        assessments assessed at or before it, as the database derives it (R2 and migration
+        035): its latest assessment's (by assessed_at, then id); while assessments of it
+        conflicted then (more than one of them no other of them had seen, of different
+        levels: ``conflicts``), the highest of theirs if higher (known leftover 2 of issue 13:
+        a change made while the conflict was open does not pass below the level in force)."""
         if self._by_subject is None:
             self._by_subject = self._load()
         when = _stored_wall(at[0])
-        mine = [a for a in self._by_subject.get(subject, []) if a[0] <= when]
-        aside = kept.states(self.conn, [a[3] for a in mine])
-        counted = [a for a in mine if self.now.get(a[3], a[3] not in aside)]
-        return max(counted, key=lambda a: (a[0], a[1]))[2] if counted else None
+        mine = [a for a in self._by_subject.get(subject, []) if a.assessed_at <= when]
+        aside = kept.states(self.conn, [a.key for a in mine])
+        counted = [a for a in mine if self.now.get(a.key, a.key not in aside)]
+        if not counted:
+            return None
+        latest = max(counted, key=lambda a: (a.assessed_at, a.id)).level
+        tracked = [a for a in counted if a.seen is not None]
+        seen = {ref for a in tracked for ref in a.seen or ()}
+        heads = [a.level for a in tracked if a.ref not in seen]
+        if len({(type(level).__name__, level) for level in heads}) < 2:
+            return latest
+        levels = [v for v in (latest, *heads) if type(v) is int]
+        return max(levels) if levels else latest
 
 
 class _Withdrawals:

@@ -49,6 +49,12 @@ accusation). A laptop whose clock ran more than a day fast and was put right sti
 work judged a day before its stamps until its clock catches up (``own_stamps_ahead`` tells it
 so).
 
+The stamps of a millisecond can arrive late: a change set held here before the stamp of
+another device that pushed it (a transport lost that device's file) was judged ``OWN`` and may
+have been quarantined or named as dated back. ``moved_by`` finds those change sets when the
+stamp arrives, and the import judges them again (``session.judge_and_apply(again=…)``), so a
+laptop ends the same whatever order it got the bundles in.
+
 A hostile laptop cannot make a stamp of another device it never held, nor take one in that
 is further than a day ahead of its own clock; a stamp it forged ahead (its HLC set by hand)
 only judges it later. What it can still do is set its own wall clock (and its HLC with it)
@@ -59,6 +65,8 @@ proves the time then.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from .capture import DAY_MS
@@ -175,3 +183,68 @@ def _after(conn: sqlite3.Connection, ident: int, seq: int | None) -> int | None:
         (ident, -1 if seq is None else seq),
     ).fetchone()
     return None if row is None else int(row[0])
+
+
+@dataclass
+class Moved:
+    """What newly held stamps can change the judging of (``moved_by``).
+
+    Attributes:
+        again: (origin, number) of one record of each change set to judge again.
+        unflagged: (origin, number) of the applied records whose ``back_dated`` flag was
+            taken away to be judged again (the judging sets it again where it still holds).
+    """
+
+    again: list[tuple[str, int]] = field(default_factory=list)
+    unflagged: set[tuple[str, int]] = field(default_factory=set)
+
+
+def moved_by(conn: sqlite3.Connection, stamps: Iterable[At]) -> Moved:
+    """The held change sets whose stamp's source these newly held stamps can change (issue 13,
+    known leftover 1): those in the millisecond of one of them and above it, that were
+    quarantined or named as dated back (``back_dated``). Judged before the stamp arrived,
+    such a change set was taken as ``OWN`` (or ``CONTINUED``) and so as written later than it
+    was; with the stamp held it may be ``PUSHED``: it may pass now, or not be dated back, as
+    on a laptop that held the stamp first. Its judging depends on nothing else the stamp
+    brings (``clock_source`` reads only the stamps of that millisecond below it). The
+    ``back_dated`` flags of those named are deleted here; judging them again sets them again
+    where they still hold.
+
+    Args:
+        conn: the open database, the new stamps stored already.
+        stamps: (hlc, origin) of the new change sets.
+
+    Returns:
+        The change sets to judge again (``Moved.again``, in order) and the flags taken away.
+    """
+    held: dict[int, list[tuple[int, str, int]]] = {}
+    for origin, hlc, seq in conn.execute(
+        "SELECT origin, hlc, min(seq) FROM sync_quarantine WHERE branch = '' GROUP BY origin, hlc"
+    ):
+        held.setdefault(hlc_wall_ms(int(hlc)), []).append((int(hlc), str(origin), int(seq)))
+    flagged = conn.execute(
+        "SELECT f.origin, f.seq, l.hlc FROM sync_flag f JOIN sync_origin o ON o.device = f.origin"
+        " JOIN sync_log l ON l.origin = o.id AND l.seq = (SELECT max(seq) FROM sync_log"
+        " WHERE origin = o.id AND seq <= f.seq) WHERE f.kind = 'back_dated'"
+    ).fetchall()
+    for origin, seq, hlc in flagged:
+        held.setdefault(hlc_wall_ms(int(hlc)), []).append((int(hlc), str(origin), int(seq)))
+    if not held:
+        return Moved()
+    lowest: dict[int, int] = {}
+    for hlc, _origin in stamps:
+        ms = hlc_wall_ms(hlc)
+        if ms in held and hlc < lowest.get(ms, hlc + 1):
+            lowest[ms] = hlc
+    moved = {
+        (origin, seq)
+        for ms, below in lowest.items()
+        for hlc, origin, seq in held[ms]
+        if hlc > below
+    }
+    unflagged = {(str(o), int(s)) for o, s, _hlc in flagged if (str(o), int(s)) in moved}
+    conn.executemany(
+        "DELETE FROM sync_flag WHERE origin = ? AND seq = ? AND kind = 'back_dated'",
+        sorted(unflagged),
+    )
+    return Moved(sorted(moved), unflagged)

@@ -15,11 +15,18 @@ from click.testing import CliRunner
 
 from commands.cli import cli
 from store import agenda, subjects
-from store.clock import FixedClock
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange, status
 from tests.conftest import NOW, at
-from tests.sync_team import Laptop, exchange_all, make_team, user_tables
+from tests.sync_team import (
+    Laptop,
+    exchange_all,
+    held,
+    make_team,
+    raw_change_sets,
+    user_tables,
+)
 
 
 def _person_at_four(tmp_path: Path, clock: FixedClock) -> tuple[list[Laptop], str]:
@@ -190,3 +197,46 @@ def test_an_assessment_made_after_one_dated_a_little_ahead_follows_it(
             assert status.list_conflicts(laptop.store) == []
     finally:
         b.store.close()
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_a_change_judged_while_a_conflict_was_open_is_judged_at_the_higher_level(
+    tmp_path: Path, clock: FixedClock, first: str
+) -> None:
+    """Known leftover 2 of issue 13: ``level_as_of`` (the level in force when a received change
+    was made) follows migration 035. a raises BEVER to 5 while b lowers it to 2; b takes in a's
+    raise (the conflict is open: 5 in force on b) and then, past its own triggers, writes a
+    standing post with ESCORT (W2: enough at 2, below the W4 of 5). Judged at the latest
+    assessment alone (b's 2) it would pass; judged at the level in force then (5) it is
+    quarantined (concept_below_required) on a and on c, whichever bundle c reads first, and
+    every laptop ends with the same rows."""
+    (a, b, c), _activity = _person_at_four(tmp_path, clock)
+    clock.advance(minutes=5)
+    subjects.assess_threat(a.store, "BEVER", level=5)
+    clock.advance(minutes=1)
+    subjects.assess_threat(b.store, "BEVER", level=2)
+    from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
+    exchange.import_file(b.store, from_a)
+    assert b.store.one("SELECT threat_level FROM subject WHERE code = 'BEVER'")[0] == 5
+    clock.advance(minutes=1)
+    subject = b.store.one("SELECT id FROM subject WHERE code = 'BEVER'")[0]
+    raw_change_sets(
+        b,
+        "INSERT INTO standing_post (id, subject_id, concept, start_at, end_at, created_at)"
+        f" VALUES ('01a2ffff-0000-7000-8000-0000000050a1', '{subject}', 'ESCORT',"
+        f" '{to_db(NOW + timedelta(days=1))}', '{to_db(NOW + timedelta(days=2))}',"
+        f" '{to_db(clock.now())}')",
+        past_triggers=True,
+    )
+    from_b = exchange.export(b.store, out=tmp_path / "b.swb").path
+    for bundle in (from_a, from_b) if first == "a" else (from_b, from_a):
+        exchange.import_file(c.store, bundle)
+    exchange.import_file(a.store, from_b)
+    for laptop in (a, c):
+        assert laptop.store.tuples("SELECT concept FROM standing_post") == [], laptop.name
+        assert {(q[2], q[5].split('"error":"')[1].split('"')[0]) for q in held(laptop)} == {
+            ("standing_post", "concept_below_required")
+        }, held(laptop)
+        assert laptop.store.one("SELECT threat_level FROM subject WHERE code = 'BEVER'")[0] == 5
+    assert user_tables(a.store) == user_tables(c.store)
+    assert held(a) == held(c)
