@@ -346,6 +346,13 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "the latest backup."
         )
     ),
+    "table_replaced": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} was replaced by "
+            "something else, which `db repair` cannot undo; nothing was changed. Restore the "
+            "latest backup."
+        )
+    ),
     "catalogue_changed": template(
         _(
             "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "

@@ -215,6 +215,9 @@ class Store:
         from .sync import capture
 
         detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
+        replaced = integrity.replaced_tables(conn)
+        if replaced:  # its rows are elsewhere, or gone: nothing here can make it whole
+            raise IntegrityFailure(code="table_replaced", path=str(self.path), table=replaced[0])
         conn.execute("BEGIN IMMEDIATE")  # planted objects, unsealed queued rows, added columns
         detail["dropped_planted"] = integrity.drop_planted(conn, findings)
         detail["malformed_queue"] = capture.clear_malformed_pending(conn)

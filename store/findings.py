@@ -9,6 +9,10 @@ disk, left behind. ``db status``, ``sync status``, the Sync screen and the hando
 - ``own_refused``: changes of this laptop that the other laptops quarantine;
 - ``back_dated``: records a laptop dated well before it wrote them (a clock set back, or
   back-dating): taken in, and named here;
+- ``clocks_apart``: records a laptop's change passed only by the allowance the team gives a
+  stamp pushed ahead by a faster laptop or continuing a clock put right (by its stamp alone
+  the store refuses it, or it is dated more than an hour back): taken in, and named here, with
+  how many minutes before its stamp it counts as written;
 - ``clock_ahead``: a laptop whose clock was ahead of this one's when it wrote a bundle (its
   edits win over later ones by their stamps): named with how far ahead;
 - ``own_stamps``: this laptop's own change stamps run ahead of its clock (it was set ahead
@@ -45,6 +49,7 @@ KINDS = (
     "outside",
     "own_refused",
     "back_dated",
+    "clocks_apart",
     "clock_ahead",
     "own_stamps",
 )
@@ -298,6 +303,35 @@ def back_dated(store: Store, since: datetime | None = None) -> list[Finding]:
     ]
 
 
+def clocks_apart(store: Store, since: datetime | None = None) -> list[Finding]:
+    """Laptops whose changes passed only by the allowance for clocks apart (a stamp pushed
+    ahead by a faster laptop, or continuing a clock put right): taken in, and named.
+
+    Args:
+        store: the open store.
+        since: only events from then on (aware), None: every one.
+
+    Returns:
+        One finding per laptop.
+    """
+    labels = _labels(store)
+    return [
+        Finding(
+            "clocks_apart",
+            "clocks_apart",
+            {"label": labels.get(origin, origin[:13]), "count": count, "example": example},
+            (origin,),
+            origin,
+            _at(at),
+        )
+        for origin, count, example, at in store.tuples(
+            "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
+            " WHERE kind = 'clocks_apart' AND noticed_at >= ? GROUP BY origin ORDER BY origin",
+            (_since(since),),
+        )
+    ]
+
+
 def clock_ahead(store: Store, since: datetime | None = None) -> list[Finding]:
     """Laptops whose clock was ahead of this one's when they wrote a bundle: the latest time
     each was seen ahead, and by how much.
@@ -386,6 +420,7 @@ def open_findings(store: Store, since: datetime | None = None) -> list[Finding]:
         *outside_changes(store, since),
         *own_refused(store),
         *back_dated(store, since),
+        *clocks_apart(store, since),
         *clock_ahead(store, since),
         *own_stamps_ahead(store),
     ]

@@ -281,9 +281,10 @@ def restore(conn: sqlite3.Connection, findings: Findings) -> None:
     """Put the reference guards back; inside the caller's transaction (``db repair``).
 
     A planted index, view or trigger is dropped and a missing or altered one re-made (a missing
-    table is made empty). A table whose definition differs is left to ``drop_added_columns``
-    (called first); one that differs otherwise is named at the next open still: only a backup
-    restores it.
+    table is made empty; a table planted in place of one of this version's views, triggers or
+    indexes is dropped and the guard made again). A table whose definition differs is left to
+    ``drop_added_columns`` (called first); one that differs otherwise is named at the next open
+    still: only a backup restores it (one replaced by a view: ``replaced_tables``).
 
     Args:
         findings: what the check of the guards found: unexpected, altered and missing guards.
@@ -291,10 +292,10 @@ def restore(conn: sqlite3.Connection, findings: Findings) -> None:
     expected = reference()
     for name in findings.unexpected + findings.altered:
         kind = _kind(conn, name)
-        if kind == "table" and name in expected:
+        if kind == "table" and expected.get(name, ("",))[0] == "table":
             continue  # its added columns went first (``drop_added_columns``)
-        if kind is not None:  # a table shadowing a built-in is dropped
-            conn.execute(f'DROP {kind.upper()} main."{_quoted(name)}"')
+        if kind is not None:  # a table shadowing a built-in, or planted for a view: dropped
+            _drop(conn, kind, name)
     redo = [n for n in findings.missing + findings.altered if expected[n][0] != "table"]
     tables = [n for n in findings.missing if expected[n][0] == "table"]
     order = {"table": 0, "index": 1, "view": 2, "trigger": 3}  # triggers read the views
@@ -323,9 +324,44 @@ def drop_planted(conn: sqlite3.Connection, findings: Findings) -> list[str]:
         kind = _kind(conn, name)
         if kind is None or (kind == "table" and name in expected):
             continue
-        conn.execute(f'DROP {kind.upper()} main."{_quoted(name)}"')
+        _drop(conn, kind, name)
         dropped.append(name)
     return dropped
+
+
+def replaced_tables(conn: sqlite3.Connection) -> list[str]:
+    """This version's tables that the database holds as something else (a view planted in
+    place of one, its rows moved aside): no repair makes its rows come back; only a backup
+    restores it.
+
+    Args:
+        conn: the open database.
+
+    Returns:
+        Their names, sorted.
+    """
+    expected = reference()
+    return sorted(
+        name
+        for name, (kind, _sql) in expected.items()
+        if kind == "table" and _kind(conn, name) not in (None, "table")
+    )
+
+
+def _drop(conn: sqlite3.Connection, kind: str, name: str) -> None:
+    """Drop one object of the database. A view or trigger named ``sqlite_…`` (renamed through
+    writable_schema) SQLite may refuse to drop: its schema row is deleted with writable_schema
+    on for that one row (a view or trigger owns no pages), and the schema is read again."""
+    if kind in ("view", "trigger") and name.lower().startswith("sqlite_"):
+        conn.execute("PRAGMA writable_schema = ON")
+        try:
+            conn.execute("DELETE FROM main.sqlite_master WHERE type = ? AND name = ?", (kind, name))
+            version = int(conn.execute("PRAGMA main.schema_version").fetchone()[0])
+            conn.execute(f"PRAGMA main.schema_version = {version + 1}")
+        finally:
+            conn.execute("PRAGMA writable_schema = OFF")
+        return
+    conn.execute(f'DROP {kind.upper()} main."{_quoted(name)}"')
 
 
 def drop_added_columns(conn: sqlite3.Connection, findings: Findings) -> list[str]:

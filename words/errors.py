@@ -646,6 +646,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "latest backup."
         )
     ),
+    "table_replaced": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} was replaced by "
+            "something else, which no repair can undo; nothing was changed. Restore the latest "
+            "backup."
+        )
+    ),
     "catalogue_changed": template(
         _(
             "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "

@@ -20,7 +20,7 @@ from store.validate import visible
 from . import _, ngettext
 from .alarms import ALARMS
 from .quarantine import kept_words as reason_words
-from .receipts import ahead, back_dated_example
+from .receipts import ahead, back_dated_example, clocks_apart_example
 
 #: What a clashing name is, per table.
 _NAMES = {"staff": _("callsign"), "subject": _("code name"), "activity": _("calendar event")}
@@ -137,6 +137,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{example}): its clock was set back, or they were back-dated; they were taken in",
         p["count"],
     ).format(label=p["label"], count=p["count"], example=back_dated_example(p["example"])),
+    "clocks_apart": lambda p: ngettext(
+        "{label}'s clock and its stamps were apart (a clock put right, or pushed ahead by a "
+        "faster laptop): {count} change passed only because of the allowance for that (e.g. "
+        "{example}); it was taken in",
+        "{label}'s clock and its stamps were apart (a clock put right, or pushed ahead by a "
+        "faster laptop): {count} changes passed only because of the allowance for that (e.g. "
+        "{example}); they were taken in",
+        p["count"],
+    ).format(label=p["label"], count=p["count"], example=clocks_apart_example(p["example"])),
     "clock_ahead": lambda p: _(
         "{label}'s clock was {ahead} ahead of this laptop's when it sent a bundle: its edits "
         "win over later ones until its clock is put right"

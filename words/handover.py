@@ -352,6 +352,7 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
                 "outside",
                 "own_refused",
                 "back_dated",
+                "clocks_apart",
                 "clock_ahead",
                 "own_stamps",
             ),
@@ -415,6 +416,9 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
         ),
         "back_dated": _counted(
             _("Check the clock of the laptop that dated records back, or ask why")
+        ),
+        "clocks_apart": _counted(
+            _("Check the clocks of the laptops named as apart; look at what passed because of it")
         ),
         "clock_ahead": _counted(_("Have the clock of the laptop that is ahead put right")),
         "own_stamps": _counted(

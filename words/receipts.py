@@ -106,6 +106,39 @@ def back_dated_example(kept: object) -> str:
     )
 
 
+def _clocks_apart(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "{label}'s clock and its stamps were apart (a clock put right, or pushed ahead by a "
+        "faster laptop): {count} change passed only because of the allowance for that (e.g. "
+        "{example}); taken in, and noted",
+        "{label}'s clock and its stamps were apart (a clock put right, or pushed ahead by a "
+        "faster laptop): {count} changes passed only because of the allowance for that (e.g. "
+        "{example}); taken in, and noted",
+        p["count"],
+    ).format(label=_label(p), count=p["count"], example=clocks_apart_example(p["example"]))
+
+
+def clocks_apart_example(kept: object) -> str:
+    """A change that passed only by the allowance for clocks apart, as the judge noted it
+    (``sync_flag.detail``): what it was, the time it counts as written, its stamp and the
+    minutes between (an older version's note: as it is)."""
+    found = read(kept)
+    if found.code != "clocks_apart":
+        return visible(str(kept))
+    p = found.params
+    what = p.get("field") or p.get("table") or "?"
+    return ngettext(
+        "{what} taken as written at {taken}, {minutes} minute before its stamp {stamp}",
+        "{what} taken as written at {taken}, {minutes} minutes before its stamp {stamp}",
+        int(p.get("minutes") or 0),
+    ).format(
+        what=visible(str(what)),
+        taken=visible(str(p.get("taken"))),
+        minutes=int(p.get("minutes") or 0),
+        stamp=visible(str(p.get("stamp"))),
+    )
+
+
 def _outside_dropped(p: Mapping[str, Any]) -> str:
     return ngettext(
         "{count} change by {device}, a device the team roster does not list (the admin "
@@ -168,6 +201,7 @@ def _will_be_quarantined(p: Mapping[str, Any]) -> str:
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     **ALARMS,  # an audit trail alarm (``words.alarms``)
     "back_dated": _back_dated,
+    "clocks_apart": _clocks_apart,
     "chain_forked": _chain_forked,
     "clash": _clash,
     "segment_refused": _segment_refused,
@@ -218,6 +252,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         p["count"],
     ).format(n=p["count"]),
     "peer_back_dated": lambda p: _("dates records back"),
+    "peer_clocks_apart": lambda p: _("changes passed only as clocks apart"),
     "peer_clock_ahead": lambda p: _("clock {ahead} ahead").format(ahead=ahead(int(p["ahead_ms"]))),
     "peer_clock_day_ahead": lambda p: _("clock ahead: stamped {stamped}").format(
         stamped=local_text(p["stamped"]) if p["stamped"] is not None else "9999"

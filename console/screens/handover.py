@@ -60,6 +60,7 @@ JUMPS = {
     "outside": "sync",
     "own_refused": "sync",
     "back_dated": "sync",
+    "clocks_apart": "sync",
     "clock_ahead": "sync",
     "own_stamps": "sync",
 }
@@ -81,6 +82,7 @@ ITEMS = {
     "outside": _("changes made outside Schildwacht"),
     "own_refused": _("own changes refused by other laptops"),
     "back_dated": _("records dated back"),
+    "clocks_apart": _("changes passed as clocks apart"),
     "clock_ahead": _("laptops with a clock ahead"),
     "own_stamps": _("this laptop's stamps ahead of its clock"),
 }
@@ -111,6 +113,7 @@ ADVICE = {
     "outside": _("Ask who changed the database outside Schildwacht, and why (j shows it)."),
     "own_refused": _("Ask the admin about this laptop's refused changes (j, then export)."),
     "back_dated": _("Check the clock of the laptop that dated records back (j shows it)."),
+    "clocks_apart": _("Check the clocks of the laptops named as apart (j shows what passed)."),
     "clock_ahead": _("Have the clock of the laptop that is ahead put right (j shows it)."),
     "own_stamps": _(
         "Check this laptop's clock; until its stamps catch up, pass anything urgent by phone "

@@ -167,16 +167,22 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     forks.set_aside(conn, moment)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += outcome.merged.clashes
-    named = [  # those named before and judged again (``moved``) are not news
-        (r, d)
-        for r, kind, d in outcome.flags
-        if kind == "back_dated" and (r.origin, r.seq) not in moved.unflagged
-    ]
-    back = Counter(r.origin for r, _d in named)
-    for origin, count in sorted(back.items()):
-        label = (checked.team.device(origin) or {"label": origin})["label"]
-        example = next(d for r, d in named if r.origin == origin)
-        receipt.warnings.append(notice("back_dated", label=label, count=count, example=example))
+    for flagged in ("back_dated", "clocks_apart"):
+        named = [  # those named before and judged again (``moved``) are not news
+            (r, d)
+            for r, kind, d in outcome.flags
+            if kind == flagged and (r.origin, r.seq) not in moved.unflagged
+        ]
+        back = Counter(r.origin for r, _d in named)
+        for origin, count in sorted(back.items()):
+            label = (checked.team.device(origin) or {"label": origin})["label"]
+            example = next(d for r, d in named if r.origin == origin)
+            said = {"label": label, "count": count, "example": example}
+            receipt.warnings.append(
+                notice("back_dated", **said)
+                if flagged == "back_dated"
+                else notice("clocks_apart", **said)
+            )
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:

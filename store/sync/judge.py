@@ -990,6 +990,7 @@ class Judge:
         if failed is None:  # the store's planning checks (``judge_plans``)
             found = judge_plans.on_create(self.context.plans, rule.name, values, _at(existence))
             failed = _store_refused(rule.name, found)
+            self._eased(existence, rule.name)
         return failed
 
     def _claimed_elsewhere(self, existence: Change, author: _Author) -> Verdict | None:
@@ -1020,6 +1021,7 @@ class Judge:
         place = self._written("activity", json.dumps([activity], ensure_ascii=False), "location")
         others = {str(kind) for pk, kind in self._restrictions_of(activity) if pk != existence.pk}
         found = judge_plans.restriction(self.context.plans, values, place, others, _at(existence))
+        self._eased(existence, "restriction")
         return _store_refused("restriction", found)
 
     def _written(self, table: str, pk: str, col: str) -> object:
@@ -1232,6 +1234,7 @@ class Judge:
                 self.context.plans, rule.name, str(row_id), written, _at(record)
             )
             failed = _store_refused(rule.name, refused)
+            self._eased(record, rule.name)
         if failed is None and not self._known(rule.name, record.pk):
             failed = defer(f"row:{rule.name}:{record.pk}", "row_unknown")
         return failed or APPLY
@@ -1380,6 +1383,7 @@ class Judge:
         if verdict.applies and row.existence is not None:  # ``judge_plans``: as the store
             found = judge_plans.on_delete(self.context.plans, rule.name, row.pk, _at(row.existence))
             verdict = _store_refused(rule.name, found) or verdict
+            self._eased(row.existence, rule.name)
         return dict.fromkeys(_seqs(row), verdict)
 
     # Values and references -------------------------------------------------------------------
@@ -1432,9 +1436,23 @@ class Judge:
             and record.val < _earliest(record, rules.SEAL_LAG)
             and self._back_dated(record)
         ):
-            example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
-            self.context.flags.append((record, "back_dated", example))
+            if self._clocks_apart(record):
+                example = fact("clocks_apart", field=name, **_apart(record))
+                self.context.flags.append((record, "clocks_apart", example))
+            else:
+                example = fact(
+                    "back_dated", field=name, value=cut(record.val), written=_wall(record)
+                )
+                self.context.flags.append((record, "back_dated", example))
         return None
+
+    def _eased(self, record: Change, table: str) -> None:
+        """Name a change set that passed the planning checks only by the allowance of a pushed
+        or continued stamp (``judge_plans.eased``): taken in, and flagged ``clocks_apart``."""
+        found = judge_plans.eased(self.context.plans, _at(record))
+        if found is not None:
+            detail = fact("clocks_apart", table=table, **found)
+            self.context.flags.append((record, "clocks_apart", detail))
 
     def _back_dated(self, record: Change) -> bool:
         """Whether a recorded time more than ``rules.SEAL_LAG`` before its change's stamp says
@@ -1443,14 +1461,26 @@ class Judge:
         own earlier one (``written.CONTINUED``: a fast clock put right, or a correction faked to
         win the day's allowance, rev13n f1), whose time goes back against what its clock read
         before (not from 5 minutes: a laptop writing several change sets in one millisecond, a
-        demo, continues its own stamps too, and its history rows would all be named). A stamp
-        a peer's pushed ahead of the author's clock
-        (``written.PUSHED``): only beyond the day a stamp may run ahead (the author's clock is
-        right; the fast peer is named for its clock)."""
-        source = self.context.clock_source((record.hlc, record.origin))
-        if source == written.PUSHED:
-            return str(record.val) < _earliest(record, written.PUSHED_AHEAD)
+        demo, continues its own stamps too, and its history rows would all be named); and the
+        same for a stamp a peer's pushed ahead of the author's clock (``written.PUSHED``),
+        named as clocks apart within the day a stamp may run ahead (``_clocks_apart``): the
+        allowance never passes such a time silently."""
         return str(record.val) < _earliest(record)
+
+    def _clocks_apart(self, record: Change) -> bool:
+        """Whether a time recorded more than ``rules.BACKDATE_LIMIT`` before its stamp is
+        within the day a stamp a peer's pushed ahead may run (``written.PUSHED``): the
+        author's clock and its peer's were apart, named as such (``clocks_apart``), not as
+        dated back; beyond that day, before the latest time its author's clock read before
+        (``plan_checks.PlanFacts.floor``), or not pushed: dated back."""
+        source = self.context.clock_source((record.hlc, record.origin))
+        if source != written.PUSHED or str(record.val) < _earliest(record, written.PUSHED_AHEAD):
+            return False
+        from ..clock import to_db
+
+        plans = self.context.plans
+        floor = None if plans is None else plans.floor(_at(record))
+        return floor is None or str(record.val) >= to_db(floor)
 
     def _latest_of(self, record: Change) -> str:
         latest = self._latest.get(record.hlc)
@@ -1946,6 +1976,20 @@ def _done_after_end(record: Change, status: object, end: object) -> Verdict | No
 
 def _at(record: Change) -> At:
     return (record.hlc, record.origin)
+
+
+def _apart(record: Change) -> dict[str, Any]:
+    """A recorded time and its change's stamp, and the whole minutes between them."""
+    from ..clock import from_db
+
+    wall = clock_moment(record.hlc)
+    try:
+        minutes = (
+            0 if wall is None else int((wall - from_db(str(record.val))).total_seconds() // 60)
+        )
+    except ValueError:
+        minutes = 0
+    return {"taken": cut(record.val), "stamp": _wall(record), "minutes": max(0, minutes)}
 
 
 def _wall(record: Change) -> str:

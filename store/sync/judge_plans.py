@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
-from ..clock import json_times
+from ..clock import json_times, to_db
 from ..errors import StoreError
+from .change import clock_moment
 
 At = tuple[int, str]  # (hlc, origin)
 
@@ -85,6 +87,27 @@ class Plans(Protocol):
 
         Returns:
             The refusal, or None.
+        """
+
+    def floor(self, at: At) -> datetime | None:
+        """The earliest the allowance of a pushed or continued stamp reaches.
+
+        Args:
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            An aware UTC datetime, or None.
+        """
+
+    def passed_eased(self, at: At) -> tuple[StoreError, datetime, datetime] | None:
+        """What of a change set passed only by the allowance of its stamp (taken once).
+
+        Args:
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            (the store's refusal by its stamp, the time taken as written, the time by its
+            stamp), or None.
         """
 
     def activity_concept(self, activity: str, concept: object, at: At) -> StoreError | None:
@@ -270,6 +293,27 @@ def activity_concept(
         The store's refusal, or None.
     """
     return None if plans is None else plans.activity_concept(activity, concept, at)
+
+
+def eased(plans: Plans | None, at: At) -> dict[str, Any] | None:
+    """What of a change set passed only by the allowance of a pushed or continued stamp (by
+    its stamp the store refuses it), as the flag that names it keeps it, or None (taken once).
+
+    Args:
+        plans: the planning checks (None: nothing).
+        at: (hlc, origin) of the change set.
+
+    Returns:
+        ``{"error", "facts", "taken", "stamp", "minutes"}`` (times stored UTC text), or None.
+    """
+    found = None if plans is None else plans.passed_eased(at)
+    if found is None:
+        return None
+    refused, taken, _by_stamp = found
+    stamp = clock_moment(at[0]) or taken
+    minutes = max(0, int((stamp - taken).total_seconds() // 60))
+    times = {"taken": to_db(taken), "stamp": to_db(stamp), "minutes": minutes}
+    return {**refusal_facts(refused), **times}
 
 
 def refusal_facts(exc: StoreError) -> dict[str, Any]:

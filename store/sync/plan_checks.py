@@ -84,6 +84,13 @@ class PlanFacts:
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
     _sources: dict[At, str] = field(default_factory=dict)
+    _floors: dict[At, datetime | None] = field(default_factory=dict)
+    #: (hlc, origin) → what passed only by the allowance of a pushed or continued stamp: the
+    #: store's refusal by the stamp, the time taken as written and the time by the stamp
+    eased: dict[At, tuple[StoreError, datetime, datetime]] = field(default_factory=dict)
+    _strict: bool = False
+    _used: tuple[datetime, datetime] | None = None
+    _depth: int = 0
 
     def written_at(self, at: At, recorded: object = None) -> datetime:
         """When the author of a change set wrote it by its own clock (``_written_at``): the
@@ -100,7 +107,64 @@ class PlanFacts:
         said, stamp = _moment(recorded), _moment(_latest(at[0]))
         if said is not None and stamp is not None and said >= stamp - rules.SEAL_LAG:
             return _written_at(at, recorded)
-        return _written_at(at, recorded, self.clock_source(at))
+        strict = _written_at(at, recorded)
+        source = self.clock_source(at)
+        if self._strict or source == written.OWN:
+            return strict
+        eased = _written_at(at, recorded, source, self.floor(at))
+        if eased != strict and self._used is None:
+            self._used = (eased, strict)
+        return eased
+
+    def floor(self, at: At) -> datetime | None:
+        """The earliest the allowance of a pushed or continued stamp reaches: the latest time
+        the author's clock read before this stamp's millisecond, less ``rules.SEAL_LAG``
+        (``written.own_read_before``), read once per judging.
+
+        Args:
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            An aware UTC datetime, or None (no such time held).
+        """
+        if at not in self._floors:
+            before = written.own_read_before(self.conn, at)
+            moment = None if before is None else _moment(_latest(before))
+            self._floors[at] = None if moment is None else moment - rules.SEAL_LAG
+        return self._floors[at]
+
+    def _judged(self, at: At, check: Callable[[], StoreError | None]) -> StoreError | None:
+        """A planning check; when it passes only by the allowance of a pushed or continued
+        stamp (judged by the stamp, the store refuses it), that is kept in ``eased``."""
+        if self._depth:  # a check within a check: the outer one judges
+            return check()
+        self._used, self._depth = None, 1
+        try:
+            found = check()
+        finally:
+            self._depth = 0
+        used, self._used = self._used, None
+        if found is None and used is not None:
+            self._strict, self._depth = True, 1
+            try:
+                refused = check()
+            finally:
+                self._strict, self._used, self._depth = False, None, 0
+            if refused is not None:
+                self.eased.setdefault(at, (refused, *used))
+        return found
+
+    def passed_eased(self, at: At) -> tuple[StoreError, datetime, datetime] | None:
+        """What of a change set passed only by the allowance of its stamp (taken once).
+
+        Args:
+            at: (hlc, origin) of the change set.
+
+        Returns:
+            (the store's refusal by its stamp, the time taken as written, the time by its
+            stamp), or None.
+        """
+        return self.eased.pop(at, None)
 
     def clock_source(self, at: At) -> str:
         """Where a change set's stamp came from (``written.clock_source``), read once per
@@ -230,7 +294,7 @@ class PlanFacts:
         Returns:
             The refusal, or None.
         """
-        return on_create(self, table, values, at)
+        return self._judged(at, lambda: on_create(self, table, values, at))
 
     def on_update(
         self, table: str, row_id: str, values: Mapping[str, object], at: At
@@ -246,7 +310,7 @@ class PlanFacts:
         Returns:
             The refusal, or None.
         """
-        return on_update(self, table, row_id, values, at)
+        return self._judged(at, lambda: on_update(self, table, row_id, values, at))
 
     def on_delete(self, table: str, pk: str, at: At) -> StoreError | None:
         """The store's refusal of a row deleted by a received change set (``on_delete``).
@@ -259,7 +323,7 @@ class PlanFacts:
         Returns:
             The refusal, or None.
         """
-        return on_delete(self, table, pk, at)
+        return self._judged(at, lambda: on_delete(self, table, pk, at))
 
     def restriction(
         self,
@@ -280,7 +344,7 @@ class PlanFacts:
         Returns:
             The refusal, or None.
         """
-        return restriction(self, values, place, others, at)
+        return self._judged(at, lambda: restriction(self, values, place, others, at))
 
     def activity_concept(self, activity: str, concept: object, at: At) -> StoreError | None:
         """R1, R3, R4 for a concept on a done or cancelled activity (``activity_concept``).
@@ -293,7 +357,7 @@ class PlanFacts:
         Returns:
             The refusal, or None.
         """
-        return activity_concept(self, activity, concept, at)
+        return self._judged(at, lambda: activity_concept(self, activity, concept, at))
 
     def shifts_of(self, staff_id: str) -> list[tuple[str, At, str, str]]:
         """The shifts the log holds of an officer: (id, when created, start and end as
@@ -437,7 +501,9 @@ def _moment(value: object) -> datetime | None:
 PUSHED_AHEAD = written.PUSHED_AHEAD
 
 
-def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> datetime:
+def _written_at(
+    at: At, recorded: object = None, source: str = written.OWN, floor: datetime | None = None
+) -> datetime:
     """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
     in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
     accepts it, not after the change's stamp and not before the earliest its clock can have
@@ -447,8 +513,9 @@ def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> d
     peer's stamp pushed it ahead (``written.PUSHED``) or it continues the author's own earlier
     stamp, its clock put back since (``written.CONTINUED``). Never the stamp of a pushed clock
     itself: an honest change judged by a fast peer's time would be refused here and kept by
-    its author (rev13f HIGH 1). An unreadable stamp reads as the latest time there is (nothing
-    then counts as still ahead)."""
+    its author (rev13f HIGH 1). Never before ``floor`` either (the latest time its author's
+    clock read before, less ``rules.SEAL_LAG``: ``written.own_read_before``). An unreadable
+    stamp reads as the latest time there is (nothing then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)
@@ -456,6 +523,8 @@ def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> d
         earliest = stamp - (rules.SEAL_LAG if source == written.OWN else PUSHED_AHEAD)
     except OverflowError:
         earliest = datetime.min.replace(tzinfo=UTC)
+    if floor is not None and source != written.OWN:
+        earliest = min(stamp, max(earliest, floor))
     said = _moment(recorded)
     return earliest if said is None else min(stamp, max(earliest, said))
 

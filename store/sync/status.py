@@ -232,13 +232,15 @@ def _trust_notes(
     store: Store, device: str, trust: list[findings.Finding], notes: list[Notice]
 ) -> list[Notice]:
     """What the trust findings say of one laptop (``peer_alarms``, ``peer_back_dated``,
-    ``peer_clock_ahead``)."""
+    ``peer_clocks_apart``, ``peer_clock_ahead``)."""
     found = []
     alarms = sum(1 for f in trust if f.device == device and f.kind == "witness")
     if alarms:
         found.append(notice("peer_alarms", count=alarms))
     if any(f.device == device and f.kind == "back_dated" for f in trust):
         found.append(notice("peer_back_dated"))
+    if any(f.device == device and f.kind == "clocks_apart" for f in trust):
+        found.append(notice("peer_clocks_apart"))
     flagged = store.one(
         "SELECT detail FROM sync_flag WHERE kind = 'clock_ahead' AND origin = ?"
         " ORDER BY noticed_at DESC LIMIT 1",
@@ -273,6 +275,7 @@ def peers(store: Store) -> list[Peer]:
     trust = [
         *findings.witness_alarms(store),
         *findings.back_dated(store),
+        *findings.clocks_apart(store),
         *findings.clock_ahead(store),
     ]
     waiting = {w.device: w for w in kept.deferred(store)}

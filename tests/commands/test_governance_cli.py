@@ -80,3 +80,32 @@ def test_encrypted_init_wrong_passphrase_and_backup(
     monkeypatch.delenv("SCHILDWACHT_PASSPHRASE")
     missing = runner.invoke(cli, ["--db", db, "person", "list"])
     assert missing.exit_code == 5 and "encrypted" in missing.stderr
+
+
+@pytest.mark.parametrize("planted", ["view_for_table", "table_for_view"])
+def test_db_repair_of_a_table_and_a_view_swapped(
+    initialised: Run, db_path: Path, planted: str
+) -> None:
+    """rev13p f2, f2b: a table planted for one of our views: repair drops it and makes the
+    view again (exit 0, the database opens after); a view planted for one of our tables: repair
+    says in one sentence that only a backup restores it (exit 5), no SQL error."""
+    conn = sqlite3.connect(db_path)
+    if planted == "table_for_view":
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(activity_view)")]
+        conn.execute("DROP VIEW activity_view")
+        conn.execute(f"CREATE TABLE activity_view ({', '.join(columns)})")
+    else:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("ALTER TABLE log_entry RENAME TO log_entry_old")
+        conn.execute("CREATE VIEW log_entry AS SELECT * FROM log_entry_old")
+    conn.commit()
+    conn.close()
+    repaired = initialised("db", "repair")
+    if planted == "table_for_view":
+        assert repaired.exit_code == 0, repaired.stderr
+        assert initialised("db", "status").exit_code == 0
+    else:
+        assert repaired.exit_code == 5
+        assert "table log_entry was replaced" in repaired.stderr
+        assert "Restore the latest backup" in repaired.stderr
+        assert "syntax" not in repaired.stderr and len(repaired.stderr.strip().splitlines()) == 1

@@ -99,6 +99,7 @@ def test_every_reason_code_has_words_and_every_sentence_a_code() -> None:
     """The judge's, and what is wrong with a record of the own change log (``log.py``)."""
     built = _codes("quarantine", "defer", "fact", "_said")
     assert built.pop("back_dated").startswith("store/sync/judge.py")  # a flag: words/receipts
+    assert built.pop("clocks_apart").startswith("store/sync/judge.py")  # a flag too
     assert len(built) >= 55
     assert sorted(set(built) - set(REASONS)) == []
     assert sorted(set(REASONS) - set(built)) == []

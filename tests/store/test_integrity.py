@@ -139,6 +139,73 @@ def test_a_guard_named_like_sqlites_own_is_named_and_repair_drops_it(
     opened.close()
 
 
+def test_a_view_named_like_sqlites_own_is_named_and_repair_drops_it(laptop: Store) -> None:
+    """rev13p f5: a view renamed ``sqlite_…`` through writable_schema (SQLite refuses to drop
+    it): repair deletes its schema row and the database opens, whole, after."""
+    laptop.close()
+    conn = raw(laptop)
+    conn.execute("CREATE VIEW planted AS SELECT 1 AS x")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET name = 'sqlite_planted', tbl_name = 'sqlite_planted',"
+        " sql = replace(sql, ' planted ', ' sqlite_planted ') WHERE name = 'planted'"
+    )
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+    with refused_as(IntegrityFailure, "Repair the database") as refused:
+        reopen(laptop)
+    assert "unexpected: sqlite_planted (view)" in sentence(refused.value)
+    reopen(laptop, repair=True).close()
+    opened = reopen(laptop)
+    assert not opened.one("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_planted'")
+    assert tuple(opened.one("PRAGMA integrity_check") or ()) == ("ok",)
+    subjects.assess_threat(opened, "BEVER", level=5)
+    opened.close()
+
+
+@pytest.mark.parametrize("view", ["activity_view", "subject_protection"])
+def test_a_table_planted_in_place_of_a_view_is_dropped_by_repair_and_the_view_made_again(
+    laptop: Store, view: str
+) -> None:
+    """rev13p f2: one of our views replaced by a table of its name: the open is refused, and
+    repair drops the table and makes the view again (it was refused: the table exists)."""
+    laptop.close()
+    conn = raw(laptop)
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({view})")]
+    conn.execute(f"DROP VIEW {view}")
+    conn.execute(f"CREATE TABLE {view} ({', '.join(columns)})")
+    conn.close()
+    with refused_as(IntegrityFailure, "Repair the database") as refused:
+        reopen(laptop)
+    assert f"altered: {view} (view)" in sentence(refused.value)
+    reopen(laptop, repair=True).close()
+    opened = reopen(laptop)
+    assert opened.one("SELECT type FROM sqlite_master WHERE name = ?", (view,))[0] == "view"
+    assert opened.one("SELECT count(*) FROM activity_view")[0] == 1
+    assert tuple(opened.one("PRAGMA integrity_check") or ()) == ("ok",)
+    opened.close()
+
+
+def test_a_view_planted_in_place_of_a_table_needs_a_backup_and_repair_changes_nothing(
+    laptop: Store,
+) -> None:
+    """rev13p f2b: one of our tables moved aside and a view of its name put in its place: no
+    repair can make it whole; repair says so in one sentence (``table_replaced``, exit 5 on
+    the command line) and writes nothing."""
+    laptop.close()
+    conn = raw(laptop)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("ALTER TABLE log_entry RENAME TO log_entry_old")
+    conn.execute("CREATE VIEW log_entry AS SELECT * FROM log_entry_old")
+    conn.close()
+    before = snapshot_of(laptop)
+    with refused_as(IntegrityFailure, "table log_entry was replaced") as refused:
+        reopen(laptop, repair=True)
+    assert refused.value.code == "table_replaced"
+    assert "Restore the latest backup" in sentence(refused.value)
+    assert snapshot_of(laptop) == before
+
+
 def test_only_the_imports_own_connection_passes_r1_and_only_while_it_lasts(laptop: Store) -> None:
     item = activity_id(laptop)
     other = raw(laptop)

@@ -45,5 +45,8 @@ def test_a_clock_hours_ahead_is_named_with_how_far(tmp_path: Path, clock: FixedC
     clock.advance(minutes=1)
     logbook.add_entry(c.store, "C took in B's stamps")  # C's stamps follow B's clock …
     receipt = _send(c, a, tmp_path)
-    assert not any("ahead" in w for w in said_all(receipt.warnings))  # … but C's clock is right
+    # … but C's clock is right: not named as ahead; its log entry, 23 hours before its stamp,
+    # passes as a pushed stamp's only by the allowance: named as clocks apart (rev13p)
+    assert [w.code for w in receipt.warnings] == ["clocks_apart"]
+    assert "pushed ahead by a faster laptop" in said_all(receipt.warnings)[0]
     assert findings.clock_ahead(a.store) == []
