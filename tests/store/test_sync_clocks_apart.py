@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from commands.cli import cli
-from store import findings, logbook, roster
+from store import findings, logbook, roster, staffing
 from store.clock import FixedClock, to_db
 from store.db import Store
 from store.sync import exchange
@@ -173,7 +173,7 @@ def test_an_honest_laptop_pushed_ahead_is_named_plainly_not_accused(
     for each in (clock, behind, ahead):
         each.advance(hours=3, minutes=50)
     roster.release(b.store, act, "RT-0081", "afgelost")
-    roster.deploy(b.store, act, ["RT-0082"])
+    staffing.deploy(b.store, act, ["RT-0082"])
     receipt = exchange.import_file(a.store, exchange.export(b.store, out=tmp_path / "b.swb").path)
     assert _deployed(a, act) == ["RT-0080", "RT-0082"]
     assert "back_dated" not in {w.code for w in receipt.warnings}
