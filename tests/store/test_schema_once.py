@@ -150,3 +150,11 @@ def test_the_audit_triggers_are_written_once_per_schema(store: Store) -> None:
     store.conn.set_trace_callback(None)
     assert not [s for s in ran if "table_info" in s]
     assert [s for s in ran if s.startswith("CREATE TEMP TRIGGER audit_insert_subject")]
+
+
+def test_the_queue_is_checked_for_planted_rows_in_the_tables_it_holds_only(store: Store) -> None:
+    ran = _traced(store.conn)
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    store.conn.set_trace_callback(None)
+    checked = [s for s in ran if "FROM sync_pending WHERE tbl = " in s]
+    assert checked and len(checked) < len(tables.SYNCED_TABLES) // 2
