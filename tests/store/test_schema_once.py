@@ -122,24 +122,19 @@ def test_the_audit_capture_of_a_connection_opened_after_a_planted_column_records
     assert written and written[0]["planted"] == "from a sqlite tool"
 
 
-def test_a_failed_audit_capture_leaves_none_half_installed(store: Store) -> None:
+def test_a_failed_audit_capture_leaves_none_half_installed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     conn = store.conn
     real = db._audit_triggers
-    db._audit_triggers = lambda c: (*real(c)[:3], "CREATE TEMP TRIGGER broken")  # type: ignore[assignment]
-    try:
-        try:
-            store._install_capture(conn)
-        except sqlite3.Error:
-            pass
-        else:
-            raise AssertionError("a broken trigger was installed")
-    finally:
-        db._audit_triggers = real  # type: ignore[assignment]
+    monkeypatch.setattr(db, "_audit_triggers", lambda c: (*real(c)[:3], "CREATE TEMP TRIGGER x"))
+    with pytest.raises(sqlite3.Error):
+        store._install_capture(conn)
     assert not conn.execute("SELECT name FROM temp.sqlite_master").fetchall()
-    store._install_capture(conn)
-    assert conn.execute(
-        "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger'"
-    ).fetchone()[0]
+    monkeypatch.undo()
+    store._install_capture(conn)  # the next action installs them whole
+    triggers = "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger'"
+    assert conn.execute(triggers).fetchone()[0] == len(real(conn))
 
 
 def test_the_audit_triggers_are_written_once_per_schema(store: Store) -> None:
