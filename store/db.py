@@ -337,38 +337,21 @@ class Store:
         its first action was never attributed to one: ``write`` discards it)."""
         if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'audit_pending'").fetchone():
             return
-        conn.execute("CREATE TEMP TABLE audit_pending (tbl TEXT, op TEXT, before TEXT, after TEXT)")
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%'"
+        # One savepoint: all of them or none (a connection with the table but not every
+        # trigger would leave changes out of its audit events), and half the time.
+        conn.execute("SAVEPOINT audit_capture")
+        try:
+            conn.execute(
+                "CREATE TEMP TABLE audit_pending (tbl TEXT, op TEXT, before TEXT, after TEXT)"
             )
-        ]
-        for table in tables:
-            if table in UNAUDITED_TABLES or table.startswith("sync_"):
-                continue
-            columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
-
-            def row(prefix: str, cols: list[str] = columns) -> str:
-                """The row as JSON for the first AUDIT_ROWS rows an action writes (only those
-                are kept); the rest are counted without it."""
-                whole = "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in cols) + ")"
-                return (
-                    "CASE WHEN (SELECT coalesce(max(rowid), 0) FROM temp.audit_pending)"
-                    f" < {AUDIT_ROWS} THEN {whole} END"
-                )
-
-            for op, before, after in (
-                ("insert", "NULL", row("NEW")),
-                ("update", row("OLD"), row("NEW")),
-                ("delete", row("OLD"), "NULL"),
-            ):
-                conn.execute(
-                    f"CREATE TEMP TRIGGER audit_{op}_{table} AFTER {op.upper()} ON main.{table}"
-                    f" BEGIN INSERT INTO audit_pending VALUES ('{table}', '{op}', {before},"
-                    f" {after}); END"
-                )
+            for statement in _audit_triggers(conn):
+                conn.execute(statement)
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                conn.execute("ROLLBACK TO audit_capture")
+                conn.execute("RELEASE audit_capture")
+            raise
+        conn.execute("RELEASE audit_capture")
 
     def close(self) -> None:
         """Close every connection this store opened (on any thread); later calls open anew."""
@@ -1165,6 +1148,59 @@ def audit_hash(
 
     material = "\x1f".join([prev, at, actor, device, action, target or "", body])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+#: The audit capture's TEMP triggers already written, by the definitions of the tables they
+#: watch (``_audit_triggers``): a table's columns follow from its CREATE TABLE text alone, so
+#: the same text makes the same triggers; any change to a table (a column added by hand) is
+#: another key, written afresh. Kept per process.
+_AUDIT_TRIGGERS: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}
+_AUDIT_TRIGGERS_KEPT = 16
+
+
+def _audit_triggers(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """The CREATE TEMP TRIGGER statements of ``Store._install_capture`` for the user tables
+    this database has (every table but ``UNAUDITED_TABLES`` and the ``sync_`` ones), made once
+    per schema per process."""
+    key = tuple(
+        (str(name), str(sql))
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        if name not in UNAUDITED_TABLES and not str(name).startswith("sync_")
+    )
+    found = _AUDIT_TRIGGERS.get(key)
+    if found is None:
+        found = tuple(s for table, _sql in key for s in _audit_table_triggers(conn, table))
+        if len(_AUDIT_TRIGGERS) >= _AUDIT_TRIGGERS_KEPT:
+            _AUDIT_TRIGGERS.clear()
+        _AUDIT_TRIGGERS[key] = found
+    return found
+
+
+def _audit_table_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The insert, update and delete audit triggers of one table, over its columns now."""
+    columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})")]
+
+    def row(prefix: str) -> str:
+        """The row as JSON for the first AUDIT_ROWS rows an action writes (only those are
+        kept); the rest are counted without it."""
+        whole = "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in columns) + ")"
+        return (
+            "CASE WHEN (SELECT coalesce(max(rowid), 0) FROM temp.audit_pending)"
+            f" < {AUDIT_ROWS} THEN {whole} END"
+        )
+
+    return [
+        f"CREATE TEMP TRIGGER audit_{op}_{table} AFTER {op.upper()} ON main.{table}"
+        f" BEGIN INSERT INTO audit_pending VALUES ('{table}', '{op}', {before}, {after}); END"
+        for op, before, after in (
+            ("insert", "NULL", row("NEW")),
+            ("update", row("OLD"), row("NEW")),
+            ("delete", row("OLD"), "NULL"),
+        )
+    ]
 
 
 def _no_database(path: Path) -> BadInput:

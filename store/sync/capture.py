@@ -459,7 +459,8 @@ def malformed_pending(conn: sqlite3.Connection) -> list[tuple[int, str]]:
         (int(i), f"table {visible(str(t))[:40]!r} does not sync")
         for i, t in conn.execute(f"SELECT id, tbl FROM sync_pending WHERE tbl NOT IN ({names})")
     ]
-    for table in table_shapes.values():
+    queued = {str(r[0]) for r in conn.execute("SELECT DISTINCT tbl FROM sync_pending")}
+    for table in (t for t in table_shapes.values() if t.name in queued):  # one query each
         columns = ", ".join(f"'{c}'" for c in table.columns)
         key_parts = " OR ".join(
             f"json_type(pk, '$[{n}]') NOT IN ('text', 'integer')" for n in range(len(table.key))

@@ -135,15 +135,45 @@ def shape(conn: sqlite3.Connection, table: str) -> TableShape | None:
     return TableShape(table, columns, key)
 
 
+#: Shapes already read, by the synced tables' definitions (``_definitions``): a table's columns
+#: and key follow from its CREATE TABLE text alone, so two databases (or one, before and after
+#: a change) with the same text have the same shapes, and any change to a table's definition (a
+#: column added by hand, a table rebuilt) is another key, read afresh. Kept per process.
+_SHAPES: dict[tuple[tuple[str, str], ...], dict[str, TableShape]] = {}
+#: At most this many schemas are kept (a test process sees a few; a program one).
+_SHAPES_KEPT = 16
+
+
+def _definitions(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
+    """(name, CREATE TABLE text) of each synced table the database has, in name order."""
+    marks = ", ".join("?" * len(SYNCED_TABLES))
+    return tuple(
+        conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'table'"
+            f" AND name IN ({marks}) ORDER BY name",
+            SYNCED_TABLES,
+        ).fetchall()
+    )
+
+
 def shapes(conn: sqlite3.Connection) -> dict[str, TableShape]:
     """The shapes of the synced tables (``SYNCED_TABLES``) the database has, by name.
+
+    Read once per schema per process: the tables' definitions are read at every call and the
+    shapes taken from them are reused while the definitions are the same (``_SHAPES``).
 
     Returns:
         Table name → ``TableShape``, in ``SYNCED_TABLES`` order; tables missing are absent.
     """
-    found = {}
-    for table in SYNCED_TABLES:
-        table_shape = shape(conn, table)
-        if table_shape is not None:
-            found[table] = table_shape
-    return found
+    key = tuple((str(name), str(sql)) for name, sql in _definitions(conn))
+    found = _SHAPES.get(key)
+    if found is None:
+        found = {}
+        for table in SYNCED_TABLES:
+            table_shape = shape(conn, table)
+            if table_shape is not None:
+                found[table] = table_shape
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[key] = found
+    return dict(found)

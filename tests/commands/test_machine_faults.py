@@ -293,7 +293,10 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(
     assert cli("--db", str(database), "audit", "verify").returncode == 0
 
 
-@pytest.mark.parametrize("free_kb", [12, 300, 900])
+# 850, not 900: a new database is a copy of the migrated schema (~660 KB written once, not 35
+# migrations' transactions), so init needs less room: with 900 KB free it now succeeds; below
+# ~895 KB the disk still fills at one of its later writes (measured on the 1.5 MB tmpfs).
+@pytest.mark.parametrize("free_kb", [12, 300, 850])
 def test_init_on_a_nearly_full_disk_leaves_no_file_behind(
     small_disk: Path | None, free_kb: int
 ) -> None:
