@@ -180,6 +180,7 @@ class Store:
         try:
             if repair and (found := machine.quick_check(conn) or machine.text_check(conn)):
                 raise machine.damaged(f"the database {self._shown_path()}", **found)  # unwritten
+            self._schema_as_stored(conn)
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
@@ -203,6 +204,14 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _schema_as_stored(self, conn: sqlite3.Connection) -> None:
+        """Refuse, before any migration writes, a database whose schema is already that of a
+        later version than its header says (the header's schema version overwritten)."""
+        stored = migrations.schema_version(conn)
+        if later := integrity.applied_later(conn, stored):
+            where = f"the database {self._shown_path()}"
+            raise machine.damaged(where, stored=stored, later=later[0])
 
     def _repair(
         self,

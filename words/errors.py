@@ -398,6 +398,11 @@ def malformed(params: Mapping[str, Any]) -> str:
     ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found; a
     stored text that is not UTF-8 (facts ``column``, and ``table`` when the text check named it)
     is said as that: SQLite itself reads such a file well."""
+    if "stored" in params:
+        return _(
+            "its header's schema version was overwritten: it says {stored}, but {later} is "
+            "already as a later version makes it"
+        ).format(stored=params["stored"], later=params["later"])
     if "column" in params and "table" in params:
         return _("a stored text in table {table}, column {column}, is not valid UTF-8").format(
             table=params["table"], column=params["column"]
