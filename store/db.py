@@ -304,7 +304,7 @@ class Store:
                 check_same_thread=False,
                 uri=read_only,
             )
-            conn.row_factory = driver.Row
+            conn.row_factory = machine.typed_rows(driver.Row, driver.DatabaseError)
             if self.passphrase is not None:
                 conn.execute("PRAGMA cipher_log_level = NONE")  # refusals are ours to word
                 conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")

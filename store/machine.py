@@ -18,9 +18,10 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from .errors import BadInput, IntegrityFailure, MachineFault, StoreError
 from .validate import shown
@@ -221,6 +222,58 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
     return header and database is not None and _plain_sqlite(database)
 
 
+#: How a stored value of the wrong type is reported (``typed_rows``): words ``is_damage``
+#: reads as damage (SQLite's own for a malformed record), then the column and what it held.
+_WRONG_TYPE = re.compile(r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)")
+#: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
+_SUSPECT = {bytes: "blob", float: "real"}
+
+
+def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The row factory of the store's connections: where rows become records, a stored value of
+    the wrong type (a blob or a real number in a column declared TEXT or INTEGER: one flipped
+    bit in a record's header) is refused as damage, before code reads it as text (issue 14,
+    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed). Rows are otherwise the driver's.
+
+    Args:
+        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's).
+        error: the driver's ``DatabaseError``, raised with words ``is_damage`` reads as damage.
+
+    Returns:
+        The row factory.
+    """
+    declared: dict[int, frozenset[str]] = {}
+
+    def row(cursor: Any, values: tuple[Any, ...]) -> Any:
+        for index, value in enumerate(values):
+            if type(value) in _SUSPECT:
+                column = cursor.description[index][0]
+                if column in _strict_columns(cursor.connection, declared):
+                    raise error(
+                        "database disk image is malformed: wrong type of stored value: column "
+                        f"'{column}' holds {_SUSPECT[type(value)]}"
+                    )
+        return driver_row(cursor, values)
+
+    return row
+
+
+def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset[str]:
+    """Column names declared TEXT in every table that has them, or INTEGER in every one (read
+    once per connection, when a blob or real number is first met)."""
+    if (known := declared.get(id(conn))) is not None:
+        return known
+    kinds: dict[str, set[str]] = {}
+    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    for (table,) in (tuple(t) for t in tables):
+        quoted = '"' + str(table).replace('"', '""') + '"'
+        for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
+            kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
+    known = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
+    declared[id(conn)] = known
+    return known
+
+
 #: SQLite's quick check reports at most this many problems (their number is said, and the first).
 QUICK_CHECK_MOST = 100
 
@@ -267,6 +320,8 @@ def text_found(exc: BaseException) -> dict[str, object]:
     Returns:
         ``{"column": name}`` for a text that does not decode, else an empty dict.
     """
+    if wrong := _WRONG_TYPE.search(str(exc)):
+        return {"column": shown(wrong["column"], limit=PATH_SHOWN), "held": wrong["held"]}
     match = _NOT_UTF8.search(str(exc))
     return {"column": shown(match["column"], limit=PATH_SHOWN)} if match else {}
 

@@ -403,6 +403,11 @@ def malformed(params: Mapping[str, Any]) -> str:
             "its header's schema version was overwritten: it says {stored}, but {later} is "
             "already as a later version makes it"
         ).format(stored=params["stored"], later=params["later"])
+    if "held" in params:
+        held = _("a blob") if params["held"] == "blob" else _("a number with a fraction")
+        return _(
+            "a stored value in column {column} is {held}, of a type the column never holds"
+        ).format(column=params["column"], held=held)
     if "column" in params and "table" in params:
         return _("a stored text in table {table}, column {column}, is not valid UTF-8").format(
             table=params["table"], column=params["column"]

@@ -5,6 +5,8 @@ an index, a stored value of the wrong type, a bundle left behind by a refused ex
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
 import struct
 from pathlib import Path
 
@@ -37,3 +39,82 @@ def test_a_lowered_schema_version_is_damage_and_nothing_is_migrated(
         assert "schema version was overwritten" in result.stderr, result.stderr
         assert f"it says {version}" in result.stderr
     assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
+
+
+def _varint(data: bytes | bytearray, at: int) -> tuple[int, int]:
+    value = 0
+    for k in range(9):
+        byte = data[at + k]
+        if k == 8:
+            return (value << 8) | byte, at + 9
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, at + k + 1
+    raise AssertionError("unreachable")
+
+
+def flip_type(path: Path, table: str, column: str, mark: bytes, serial: int | None) -> None:
+    """One byte of a row's record header changed, as a flipped bit leaves it: ``column`` of the
+    first row of ``table`` holding ``mark`` read as a blob (``serial`` None: the text's own
+    length) or as the serial type given (7: a real number), its bytes untouched."""
+    conn = sqlite3.connect(path)
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+    pages = [
+        r[0]
+        for r in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
+        )
+    ]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        base = (page - 1) * size
+        head = base + (100 if page == 1 else 0)
+        for k in range(int.from_bytes(data[head + 3 : head + 5], "big")):
+            cell = base + int.from_bytes(data[head + 8 + 2 * k : head + 10 + 2 * k], "big")
+            at = _varint(data, _varint(data, cell)[1])[1]  # past the payload size and rowid
+            header_size, place = _varint(data, at)
+            types = []
+            while place < at + header_size:
+                kind, after = _varint(data, place)
+                types.append((kind, place))
+                place = after
+            body = at + header_size
+            sizes = [
+                (t - 12) // 2 if t >= 12 else [0, 1, 2, 3, 4, 6, 8, 8, 0, 0][t] for t, _ in types
+            ]
+            if mark not in bytes(data[body : body + sum(sizes)]):
+                continue
+            kind, where = types[columns.index(column)]
+            assert kind >= 13 and kind % 2 == 1 and kind < 128, kind  # a one-byte text type
+            data[where] = kind - 1 if serial is None else serial
+            path.write_bytes(data)
+            return
+    raise AssertionError(f"{mark!r} not found in {table}")
+
+
+@pytest.mark.parametrize(
+    ("column", "serial"), [("title", None), ("start_at", None), ("start_at", 7)]
+)
+def test_a_stored_value_of_the_wrong_type_is_damage_not_an_unexpected_failure(
+    demo: Run, db_path: Path, column: str, serial: int | None
+) -> None:
+    """Was: exit 1 "unexpected failure" (json's and strptime's TypeError), or b'…' in a table."""
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    chosen = listed[0]
+    flip_type(db_path, "activity", column, chosen["id"].encode(), serial)
+    before = _fingerprint(db_path)
+    for command in (
+        ("activity", "show", chosen["id"]),
+        ("activity", "list"),
+        ("activity", "list", "-f", "json"),
+    ):
+        result = demo(*command)
+        if command[1] == "list" and column == "start_at":  # a blob sorts after every time
+            assert result.exit_code in (0, 5), result.stderr
+            continue
+        assert result.exit_code == 5, (command, result.stderr, result.stdout[:300])
+        assert f"a stored value in column '{column}' is a" in result.stderr
+        assert "b'" not in result.stdout
+    assert _fingerprint(db_path) == before
