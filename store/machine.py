@@ -778,6 +778,27 @@ def write_private(
     return target
 
 
+@contextmanager
+def removed_on_failure() -> Iterator[list[Path]]:
+    """Files written inside a transaction, removed again when the block fails after them (its
+    COMMIT, or anything after the write): a file exists only when the database recorded it.
+    Enter it before the transaction (``with removed_on_failure() as written, store.write(…)``)
+    and append a file's path once it is written (never before: a refused write leaves what
+    was there).
+
+    Yields:
+        The list to append the paths to.
+    """
+    written: list[Path] = []
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
+        raise
+
+
 def _unreadable(what: str, name: str, exc: OSError) -> BadInput:
     return BadInput(code="file_unreadable", what=what, name=name, reason=exc.strerror)
 
