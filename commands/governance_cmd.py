@@ -175,7 +175,7 @@ def backup(env: Env, file: Path) -> None:
     written = backup_database(env.store(), file)
     info(
         _(
-            "Backup written to {file} (SQLite's quick check found no damage in the database, "
+            "Backup written to {file} (SQLite's integrity check found no damage in the database, "
             "and every stored text is valid UTF-8)."
         ).format(file=written)
     )

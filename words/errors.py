@@ -393,6 +393,19 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 #: Error code → its sentence, for any face.
+def _integrity_found(params: Mapping[str, Any]) -> str:
+    """What SQLite's integrity check found (an index that does not match its table…)."""
+    if params.get("more"):
+        return _(
+            "SQLite's integrity check found {problems} or more problems, the first: {found}"
+        ).format(problems=params["problems"], found=params["found"])
+    return ngettext(
+        "SQLite's integrity check found {problems} problem: {found}",
+        "SQLite's integrity check found {problems} problems, the first: {found}",
+        int(params["problems"]),
+    ).format(problems=params["problems"], found=params["found"])
+
+
 def malformed(params: Mapping[str, Any]) -> str:
     """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
     ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found; a
@@ -416,8 +429,14 @@ def malformed(params: Mapping[str, Any]) -> str:
         return _("a stored text in column {column} is not valid UTF-8").format(
             column=params["column"]
         )
+    if "size" in params:
+        return _("the file is cut short: {size} bytes where it holds {expected}").format(
+            size=params["size"], expected=params["expected"]
+        )
     if "found" not in params:
         return _("SQLite reads it as malformed")
+    if params.get("check") == "integrity":
+        return _integrity_found(params)
     if params.get("more"):  # the quick check stopped there: no count
         return _(
             "SQLite reads it as malformed; its quick check found {problems} or more problems, "
@@ -1147,7 +1166,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "database_damaged": lambda p: _(
         "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
         "(README: Backup and restore)."
-    ).format(place=p["place"], malformed=malformed(p)),
+    ).format(place=p["place"], malformed=malformed(p))
+    + (
+        _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
+        if p.get("check") == "integrity"
+        else ""
+    ),
+    "unique_held_twice": template(
+        _(
+            "{place} is damaged: an index of table {table} no longer matched the table, and "
+            "{columns} {value} is now held twice, by rows {rows}; nothing was written. Restore "
+            "the latest backup (README: Backup and restore)."
+        )
+    ),
     "backup_of_damaged": lambda p: _(
         "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
         "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "

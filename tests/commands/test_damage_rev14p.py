@@ -118,3 +118,84 @@ def test_a_stored_value_of_the_wrong_type_is_damage_not_an_unexpected_failure(
         assert f"a stored value in column '{column}' is a" in result.stderr
         assert "b'" not in result.stdout
     assert _fingerprint(db_path) == before
+
+
+def _callsign_index_flipped(path: Path, callsign: str) -> None:
+    """One byte of ``callsign`` changed in the UNIQUE callsign index only (its table intact):
+    SQLite's quick check sees nothing, its integrity check a row missing from the index."""
+    conn = sqlite3.connect(path)
+    index = next(
+        name
+        for (name,) in conn.execute("SELECT name FROM pragma_index_list('staff') WHERE \"unique\"")
+        if [r[2] for r in conn.execute("SELECT * FROM pragma_index_info(?)", (name,))]
+        == ["callsign"]
+    )
+    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (index,))]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        at = data.find(callsign.encode(), (page - 1) * size, page * size)
+        if at >= 0:
+            data[at + len(callsign) - 1] ^= 0x01  # e.g. RT-0140 → RT-0141 in the index
+            path.write_bytes(data)
+            break
+    else:
+        raise AssertionError("callsign not in the index")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    conn.close()
+
+
+def _a_callsign(demo: Run) -> str:
+    rows = json.loads(demo("staff", "list", "-f", "json").stdout)
+    return str(sorted(r["callsign"] for r in rows)[len(rows) // 2])
+
+
+def test_an_index_that_does_not_match_its_table_is_seen_and_repaired(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was: backup and db repair said "no damage" (quick check); the person could not be
+    found by callsign, and a second one with it was let in."""
+    callsign = _a_callsign(demo)
+    _callsign_index_flipped(db_path, callsign)
+    before = _fingerprint(db_path)
+    for command in (("db", "status"), ("backup", str(tmp_path / "k.db"))):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "integrity check found 1 problem" in result.stderr, result.stderr
+        assert "db repair` rebuilds it" in result.stderr
+    assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
+    result = demo("db", "repair")
+    assert result.exit_code == 0, result.stderr
+    assert "every index was rebuilt" in result.stderr
+    assert demo("db", "status").exit_code == 0
+    added = demo("staff", "add", callsign, "--name", "Tweede", "--unit", callsign.split("-")[0])
+    assert added.exit_code == 2 and "already taken" in added.stderr
+
+
+def test_a_unique_value_let_in_twice_through_a_damaged_index_is_named_by_repair(
+    demo: Run, db_path: Path
+) -> None:
+    callsign = _a_callsign(demo)
+    _callsign_index_flipped(db_path, callsign)
+    added = demo("staff", "add", callsign, "--name", "Tweede", "--unit", callsign.split("-")[0])
+    assert added.exit_code == 0, added.stderr  # the damaged index let it in
+    before = _fingerprint(db_path)
+    result = demo("db", "repair")
+    assert result.exit_code == 5, result.stderr
+    assert f"callsign '{callsign}' is now held twice, by rows" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert _fingerprint(db_path) == before
+
+
+def test_a_file_cut_short_is_damage(demo: Run, db_path: Path, tmp_path: Path) -> None:
+    """Was: copied as sound by backup, and `audit verify` called it an edited event."""
+    with open(db_path, "r+b") as file:
+        file.truncate(db_path.stat().st_size - 1)
+    for command in (("backup", str(tmp_path / "k.db")), ("audit", "verify"), ("db", "status")):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "the file is cut short" in result.stderr
+    assert not (tmp_path / "k.db").exists()

@@ -174,9 +174,9 @@ def test_db_repair_and_backup_run_the_quick_check_first_and_say_what_it_found(
     demo: Run, db_path: Path, tmp_path: Path
 ) -> None:
     result = demo("backup", str(tmp_path / "goed.db"))
-    assert result.exit_code == 0 and "quick check found no damage" in result.stderr
+    assert result.exit_code == 0 and "integrity check found no damage" in result.stderr
     result = demo("db", "repair")
-    assert result.exit_code == 0 and "quick check found no damage" in result.stderr
+    assert result.exit_code == 0 and "integrity check found no damage" in result.stderr
     _page_damage(db_path, tmp_path)
     before = _fingerprint(db_path)
     result = demo("db", "repair")
