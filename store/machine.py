@@ -180,6 +180,8 @@ def machine_fault(
         return MachineFault(code="database_busy", place=place)
     if code == _FULL:
         return MachineFault(code="disk_full", where=where)
+    if code in (_READONLY, _PERM, _CANTOPEN) and database and format_overwritten(database):
+        return damaged(where, header="format")  # SQLite opens it read-only: no permissions
     if code in (_READONLY, _PERM, _CANTOPEN, _IOERR) and database is not None:
         blocked = write_blocked(database)
         if blocked is not None:
@@ -449,6 +451,25 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
         return None
     where = shown(str(database), limit=PATH_SHOWN)
     return IntegrityFailure(code="backup_of_damaged", where=where, **text_found(exc))
+
+
+def format_overwritten(database: Path) -> bool:
+    """Whether a plain SQLite file's header holds a file format write or read version (bytes 18
+    and 19) other than 1 (rollback journal) or 2 (WAL): bytes overwritten. SQLite opens such a
+    file for reading only, or not at all, which would read as a permissions problem (rev14p).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        True when those bytes are damaged.
+    """
+    try:
+        with open(database, "rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    return header.startswith(SQLITE_HEADER) and not {header[18], header[19]} <= {1, 2}
 
 
 def _plain_sqlite(database: Path) -> bool:

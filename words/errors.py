@@ -429,6 +429,8 @@ def malformed(params: Mapping[str, Any]) -> str:
         return _("a stored text in column {column} is not valid UTF-8").format(
             column=params["column"]
         )
+    if params.get("header") == "format":
+        return _("its header's file format versions, bytes 18 and 19, were overwritten")
     if "size" in params:
         return _("the file is cut short: {size} bytes where it holds {expected}").format(
             size=params["size"], expected=params["expected"]
@@ -1775,7 +1777,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "window_end_twice": template(_("Give the last day or the number of days, not both.")),
     "window_too_long": template(_("An import window covers at most {days} days.")),
     "withdraw_needs_reason": template(_("Withdrawing a signed handover needs the reason.")),
-    "wrong_passphrase": template(_("Wrong passphrase for {path}; nothing was opened.")),
+    "wrong_passphrase": template(
+        _(
+            "Wrong passphrase for {path}, or the file's first page is damaged (SQLCipher cannot "
+            "tell them apart); nothing was opened. Try the passphrase again; if it is right, "
+            "restore the latest backup (README: Backup and restore)."
+        )
+    ),
     "wrong_secret": template(_("Wrong secret for {found}; nothing was done.")),
     "wrong_secret_unchanged": template(_("Wrong secret for {found}; nothing was changed.")),
     "another_import": template(

@@ -11,7 +11,9 @@ import struct
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from commands.cli import cli
 from tests.commands.conftest import Run
 
 
@@ -198,4 +200,48 @@ def test_a_file_cut_short_is_damage(demo: Run, db_path: Path, tmp_path: Path) ->
         result = demo(*command)
         assert result.exit_code == 5, (command, result.stderr)
         assert "the file is cut short" in result.stderr
+    assert not (tmp_path / "k.db").exists()
+
+
+def test_an_encrypted_database_whose_first_page_is_damaged_is_not_only_a_wrong_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "secret.db"
+    runner = CliRunner()
+    monkeypatch.setenv("SCHILDWACHT_PASSPHRASE", "correct horse")
+    made = runner.invoke(cli, ["--db", str(db), "init", "--callsign", "OPS-01", "--encrypt"])
+    assert made.exit_code == 0
+    with open(db, "r+b") as file:  # one flipped bit in page 1, after its salt
+        file.seek(2000)
+        byte = file.read(1)[0]
+        file.seek(2000)
+        file.write(bytes([byte ^ 1]))
+    result = runner.invoke(cli, ["--db", str(db), "person", "list"])
+    assert result.exit_code == 5
+    assert "or the file's first page is damaged" in result.stderr, result.stderr
+
+
+def test_overwritten_file_format_versions_are_damage_not_permissions(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Header bytes 18–19 (3, 1): SQLite opens the file read-only; it was exit 6 "This user may
+    not write the database … (file permissions…)" for a file this user owns and may write."""
+    with open(db_path, "r+b") as file:
+        file.seek(18)
+        file.write(bytes([3, 1]))
+    for command in (("activity", "list"), ("log", "add", "x"), ("backup", str(tmp_path / "k.db"))):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "file format versions, bytes 18 and 19, were overwritten" in result.stderr
+
+
+def test_a_backup_of_a_file_that_does_not_open_names_the_way_to_recover(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was: only "Restore the latest backup" for damage met while opening (a cut file)."""
+    with open(db_path, "r+b") as file:
+        file.truncate(800_000)
+    result = demo("backup", str(tmp_path / "k.db"))
+    assert result.exit_code == 5, result.stderr
+    assert "Cannot back up the database" in result.stderr and ".recover" in result.stderr
     assert not (tmp_path / "k.db").exists()
