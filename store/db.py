@@ -1349,8 +1349,10 @@ def backup_database(store: Store, target: str | Path) -> Path:
     try:  # a folder that may not be written fails here already: the target is named
         for path in leftovers:
             path.unlink(missing_ok=True)
-        if found := machine.integrity_check(store.conn, store.path) or machine.text_check(
-            store.conn
+        if found := (
+            machine.quick_check(store.conn)  # a damaged page: said as SQLite reads it
+            or machine.integrity_check(store.conn, store.path)
+            or machine.text_check(store.conn)
         ):
             where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
             raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
