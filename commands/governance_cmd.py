@@ -10,8 +10,8 @@ import click
 from store import audit, decisions, machine, witness
 from store.clock import local_iso
 from store.db import backup_database
-from store.signers import Signers
 from store.errors import IntegrityFailure
+from store.signers import Signers
 from store.validate import shown, visible
 from words import _
 

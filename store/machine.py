@@ -226,7 +226,9 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
 
 #: How a stored value of the wrong type is reported (``typed_rows``): words ``is_damage``
 #: reads as damage (SQLite's own for a malformed record), then the column and what it held.
-_WRONG_TYPE = re.compile(r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)")
+_WRONG_TYPE = re.compile(
+    r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)"
+)
 #: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
 _SUSPECT = {bytes: "blob", float: "real"}
 

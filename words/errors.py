@@ -1165,14 +1165,16 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
-    "database_damaged": lambda p: _(
-        "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
-        "(README: Backup and restore)."
-    ).format(place=p["place"], malformed=malformed(p))
-    + (
-        _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
-        if p.get("check") == "integrity"
-        else ""
+    "database_damaged": lambda p: (
+        _(
+            "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
+            "(README: Backup and restore)."
+        ).format(place=p["place"], malformed=malformed(p))
+        + (
+            _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
+            if p.get("check") == "integrity"
+            else ""
+        )
     ),
     "unique_held_twice": template(
         _(
