@@ -380,6 +380,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "nothing was imported. Split the roster or raise the limit."
         )
     ),
+    "database_damaged": lambda p: SENTENCES["database_damaged"](p).replace(
+        _("a repair of the database"), _("`schildwacht db repair`")
+    ),
     "backup_of_damaged": lambda p: (
         _(
             "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "

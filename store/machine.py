@@ -249,6 +249,8 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     declared: dict[int, frozenset[str]] = {}
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
+        if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
+            return driver_row(cursor, values)
         for index, value in enumerate(values):
             if type(value) in _SUSPECT:
                 column = cursor.description[index][0]

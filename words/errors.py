@@ -1171,7 +1171,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "(README: Backup and restore)."
         ).format(place=p["place"], malformed=malformed(p))
         + (
-            _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
+            _(" When it names an index, a repair of the database rebuilds it from its table.")
             if p.get("check") == "integrity"
             else ""
         )

@@ -167,7 +167,7 @@ def test_an_index_that_does_not_match_its_table_is_seen_and_repaired(
         result = demo(*command)
         assert result.exit_code == 5, (command, result.stderr)
         assert "integrity check found 1 problem" in result.stderr, result.stderr
-        assert "db repair` rebuilds it" in result.stderr
+        assert "`schildwacht db repair` rebuilds it from its table" in result.stderr
     assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
     result = demo("db", "repair")
     assert result.exit_code == 0, result.stderr
