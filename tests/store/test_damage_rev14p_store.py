@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from store import logbook
+from store import logbook, migrations
 from store.clock import FixedClock
 from store.db import Store
-from store.errors import IntegrityFailure
+from store.errors import IntegrityFailure, StoreError
 from store.sync import exchange
 from tests.sync_team import make_team
 
@@ -49,3 +49,22 @@ def test_a_refused_export_leaves_no_bundle(tmp_path: Path, clock: FixedClock, ho
     left = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
     assert not out.exists() and not folder.exists()
     assert {p for p in left if p.parts[0] != "team"} == {Path("first.swb")}
+
+
+def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    """All missing migrations run in one transaction: when 032 fails (a table of that name is
+    there, not as 032 makes it), 031 before it is rolled back too (it stayed applied)."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrate(conn, str(path), upto=30)
+    conn.execute("CREATE TABLE experience (x TEXT)")  # in 032's way
+    conn.execute("PRAGMA journal_mode = WAL")  # as every database of ours is
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError):
+        Store(path)
+    assert path.read_bytes() == before
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 30
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_claim'").fetchone()
+    conn.close()
