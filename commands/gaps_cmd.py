@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 from store import gaps as gap_model
+from store import machine
+from store.validate import shown
 from words import _, counts, ngettext
 
 from .context import Env, pass_env
@@ -64,6 +66,11 @@ def gaps(
     the deployment); --unit filters them too.
     """
     store = env.store()
+    # an index that no longer matches its table hides an activity from the answer (rev14p)
+    if found := machine.tables_check(store.conn, machine.GAP_TABLES):
+        raise machine.damaged(
+            f"the database {shown(str(store.path), limit=machine.PATH_SHOWN)}", **found
+        )
     first, last = _default_window(env, day, start, end)
     if unplanned:
         from store.agenda import list_activities

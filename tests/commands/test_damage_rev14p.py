@@ -245,3 +245,26 @@ def test_a_backup_of_a_file_that_does_not_open_names_the_way_to_recover(
     assert result.exit_code == 5, result.stderr
     assert "Cannot back up the database" in result.stderr and ".recover" in result.stderr
     assert not (tmp_path / "k.db").exists()
+
+
+def test_gaps_do_not_answer_from_an_index_that_hides_an_activity(demo: Run, db_path: Path) -> None:
+    """Was: one changed byte in the activity_time index (a start 2026-12-02 read as 12-12)
+    dropped an unplanned activity from `gaps --unplanned` and the day's list, silently."""
+    conn = sqlite3.connect(db_path)
+    ident, start = conn.execute("SELECT id, start_at FROM activity ORDER BY start_at").fetchone()
+    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'activity_time'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    for page in pages:
+        at = data.find(ident.encode(), (page - 1) * size, page * size)
+        if at >= 0:
+            when = data.rfind(start.encode(), at - 300, at)
+            data[when + 3] ^= 0x01  # the year's last digit, in the index only
+            db_path.write_bytes(data)
+            break
+    else:
+        raise AssertionError("activity not in its index")
+    result = demo("gaps", "--unplanned")
+    assert result.exit_code == 5, result.stderr
+    assert "missing from index activity_time" in result.stderr
