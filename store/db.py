@@ -223,7 +223,10 @@ class Store:
         try:
             try:
                 conn.execute("REINDEX")
-            except sqlite3.IntegrityError as exc:
+            except (
+                sqlite3.IntegrityError,
+                _driver(self.passphrase is not None).IntegrityError,
+            ) as exc:
                 raise _duplicates(conn, where, exc) from None
             if after := machine.integrity_check(conn):
                 raise machine.damaged(where, **after)
