@@ -67,10 +67,9 @@ def gaps(
     """
     store = env.store()
     # an index that no longer matches its table hides an activity from the answer (rev14p)
-    if found := machine.tables_check(store.conn, machine.GAP_TABLES):
-        raise machine.damaged(
-            f"the database {shown(str(store.path), limit=machine.PATH_SHOWN)}", **found
-        )
+    if damage := machine.tables_check(store.conn, machine.GAP_TABLES):
+        where = shown(str(store.path), limit=machine.PATH_SHOWN)
+        raise machine.damaged(f"the database {where}", **damage)
     first, last = _default_window(env, day, start, end)
     if unplanned:
         from store.agenda import list_activities
