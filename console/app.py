@@ -31,6 +31,7 @@ from . import styles
 from .actions import Action
 from .i18n import _
 from .labels import label
+from .literal import plain
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
 from .screens.base import BaseScreen, Context, Steady, StoreWork, closing
@@ -257,8 +258,14 @@ class SchildwachtApp(StoreWork, App[None]):
         self._arrived_on[event] = self.screen
         self._arrived_at[event] = self.focused
 
-    def drop_burst(self) -> None:
-        """A screen refused a key at once: the keys typed after it are dropped (``_drop_burst``)."""
+    def refuse_key(self, text: str) -> None:
+        """The one way the console answers a key (or a paste) with a refusal, at once and
+        with nothing opened or done ("Select an activity first.", "0 signal reports.", a drawer
+        opened to check its row): said once as a warning, and the keys typed after it in the
+        same burst are dropped, not taken as the screen's keys (rev17n: "r" then "q" on a
+        cancelled activity quit; rev17p: "cq" on Handover quit after "0 signed handovers to
+        accept."). tests/console/test_refuse_key.py scans that no other code warns."""
+        self.notify(plain(text), severity="warning")
         self._drop_burst()
 
     def _drop_burst(self) -> None:
@@ -545,11 +552,10 @@ class SchildwachtApp(StoreWork, App[None]):
                 return
             if screen.none_listed(action):
                 return
-            screen.notify(
+            screen.refuse_key(
                 _("Select the {kind} on {screen} first, then press {key}.").format(
                     kind=_(kind), screen=MAIN_SCREENS[mode].TITLE, key=item.shown_key
-                ),
-                severity="warning",
+                )
             )
 
         screen.when_loaded(act)

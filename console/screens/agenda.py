@@ -392,6 +392,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if self.day is None:
             return
         day, stopped = step_day(self.day, step)  # never past the days a time may fall on
+        if stopped is not None and day == self.day:  # at the end already: nothing done
+            self.refuse_key(stopped)
+            return
         if stopped is not None:
             self.notify(stopped)
         if day != self.day:
@@ -751,7 +754,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if entry is None or not entry.open_flag:
             first = next((e for e in self.data.log.values() if e.open_flag), None)
             if first is None:
-                self.notify(_("0 flagged log entries to clear."), severity="warning")
+                self.refuse_key(_("0 flagged log entries to clear."))
                 return
             table.move_to(first.id)
             focus_in(table)
