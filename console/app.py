@@ -124,6 +124,17 @@ GLOBAL_ACTIONS = (
 )
 
 
+def escaped_key(event: events.Key) -> events.Key | None:
+    """The key typed with Escape in one terminal read, as if typed alone ("alt+x" → "x",
+    "alt+exclamation_mark" → "!"), or None when ``event`` is no Escape and printable key."""
+    character = event.character or ""
+    if not (event.key.startswith("alt+") and character and event.is_printable):
+        return None
+    if character.isalnum():
+        return events.Key(character, character)
+    return events.Key(event.key.removeprefix("alt+"), character)
+
+
 class SchildwachtApp(StoreWork, App[None]):
     """The operations console. Pass the store; tests pass one with a fixed clock and may turn
     off the database watch (``watch=None``) to keep refreshes under their control."""
@@ -227,11 +238,9 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
-                if isinstance(event, events.Key) and await self._escape_with(event):
-                    character = event.character or ""
-                    if not character.isalnum():
-                        return  # the key after the Escape is dropped, never typed
-                    event = events.Key(character, character)
+                if isinstance(event, events.Key) and escaped_key(event) is not None:
+                    await self._escape_with(event)
+                    event = escaped_key(event) or event  # then the key, as typed alone
                 self._arrived(event)
                 if self._held or self._opening():
                     self._hold(event)
@@ -278,13 +287,14 @@ class SchildwachtApp(StoreWork, App[None]):
     async def _escape_with(self, event: events.Key) -> bool:
         """Escape and a key pressed together in a field of a main screen, or in a form, a
         question, help, the command palette: the terminal sends them in one read, which
-        Textual reads as alt and the key ("alt+x", the character x), and the field typed the x
-        after the notes (fix17m); a form stayed open with the x typed over its first field
-        (fix17o), the palette with it typed into its search (rev17n). The Escape leaves the
-        field, or closes what is open (its own Escape), here, at once; True when it did (the
-        key is then the screen's, or dropped)."""
+        Textual reads as alt and the key ("alt+x", the character x; any printable key, see
+        ``paste.MetaKeyParser``), and the field typed the x after the notes (fix17m); a form
+        stayed open with the x typed over its first field (fix17o), the palette with it typed
+        into its search (rev17n); "!", "?", "1" were typed too (rev17p). The Escape leaves the
+        field, or closes what is open (its own Escape), here, at once; True when it did. The
+        key then goes on as if typed alone (``escaped_key``)."""
         screen = self.screen
-        if not (event.key.startswith("alt+") and event.character and event.is_printable):
+        if escaped_key(event) is None:
             return False
         if isinstance(screen, BaseScreen):
             if not screen.check_action("leave_field", ()):
