@@ -50,14 +50,13 @@ def _severities(node: ast.expr) -> set[object]:
 
 def _innermost(tree: ast.Module, target: ast.AST) -> str | None:
     """The name of the innermost function holding ``target``."""
-    name = None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            inner is target for inner in ast.walk(node)
-        ):
-            if name is None or node.lineno > name[1]:
-                name = (node.name, node.lineno)
-    return name[0] if name else None
+    holding = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and any(inner is target for inner in ast.walk(node))
+    ]
+    return max(holding, key=lambda node: node.lineno).name if holding else None
 
 
 def test_no_warning_outside_refuse_key() -> None:
