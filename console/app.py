@@ -27,7 +27,7 @@ from textual.widget import Widget
 from store.access import ActingPerson
 from store.db import Store
 
-from . import styles
+from . import dutch, styles
 from .actions import Action
 from .i18n import _
 from .labels import label
@@ -200,6 +200,8 @@ class SchildwachtApp(StoreWork, App[None]):
             weakref.WeakKeyDictionary()
         )
         self._stop = threading.Event()
+        #: Each palette entry's Dutch words (``console.dutch``) and whether it is a screen's.
+        self.palette_dutch: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._update_titles()
 
     def notify(
@@ -651,12 +653,16 @@ class SchildwachtApp(StoreWork, App[None]):
     # The command palette ----------------------------------------------------------------------
 
     def palette(self) -> list[tuple[str, str, Callable[[], object]]]:
-        """Every palette entry for the acting person's role: (title, help, what it runs)."""
+        """Every palette entry for the acting person's role: (title, help, what it runs); each
+        one's Dutch words are noted in ``palette_dutch``."""
         entries: list[tuple[str, str, Callable[[], object]]] = []
+        self.palette_dutch.clear()
         for key, mode, name in SCREENS:
+            title = _("Go to {screen}").format(screen=name)
+            self.palette_dutch[title] = (dutch.words_for(mode), True)
             entries.append(
                 (
-                    _("Go to {screen}").format(screen=name),
+                    title,
                     _("Key {key}: {what}").format(key=key, what=MAIN_SCREENS[mode].PURPOSE),
                     partial(self.action_go, mode),
                 )
@@ -674,9 +680,11 @@ class SchildwachtApp(StoreWork, App[None]):
         for mode, screen_class in MAIN_SCREENS.items():
             for item in screen_class.ACTIONS:
                 if item.allowed(self.actor):
+                    title = f"{screen_class.TITLE}: {item.title}"
+                    self.palette_dutch[title] = (dutch.words_for(mode, item.action), False)
                     entries.append(
                         (
-                            f"{screen_class.TITLE}: {item.title}",
+                            title,
                             f"{item.shown_key}: {item.help}",
                             partial(self.run_on, mode, item.action),
                         )

@@ -9,6 +9,10 @@ starts with it (its verb: "Sign the handover") first of all; the fuzzy score ord
 An entry is found by its help words too (rev17g: "cancel", "move", "shorten", "relocate" found
 nothing, as those are Restrict's help words, not its title; "password" not U): when each typed
 word begins a word of an entry's help, it is a hit, after every title that matches.
+
+An entry is found by its Dutch words (``console.dutch``) before all else: the word typed whole
+first, a screen's "Go to" before an action named by the same word (rev17p: "rooster" put Add a
+shift first, so Enter ran it, not Go to Gaps).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from textual.system_commands import SystemCommandsProvider
 WHOLE = 1000.0
 #: A hit by the help words only: below any title's fuzzy score (at least 1).
 BY_HELP = 0.5
+#: A hit by a Dutch word: above any title's score (``WHOLE`` for each typed word).
+DUTCH = 100 * WHOLE
 
 
 def ranked(title: str, query: str, score: float) -> float:
@@ -50,14 +56,36 @@ def by_help(help_text: str, query: str) -> float:
     return 0.0
 
 
+def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
+    """The score of an entry with Dutch ``words`` for ``query``: ``DUTCH`` and more when the
+    typed words are one of them whole, half of that when they begin one ("te beveiligen" of
+    "te beveiligen personen"); a screen's above an action's; 0 otherwise (under three letters
+    typed, or no Dutch word)."""
+    typed = " ".join(re.findall(r"\w+", query.lower()))
+    if len(typed) < 3:
+        return 0.0
+    score = 0.0
+    for word in words:
+        if word == typed:
+            score = max(score, DUTCH * 2)
+        elif word.startswith(typed):
+            score = max(score, DUTCH)
+    return score + (DUTCH / 2 if score and screen else 0.0)
+
+
 class ActionsProvider(SystemCommandsProvider):
-    """The console's palette entries (``SchildwachtApp.palette``), ranked by ``ranked``; then
-    those found by their help words (``by_help``)."""
+    """The console's palette entries (``SchildwachtApp.palette``), ranked first by their Dutch
+    words (``by_dutch``), then by ``ranked``; then those found by their help words
+    (``by_help``)."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        dutch = getattr(self.app, "palette_dutch", {})
         for name, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
-            if (match := matcher.match(name)) > 0:
+            words, screen = dutch.get(name, ((), False))
+            if (named := by_dutch(words, query, screen)) > 0:
+                yield Hit(named + matcher.match(name), name, callback, help=help_text)
+            elif (match := matcher.match(name)) > 0:
                 yield Hit(
                     ranked(name, query, match), matcher.highlight(name), callback, help=help_text
                 )
