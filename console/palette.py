@@ -57,20 +57,20 @@ def by_help(help_text: str, query: str) -> float:
 
 
 def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
-    """The score of an entry with Dutch ``words`` for ``query``: ``DUTCH`` and more when the
-    typed words are one of them whole, half of that when they begin one ("te beveiligen" of
-    "te beveiligen personen"); a screen's above an action's; 0 otherwise (under three letters
-    typed, or no Dutch word)."""
+    """The score of an entry with Dutch ``words`` for ``query``: ``DUTCH`` when the typed words
+    are one of them whole, more for a screen's; when they only begin one ("te beveiligen" of
+    "te beveiligen personen"), a help word's score (``BY_HELP``), below every title that
+    matches ("sign" is Sign the handover first, not Signals by "signalen"); 0 otherwise
+    (under three letters typed, or no Dutch word)."""
     typed = " ".join(re.findall(r"\w+", query.lower()))
-    if len(typed) < 3:
+    if len(typed) < 3 or not words:
         return 0.0
-    score = 0.0
-    for word in words:
-        if word == typed:
-            score = max(score, DUTCH * 2)
-        elif word.startswith(typed):
-            score = max(score, DUTCH)
-    return score + (DUTCH / 2 if score and screen else 0.0)
+    bonus = 1.5 if screen else 1.0
+    if typed in words:
+        return DUTCH * bonus
+    if any(word.startswith(typed) for word in words):
+        return BY_HELP * bonus
+    return 0.0
 
 
 class ActionsProvider(SystemCommandsProvider):
@@ -83,11 +83,12 @@ class ActionsProvider(SystemCommandsProvider):
         dutch = getattr(self.app, "palette_dutch", {})
         for name, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
             words, screen = dutch.get(name, ((), False))
-            if (named := by_dutch(words, query, screen)) > 0:
+            named = by_dutch(words, query, screen)
+            if named >= DUTCH:
                 yield Hit(named + matcher.match(name), name, callback, help=help_text)
             elif (match := matcher.match(name)) > 0:
                 yield Hit(
                     ranked(name, query, match), matcher.highlight(name), callback, help=help_text
                 )
-            elif help_text and (found := by_help(help_text, query)) > 0:
+            elif (found := max(named, by_help(help_text or "", query))) > 0:
                 yield Hit(found, name, callback, help=help_text)
