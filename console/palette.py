@@ -57,17 +57,18 @@ def by_help(help_text: str, query: str) -> float:
 
 
 def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
-    """The score of an entry with Dutch ``words`` for ``query``: ``DUTCH`` when the typed words
-    are one of them whole, more for a screen's; when they only begin one ("te beveiligen" of
-    "te beveiligen personen"), a help word's score (``BY_HELP``), below every title that
-    matches ("sign" is Sign the handover first, not Signals by "signalen"); 0 otherwise
-    (under three letters typed, or no Dutch word)."""
+    """The score of an entry with Dutch ``words`` for ``query``: about ``DUTCH`` when the typed
+    words are one of them whole (less the word's place among them: "gezag" first names the
+    authority's decision, then Restrict), more for a screen's; when they only begin one ("te
+    beveiligen" of "te beveiligen personen"), a help word's score (``BY_HELP``), below every
+    title that matches ("sign" is Sign the handover first, not Signals by "signalen"); 0
+    otherwise (under three letters typed, or no Dutch word)."""
     typed = " ".join(re.findall(r"\w+", query.lower()))
     if len(typed) < 3 or not words:
         return 0.0
     bonus = 1.5 if screen else 1.0
-    if typed in words:
-        return DUTCH * bonus
+    if typed in words:  # the entry it names first before one it names too ("gezag")
+        return DUTCH * bonus - words.index(typed)
     if any(word.startswith(typed) for word in words):
         return BY_HELP * bonus
     return 0.0
@@ -84,7 +85,7 @@ class ActionsProvider(SystemCommandsProvider):
         for name, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
             words, screen = dutch.get(name, ((), False))
             named = by_dutch(words, query, screen)
-            if named >= DUTCH:
+            if named >= DUTCH / 2:  # named whole (only begun: below, as a help word)
                 yield Hit(named + matcher.match(name), name, callback, help=help_text)
             elif (match := matcher.match(name)) > 0:
                 yield Hit(

@@ -12,7 +12,9 @@ from textual.widgets import OptionList
 from console import dutch
 from console.app import MAIN_SCREENS, SchildwachtApp
 from console.widgets.navbar import SCREENS
+from store.db import Store
 from tests.console.conftest import settle
+from tests.console.test_palette import acting
 
 #: What a word typed alone puts first (the demo's operator, a shift leader).
 TOP = {
@@ -85,3 +87,19 @@ async def test_enter_after_a_screens_dutch_name_goes_there(
         await settle(pilot)
         assert app.current_mode == mode
         assert app.screen is app.main_screen()
+
+
+async def test_the_authority_role_finds_its_decision_by_maatwerk(demo_store: Store) -> None:
+    """A tailored exception (maatwerk) and the competent authority (gezag) are the authority
+    liaison's work-process records (Today's p), which only that role may record."""
+    app = SchildwachtApp(acting(demo_store, "authority"), remember=False, watch=None, ahead=False)
+    want = "Today: Record a work-process decision"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for word in ("maatwerk", "gezag"):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*word)
+            assert await _top(app, pilot, want) == want, word
+            await pilot.press("escape")
+            await pilot.pause()
