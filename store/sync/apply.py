@@ -167,22 +167,7 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     forks.set_aside(conn, moment)
     receipt.quarantined += kept.quarantined_branches(conn, branches)
     receipt.warnings += outcome.merged.clashes
-    for flagged in ("back_dated", "clocks_apart"):
-        named = [  # those named before and judged again (``moved``) are not news
-            (r, d)
-            for r, kind, d in outcome.flags
-            if kind == flagged and (r.origin, r.seq) not in moved.unflagged
-        ]
-        back = Counter(r.origin for r, _d in named)
-        for origin, count in sorted(back.items()):
-            label = (checked.team.device(origin) or {"label": origin})["label"]
-            example = next(d for r, d in named if r.origin == origin)
-            said = {"label": label, "count": count, "example": example}
-            receipt.warnings.append(
-                notice("back_dated", **said)
-                if flagged == "back_dated"
-                else notice("clocks_apart", **said)
-            )
+    _name_flagged(checked, outcome, moved)
     _deferred_limit(conn, waiting)
     _note_sender(conn, checked)
     if fresh:
@@ -202,6 +187,23 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     )
     _audit(store, conn, checked, fresh, released)
     _record_bundle(conn, checked, total, now)
+
+
+def _name_flagged(checked: Verified, outcome: session.Outcome, moved: written.Moved) -> None:
+    """Warn in the receipt, per laptop, of the change sets this import flagged back-dated or
+    clocks apart; those named before and judged again (``moved``) are not news."""
+    for flagged in ("back_dated", "clocks_apart"):
+        named = [
+            (r, d)
+            for r, kind, d in outcome.flags
+            if kind == flagged and (r.origin, r.seq) not in moved.unflagged
+        ]
+        back = Counter(r.origin for r, _d in named)
+        for origin, count in sorted(back.items()):
+            label = (checked.team.device(origin) or {"label": origin})["label"]
+            example = next(d for r, d in named if r.origin == origin)
+            said = {"label": label, "count": count, "example": example}
+            checked.receipt.warnings.append(notice(flagged, **said))
 
 
 def _drop_outside(conn: sqlite3.Connection, checked: Verified, me: str) -> None:
