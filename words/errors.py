@@ -1985,7 +1985,7 @@ SENTENCES.update(
         "roster_needs_admin": template(_("Only the team's admin device can change the roster.")),
         "no_conflict": template(_("No conflict {given}.")),
         "conflict_resolved_already": template(
-            _("Conflict {conflict} was already resolved by {by}.")
+            _("Conflict {conflict} was already resolved by {by} on device {device}.")
         ),
         "conflict_on_existence": template(
             _("A conflict about a row's existence is resolved by editing the row.")

@@ -208,6 +208,11 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
     resolved = laptops("a", "sync", "resolve", conflict["id"][:8], "--choose", "2")
     assert resolved.exit_code == 0, resolved.stderr
     assert json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout) == []
+    again = laptops("a", "sync", "resolve", conflict["id"][:8], "--choose", "1")
+    assert again.exit_code == 2, again.stderr
+    # the device by its label, as the roster and `sync conflicts` name it, not its raw id (fix17r)
+    assert "already resolved by OPS-A on device laptop-a." in again.stderr, again.stderr
+    assert "@" not in again.stderr
 
 
 def test_an_operator_may_not_create_a_team(tmp_path: Path) -> None:
