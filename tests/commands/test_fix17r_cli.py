@@ -1,0 +1,35 @@
+"""What a newcomer tripped over on the command line (fix17r)."""
+
+from __future__ import annotations
+
+from tests.commands.conftest import Run
+
+
+def _activity(run: Run) -> str:
+    assert run("person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    added = run(
+        "activity", "add", "--person", "BEVER", "--title", "Zitting", "--start",
+        "2026-12-01 09:30", "--end", "2026-12-01 12:00", "--location", "Rechtbank",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    return added.stdout.strip().splitlines()[-1]
+
+
+def test_activity_show_puts_each_correction_on_its_own_row(initialised: Run) -> None:
+    activity = _activity(initialised)
+    for n, start in enumerate(("10:00", "10:30", "11:00")):
+        moved = initialised(
+            "activity", "edit", activity, "--start", f"2026-12-01 {start}", "--end",
+            "2026-12-01 12:30", "--correction", f"verschoven {n}",
+        )  # fmt: skip
+        assert moved.exit_code == 0, moved.stderr
+    shown = initialised("activity", "show", activity)
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    rows = [line for line in lines if "reason: verschoven" in line]
+    assert len(rows) == 3, shown.stdout  # one row per correction, not one long cell
+    assert rows[0].split()[0] == "corrections" and rows[1].startswith(" ")
+    assert "old: 2026-12-01 09:30–12:00 Rechtbank; new: 2026-12-01 10:00–12:30" in rows[0]
+    assert max(map(len, lines)) < 200, shown.stdout
+    md = initialised("activity", "show", activity, "-f", "md").stdout
+    assert sum("reason: verschoven" in line for line in md.splitlines()) == 3
