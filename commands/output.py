@@ -123,7 +123,9 @@ def _pairs(key: str, value: Any, fmt: str) -> list[list[str]]:
     return [
         [
             _cell(key, fmt) if n == 0 else "",
-            _cell("; ".join(f"{k}: {_flat(v)}" for k, v in item.items() if v not in (None, "")), fmt),
+            _cell(
+                "; ".join(f"{k}: {_flat(v)}" for k, v in item.items() if v not in (None, "")), fmt
+            ),
         ]
         for n, item in enumerate(value)
     ]

@@ -33,3 +33,13 @@ def test_activity_show_puts_each_correction_on_its_own_row(initialised: Run) -> 
     assert max(map(len, lines)) < 200, shown.stdout
     md = initialised("activity", "show", activity, "-f", "md").stdout
     assert sum("reason: verschoven" in line for line in md.splitlines()) == 3
+
+
+def test_an_impossible_date_gets_the_same_hint_as_a_malformed_one(initialised: Run) -> None:
+    impossible = initialised("activity", "list", "--date", "2026-13-01")
+    malformed = initialised("activity", "list", "--date", "13-01-2026x")
+    assert impossible.exit_code == malformed.exit_code == 2
+    hint = "YYYY-MM-DD, 'today', 'tomorrow' or 'yesterday'"
+    assert "'2026-13-01' is not a real date; write the date " + hint in impossible.stderr
+    assert hint in malformed.stderr
+    assert initialised("activity", "list", "--date", "yesterday").exit_code == 0
