@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.commands.conftest import Run
 
 
@@ -43,3 +45,11 @@ def test_an_impossible_date_gets_the_same_hint_as_a_malformed_one(initialised: R
     assert "'2026-13-01' is not a real date; write the date " + hint in impossible.stderr
     assert hint in malformed.stderr
     assert initialised("activity", "list", "--date", "yesterday").exit_code == 0
+
+
+def test_db_status_counts_secrets_as_the_handover_does(demo: Run) -> None:
+    shown = json.loads(demo("db", "status", "-f", "json").stdout)
+    handover = demo("handover", "draft").stdout
+    people = shown["findings"]["secret"]
+    assert people > 100, shown["findings"]  # the demo's people, not one grouped finding
+    assert f"{people} people's secrets on this laptop were set by someone else" in handover
