@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.commands.conftest import Run
 
 
@@ -53,3 +55,17 @@ def test_db_status_counts_secrets_as_the_handover_does(demo: Run) -> None:
     people = shown["findings"]["secret"]
     assert people > 100, shown["findings"]  # the demo's people, not one grouped finding
     assert f"{people} people's secrets on this laptop were set by someone else" in handover
+
+
+def test_an_unknown_callsign_exits_2_a_missing_or_wrong_secret_4(
+    demo: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As README's "Who is acting" says it."""
+    monkeypatch.setenv("SCHILDWACHT_SECRET", "guess")
+    unknown = demo("signal", "list", user="NOPE-01")
+    assert unknown.exit_code == 2 and "No person with callsign 'NOPE-01'" in unknown.stderr
+    wrong = demo("signal", "list", user="AM-0122")
+    assert wrong.exit_code == 4 and "Wrong secret for AM-0122" in wrong.stderr
+    monkeypatch.delenv("SCHILDWACHT_SECRET")
+    missing = demo("signal", "list", user="AM-0122")
+    assert missing.exit_code == 4 and "needs AM-0122's secret" in missing.stderr
