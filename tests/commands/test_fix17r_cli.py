@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,19 @@ def test_an_unknown_callsign_exits_2_a_missing_or_wrong_secret_4(
     monkeypatch.delenv("SCHILDWACHT_SECRET")
     missing = demo("signal", "list", user="AM-0122")
     assert missing.exit_code == 4 and "needs AM-0122's secret" in missing.stderr
+
+
+def test_sync_import_leaves_the_standing_secrets_finding_to_sync_status(
+    demo: Run, tmp_path: Path
+) -> None:
+    """The demo's 150 secrets set by OPS-01 are a standing state, not news of an import: the
+    import prints its receipt only; ``sync status`` and the handover keep saying it (fix17r)."""
+    assert demo("team", "create", "--name", "Team").exit_code == 0
+    share = tmp_path / "share"
+    assert demo("sync", "export", "--to", str(share)).exit_code == 0
+    imported = demo("sync", "import", str(share))
+    assert "secrets" not in imported.stderr + imported.stdout
+    status = demo("sync", "status")
+    assert "people's secrets on this laptop were set by someone else" in status.stdout + (
+        status.stderr
+    )
