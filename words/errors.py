@@ -1419,7 +1419,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "not_a_number": template(_("{field} must be a number.")),
     "not_a_real_date": template(
         _(
-            "{given} is not a real date; write the date YYYY-MM-DD, 'today', 'tomorrow' or 'yesterday'."
+            "{given} is not a real date; write the date YYYY-MM-DD, 'today', 'tomorrow' or "
+            "'yesterday'."
         )
     ),
     "not_a_real_date_field": template(_("{field} is not a real date: {value}.")),
