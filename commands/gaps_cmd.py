@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from store import gaps as gap_model
+from store import machine
 from store.errors import BadInput
+from store.validate import shown
 from words import _, counts, ngettext
 
 from .context import Env, pass_env
@@ -75,6 +77,10 @@ def gaps(
     if unplanned and violations:  # two lists of other columns: never one shown, one dropped
         raise BadInput(code="gaps_unplanned_and_violations")
     store = env.store()
+    # an index that no longer matches its table hides an activity from the answer (rev14p)
+    if damage := machine.tables_check(store.conn, machine.GAP_TABLES):
+        where = shown(str(store.path), limit=machine.PATH_SHOWN)
+        raise machine.damaged(f"the database {where}", **damage)
     first, last = _default_window(env, day, start, end)
     if unplanned:
         from store.agenda import list_activities

@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
-from store import audit, decisions, witness
+from store import audit, decisions, machine, witness
 from store.clock import local_iso
 from store.db import backup_database
+from store.errors import IntegrityFailure
 from store.signers import Signers
-from store.validate import visible
+from store.validate import shown, visible
 from words import _
 
 from .context import Env, pass_env
@@ -172,10 +173,18 @@ def audit_verify(env: Env) -> None:
 @pass_env
 def backup(env: Env, file: Path) -> None:
     """A consistent copy of the database (encrypted like it); safe while the console runs."""
-    written = backup_database(env.store(), file)
+    try:
+        store = env.store()
+    except IntegrityFailure as refusal:  # damaged so that it does not open: say how to recover
+        if refusal.code != "database_damaged":
+            raise
+        facts = {k: v for k, v in refusal.params.items() if k != "place"}
+        where = shown(str(env.db_path), limit=machine.PATH_SHOWN)
+        raise IntegrityFailure(code="backup_of_damaged", where=where, **facts) from None
+    written = backup_database(store, file)
     info(
         _(
-            "Backup written to {file} (SQLite's quick check found no damage in the database, "
+            "Backup written to {file} (SQLite's integrity check found no damage in the database, "
             "and every stored text is valid UTF-8)."
         ).format(file=written)
     )

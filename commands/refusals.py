@@ -403,12 +403,22 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "nothing was imported. Split the roster or raise the limit."
         )
     ),
-    "backup_of_damaged": lambda p: _(
-        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
-        "carry the damage; no backup was written. Restore the latest backup, or let SQLite "
-        "recover what it can still read: sqlite3 {where} .recover | sqlite3 recovered.db (then "
-        "check it with schildwacht --db recovered.db audit verify)."
-    ).format(where=p["where"], malformed=malformed(p)),
+    "database_damaged": lambda p: SENTENCES["database_damaged"](p).replace(
+        _("a repair of the database"), _("`schildwacht db repair`")
+    ),
+    "backup_of_damaged": lambda p: (
+        _(
+            "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
+            "carry the damage; no backup was written. Restore the latest backup, or let SQLite "
+            "recover what it can still read: sqlite3 {where} .recover | sqlite3 recovered.db (then "
+            "check it with schildwacht --db recovered.db audit verify)."
+        ).format(where=p["where"], malformed=malformed(p))
+        + (
+            _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
+            if p.get("check") == "integrity"
+            else ""
+        )
+    ),
     "calendar_name_too_long": named(
         "calendar_name_too_long",
         template(

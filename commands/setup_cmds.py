@@ -206,10 +206,17 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
         store.close()
     kept = [*done.get("set_aside_kept", []), *later]
     done["set_aside"] = done.get("set_aside", 0) + len(later)
+    if done.get("reindexed"):
+        info(
+            _(
+                "SQLite's integrity check found an index that did not match its table: every "
+                "index was rebuilt from its table, and the check finds nothing now."
+            )
+        )
     info(
         _(
-            "SQLite's quick check found no damage in the database file, and every stored text "
-            "is valid UTF-8. Guards and capture "
+            "SQLite's integrity check found no damage in the database file, and every stored "
+            "text is valid UTF-8. Guards and capture "
             "triggers in place. Changes made while capture was missing are in the change log "
             "now and go out with the next `sync export`."
         )

@@ -27,10 +27,11 @@ from textual.widget import Widget
 from store.access import ActingPerson
 from store.db import Store
 
-from . import styles
+from . import dutch, styles
 from .actions import Action
 from .i18n import _
 from .labels import label
+from .literal import plain
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
 from .screens.base import BaseScreen, Context, Steady, StoreWork, closing
@@ -123,6 +124,17 @@ GLOBAL_ACTIONS = (
 )
 
 
+def escaped_key(event: events.Key) -> events.Key | None:
+    """The key typed with Escape in one terminal read, as if typed alone ("alt+x" → "x",
+    "alt+exclamation_mark" → "!"), or None when ``event`` is no Escape and printable key."""
+    character = event.character or ""
+    if not (event.key.startswith("alt+") and character and event.is_printable):
+        return None
+    if character.isalnum():
+        return events.Key(character, character)
+    return events.Key(event.key.removeprefix("alt+"), character)
+
+
 class SchildwachtApp(StoreWork, App[None]):
     """The operations console. Pass the store; tests pass one with a fixed clock and may turn
     off the database watch (``watch=None``) to keep refreshes under their control."""
@@ -188,6 +200,8 @@ class SchildwachtApp(StoreWork, App[None]):
             weakref.WeakKeyDictionary()
         )
         self._stop = threading.Event()
+        #: Each palette entry's Dutch words (``console.dutch``) and whether it is a screen's.
+        self.palette_dutch: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._update_titles()
 
     def notify(
@@ -226,11 +240,9 @@ class SchildwachtApp(StoreWork, App[None]):
                 ):
                     await self.action_quit()  # the palette is Textual's: no binding of ours
                     return
-                if isinstance(event, events.Key) and await self._escape_with(event):
-                    character = event.character or ""
-                    if not character.isalnum():
-                        return  # the key after the Escape is dropped, never typed
-                    event = events.Key(character, character)
+                if isinstance(event, events.Key) and escaped_key(event) is not None:
+                    await self._escape_with(event)
+                    event = escaped_key(event) or event  # then the key, as typed alone
                 self._arrived(event)
                 if self._held or self._opening():
                     self._hold(event)
@@ -257,8 +269,14 @@ class SchildwachtApp(StoreWork, App[None]):
         self._arrived_on[event] = self.screen
         self._arrived_at[event] = self.focused
 
-    def drop_burst(self) -> None:
-        """A screen refused a key at once: the keys typed after it are dropped (``_drop_burst``)."""
+    def refuse_key(self, text: str) -> None:
+        """The one way the console answers a key (or a paste) with a refusal, at once and
+        with nothing opened or done ("Select an activity first.", "0 signal reports.", a drawer
+        opened to check its row): said once as a warning, and the keys typed after it in the
+        same burst are dropped, not taken as the screen's keys (rev17n: "r" then "q" on a
+        cancelled activity quit; rev17p: "cq" on Handover quit after "0 signed handovers to
+        accept."). tests/console/test_refuse_key.py scans that no other code warns."""
+        self.notify(plain(text), severity="warning")
         self._drop_burst()
 
     def _drop_burst(self) -> None:
@@ -271,13 +289,14 @@ class SchildwachtApp(StoreWork, App[None]):
     async def _escape_with(self, event: events.Key) -> bool:
         """Escape and a key pressed together in a field of a main screen, or in a form, a
         question, help, the command palette: the terminal sends them in one read, which
-        Textual reads as alt and the key ("alt+x", the character x), and the field typed the x
-        after the notes (fix17m); a form stayed open with the x typed over its first field
-        (fix17o), the palette with it typed into its search (rev17n). The Escape leaves the
-        field, or closes what is open (its own Escape), here, at once; True when it did (the
-        key is then the screen's, or dropped)."""
+        Textual reads as alt and the key ("alt+x", the character x; any printable key, see
+        ``paste.MetaKeyParser``), and the field typed the x after the notes (fix17m); a form
+        stayed open with the x typed over its first field (fix17o), the palette with it typed
+        into its search (rev17n); "!", "?", "1" were typed too (rev17p). The Escape leaves the
+        field, or closes what is open (its own Escape), here, at once; True when it did. The
+        key then goes on as if typed alone (``escaped_key``)."""
         screen = self.screen
-        if not (event.key.startswith("alt+") and event.character and event.is_printable):
+        if escaped_key(event) is None:
             return False
         if isinstance(screen, BaseScreen):
             if not screen.check_action("leave_field", ()):
@@ -545,11 +564,10 @@ class SchildwachtApp(StoreWork, App[None]):
                 return
             if screen.none_listed(action):
                 return
-            screen.notify(
+            screen.refuse_key(
                 _("Select the {kind} on {screen} first, then press {key}.").format(
                     kind=_(kind), screen=MAIN_SCREENS[mode].TITLE, key=item.shown_key
-                ),
-                severity="warning",
+                )
             )
 
         screen.when_loaded(act)
@@ -635,12 +653,16 @@ class SchildwachtApp(StoreWork, App[None]):
     # The command palette ----------------------------------------------------------------------
 
     def palette(self) -> list[tuple[str, str, Callable[[], object]]]:
-        """Every palette entry for the acting person's role: (title, help, what it runs)."""
+        """Every palette entry for the acting person's role: (title, help, what it runs); each
+        one's Dutch words are noted in ``palette_dutch``."""
         entries: list[tuple[str, str, Callable[[], object]]] = []
+        self.palette_dutch.clear()
         for key, mode, name in SCREENS:
+            title = _("Go to {screen}").format(screen=name)
+            self.palette_dutch[title] = (dutch.words_for(mode), True)
             entries.append(
                 (
-                    _("Go to {screen}").format(screen=name),
+                    title,
                     _("Key {key}: {what}").format(key=key, what=MAIN_SCREENS[mode].PURPOSE),
                     partial(self.action_go, mode),
                 )
@@ -658,9 +680,11 @@ class SchildwachtApp(StoreWork, App[None]):
         for mode, screen_class in MAIN_SCREENS.items():
             for item in screen_class.ACTIONS:
                 if item.allowed(self.actor):
+                    title = f"{screen_class.TITLE}: {item.title}"
+                    self.palette_dutch[title] = (dutch.words_for(mode, item.action), False)
                     entries.append(
                         (
-                            f"{screen_class.TITLE}: {item.title}",
+                            title,
                             f"{item.shown_key}: {item.help}",
                             partial(self.run_on, mode, item.action),
                         )

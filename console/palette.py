@@ -9,6 +9,10 @@ starts with it (its verb: "Sign the handover") first of all; the fuzzy score ord
 An entry is found by its help words too (rev17g: "cancel", "move", "shorten", "relocate" found
 nothing, as those are Restrict's help words, not its title; "password" not U): when each typed
 word begins a word of an entry's help, it is a hit, after every title that matches.
+
+An entry is found by its Dutch words (``console.dutch``) before all else: the word typed whole
+first, a screen's "Go to" before an action named by the same word (rev17p: "rooster" put Add a
+shift first, so Enter ran it, not Go to Gaps).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from textual.system_commands import SystemCommandsProvider
 WHOLE = 1000.0
 #: A hit by the help words only: below any title's fuzzy score (at least 1).
 BY_HELP = 0.5
+#: A hit by a Dutch word: above any title's score (``WHOLE`` for each typed word).
+DUTCH = 100 * WHOLE
 
 
 def ranked(title: str, query: str, score: float) -> float:
@@ -50,16 +56,40 @@ def by_help(help_text: str, query: str) -> float:
     return 0.0
 
 
+def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
+    """The score of an entry with Dutch ``words`` for ``query``: about ``DUTCH`` when the typed
+    words are one of them whole (less the word's place among them: "gezag" first names the
+    authority's decision, then Restrict), more for a screen's; when they only begin one ("te
+    beveiligen" of "te beveiligen personen"), a help word's score (``BY_HELP``), below every
+    title that matches ("sign" is Sign the handover first, not Signals by "signalen"); 0
+    otherwise (under three letters typed, or no Dutch word)."""
+    typed = " ".join(re.findall(r"\w+", query.lower()))
+    if len(typed) < 3 or not words:
+        return 0.0
+    bonus = 1.5 if screen else 1.0
+    if typed in words:  # the entry it names first before one it names too ("gezag")
+        return DUTCH * bonus - words.index(typed)
+    if any(word.startswith(typed) for word in words):
+        return BY_HELP * bonus
+    return 0.0
+
+
 class ActionsProvider(SystemCommandsProvider):
-    """The console's palette entries (``SchildwachtApp.palette``), ranked by ``ranked``; then
-    those found by their help words (``by_help``)."""
+    """The console's palette entries (``SchildwachtApp.palette``), ranked first by their Dutch
+    words (``by_dutch``), then by ``ranked``; then those found by their help words
+    (``by_help``)."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        dutch = getattr(self.app, "palette_dutch", {})
         for name, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
-            if (match := matcher.match(name)) > 0:
+            words, screen = dutch.get(name, ((), False))
+            named = by_dutch(words, query, screen)
+            if named >= DUTCH / 2:  # named whole (only begun: below, as a help word)
+                yield Hit(named + matcher.match(name), name, callback, help=help_text)
+            elif (match := matcher.match(name)) > 0:
                 yield Hit(
                     ranked(name, query, match), matcher.highlight(name), callback, help=help_text
                 )
-            elif help_text and (found := by_help(help_text, query)) > 0:
+            elif (found := max(named, by_help(help_text or "", query))) > 0:
                 yield Hit(found, name, callback, help=help_text)

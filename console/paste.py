@@ -28,7 +28,7 @@ from time import monotonic
 from textual import constants, events
 from textual.message import Message
 
-from .textual_private import XTermParser, escape_pending
+from .textual_private import MetaKeyParser, escape_pending
 
 START, END = "\x1b[200~", "\x1b[201~"
 
@@ -41,8 +41,9 @@ def _partial(text: str, marker: str) -> int:
     return 0
 
 
-class ExactPasteParser(XTermParser):
-    """Textual's parser, with a bracketed paste read as text (see the module)."""
+class ExactPasteParser(MetaKeyParser):
+    """Textual's parser, with a bracketed paste read as text (see the module) and Escape with
+    any printable key read as alt and the key (``MetaKeyParser``)."""
 
     def __init__(self, debug: bool = False) -> None:
         super().__init__(debug)

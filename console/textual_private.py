@@ -14,13 +14,22 @@ from typing import Any
 
 # Textual's terminal input parser: no public module exports it, and the Linux drivers name it
 # as a module global; ``paste.ExactPasteParser`` extends it to read a bracketed paste exactly.
+from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
-__all__ = ["XTermParser", "default_css", "escape_pending", "run_own_binding", "styles_current"]
+__all__ = [
+    "MetaKeyParser",
+    "XTermParser",
+    "default_css",
+    "escape_pending",
+    "run_own_binding",
+    "styles_current",
+]
 
 
 def escape_pending(parser: XTermParser) -> bool:
@@ -87,3 +96,24 @@ async def run_own_binding(widget: Widget, key: str) -> bool:
         if not binding.priority and await widget.app.run_action(binding.action, widget):
             return True
     return False
+
+
+class MetaKeyParser(XTermParser):
+    """Textual's parser, with Escape and any printable key in one read (a fast typist, an SSH
+    link) read as alt and that key, as Textual reads Escape and a letter ("alt+x"); the app
+    makes it Escape then the key (``console.app.escaped_key``). Textual reads Escape and a
+    punctuation key as the bare key ("!", the Escape lost) and Escape and a digit as a macOS
+    Option character (ESC 1 → "¡", ESC 0 → "º", its table for WezTerm), both typed into the
+    open form (rev17p). Private: ``_sequence_to_key_events`` is the parser's one place that
+    names a key from a sequence, with ``alt`` when an ESC came first."""
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        escape_and_one = len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable()
+        if escape_and_one and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), str):
+            yield from self._sequence_to_key_events(sequence[1], alt=True)
+            return
+        for event in super()._sequence_to_key_events(sequence, alt):
+            one = alt and len(sequence) == 1 and sequence.isprintable()
+            if one and event.character == sequence and not event.key.startswith("alt+"):
+                event = events.Key(f"alt+{event.key}", event.character)
+            yield event

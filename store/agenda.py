@@ -1282,14 +1282,7 @@ def _check_restriction(
 ) -> str:
     """The restriction's kind, reason and authority checked (the authority returned, trimmed);
     an activity already cancelled or done takes none (R5)."""
-    if current.status == "cancelled":  # named by its title, as a done one is
-        raise BadInput(
-            code="already_cancelled",
-            activity=short_id(store, "activity", current.id),
-            title=current.title,
-        )
-    if current.status == "done":
-        raise RuleViolation("R5", code="restriction_of_done", title=current.title)
+    restriction_kinds(current, store.now(), short_id(store, "activity", current.id))
     if kind not in RESTRICTION_KINDS:
         raise BadInput(
             code="unknown_restriction_kind",
@@ -1300,6 +1293,34 @@ def _check_restriction(
     if authority.lower() == CALENDAR_AUTHORITY:
         raise RuleViolation("R5", code="calendar_authority_reserved", authority=CALENDAR_AUTHORITY)
     return authority
+
+
+def restriction_kinds(activity: Activity, now: datetime, shown_id: str) -> tuple[str, ...]:
+    """The kinds of restriction an activity takes now (R5), asked before any is chosen (the
+    console's ``r``): none when it is cancelled or done (refused, by its title); only a move
+    when it has ended (``rules.restricted_after_end``: what did not take place is planned
+    anew at a time ahead, what happened is not rewritten); every kind otherwise.
+
+    Args:
+        activity: the activity as stored.
+        now: now, aware UTC.
+        shown_id: the activity's id as shown (short), for the refusal.
+
+    Returns:
+        The kinds, in ``RESTRICTION_KINDS`` order.
+
+    Raises:
+        BadInput: it is cancelled (``already_cancelled``).
+        RuleViolation: it is done (``restriction_of_done``, R5).
+    """
+    if activity.status == "cancelled":  # named by its title, as a done one is
+        raise BadInput(code="already_cancelled", activity=shown_id, title=activity.title)
+    if activity.status == "done":
+        raise RuleViolation("R5", code="restriction_of_done", title=activity.title)
+    ended = rules.restricted_after_end(
+        {"old_end_at": to_db(activity.end_at), "recorded_at": to_db(now), "kind": ""}
+    )
+    return ("moved",) if ended is not None else RESTRICTION_KINDS
 
 
 def check_not_cancelled(status: object, activity: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import fingerprint, validate, witness
+from . import fingerprint, machine, validate, witness
 from .clock import with_times
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
@@ -88,8 +88,11 @@ def verify_audit(store: Store) -> int:
 
     Raises:
         IntegrityFailure: ``audit_event_missing``, ``audit_event_out_of_order`` or
-            ``audit_event_edited``.
+            ``audit_event_edited``; ``database_damaged`` for a file cut short.
     """
+    if cut := machine.cut_short(store.path):  # a missing byte is no edited event (rev14p)
+        where = f"the database {validate.shown(str(store.path), limit=machine.PATH_SHOWN)}"
+        raise machine.damaged(where, **cut)
     previous = GENESIS_HASH
     expected_seq = None
     count = 0

@@ -725,12 +725,18 @@ def parse_past_time(text: str, clock: Clock) -> datetime:
 def _past_reading(refused: BadInput, typed: str, day: date, now: datetime) -> datetime:
     """A bare ``HH:MM`` on a clock-change night (rev17n f6): the autumn night's time read twice
     is the one reading already past when only one is; none past (or the spring night's skipped
-    time, none of whose offsets is past yet) gives a moment ahead, so the caller takes
-    yesterday's. Otherwise ``refused`` stands, its hint never a moment ahead: the spring
-    night's skipped time suggests the offset that is past."""
+    time before the clocks jump past it, though its summer-time reading is a moment past:
+    rev17p) gives a moment ahead, so the caller takes yesterday's. Otherwise ``refused``
+    stands, its hint never a moment ahead: the spring night's skipped time suggests the offset
+    that is past."""
     naive = datetime.combine(day, datetime.strptime(typed, "%H:%M").time())
     readings = [naive.replace(tzinfo=LOCAL_TZ, fold=fold) for fold in (0, 1)]
     past = [reading for reading in readings if reading.astimezone(UTC) <= now]
+    if (
+        refused.code == "skipped_local_time"
+        and now.astimezone(LOCAL_TZ).replace(tzinfo=None) < naive
+    ):
+        past = []  # the clocks have not jumped past it yet (rev17p: 02:10 at 01:20 CET)
     if not past:
         return max(reading.astimezone(UTC) for reading in readings)  # ahead: yesterday's
     if refused.code == "repeated_local_time":

@@ -180,6 +180,8 @@ class Store:
         try:
             if repair and (found := machine.quick_check(conn) or machine.text_check(conn)):
                 raise machine.damaged(f"the database {self._shown_path()}", **found)  # unwritten
+            reindexed = self._reindex(conn) if repair else False
+            self._schema_as_stored(conn)
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
@@ -194,6 +196,7 @@ class Store:
                 self._user = self._prove(user, secret)
             if repair:
                 self.repaired = self._repair(conn, findings, restore_catalogue)
+                self.repaired["reindexed"] = reindexed
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -203,6 +206,43 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _reindex(self, conn: sqlite3.Connection) -> bool:
+        """``db repair``: when SQLite's integrity check finds an index that does not match its
+        table, every index is rebuilt from its table (REINDEX) and checked again, in one
+        transaction; what that does not cure is refused as damage, nothing written. A UNIQUE
+        index whose table now holds a value twice (let in while the index was damaged) is
+        refused naming the rows (issue 14, rev14p). Returns whether it rebuilt them."""
+        where = f"the database {self._shown_path()}"
+        found = machine.integrity_check(conn, self.path)
+        if not found:
+            return False
+        if "size" in found:
+            raise machine.damaged(where, **found)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            try:
+                conn.execute("REINDEX")
+            except (
+                sqlite3.IntegrityError,
+                _driver(self.passphrase is not None).IntegrityError,
+            ) as exc:
+                raise _duplicates(conn, where, exc) from None
+            if after := machine.integrity_check(conn):
+                raise machine.damaged(where, **after)
+        except BaseException:
+            _rollback(conn)
+            raise
+        conn.execute("COMMIT")
+        return True
+
+    def _schema_as_stored(self, conn: sqlite3.Connection) -> None:
+        """Refuse, before any migration writes, a database whose schema is already that of a
+        later version than its header says (the header's schema version overwritten)."""
+        stored = migrations.schema_version(conn)
+        if later := integrity.applied_later(conn, stored):
+            where = f"the database {self._shown_path()}"
+            raise machine.damaged(where, stored=stored, later=later[0])
 
     def _repair(
         self,
@@ -298,7 +338,7 @@ class Store:
                 check_same_thread=False,
                 uri=read_only,
             )
-            conn.row_factory = driver.Row
+            conn.row_factory = machine.typed_rows(driver.Row, driver.DatabaseError)
             if self.passphrase is not None:
                 conn.execute("PRAGMA cipher_log_level = NONE")  # refusals are ours to word
                 conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")
@@ -1203,6 +1243,36 @@ def _audit_table_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     ]
 
 
+def _duplicates(conn: sqlite3.Connection, where: str, exc: Exception) -> StoreError:
+    """The refusal of a REINDEX that found a UNIQUE value held twice ("UNIQUE constraint
+    failed: staff.callsign"): the table, its columns, the value and the rows that hold it."""
+    named = str(exc).partition("failed:")[2].strip()
+    pairs = [part.strip().split(".", 1) for part in named.split(",") if "." in part]
+    tables = {table for table, _column in pairs}
+    if len(tables) != 1 or not all(t.isidentifier() and c.isidentifier() for t, c in pairs):
+        return machine.damaged(where)
+    table = tables.pop()
+    columns = [column for _table, column in pairs]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    has_id = any(info[1] == "id" for info in conn.execute(f'PRAGMA table_info("{table}")'))
+    row = conn.execute(
+        f"SELECT {listed}, group_concat({'id' if has_id else 'rowid'}, ', ') FROM \"{table}\""
+        f" NOT INDEXED GROUP BY {listed} HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return machine.damaged(where)
+    value = validate.shown(" ".join(str(v) for v in tuple(row)[:-1]), limit=80)
+    place = where[:1].upper() + where[1:]
+    return IntegrityFailure(
+        code="unique_held_twice",
+        place=place,
+        table=table,
+        columns=", ".join(columns),
+        value=value,
+        rows=str(tuple(row)[-1]),
+    )
+
+
 def _no_database(path: Path) -> BadInput:
     """The refusal of a path that holds no Schildwacht database (none, an empty file, another
     program's SQLite file): only ``init`` creates one."""
@@ -1321,7 +1391,11 @@ def backup_database(store: Store, target: str | Path) -> Path:
     try:  # a folder that may not be written fails here already: the target is named
         for path in leftovers:
             path.unlink(missing_ok=True)
-        if found := machine.quick_check(store.conn) or machine.text_check(store.conn):
+        if found := (
+            machine.quick_check(store.conn)  # a damaged page: said as SQLite reads it
+            or machine.integrity_check(store.conn, store.path)
+            or machine.text_check(store.conn)
+        ):
             where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
             raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

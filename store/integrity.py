@@ -26,6 +26,7 @@ make it miss, never match; ``tests/store/test_integrity.py`` fails until it is b
 from __future__ import annotations
 
 import importlib
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from functools import cache
@@ -79,6 +80,60 @@ def reference() -> dict[str, tuple[str, str]]:
         return _guards(conn)
     finally:
         conn.close()
+
+
+@cache
+def _reference_at(version: int) -> dict[str, tuple[str, str]]:
+    """name → (type, SQL) of the objects the migrations up to ``version`` make (no capture
+    triggers: those are the program's, not a migration's)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.migrate(conn, ":memory:", upto=version)
+        return _guards(conn)
+    finally:
+        conn.close()
+
+
+def applied_later(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Objects in the database exactly as a migration after ``version`` (the schema version its
+    header holds) makes them: the migration is already applied, so the header's version was
+    overwritten with a lower one (issue 14, rev14p), and migrating would fail half way or apply
+    a migration twice. Checked before migrating an older database; reads only.
+
+    Args:
+        conn: a connection to the database.
+        version: the schema version its header holds.
+
+    Returns:
+        The names of such objects, sorted (empty: the schema is that version's, or older).
+    """
+    if not 0 < version < migrations.SCHEMA_VERSION:
+        return []
+    then, now = _reference_at(version), _reference_at(migrations.SCHEMA_VERSION)
+    present = _guards(conn)
+    return sorted(
+        name
+        for name, made in now.items()
+        if then.get(name) != made and present.get(name) == made and name not in _may_exist()
+    )
+
+
+@cache
+def _may_exist() -> frozenset[str]:
+    """Tables a migration creates ``IF NOT EXISTS`` (a database may hold them before it), with
+    their indexes and triggers: their presence says nothing about the schema version."""
+    tables = {
+        match.lower()
+        for _version, _name, sql in migrations.MIGRATIONS
+        for match in re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", sql, re.I)
+    }
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrations.migrate(conn, ":memory:")
+        rows = conn.execute("SELECT name, tbl_name FROM sqlite_master").fetchall()
+    finally:
+        conn.close()
+    return frozenset(str(name) for name, table in rows if str(table).lower() in tables)
 
 
 def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:

@@ -19,9 +19,10 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from .errors import BadInput, IntegrityFailure, MachineFault, StoreError
 from .validate import shown
@@ -204,6 +205,8 @@ def machine_fault(
         return MachineFault(code="database_busy", place=place)
     if code == _FULL:
         return MachineFault(code="disk_full", where=where)
+    if code in (_READONLY, _PERM, _CANTOPEN) and database and format_overwritten(database):
+        return damaged(where, header="format")  # SQLite opens it read-only: no permissions
     if code in (_READONLY, _PERM, _CANTOPEN, _IOERR) and database is not None:
         blocked = write_blocked(database)
         if blocked is not None:
@@ -246,6 +249,62 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
     return header and database is not None and _plain_sqlite(database)
 
 
+#: How a stored value of the wrong type is reported (``typed_rows``): words ``is_damage``
+#: reads as damage (SQLite's own for a malformed record), then the column and what it held.
+_WRONG_TYPE = re.compile(
+    r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)"
+)
+#: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
+_SUSPECT = {bytes: "blob", float: "real"}
+
+
+def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
+    """The row factory of the store's connections: where rows become records, a stored value of
+    the wrong type (a blob or a real number in a column declared TEXT or INTEGER: one flipped
+    bit in a record's header) is refused as damage, before code reads it as text (issue 14,
+    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed). Rows are otherwise the driver's.
+
+    Args:
+        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's).
+        error: the driver's ``DatabaseError``, raised with words ``is_damage`` reads as damage.
+
+    Returns:
+        The row factory.
+    """
+    declared: dict[int, frozenset[str]] = {}
+
+    def row(cursor: Any, values: tuple[Any, ...]) -> Any:
+        if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
+            return driver_row(cursor, values)
+        for index, value in enumerate(values):
+            if type(value) in _SUSPECT:
+                column = cursor.description[index][0]
+                if column in _strict_columns(cursor.connection, declared):
+                    raise error(
+                        "database disk image is malformed: wrong type of stored value: column "
+                        f"'{column}' holds {_SUSPECT[type(value)]}"
+                    )
+        return driver_row(cursor, values)
+
+    return row
+
+
+def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset[str]:
+    """Column names declared TEXT in every table that has them, or INTEGER in every one (read
+    once per connection, when a blob or real number is first met)."""
+    if (known := declared.get(id(conn))) is not None:
+        return known
+    kinds: dict[str, set[str]] = {}
+    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    for (table,) in (tuple(t) for t in tables):
+        quoted = '"' + str(table).replace('"', '""') + '"'
+        for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
+            kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
+    known = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
+    declared[id(conn)] = known
+    return known
+
+
 #: SQLite's quick check reports at most this many problems (their number is said, and the first).
 QUICK_CHECK_MOST = 100
 
@@ -267,7 +326,96 @@ def quick_check(conn: sqlite3.Connection) -> dict[str, object]:
         sqlite3.DatabaseError: the check itself could not read the file (``machine_fault``
             words it as damage).
     """
-    rows = [str(row[0]) for row in conn.execute(f"PRAGMA quick_check({QUICK_CHECK_MOST})")]
+    return _check(conn, "quick_check")
+
+
+def integrity_check(conn: sqlite3.Connection, database: Path | None = None) -> dict[str, object]:
+    """SQLite's full ``PRAGMA integrity_check`` (as ``quick_check``, and every index compared
+    with its table: one changed byte in an index hides a row from lists or lets a UNIQUE name
+    in twice), after the file's size is compared with its header (a copy cut short). Run by
+    ``backup``, ``db repair`` and ``db status``: about twice the quick check's time (0.4 s on
+    the large demo set), too slow for every command (issue 14, rev14p).
+
+    Args:
+        conn: a connection to the database.
+        database: the database file, for its size (None: not compared).
+
+    Returns:
+        As ``quick_check``, with ``check`` "integrity" when the check found something, or
+        ``size`` and ``expected`` (bytes) for a file of the wrong size.
+
+    Raises:
+        sqlite3.DatabaseError: the check itself could not read the file.
+    """
+    if database is not None and (cut := cut_short(database)):
+        return cut
+    found = _check(conn, "integrity_check")
+    return found | {"check": "integrity"} if found else {}
+
+
+def cut_short(database: Path) -> dict[str, object]:
+    """A plain database file whose size is no whole number of pages, or (its write-ahead log
+    empty or absent: no checkpoint running) less than its header says it holds (a copy cut
+    short: SQLite reads what is there and finds nothing wrong).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        ``size`` and ``expected`` (bytes) when it is cut short, else nothing.
+    """
+    try:
+        with open(database, "rb") as file:
+            header = file.read(100)
+            size = os.fstat(file.fileno()).st_size
+    except OSError:
+        return {}
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return {}
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[24:28] == header[92:96]  # the header's page count is current
+    wal = database.with_name(database.name + "-wal")
+    with suppress(OSError):  # a checkpoint may be writing pages now: only whole pages count
+        valid = valid and wal.stat().st_size == 0
+    expected = pages * page if valid else 0
+    if page < 512 or (size % page == 0 and size >= expected):
+        return {}
+    return {"size": size, "expected": max(expected, (size // page + 1) * page)}
+
+
+#: The tables ``gaps`` reads: their indexes are compared with them before it answers.
+GAP_TABLES = ("activity", "shift", "deployment")
+
+
+def tables_check(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, object]:
+    """SQLite's integrity check of some tables and their indexes only (``PRAGMA
+    integrity_check(TABLE)``): affordable where a hidden row would mislead most, such as an
+    activity missing from ``gaps --unplanned`` (measured on the large demo: activity 55-76 ms,
+    shift 13 ms; the whole file 420-450 ms) (issue 14, rev14p).
+
+    Args:
+        conn: a connection to the database.
+        tables: table names (from the code, never from input).
+
+    Returns:
+        As ``integrity_check`` (nothing when it found nothing).
+
+    Raises:
+        sqlite3.DatabaseError: the check itself could not read the file.
+    """
+    for table in tables:
+        assert table.isidentifier(), table
+        if found := _check(conn, "integrity_check", table):
+            return found | {"check": "integrity"}
+    return {}
+
+
+def _check(conn: sqlite3.Connection, pragma: str, table: str | None = None) -> dict[str, object]:
+    argument = table or QUICK_CHECK_MOST
+    rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}({argument})")]
+    rows = rows[:QUICK_CHECK_MOST]
     if rows == ["ok"]:
         return {}
     # a row may hold several problems, one a line, after a line naming the schema ("*** in …")
@@ -292,6 +440,8 @@ def text_found(exc: BaseException) -> dict[str, object]:
     Returns:
         ``{"column": name}`` for a text that does not decode, else an empty dict.
     """
+    if wrong := _WRONG_TYPE.search(str(exc)):
+        return {"column": shown(wrong["column"], limit=PATH_SHOWN), "held": wrong["held"]}
     match = _NOT_UTF8.search(str(exc))
     return {"column": shown(match["column"], limit=PATH_SHOWN)} if match else {}
 
@@ -359,6 +509,25 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
         return None
     where = shown(str(database), limit=PATH_SHOWN)
     return IntegrityFailure(code="backup_of_damaged", where=where, **text_found(exc))
+
+
+def format_overwritten(database: Path) -> bool:
+    """Whether a plain SQLite file's header holds a file format write or read version (bytes 18
+    and 19) other than 1 (rollback journal) or 2 (WAL): bytes overwritten. SQLite opens such a
+    file for reading only, or not at all, which would read as a permissions problem (rev14p).
+
+    Args:
+        database: the database file.
+
+    Returns:
+        True when those bytes are damaged.
+    """
+    try:
+        with open(database, "rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    return header.startswith(SQLITE_HEADER) and not {header[18], header[19]} <= {1, 2}
 
 
 def _plain_sqlite(database: Path) -> bool:
@@ -746,6 +915,27 @@ def write_private(
             temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[Path]]:
+    """Files written inside a transaction, removed again when the block fails after them (its
+    COMMIT, or anything after the write): a file exists only when the database recorded it.
+    Enter it before the transaction (``with removed_on_failure() as written, store.write(…)``)
+    and append a file's path once it is written (never before: a refused write leaves what
+    was there).
+
+    Yields:
+        The list to append the paths to.
+    """
+    written: list[Path] = []
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
+        raise
 
 
 def _unreadable(what: str, name: str, exc: OSError) -> BadInput:

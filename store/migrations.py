@@ -60,8 +60,12 @@ def migrate(
     conn: sqlite3.Connection,
     path: str,
     after: Callable[[sqlite3.Connection, int], None] | None = None,
+    *,
+    upto: int | None = None,
 ) -> int:
-    """Bring the database up to ``SCHEMA_VERSION``, one transaction per migration.
+    """Bring the database up to ``SCHEMA_VERSION`` (or ``upto``), all missing migrations in one
+    transaction: any error rolls every one of them back, so a refusal writes nothing (issue 14,
+    rev14p: a migration that failed after one that did not left the file changed).
 
     ``after(conn, version_before)`` runs inside the last migration's transaction (the store
     re-installs its capture triggers there, so no migrated database is ever without them).
@@ -69,23 +73,24 @@ def migrate(
     Args:
         conn: an open connection in autocommit mode (no transaction open).
         path: the database's path, for the message.
-        after: called inside the last migration's transaction, or None; not called when the
-            database was already up to date.
+        after: called inside the migrations' transaction, after the last one, or None; not
+            called when the database was already up to date.
+        upto: the version to stop at (the integrity check builds older references with it);
+            None: ``SCHEMA_VERSION``.
 
     Returns:
         The version the database had before.
 
     Raises:
         BadInput: the database is newer than this program (it is left untouched).
-        sqlite3.Error: a migration failed; that migration is rolled back, the ones before it
-            stay applied.
+        sqlite3.Error: a migration failed; all of them are rolled back (the file is as before).
     """
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
         raise BadInput(code="schema_too_new", path=path, current=current, known=SCHEMA_VERSION)
-    if current == 0 and _copy_new(conn, after):
+    if current == 0 and upto is None and _copy_new(conn, after):
         return current
-    _apply(conn, current, after)
+    _apply(conn, current, after, SCHEMA_VERSION if upto is None else upto)
     return current
 
 
@@ -93,24 +98,25 @@ def _apply(
     conn: sqlite3.Connection,
     current: int,
     after: Callable[[sqlite3.Connection, int], None] | None,
+    last: int = SCHEMA_VERSION,
 ) -> None:
-    """Apply the migrations after ``current``, one transaction each (``migrate``)."""
-    for version, name in _NAMES:
-        if version <= current:
-            continue
-        sql = _read(name)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _split(sql):
+    """Apply the migrations after ``current`` up to ``last`` in one transaction (``migrate``)."""
+    pending = [(version, name) for version, name in _NAMES if current < version <= last]
+    if not pending:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version, name in pending:
+            for statement in _split(_read(name)):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
-            if version == SCHEMA_VERSION and after is not None:
-                after(conn, current)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
-                conn.execute("ROLLBACK")
-            raise
+        if last == SCHEMA_VERSION and after is not None:
+            after(conn, current)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            conn.execute("ROLLBACK")
+        raise
 
 
 #: A new, empty database migrated in memory once per process and ``after`` (by the ``after``

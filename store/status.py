@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from . import findings
+from . import findings, machine, validate
 from .db import Store
 from .migrations import schema_version
 from .states import CatalogueState, ClockState, GuardState
@@ -80,8 +80,17 @@ def database_status(store: Store) -> Status:
 
     Returns:
         The facts.
+
+    Raises:
+        IntegrityFailure: ``database_damaged``: SQLite's integrity check (which compares every
+            index with its table, as the quick check of other commands does not) or the
+            file's size finds damage (issue 14, rev14p).
     """
     from sqlite_utils import Database  # imported here: sqlite-utils loads click on import
+
+    if found := machine.integrity_check(store.conn, store.path):
+        where = f"the database {validate.shown(str(store.path), limit=machine.PATH_SHOWN)}"
+        raise machine.damaged(where, **found)
 
     db = Database(store.conn)
     counts = {name: db[name].count for name in COUNTED_TABLES}

@@ -393,11 +393,34 @@ def _access(text: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 #: Error code → its sentence, for any face.
+def _integrity_found(params: Mapping[str, Any]) -> str:
+    """What SQLite's integrity check found (an index that does not match its table…)."""
+    if params.get("more"):
+        return _(
+            "SQLite's integrity check found {problems} or more problems, the first: {found}"
+        ).format(problems=params["problems"], found=params["found"])
+    return ngettext(
+        "SQLite's integrity check found {problems} problem: {found}",
+        "SQLite's integrity check found {problems} problems, the first: {found}",
+        int(params["problems"]),
+    ).format(problems=params["problems"], found=params["found"])
+
+
 def malformed(params: Mapping[str, Any]) -> str:
     """How SQLite finds a database damaged: it reads it as malformed, and, when its quick check
     ran first (before a repair or a backup: facts ``problems`` and ``found``), what it found; a
     stored text that is not UTF-8 (facts ``column``, and ``table`` when the text check named it)
     is said as that: SQLite itself reads such a file well."""
+    if "stored" in params:
+        return _(
+            "its header's schema version was overwritten: it says {stored}, but {later} is "
+            "already as a later version makes it"
+        ).format(stored=params["stored"], later=params["later"])
+    if "held" in params:
+        held = _("a blob") if params["held"] == "blob" else _("a number with a fraction")
+        return _(
+            "a stored value in column {column} is {held}, of a type the column never holds"
+        ).format(column=params["column"], held=held)
     if "column" in params and "table" in params:
         return _("a stored text in table {table}, column {column}, is not valid UTF-8").format(
             table=params["table"], column=params["column"]
@@ -406,8 +429,16 @@ def malformed(params: Mapping[str, Any]) -> str:
         return _("a stored text in column {column} is not valid UTF-8").format(
             column=params["column"]
         )
+    if params.get("header") == "format":
+        return _("its header's file format versions, bytes 18 and 19, were overwritten")
+    if "size" in params:
+        return _("the file is cut short: {size} bytes where it holds {expected}").format(
+            size=params["size"], expected=params["expected"]
+        )
     if "found" not in params:
         return _("SQLite reads it as malformed")
+    if params.get("check") == "integrity":
+        return _integrity_found(params)
     if params.get("more"):  # the quick check stopped there: no count
         return _(
             "SQLite reads it as malformed; its quick check found {problems} or more problems, "
@@ -1164,10 +1195,24 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "locked for longer than Schildwacht waits; nothing was written, try again."
         )
     ),
-    "database_damaged": lambda p: _(
-        "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
-        "(README: Backup and restore)."
-    ).format(place=p["place"], malformed=malformed(p)),
+    "database_damaged": lambda p: (
+        _(
+            "{place} is damaged ({malformed}); nothing was written. Restore the latest backup "
+            "(README: Backup and restore)."
+        ).format(place=p["place"], malformed=malformed(p))
+        + (
+            _(" When it names an index, a repair of the database rebuilds it from its table.")
+            if p.get("check") == "integrity"
+            else ""
+        )
+    ),
+    "unique_held_twice": template(
+        _(
+            "{place} is damaged: an index of table {table} no longer matched the table, and "
+            "{columns} {value} is now held twice, by rows {rows}; nothing was written. Restore "
+            "the latest backup (README: Backup and restore)."
+        )
+    ),
     "backup_of_damaged": lambda p: _(
         "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
         "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
@@ -1769,7 +1814,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "window_end_twice": template(_("Give the last day or the number of days, not both.")),
     "window_too_long": template(_("An import window covers at most {days} days.")),
     "withdraw_needs_reason": template(_("Withdrawing a signed handover needs the reason.")),
-    "wrong_passphrase": template(_("Wrong passphrase for {path}; nothing was opened.")),
+    "wrong_passphrase": template(
+        _(
+            "Wrong passphrase for {path}, or the file's first page is damaged (SQLCipher cannot "
+            "tell them apart); nothing was opened. Try the passphrase again; if it is right, "
+            "restore the latest backup (README: Backup and restore)."
+        )
+    ),
     "wrong_secret": template(_("Wrong secret for {found}; nothing was done.")),
     "wrong_secret_unchanged": template(_("Wrong secret for {found}; nothing was changed.")),
     "another_import": template(

@@ -30,7 +30,7 @@ from store.clock import (
     today,
 )
 from store.db import Store
-from store.errors import BadInput, RuleViolation
+from store.errors import StoreError
 from store.logbook import LogEntry
 from store.subjects import list_subjects
 from store.validate import whole_text
@@ -392,6 +392,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if self.day is None:
             return
         day, stopped = step_day(self.day, step)  # never past the days a time may fall on
+        if stopped is not None and day == self.day:  # at the end already: nothing done
+            self.refuse_key(stopped)
+            return
         if stopped is not None:
             self.notify(stopped)
         if day != self.day:
@@ -569,7 +572,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
     def action_concept(self) -> None:
         item = self._selected_or_warn()
-        if item is None or self._refused_at_once(item, "concept"):
+        if item is None or self._refused_at_once(item):
             return
 
         def options(store: Store) -> list[agenda.ConceptOption]:
@@ -594,25 +597,32 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
         )
 
-    def _refused_at_once(self, item: Activity, action: str) -> bool:
+    def _refused_at_once(self, item: Activity) -> bool:
         """Say at once, by the activity's title, what the store would refuse only once the
-        form is saved (rev17m f6, as ``o`` does): no restriction of an activity cancelled or
-        done (R5), no concept for a cancelled one (it takes place nowhere)."""
-        said = ""
-        if action == "restrict" and item.status == "cancelled":
-            short = item.id[:8]
-            said = sentence(BadInput(code="already_cancelled", activity=short, title=item.title))
-        elif action == "restrict" and item.status == "done":
-            said = sentence(RuleViolation("R5", code="restriction_of_done", title=item.title))
-        elif action == "concept" and item.status == "cancelled":
-            said = _("'{title}' is cancelled: it needs no concept.").format(title=item.title)
-        if said:
-            self.refuse_key(said)
-        return bool(said)
+        form is saved (rev17m f6, as ``o`` does): no concept for a cancelled activity (it
+        takes place nowhere)."""
+        if item.status != "cancelled":
+            return False
+        self.refuse_key(_("'{title}' is cancelled: it needs no concept.").format(title=item.title))
+        return True
+
+    def _restriction_kinds(self, item: Activity) -> tuple[str, ...]:
+        """What a restriction of ``item`` may do now, asked of the store (R5,
+        ``restriction_kinds``): none of one cancelled or done, refused at once by its title;
+        a move only of one that has ended (rev17p: every kind was offered, and all but a move
+        refused once saved)."""
+        try:
+            return agenda.restriction_kinds(item, self.store.clock.now(), item.id[:8])
+        except StoreError as refusal:
+            self.refuse_key(sentence(refusal))
+            return ()
 
     def action_restrict(self) -> None:
         item = self._selected_or_warn()
-        if item is None or self.data is None or self._refused_at_once(item, "restrict"):
+        if item is None or self.data is None:
+            return
+        kinds = self._restriction_kinds(item)
+        if not kinds:
             return
         day = self.data.day
         said: list[str] = []  # the double bookings the restriction left, said after it
@@ -649,6 +659,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 item,
                 shown_on(item.start_at, day),
                 shown_on(item.end_at, local(item.start_at).date()),
+                kinds,
             ),
             lambda done: (
                 _("Restriction recorded: '{title}' {kind}.").format(
@@ -757,7 +768,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
         if entry is None or not entry.open_flag:
             first = next((e for e in self.data.log.values() if e.open_flag), None)
             if first is None:
-                self.notify(_("0 flagged log entries to clear."), severity="warning")
+                self.refuse_key(_("0 flagged log entries to clear."))
                 return
             table.move_to(first.id)
             focus_in(table)

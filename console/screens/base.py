@@ -272,8 +272,7 @@ class OnStore(Steady, StoreWork):
         """A screen key refused at once ("Select an activity first.", a cancelled activity):
         said once as a warning, and the keys typed after it in the same burst are dropped, not
         taken as this screen's keys (rev17n: "r" then "q" on a cancelled activity quit)."""
-        self.app.notify(plain(text), severity="warning", markup=False)
-        self.console_app.drop_burst()
+        self.console_app.refuse_key(text)
 
     @property
     def role(self) -> str:
@@ -515,11 +514,10 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         tables = [t for t in self.query(selector) if isinstance(t, RecordTable)]
         if not tables or any(t.row_count for t in tables):
             return False
-        self.notify(
+        self.refuse_key(
             _("{what}: there is no {kind} on {screen} now.").format(
                 what=item.title, kind=_(item.selects or ""), screen=self.TITLE
-            ),
-            severity="warning",
+            )
         )
         return True
 
@@ -555,9 +553,8 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
         if drawer is None or drawer.has_class("-open") or not self.has_class("-short"):
             return True
         focus_in(table)
-        self.notify(
-            _("Opened {what}: check the selected row, then press the key again.").format(what=what),
-            severity="warning",
+        self.refuse_key(
+            _("Opened {what}: check the selected row, then press the key again.").format(what=what)
         )
         return False
 
@@ -640,7 +637,7 @@ class BaseScreen(OnStore, Screen[None], Generic[D]):
                     text = _("{key} ({what}): the {role} role may not do this.").format(
                         key=item.shown_key, what=item.title, role=label("role", self.role)
                     )
-                self.notify(text, severity="warning")
+                self.refuse_key(text)
                 return True
         return False
 

@@ -61,13 +61,13 @@ def deploy_form(
     if item.end_at <= screen.store.clock.now():
         over = {"title": item.title, "moment": item.end_at}
         said = refused([{"code": "activity_over", "params": over}])
-        screen.notify(plain(said), severity="warning", markup=False)
+        screen.refuse_key(plain(said))
         return
     if item.status == "cancelled" and not on:
         # nobody to release and none may be deployed: a form that could only be refused on
         # saving (rev17h); refused at once as an ended activity is
         said = refused([{"code": "activity_cancelled", "params": {}}])
-        screen.notify(plain(said), severity="warning", markup=False)
+        screen.refuse_key(plain(said))
         return
 
     def save(store: Store, values: dict[str, str]) -> list[roster.Deployment] | roster.Deployment:

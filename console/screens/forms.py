@@ -322,14 +322,18 @@ class ConceptPicker(FormScreen[T]):
         return {"concept": option.code if option and option.valid else ""}
 
 
-def restrict_fields(item: Activity, start: str, end: str) -> list[Field]:
+def restrict_fields(
+    item: Activity, start: str, end: str, kinds: Sequence[str] = agenda.RESTRICTION_KINDS
+) -> list[Field]:
+    """The restriction's fields; ``kinds``: those the store takes now (``restriction_kinds``:
+    an activity that has ended only moves, and that is then chosen)."""
     return [
         Field(
             "kind",
             _("What happens"),
             "choice",
-            "",
-            codes("restriction_kind", agenda.RESTRICTION_KINDS),
+            kinds[0] if len(kinds) == 1 else "",  # a move: never a cancellation typed ahead
+            codes("restriction_kind", kinds),
             blank=_("Choose…"),  # no default: typing ahead never cancels an activity
         ),
         *decided_by(_("Reason")),
@@ -359,9 +363,17 @@ class RestrictForm(Form[T]):
     """Record a facilitation restriction (R5): what happens, reason, deciding authority; the
     times and place start as the activity's own."""
 
-    def __init__(self, save: Save[T], heading: str, item: Activity, start: str, end: str) -> None:
+    def __init__(
+        self,
+        save: Save[T],
+        heading: str,
+        item: Activity,
+        start: str,
+        end: str,
+        kinds: Sequence[str] = agenda.RESTRICTION_KINDS,
+    ) -> None:
         super().__init__(
-            heading, restrict_fields(item, start, end), save, button=_("Record restriction")
+            heading, restrict_fields(item, start, end, kinds), save, button=_("Record restriction")
         )
         self.item = item
 

@@ -467,7 +467,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             elif refusal.may_supersede:  # your own signature: only a new one with a reason
                 self._ask_to_supersede(refusal, notes)
             else:  # another leader signed it: refused at once, nothing asked (rev17g)
-                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+                self.refuse_key(plain(sentence(refusal)))
 
         # the store says whether the period is signed already (as c, accept, does), first;
         # the keys typed meanwhile answer the question (rev17m: "xy" went to Sync beneath)
@@ -540,13 +540,13 @@ class HandoverScreen(BaseScreen[HandoverData]):
         table = self.query_one("#handover-history", RecordTable)
         key = table.cursor_key
         if key is None or self.data is None:
-            self.notify(_("0 signed handovers to accept."), severity="warning")
+            self.refuse_key(_("0 signed handovers to accept."))
             return
         record = next(r for r in self.data.history if r.id == key)
 
         def asked(refusal: StoreError | None) -> None:
             if refusal is not None:  # signed by you, withdrawn, superseded: nothing is asked
-                self.notify(plain(sentence(refusal)), severity="warning", markup=False)
+                self.refuse_key(plain(sentence(refusal)))
             else:
                 self._ask_accept(record)
 
@@ -576,7 +576,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
             return
         key = self.query_one("#handover-history", RecordTable).cursor_key
         if key is None or self.data is None:
-            self.notify(_("0 signed handovers to withdraw."), severity="warning")
+            self.refuse_key(_("0 signed handovers to withdraw."))
             return
         record = next(r for r in self.data.history if r.id == key)
 

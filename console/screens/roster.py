@@ -449,6 +449,9 @@ class RosterScreen(BaseScreen[RosterData]):
         if self.day is None:
             return
         day, stopped = step_day(self.day, step)  # never past the days a time may fall on
+        if stopped is not None and day == self.day:  # at the end already: nothing done
+            self.refuse_key(stopped)
+            return
         if stopped is not None:
             self.notify(stopped)
         if day != self.day:
@@ -482,7 +485,7 @@ class RosterScreen(BaseScreen[RosterData]):
     def _said_on_a_post(self, what: str) -> bool:
         """On a standing post's gap: says at once what to do instead (no "press it again")."""
         if self.detail is not None and not self.detail.activities:
-            self.notify(self._post_says(what), severity="warning")
+            self.refuse_key(self._post_says(what))
             return True
         return False
 
@@ -495,23 +498,19 @@ class RosterScreen(BaseScreen[RosterData]):
         activity_id = self.selected_activity()
         key = table.cursor_key
         if activity_id is None or key is None or not self.options:
-            self.notify(
-                _("Select a gap with an activity and a suggestion first."), severity="warning"
-            )
+            self.refuse_key(_("Select a gap with an activity and a suggestion first."))
             return
         option = self.options[int(key)]
         refusal = self.refusals[int(key)] if int(key) < len(self.refusals) else None
         if refusal and option.action != "none":  # refused at once, never asked first
-            self.notify(refusal, severity="warning", markup=False)
+            self.refuse_key(refusal)
             return
         if option.action == "none":
             self.notify(literal(describe(option.what)).plain, severity="information", markup=False)
             return
         if not (option.feasible or option.partial):
-            self.notify(
-                _("That option would not work: {why}").format(why=reason("", option.fact)),
-                severity="warning",
-                markup=False,
+            self.refuse_key(
+                _("That option would not work: {why}").format(why=reason("", option.fact))
             )
             return
         if option.action == "move":

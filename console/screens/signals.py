@@ -520,7 +520,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             return
         report = self.selected_report()
         if report is None:
-            self.notify(_("0 signal reports."), severity="warning")
+            self.refuse_key(_("0 signal reports."))
             return
         self.read_then(  # its signals by what they are, not by raw id; keys typed meanwhile
             lambda store: report_markdown(report, intel.signal_gists(store, report)),
@@ -571,7 +571,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             return None
         report = self.selected_report()
         if report is None or report.status != "draft":
-            self.notify(_("Select a draft report first (Tab to the reports)."), severity="warning")
+            self.refuse_key(_("Select a draft report first (Tab to the reports)."))
             return None
         return report
 
@@ -640,7 +640,7 @@ class SignalsScreen(BaseScreen[SignalsData]):
             return
         report = self.selected_report()
         if report is None:
-            self.notify(_("Select a report first (Tab to the reports)."), severity="warning")
+            self.refuse_key(_("Select a report first (Tab to the reports)."))
             return
         report_id = report.id
         self.write(

@@ -623,7 +623,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def _exchange(self, direction: str, folder: Path) -> None:
         if self.busy:
-            self.notify(_("A sync is already running."), severity="warning")
+            self.refuse_key(_("A sync is already running."))
             return
         self.busy = True
         bar = self.query_one("#sync-progress", ProgressBar)
@@ -699,7 +699,7 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def action_receipt(self) -> None:
         if not self.receipt:
-            self.notify(_("Nothing exchanged in this session yet."), severity="warning")
+            self.refuse_key(_("Nothing exchanged in this session yet."))
             return
         self.app.push_screen(
             DocumentScreen(_("Last receipt"), literal(self.receipt, limit=None, lines=True))
@@ -784,12 +784,10 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def action_create_team(self) -> None:
         if self.data is not None and self.data.team is not None:  # the palette: said at once
-            self.notify(
+            self.refuse_key(
                 _("This device is in team {name} already.").format(
                     name=plain(self.data.team.data["name"])
-                ),
-                severity="warning",
-                markup=False,
+                )
             )
             return
 
@@ -868,20 +866,17 @@ class SyncScreen(BaseScreen[SyncData]):
         write (an export in no team left a refusal as the Last receipt, rev17f)."""
         team = self.data.team if self.data is not None else None
         if name in ("join", "create_team") and team is not None:
-            self.notify(
-                _("This device is in team {name} already.").format(name=plain(team.data["name"])),
-                severity="warning",
-                markup=False,
+            self.refuse_key(
+                _("This device is in team {name} already.").format(name=plain(team.data["name"]))
             )
         elif name == "receipt" and self._no_team():
-            self.notify(_("Nothing exchanged in this session yet."), severity="warning")
+            self.refuse_key(_("Nothing exchanged in this session yet."))
         elif name in self.NEEDS_TEAM and self._no_team():
-            self.notify(
-                _("No team yet: n creates one (this device becomes its admin), j joins one."),
-                severity="warning",
+            self.refuse_key(
+                _("No team yet: n creates one (this device becomes its admin), j joins one.")
             )
         elif name in ("choose", "enter_value"):
-            self.notify(_("No sync conflicts to resolve."), severity="warning")
+            self.refuse_key(_("No sync conflicts to resolve."))
         else:
             super().hidden_action(name, params)
 
@@ -892,12 +887,10 @@ class SyncScreen(BaseScreen[SyncData]):
         if self.data is None:  # the device id comes with the screen's data
             return
         if self.data.team is not None:
-            self.notify(
+            self.refuse_key(
                 _("This device is in team {name} already.").format(
                     name=plain(self.data.team.data["name"])
-                ),
-                severity="warning",
-                markup=False,
+                )
             )
             return
 
@@ -959,9 +952,8 @@ class SyncScreen(BaseScreen[SyncData]):
 
     def action_enrol(self) -> None:
         if self.data is not None and self.data.team is None:  # said before any form
-            self.notify(
-                _("No team yet: n creates one (this device becomes its admin), j joins one."),
-                severity="warning",
+            self.refuse_key(
+                _("No team yet: n creates one (this device becomes its admin), j joins one.")
             )
             return
         folder = self.folder
@@ -1081,7 +1073,7 @@ class SyncScreen(BaseScreen[SyncData]):
     def _selected(self) -> status.Conflict | None:
         key = self.query_one("#sync-conflicts", RecordTable).cursor_key
         if key is None or self.data is None:
-            self.notify(_("0 open conflicts."), severity="warning")
+            self.refuse_key(_("0 open conflicts."))
             return None
         return self.data.conflicts.get(key)
 
@@ -1107,12 +1099,10 @@ class SyncScreen(BaseScreen[SyncData]):
         form = value_form(conflict.table, conflict.column)
         label = field_label(conflict.table, conflict.column)
         if form is None:  # a row's existence: no value to type, said before any form opens
-            self.notify(
+            self.refuse_key(
                 _("{record}: {field} has no value to type; edit the record itself.").format(
                     record=conflict.label, field=label
-                ),
-                severity="warning",
-                markup=False,
+                )
             )
             return
 

@@ -334,12 +334,10 @@ class TodayScreen(BaseScreen[TodayData]):
             return
         items = self.data.activities.get(subject.code, [])
         if not items:  # the Agenda's cursor would be on someone else's activity (rev17g)
-            self.notify(
+            self.refuse_key(
                 _("{code} has no activity today: nothing to open on the Agenda.").format(
                     code=subject.code
-                ),
-                severity="warning",
-                markup=False,
+                )
             )
             return
         self.console_app.action_go("agenda")

@@ -91,11 +91,11 @@ class SecretInput(Input):
         event.stop()
         text = _LINE_BREAK.sub("\n", event.text).rstrip("\n")
         if "\n" in text:
-            self.notify(
+            refuse = getattr(self.app, "refuse_key", self.app.notify)  # the console's one way
+            refuse(
                 _(
                     "A secret is one line; the paste held {lines} lines, so nothing was pasted."
-                ).format(lines=text.count("\n") + 1),
-                severity="warning",
+                ).format(lines=text.count("\n") + 1)
             )
             return
         if text:

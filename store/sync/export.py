@@ -134,8 +134,10 @@ def _export(
     welcome: str | None,
     progress: Progress,
 ) -> Exported:
-    """``export`` once its target is known: pack, write and record the bundle."""
-    with store.write("sync.export", bundle_id) as conn:
+    """``export`` once its target is known: pack, record and write the bundle. The file is
+    put in place last, just before the record's COMMIT, and removed again when that fails
+    (issue 14, rev14p: a refused export left a bundle the team imported)."""
+    with machine.removed_on_failure() as written, store.write("sync.export", bundle_id) as conn:
         team = _active_team(store)  # revoked meanwhile (a roster taken in): checked again
         # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
         log.check_shapes(conn, records=False)
@@ -161,10 +163,11 @@ def _export(
             [manifest, me.sign_key.sign(manifest), team.body, team.signature, *parts]
         )
         sealed = bundle.encrypt(plain, [d["age"] for d in team.active()])
+        _note_sent(conn, store, bundle_id, changes, target, team)
         progress("writing", 0, 1)
         bundle.write_atomically(target, sealed, store.path)
+        written.append(target)  # removed again when the COMMIT fails
         progress("writing", 1, 1)
-        _note_sent(conn, store, bundle_id, changes, target, team)
     if folder is not None:
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):
             if older != target:  # the newest bundle carries everything the older ones did

@@ -394,6 +394,11 @@ def test_the_readme_says_where_a_bare_start_and_a_bare_end_fall() -> None:
         # rev17n f6, the night the clocks go forward (28 March 2027): at 01:10 CET today's
         # 02:30 (which does not exist) would lie ahead in either reading: yesterday's
         (datetime(2027, 3, 28, 0, 10, tzinfo=UTC), "02:30", datetime(2027, 3, 27, 1, 30)),
+        # rev17p: at 01:20 CET (29 March 2026) the clocks have not jumped past 02:10 yet,
+        # though its summer-time reading (02:10+02:00 = 01:10 CET) is a moment past: it was
+        # refused with that offset as a hint; it is yesterday's, as documented (also at 01:50)
+        (datetime(2026, 3, 29, 0, 20, tzinfo=UTC), "02:10", datetime(2026, 3, 28, 1, 10)),
+        (datetime(2026, 3, 29, 0, 50, tzinfo=UTC), "02:30", datetime(2026, 3, 28, 1, 30)),
         # a date typed is as typed, even ahead (the caller refuses the future)
         (
             datetime(2026, 12, 1, 23, 10, tzinfo=UTC),
