@@ -114,6 +114,23 @@ def _cell(value: Any, fmt: str = "table") -> str:
     return text
 
 
+def _pairs(key: str, value: Any, fmt: str) -> list[list[str]]:
+    """One record's field as table rows: a list of records (an activity's corrections or
+    restrictions) one row each, its field named on the first, each record's fields named
+    ("reason: typo; old: …"), never hundreds of characters in one cell (fix17r)."""
+    if not (isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value)):
+        return [[_cell(key, fmt), _cell(value, fmt)]]
+    return [
+        [
+            _cell(key, fmt) if n == 0 else "",
+            _cell(
+                "; ".join(f"{k}: {_flat(v)}" for k, v in item.items() if v not in (None, "")), fmt
+            ),
+        ]
+        for n, item in enumerate(value)
+    ]
+
+
 def render(
     data: list[dict[str, Any]] | dict[str, Any],
     fmt: str,
@@ -136,7 +153,7 @@ def render(
 
     tablefmt = "github" if fmt == "md" else "simple"
     if single:
-        pairs = [[_cell(k, fmt), _cell(rows[0].get(k), fmt)] for k in keys]
+        pairs = [pair for k in keys for pair in _pairs(k, rows[0].get(k), fmt)]
         return (
             tabulate(pairs, headers=["field", "value"], tablefmt=tablefmt, disable_numparse=True)
             + "\n"

@@ -161,14 +161,27 @@ def sync_import(env: Env, source: Path, fmt: str, output: str | None) -> None:
             # a refused file's sender is its folder's name, a device id: its label instead
             {"from": labels.get(r.sender, r.sender), "result": r.result, **table}
             for r in receipts
-            for table in (r.tables() or [{"table": ""}])
+            for table in (_table_rows(r) or [{"table": ""}])
         ]
         emit(rows, fmt, output, ("from", "result", *RECEIPT_COLUMNS))
     elif fmt == "json":
         emit(_receipt_json(receipts[0]), fmt, output)
     else:
-        emit(receipts[0].tables(), fmt, output, RECEIPT_COLUMNS)
+        emit(_table_rows(receipts[0]), fmt, output, RECEIPT_COLUMNS)
     _fail_if_refused(receipts)
+
+
+def _table_rows(receipt: exchange.Receipt) -> list[dict[str, Any]]:
+    """A receipt's rows per table; when nothing was applied, deferred, in conflict or
+    quarantined, one row for all of them (an operator's first folder import printed fourteen
+    rows of zeros beside "already known"; fix17r). ``--format json`` keeps every table."""
+    rows = receipt.tables()
+    counted = ("applied", "deferred", "in_conflict", "quarantined")
+    if len(rows) < 2 or any(row[key] for row in rows for key in counted):
+        return rows
+    known = sum(row["already_known"] for row in rows)
+    every = ngettext("all {n} table", "all {n} tables", len(rows)).format(n=len(rows))
+    return [{"table": every, **dict.fromkeys(counted, 0), "already_known": known}]
 
 
 def _fail_if_refused(receipts: list[exchange.Receipt]) -> None:

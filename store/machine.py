@@ -8,7 +8,8 @@ Anything else is not the machine's doing and is left alone (``None``).
 Imports hold an advisory lock on a file beside the database (``<database>-import.lock``) for
 as long as they run, so a second import is refused at once ("another import is running") and a
 write that waited in vain for the database can say that an import holds it. The lock is an
-``flock``: the operating system drops it when the importing process ends, however it ends.
+``flock``: the operating system drops it when the importing process ends, however it ends. An
+import that ends removes the file (one killed leaves it, harmless: the next import takes it).
 """
 
 from __future__ import annotations
@@ -92,18 +93,42 @@ def import_lock(database: Path) -> Iterator[None]:
         yield
         return
     path = lock_path(database)
+    fd = _locked(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise os_fault(exc, path, "open the import lock") from None
-    try:
+        yield
+    finally:
+        # The file is removed while still locked, so no lock file stays beside the database
+        # after an import (fix17r); an import that opened it meanwhile finds its lock on a
+        # file no longer at the path (``_locked``) and takes a new one.
+        with suppress(OSError):
+            os.unlink(path)
+        os.close(fd)  # closing drops the lock
+
+
+def _locked(path: Path) -> int:
+    """The lock file at ``path`` opened and locked, checked to be the file still at ``path``
+    (another import may have removed it between the open and the lock: then again)."""
+    for _attempt in range(10):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise os_fault(exc, path, "open the import lock") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise MachineFault(code="another_import") from None
-        yield
-    finally:
-        os.close(fd)  # closing drops the lock
+        except OSError as exc:
+            os.close(fd)
+            raise os_fault(exc, path, "lock the import lock") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except OSError:  # removed by the import that held it
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+    raise MachineFault(code="another_import")
 
 
 def import_running(database: Path) -> bool:

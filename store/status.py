@@ -112,9 +112,18 @@ def database_status(store: Store) -> Status:
             store.one("SELECT count(*) FROM audit_witness WHERE device = ?", (store.device_id,))[0]  # type: ignore[index]
         ),
         catalogue=CatalogueState.AS_MADE,
-        findings=dict(Counter(f.kind for f in findings.open_findings(store))),
+        findings=_counted(findings.open_findings(store)),
         unsendable=exchange_unsendable(store),
         forked_at=own_cut(store.conn),
         set_aside=own_set_aside(store.conn, store.device_id),
         counts=counts,
     )
+
+
+def _counted(found: list[findings.Finding]) -> dict[str, int]:
+    """Open findings by kind, each counting what it counts (152 people's secrets grouped in one
+    finding are 152, as the handover and ``sync status`` say them; fix17r)."""
+    counts: Counter[str] = Counter()
+    for finding in found:
+        counts[finding.kind] += finding.count
+    return dict(counts)

@@ -1450,7 +1450,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "not_a_database": template(_("{path} is not a Schildwacht database ({reason}).")),
     "not_a_date": template(
-        _("{given} is not a date; use YYYY-MM-DD, 'today' or 'tomorrow'{hint}.")
+        _("{given} is not a date; use YYYY-MM-DD, 'today', 'tomorrow' or 'yesterday'{hint}.")
     ),
     "not_a_day": template(_("{field} must be a date.")),
     "not_a_digest": template(_("{field} is not a SHA-256 digest.")),
@@ -1462,7 +1462,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "not_a_number": template(_("{field} must be a number.")),
-    "not_a_real_date": template(_("{given} is not a real date.")),
+    "not_a_real_date": template(
+        _(
+            "{given} is not a real date; write the date YYYY-MM-DD, 'today', 'tomorrow' or "
+            "'yesterday'."
+        )
+    ),
     "not_a_real_date_field": template(_("{field} is not a real date: {value}.")),
     "not_a_real_time": template(_("{field} is not a real time: {value}.")),
     "not_a_time": template(_("{given} is not a time{hint}; use {forms}.")),
@@ -2036,7 +2041,7 @@ SENTENCES.update(
         "roster_needs_admin": template(_("Only the team's admin device can change the roster.")),
         "no_conflict": template(_("No conflict {given}.")),
         "conflict_resolved_already": template(
-            _("Conflict {conflict} was already resolved by {by}.")
+            _("Conflict {conflict} was already resolved by {by} on device {device}.")
         ),
         "conflict_on_existence": template(
             _("A conflict about a row's existence is resolved by editing the row.")

@@ -49,8 +49,18 @@ def key_table(title: str, actions: tuple[Action, ...], actor: access.Actor) -> T
     table.add_column(ratio=1)
     for action in actions:
         if action.allowed(actor):
-            table.add_row(Text(action.shown_key, style="bold"), Text(action.help))
+            line = Text(action.title, style="bold")
+            line.append(named_help(action, " — ")[len(action.title) :])
+            table.add_row(Text(action.shown_key, style="bold"), line)
     return table
+
+
+def named_help(action: Action, joiner: str) -> str:
+    """An action's name (as the palette and the README's key table give it), ``joiner`` and
+    what it does; the explanation alone when it starts with the name already."""
+    if action.help.startswith(action.title):
+        return action.help
+    return f"{action.title}{joiner}{action.help[0].lower()}{action.help[1:]}"
 
 
 def everywhere_actions() -> tuple[Action, ...]:
@@ -73,16 +83,22 @@ def everywhere_actions() -> tuple[Action, ...]:
 
 
 def help_tables(actor: access.Actor | str, current: str) -> list[Table]:
-    """The help as tables: everywhere, then the current screen first, then the others."""
+    """The help as tables: the current screen's keys first (what the person came for, on the
+    first page at 80×24), then the keys that work everywhere (``tab`` once, here), then the
+    other screens'. Each line is "key  Name — explanation", the name as in the README's key
+    table and the palette."""
     from ..app import MAIN_SCREENS
 
     if isinstance(actor, str):  # a role alone: on a laptop that bounds no one
         actor = access.ActingPerson("", actor)
-    order = [current, *(m for m in MAIN_SCREENS if m != current)]
-    tables = [key_table(_("Everywhere"), everywhere_actions(), actor)]
-    for mode in order:
+
+    def screen_table(mode: str) -> Table:
         screen: type[BaseScreen[object]] = MAIN_SCREENS[mode]
-        tables.append(key_table(screen.TITLE, screen.ACTIONS + NAVIGATION, actor))
+        return key_table(screen.TITLE, screen.ACTIONS, actor)
+
+    tables = [screen_table(current)] if current in MAIN_SCREENS else []
+    tables.append(key_table(_("Everywhere"), everywhere_actions() + NAVIGATION, actor))
+    tables += [screen_table(mode) for mode in MAIN_SCREENS if mode != current]
     return tables
 
 
@@ -156,11 +172,6 @@ def markdown_keys() -> str:
     lines = ["| Key | Where | What | Who |", "|---|---|---|---|"]
     for where, actions in sections:
         for action in actions:
-            what = (
-                action.help
-                if action.help.startswith(action.title)
-                else (f"{action.title}: {action.help[0].lower()}{action.help[1:]}")
-            )
-            what = what.replace("|", "\\|")
+            what = named_help(action, ": ").replace("|", "\\|")
             lines.append(f"| `{action.shown_key}` | {where} | {what} | {who_may(action)} |")
     return "\n".join(lines) + "\n"

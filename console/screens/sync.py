@@ -35,6 +35,7 @@ from store.machine import os_fault
 from store.sync import exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
+from store.sync.bundle import SUFFIX
 from store.sync.receipt import FAILED, Result
 from store.validate import visible
 from words.conflicts import field_label, time_form, value_form
@@ -109,7 +110,41 @@ def one_request(path: Path) -> Path:
 def welcome_name(device: str) -> str:
     """The file name of a device's welcome bundle, as enrolling writes it into a folder: the
     id's random end (a uuid7 begins with its time, alike for laptops set up within a minute)."""
-    return f"welcome-{device.replace('-', '')[-12:]}.bundle"
+    return f"welcome-{device.replace('-', '')[-12:]}{SUFFIX}"
+
+
+def welcome_places(device: str, folder: Path, request: str | None) -> list[Path]:
+    """Where this device's welcome bundle may be, most likely first: beside the request it
+    answers (where enrolling writes it unless the admin names another place), then in the sync
+    folder (fix17r: the two laptops' sync folders need not be one)."""
+    places = [Path(request).parent] if request else []
+    places += [folder] if folder not in places else []
+    return [place / welcome_name(device) for place in places]
+
+
+def _short(path: Path) -> str:
+    shown = visible(str(path))
+    return shown if len(shown) <= 80 else shown[:30] + "…" + shown[-49:]  # the name kept
+
+
+def missing_bundle(path: Path, welcomes: list[Path]) -> str:
+    """Why a typed path is no bundle to import, in plain words: nothing there, or a folder; for
+    a laptop waiting to join, where the admin's console writes its welcome bundle."""
+    try:
+        folder = path.is_dir()
+    except OSError:  # a name too long, a path through a file
+        folder = False
+    if folder:
+        said = _("{path} is a folder: give the bundle file in it.").format(path=_short(path))
+    else:
+        said = _("There is no file {path}.").format(path=_short(path))
+    if welcomes:
+        said += " " + _(
+            "The admin's console writes this laptop's welcome bundle ({name}) next to the request "
+            "it answers, in {folder}, unless the admin chose another place: their screen said "
+            'where ("welcome bundle: …").'
+        ).format(name=welcomes[0].name, folder=_short(welcomes[0].parent))
+    return said
 
 
 def _value(conflict: status.Conflict, value: Any) -> str:
@@ -391,7 +426,7 @@ class SyncScreen(BaseScreen[SyncData]):
             _("Enrol a device from its request"),
             _(
                 "Compare the request's code with the new device's screen, then write its "
-                "welcome bundle to the shared folder"
+                "welcome bundle next to the request"
             ),
             permission="team.manage",
         ),
@@ -719,16 +754,18 @@ class SyncScreen(BaseScreen[SyncData]):
             except OSError:  # a name too long, a path through a file: no bundle file either
                 found = False
             if not found:
-                shown = visible(str(path))
-                raise Unfit(
-                    _("Give the path of a bundle file ({path} is none).").format(
-                        path=shown if len(shown) <= 80 else shown[:77] + "…"
-                    )
-                )
+                raise Unfit(missing_bundle(path, places))
             return path
 
-        # A device that is not in a team yet waits for its welcome bundle, in the folder
-        default = str(folder / welcome_name(self.data.device)) if self.data and joining else ""
+        # A device that is not in a team yet waits for its welcome bundle: beside its request
+        # (where the admin's console writes it), or in the sync folder
+        places = (
+            welcome_places(self.data.device, folder, self.console_app.state.get("join_request"))
+            if self.data and joining
+            else []
+        )
+        found = [place for place in places if place.is_file()]
+        default = str((found or places)[0]) if places else ""
         self.open_form(
             StepForm(
                 save,
@@ -866,6 +903,8 @@ class SyncScreen(BaseScreen[SyncData]):
 
         def written(answer: tuple[str, str]) -> None:
             code, path = answer
+            # w looks for the welcome bundle beside it (the admin writes it there)
+            self.console_app.remember_state(join_request=path)
             self.app.push_screen(
                 DocumentScreen(
                     _("Enrolment request written"),
@@ -925,7 +964,9 @@ class SyncScreen(BaseScreen[SyncData]):
             path = one_request(in_folder(folder, values["request"]))
             request = rosters.read_request(path)
             rosters.check_enrol(store, request, values["role"] or None)  # before the codes
-            out = in_folder(folder, values["out"]) if values["out"].strip() else folder
+            # by default the welcome goes next to the request it answers, where the new laptop
+            # looks for it (its own sync folder, which need not be this one's: fix17r)
+            out = in_folder(folder, values["out"]) if values["out"].strip() else path.parent
             if out.is_dir():
                 out = out / welcome_name(request.data["device"])
             return Enrolment(request, values["role"], out, path)
@@ -953,8 +994,8 @@ class SyncScreen(BaseScreen[SyncData]):
                     Field(
                         "out",
                         _("Welcome bundle to"),
-                        default=str(folder),
-                        placeholder=_("a folder (named after the device) or a file"),
+                        default="",
+                        placeholder=_("next to the request; or a folder, or a file"),
                     ),
                 ],
                 read,

@@ -491,6 +491,18 @@ def get_conflict(store: Store, text: str) -> Conflict:
     )
 
 
+def _resolver(store: Store, resolved_by: str) -> tuple[str, str]:
+    """Who resolved a conflict and on which device, as ``sync conflicts`` and the roster name
+    them: the callsign and the device's label ("callsign@device id" as stored; fix17r), the
+    id's start when the roster does not list it."""
+    actor, _at, origin = resolved_by.partition("@")
+    team = rosters.current(store)
+    entry = team.device(origin) if team is not None and origin else None
+    if entry is not None:
+        return actor, str(entry["label"])
+    return actor, origin[:8]
+
+
 def resolve(
     store: Store, text: str, *, choose: int | None = None, value: str | None = None
 ) -> Conflict:
@@ -525,8 +537,12 @@ def resolve(
         conflict = get_conflict(store, text)
         store.target(conflict.id)
         if conflict.resolved_at is not None:
+            by, device = _resolver(store, conflict.resolved_by or "")
             raise BadInput(
-                code="conflict_resolved_already", conflict=conflict.id[:8], by=conflict.resolved_by
+                code="conflict_resolved_already",
+                conflict=conflict.id[:8],
+                by=by,
+                device=device,
             )
         if (choose is None) == (value is None):
             raise BadInput(code="resolve_needs_one_value")

@@ -83,6 +83,35 @@ def test_json_shapes_are_the_contract(demo: Run) -> None:
     assert activities[0]["start"].endswith("+01:00")
     concepts = json.loads(demo("catalogue", "concepts", "-f", "json").stdout)
     assert concepts[0]["staffing"] == [{"qualification": "camera_operator", "count": 1}]
+    # staff list, handover list and suggest's team as README's "JSON shapes" gives them (fix17r)
+    staff = json.loads(demo("staff", "list", "-f", "json").stdout)
+    assert list(staff[0]) == _readme_keys("`staff list`")
+    assert set(staff[0]["qualifications"][0]) == {"code", "valid_until"}
+    assert demo("handover", "sign").exit_code == 0
+    handovers = json.loads(demo("handover", "list", "-f", "json").stdout)
+    assert list(handovers[0]) == _readme_keys("`handover list`")
+    gaps = json.loads(demo("gaps", "-f", "json").stdout)
+    options = json.loads(demo("suggest", gaps[0]["activities"][0], "-f", "json").stdout)
+    assert list(options[0]) == _readme_keys("`suggest`")
+    assert all(isinstance(o["team"], list) for o in options)
+
+
+def _readme_keys(name: str) -> list[str]:
+    """The keys README's "JSON shapes" lists for ``name`` (the first ``{…}`` after it)."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    shapes = readme[readme.index("### JSON shapes") :]
+    after = shapes[shapes.index(name + ":") :]
+    depth, keys, key = 0, [], ""
+    for char in " ".join(after[after.index("{") :].split()):
+        depth += (char in "{[") - (char in "}]")
+        if depth == 0:
+            break
+        if depth == 1 and char == ",":
+            keys.append(key)
+            key = ""
+        elif depth == 1 and char != "{":
+            key += char
+    return [k.split(":")[0].strip() for k in [*keys, key]]
 
 
 def test_create_prints_the_id_alone_on_the_last_line(initialised: Run, db_path: Path) -> None:

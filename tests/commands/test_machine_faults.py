@@ -118,12 +118,13 @@ def test_a_second_import_is_refused_at_once(
     before = snapshot(db_path)
     with holder(db_path, importing=True, writing=False):
         result = initialised("sync", "import", str(bundle))
+        assert stat.S_IMODE(lock_path(db_path).stat().st_mode) == 0o600
     assert result.exit_code == 6
     assert "Another import is running; try again when it ends" in one_sentence(result.stderr)
     assert snapshot(db_path) == before
-    assert stat.S_IMODE(lock_path(db_path).stat().st_mode) == 0o600
-    # the lock goes with the process that held it
+    # the lock goes with the process that held it (this one, killed, leaves its file)
     assert initialised("sync", "import", str(bundle)).exit_code != 6
+    assert not lock_path(db_path).exists()  # an import that ends removes it (fix17r)
 
 
 # A full disk --------------------------------------------------------------------------------

@@ -208,6 +208,11 @@ def test_conflicts_listed_and_resolved_from_the_command_line(
     resolved = laptops("a", "sync", "resolve", conflict["id"][:8], "--choose", "2")
     assert resolved.exit_code == 0, resolved.stderr
     assert json.loads(laptops("a", "sync", "conflicts", "--format", "json").stdout) == []
+    again = laptops("a", "sync", "resolve", conflict["id"][:8], "--choose", "1")
+    assert again.exit_code == 2, again.stderr
+    # the device by its label, as the roster and `sync conflicts` name it, not its raw id (fix17r)
+    assert "already resolved by OPS-A on device laptop-a." in again.stderr, again.stderr
+    assert "@" not in again.stderr
 
 
 def test_an_operator_may_not_create_a_team(tmp_path: Path) -> None:
@@ -490,3 +495,23 @@ def test_a_threat_level_typed_to_resolve_a_conflict_is_read_as_threat_assess_rea
     assert resolved.exit_code == 0, resolved.stderr
     listed = json.loads(laptops("a", "person", "list", "--format", "json").stdout)
     assert [p["threat_level"] for p in listed if p["code"] == "BEVER"] == [2]
+
+
+def test_an_import_that_applies_nothing_prints_one_row_fix17r(
+    laptops: Laptops, tmp_path: Path
+) -> None:
+    laptops("a", "person", "add", "BEVER", "--kind", "person", "--domain", "local", "--unit", "RT")
+    laptops("a", "threat", "assess", "BEVER", "--level", "3")
+    first, second = tmp_path / "first.swb", tmp_path / "second.swb"
+    assert laptops("a", "sync", "export", "--out", str(first)).exit_code == 0
+    assert laptops("a", "sync", "export", "--out", str(second)).exit_code == 0  # not acked yet
+    applied = laptops("b", "sync", "import", str(first))
+    assert applied.exit_code == 0, applied.stderr
+    assert len(applied.stdout.splitlines()) > 3  # a row per table that changed
+    known = laptops("b", "sync", "import", str(second))
+    assert known.exit_code == 0, known.stderr
+    rows = known.stdout.splitlines()[2:]
+    assert len(rows) == 1 and rows[0].split()[:4] == ["all", rows[0].split()[1], "tables", "0"]
+    assert "already known" in known.stderr
+    as_json = json.loads(laptops("b", "sync", "import", str(second), "-f", "json").stdout)
+    assert isinstance(as_json, dict)  # a script still reads every table

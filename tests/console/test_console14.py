@@ -187,11 +187,13 @@ async def test_an_operator_is_shown_only_the_keys_an_operator_may_use(demo_store
         assert "c to accept" not in shown(app, "#history-panel DrawerTitle")
     # the help lists what the role may do, no longer every key dimmed "(not for operator)"
     operator, leader = _help_text("operator", "agenda"), _help_text("shift_leader", "agenda")
-    assert "Clear the selected flagged log (journaal) entry" in leader
-    assert "Clear the selected flagged log (journaal) entry" not in operator
+    assert "Clear a flagged log entry — clear the selected flagged" in leader
+    assert "Clear a flagged log entry" not in operator
     assert "not for" not in operator
-    assert "Write in the operational log" not in operator  # titles are the palette's
-    assert "A log (journaal) entry of a kind" in operator
+    # each line names the action as the palette and the README do, then explains it (fix17r)
+    assert "Write in the operational log (note, flag) — a log (journaal) entry of a kind" in (
+        operator
+    )
 
 
 def _fields_drawn(app: SchildwachtApp) -> list[str]:

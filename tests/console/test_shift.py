@@ -462,7 +462,7 @@ async def test_a_laptop_joins_the_team_by_keys(
         assert shown_code in asked
         await press(pilot, "y")
         assert any("enrolled" in t for t in toasts(admin)), toasts(admin)
-    (welcome,) = share.glob("welcome-*.bundle")
+    (welcome,) = share.glob("welcome-*.swb")
 
     app = console(laptop)
     async with app.run_test(size=size) as pilot:
@@ -480,4 +480,4 @@ def test_two_laptops_set_up_in_the_same_minute_get_their_own_welcome_file() -> N
     first = "01a2305b-1c2d-7e3f-8a4b-5c6d7e8f9a0b"
     second = "01a2305b-1c2e-7f00-9b1c-2d3e4f5a6b7c"
     assert welcome_name(first) != welcome_name(second)
-    assert welcome_name(first) == "welcome-5c6d7e8f9a0b.bundle"
+    assert welcome_name(first) == "welcome-5c6d7e8f9a0b.swb"
