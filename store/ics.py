@@ -2225,7 +2225,7 @@ def parse_calendar(
     window: tuple[datetime, datetime],
     max_occurrences: int,
     calendar_name: str | None = None,
-    reach: timedelta = timedelta(0),
+    wanted: frozenset[tuple[str, str]] = frozenset(),
 ) -> ParsedCalendar:
     """Read a calendar file and expand its events over the window; nothing is written.
 
@@ -2234,8 +2234,9 @@ def parse_calendar(
         window: start and end, aware UTC.
         max_occurrences: the most occurrences the window may hold.
         calendar_name: the calendar to import the file as, or None for the one it names.
-        reach: how far an activity imported before lies from its original occurrence (an
-            earlier THISANDFUTURE shift): the expansion reaches that far around the window too.
+        wanted: the keys (UID, recurrence id) of activities imported before in the window:
+            each that the expansion does not meet is looked up on its own (``_locate``), so an
+            occurrence the file still holds is found wherever it now lies.
 
     Returns:
         The occurrences by (uid, recurrence id), the explicit ones, warnings, exclusions, the
@@ -2248,7 +2249,7 @@ def parse_calendar(
     name = Path(path).name
     try:
         with ics_bounds.expansion_budget():  # one bound on all the rules of the import
-            limits = (max_occurrences, reach)
+            limits = (max_occurrences, wanted)
             return _parse_calendar(Path(path), name, window, limits, calendar_name)
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
@@ -2258,12 +2259,12 @@ def _parse_calendar(
     path: Path,
     name: str,
     window: tuple[datetime, datetime],
-    bounds: tuple[int, timedelta],
+    bounds: tuple[int, frozenset[tuple[str, str]]],
     calendar_name: str | None,
 ) -> ParsedCalendar:
     import x_wr_timezone
 
-    max_occurrences, reach = bounds
+    max_occurrences, wanted = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
     if "\n" not in text:  # classic Mac OS line ends (CR only), read as any others
         text = text.replace("\r", "\r\n")
@@ -2299,9 +2300,15 @@ def _parse_calendar(
     if over is not None and len(occurrences) > max_occurrences:  # single events: exact
         raise over
     limits = (max_occurrences, len(occurrences))
-    reach = max(reach, _reach(overrides))
+    reach = _reach(overrides)
     found, elsewhere = _expand(calendar, (window, reach), (masters, overrides), name, limits, over)
     occurrences.update(found)
+    missing = sorted(
+        key
+        for key in wanted
+        if key[1] and key[0] in masters and key not in occurrences and key not in elsewhere
+    )
+    elsewhere.update(_locate(calendar, (masters, overrides), missing, name))
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
@@ -2420,7 +2427,9 @@ def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
 
 #: The furthest ``_reach`` widens an expansion: two months (a THISANDFUTURE change moving a
 #: series further is rare, and each day widened is expanded and counted towards the file's
-#: bound; an activity moved further out of the window is then cancelled as removed).
+#: bound). It decides nothing about what the file still holds: an activity imported before
+#: that the expansion does not meet is looked up on its own (``_locate``, rev16q: one moved
+#: further was cancelled as removed from the calendar).
 MAX_REACH = timedelta(days=62)
 
 
@@ -2498,6 +2507,82 @@ def _expand(
         total = singles + cap.inside
         raise _too_many(name, total, limit, window, _most(per_uid, list(masters.values())))
     return found, elsewhere
+
+
+def _locate(
+    calendar: Any,
+    parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
+    keys: list[tuple[str, str]],
+    name: str,
+) -> dict[tuple[str, str], Occurrence]:
+    """Where the file now has each occurrence ``keys`` names (UID, original time), for those
+    the window's expansion did not meet: each is evaluated on its own, expanding its series
+    only around its original time moved by no shift and by each ``RANGE=THISANDFUTURE``
+    change of its series from before it (the library applies the change; its overrides and
+    EXDATEs too), within the import's expansion budget. A key found is still in the file,
+    with its new time; one not found the file provably no longer holds (the rule does not
+    give it, or it is excluded) — never "not found within a reach" (rev16q).
+
+    Args:
+        calendar: the calendar, localised.
+        parts: the masters by UID and the overrides by key.
+        keys: the keys to look up, each of a series in the file.
+        name: the file's name.
+
+    Returns:
+        The occurrences found, by their keys.
+    """
+    import recurring_ical_events
+
+    masters, overrides = parts
+    spans: dict[str, list[tuple[datetime, datetime]]] = {}
+    for uid, rid in keys:
+        original = from_db(rid)
+        shifts = {timedelta(0)} | {
+            _moved_by(event)
+            for (other, at), event in overrides.items()
+            if other == uid and _this_and_future(event) and from_db(at) <= original
+        }
+        spans.setdefault(uid, []).extend(
+            (original + by - _MARGIN, original + by + _MARGIN) for by in shifts
+        )
+    found: dict[tuple[str, str], Occurrence] = {}
+    if not spans:
+        return found
+    wanted, build = set(keys), _Builder(masters, overrides, name)
+    try:
+        query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
+        for series in query.series:
+            uid = str(series.uid)
+            if uid not in spans or uid not in masters:
+                continue
+            for lo, hi in _merged(spans[uid]):
+                for one in series.between(lo, hi):
+                    event = one.as_component(query.keep_recurrence_attributes)
+                    build.when(event, one)
+                    occ = build.outside(event, one)
+                    if occ is not None and occ.key in wanted:
+                        found.setdefault(occ.key, occ)
+    except (BadInput, ics_bounds.ExpansionTooLong):
+        raise
+    except Exception as exc:
+        if _our_fault(exc):
+            raise
+        raise BadInput(
+            code="calendar_bad_recurrence", file=name, event=None, reason=_excerpt(exc, 300)
+        ) from None
+    return found
+
+
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The spans, overlapping ones joined, in order (each is expanded once)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str) -> None:
@@ -2818,8 +2903,11 @@ def import_ics(
         validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
         existing = _imported_rows(conn, subject.id)
-        reach = _stored_reach(existing, window)
-        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, reach)
+        wanted = frozenset(
+            (k[0], k[1] or row["start_at"]) for k, row in existing.items() if _in_window(row, window)
+        )
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, wanted)
+        _same_meeting(existing, parsed)
         detail["calendar"] = parsed.calendar
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
@@ -2835,6 +2923,36 @@ def import_ics(
     return result
 
 
+def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) -> None:
+    """An event made recurring keeps its UID (Apple, Google, Outlook), and a series may become
+    one event again: the activity of the single event *is* the series' occurrence at its start
+    (its RECURRENCE-ID), and the other way round, so it is kept with its concept rather than
+    removed and copied unstaffed (rev16q). ``existing`` is re-keyed in place for this import
+    (the stored key stays: it is the row's identity on every laptop); the occurrence is the
+    one at the activity's start, or the one at the time the calendar last gave it (a
+    planner's move). Only a file not older than the activity does so."""
+    for key, row in list(existing.items()):
+        uid, rid = key
+        if not rid and key not in parsed.explicit and uid in parsed.series:
+            pool = {**parsed.elsewhere, **parsed.occurrences}
+            if older(parsed.series[uid], _stored_version(row)):
+                continue
+        elif rid and (uid, "") in parsed.explicit and uid not in parsed.series:
+            pool = {(uid, rid): parsed.explicit[(uid, "")]}
+            if (uid, "") in existing or older(pool[(uid, rid)].version, _stored_version(row)):
+                continue
+        else:
+            continue
+        hash_time = (row["source_hash"] or "")[:16]
+        for other, occ in sorted(pool.items()):
+            if other[0] != uid or (other in existing and other != key):
+                continue
+            if row["start_at"] in (other[1], to_db(occ.start)) or occ.digest[:16] == hash_time:
+                del existing[key]
+                existing[(uid, "") if rid else other] = row
+                break
+
+
 def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
     """The subject's activities imported from calendars, by (UID, recurrence id or '')."""
     return {
@@ -2848,19 +2966,6 @@ def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
         )
     }
 
-
-def _stored_reach(
-    existing: dict[tuple[str, str], Any], window: tuple[datetime, datetime]
-) -> timedelta:
-    """How far an activity imported before in the window lies from its original occurrence
-    (its recurrence id: an earlier THISANDFUTURE change moved it), at most ``MAX_REACH``: the
-    expansion reaches as far, so a file that moves it back (or elsewhere) still finds it."""
-    shifts = [
-        abs(from_db(row["start_at"]) - from_db(key[1]))
-        for key, row in existing.items()
-        if key[1] and _in_window(row, window)
-    ]
-    return min(max(shifts, default=timedelta(0)), MAX_REACH)
 
 
 def _not_in_file(
@@ -2898,11 +3003,12 @@ def _not_in_file(
                 run.result.items.append(item)
         elif (
             key[1]
-            and key[0] in parsed.series
-            and not older(parsed.series[key[0]], _stored_version(row))
-        ):  # a series in the file is authoritative for its own UID, calendar named or not
+            and (whole := _whole(parsed, key[0])) is not None
+            and not older(whole, _stored_version(row))
+        ):  # a series in the file is authoritative for its own UID, calendar named or not;
+            # so is a single event of that UID (a series made one event again)
             note = calendar_note("removed_from_series", run.name)
-            if run.cancel(row, note, None, parsed.series[key[0]]):
+            if run.cancel(row, note, None, whole):
                 run.result.items.append(run.item(row, "removed"))
         elif (
             parsed.calendar is not None
@@ -2910,6 +3016,15 @@ def _not_in_file(
             and run.cancel(row, calendar_note("removed", run.name), None)
         ):
             run.result.items.append(run.item(row, "removed"))
+
+
+def _whole(parsed: ParsedCalendar, uid: str) -> Version | None:
+    """The version of what the file says of a UID as a whole: its series master, or its
+    single event (no longer a series); None when it has neither."""
+    if uid in parsed.series:
+        return parsed.series[uid]
+    single = parsed.explicit.get((uid, ""))
+    return None if single is None else single.version
 
 
 def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:
