@@ -262,6 +262,26 @@ def older(version: Version, than: Version) -> bool:
     return version[1] is not None and than[1] is not None and version[1] < than[1]
 
 
+def superseded(version: Version, than: Version, master: bool) -> bool:
+    """Whether a version of the calendar's is older than the one an activity took over
+    (``older``) — but a series master's with a later stamp is newer information whatever its
+    SEQUENCE: Google and Outlook leave the master's SEQUENCE below the override it replaces
+    (an EXDATE of a changed occurrence, a change undone), rev16q F7/F36.
+
+    Args:
+        version: the calendar's version now.
+        than: the version the activity took over.
+        master: ``version`` is a series master's (an occurrence it gives, or an EXDATE).
+
+    Returns:
+        True when the calendar's version must not overwrite the activity.
+    """
+    if not older(version, than):
+        return False
+    later = version[1] is not None and than[1] is not None and version[1] > than[1]
+    return not (master and later)
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One event or occurrence as the file has it (times aware UTC)."""
@@ -278,6 +298,9 @@ class Occurrence:
     modified: str | None = None
     #: The event has no length (RFC 5545: zero); ``ASSUMED_LENGTH`` was taken.
     assumed_length: bool = False
+    #: It comes from its series' master (no override of its own): its version is the
+    #: master's, whose SEQUENCE may be lower than an override's it replaces (``superseded``).
+    from_master: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -2665,6 +2688,8 @@ class _Builder:
         if source is master and own:  # an RDATE period keeps its length
             length = own
         occ = _occurrence(event, uid, recurrence, name, length, master)
+        if source is master:
+            occ = replace(occ, from_master=True)
         if source is master and own is not None and not own:
             # a period of no length keeps the series' (``_zero_periods`` says so)
             occ = replace(occ, assumed_length=_span(source, name)[2])
@@ -2991,7 +3016,7 @@ def _not_in_file(
         elif row["status"] == "cancelled":
             continue
         elif key in parsed.excluded:
-            if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
+            if not superseded(parsed.excluded[key], _stored_version(row), True) and run.cancel(
                 row, calendar_note("cancelled", run.name), None
             ):
                 run.result.items.append(run.item(row, "cancelled"))
@@ -3172,7 +3197,7 @@ class _Run:
             )
         cancelled = row["status"] == "cancelled"
         changed = _changed(row, occ)
-        if older(occ.version, _stored_version(row)):
+        if superseded(occ.version, _stored_version(row), occ.from_master):
             if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
                     self._warning(

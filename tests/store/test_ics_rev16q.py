@@ -183,3 +183,47 @@ def test_a_series_made_one_event_again_in_a_file_naming_no_calendar_cancels_the_
     single.write_text(single.read_text().replace("X-WR-CALNAME:Werk\n", ""))
     result = import_ics(bever, single, person="BEVER", **NOVEMBER)
     assert (result.calendar, result.removed, result.unchanged) == (None, 2, 1)
+
+
+OUTLOOK = [line.replace("Google Inc//Google Calendar 70.9054", "Microsoft Corporation//Outlook 16.0 MIMEDIR") for line in GOOGLE]  # fmt: skip
+DAILY = [
+    "UID:oe@x", "DTSTART;TZID=Europe/Amsterdam:20271025T100000",
+    "DTEND;TZID=Europe/Amsterdam:20271025T110000", "RRULE:FREQ=DAILY;COUNT=5",
+    "SUMMARY:Spreekuur", "SEQUENCE:0",
+]  # fmt: skip
+AFTERNOON = [  # 27 October at 15:00, a newer SEQUENCE than its master's (as Google writes it)
+    "UID:oe@x", "RECURRENCE-ID;TZID=Europe/Amsterdam:20271027T100000",
+    "DTSTART;TZID=Europe/Amsterdam:20271027T150000", "DTEND;TZID=Europe/Amsterdam:20271027T160000",
+    "SUMMARY:Spreekuur", "SEQUENCE:1", "DTSTAMP:20271002T000000Z",
+]  # fmt: skip
+OCTOBER = {"start": date(2027, 10, 20), "end": date(2027, 11, 10)}
+
+
+def _daily(tmp_path: Path, extra: list[str], name: str) -> Path:
+    lines = [*DAILY, "DTSTAMP:20271003T000000Z", *extra]
+    return _file(tmp_path, [lines], name)
+
+
+def test_an_exdate_cancels_an_occurrence_a_newer_override_gave(
+    bever: Store, tmp_path: Path
+) -> None:
+    first = _file(tmp_path, [[*DAILY, "DTSTAMP:20271001T000000Z"], AFTERNOON], "a.ics")
+    import_ics(bever, first, person="BEVER", **OCTOBER)
+    exdate = _daily(tmp_path, ["EXDATE;TZID=Europe/Amsterdam:20271027T100000"], "b.ics")
+    result = import_ics(bever, exdate, person="BEVER", **OCTOBER)
+    assert (result.cancelled, result.unchanged) == (1, 4)
+    assert ("2027-10-27T15:00", "cancelled") in _agenda(bever)
+    assert [s for s, status in _agenda(bever) if status == "planned"] == [
+        "2027-10-25T10:00", "2027-10-26T10:00", "2027-10-28T10:00", "2027-10-29T10:00",
+    ]  # fmt: skip
+
+
+def test_an_override_undone_by_a_newer_master_moves_the_occurrence_back(
+    bever: Store, tmp_path: Path
+) -> None:
+    first = _file(tmp_path, [[*DAILY, "DTSTAMP:20271001T000000Z"], AFTERNOON], "a.ics")
+    import_ics(bever, first, person="BEVER", **OCTOBER)
+    result = import_ics(bever, _daily(tmp_path, [], "c.ics"), person="BEVER", **OCTOBER)
+    assert (result.updated, result.unchanged) == (1, 4)
+    assert ("2027-10-27T10:00", "planned") in _agenda(bever)
+    assert result.warnings == []
