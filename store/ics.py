@@ -2024,9 +2024,11 @@ def _override_lengths(calendar: Any, name: str) -> list[Notice]:
             or event.get("DTEND") is not None
             or event.get("DURATION") is not None
             or event.get("DTSTART") is None
-            or not isinstance(event.decoded("DTSTART"), datetime)
             or not isinstance(master.decoded("DTSTART"), datetime)
         ):
+            continue
+        if not isinstance(event.decoded("DTSTART"), datetime):  # a day for a timed occurrence
+            warnings.append(_whole_day_override(event))
             continue
         first, last, assumed = _span(master, name)
         if assumed:
@@ -2043,6 +2045,18 @@ def _override_lengths(calendar: Any, name: str) -> list[Notice]:
             )
         )
     return warnings
+
+
+def _whole_day_override(event: Any) -> Notice:
+    """The warning for a change of a timed occurrence to a day with no end
+    (``DTSTART;VALUE=DATE`` alone): RFC 5545 makes it that whole day, so it is imported as
+    such — never silently (rev16q F14)."""
+    return notice(
+        "calendar_override_whole_day",
+        event=_describe(event),
+        original=_as_utc(event["RECURRENCE-ID"].dt),
+        day=event.decoded("DTSTART").isoformat(),
+    )
 
 
 def _as_kind(moment: datetime, like: datetime | date) -> datetime | date:
@@ -2289,8 +2303,10 @@ def _parse_calendar(
 
     max_occurrences, wanted = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
-    if "\n" not in text:  # classic Mac OS line ends (CR only), read as any others
-        text = text.replace("\r", "\r\n")
+    # classic Mac OS line ends (CR only), also mixed with CRLF or LF, read as any others: a
+    # bare CR is no text of a property (it is escaped there), so it ends a line (rev16q F22:
+    # a mixed file was refused as "an END line has no BEGIN line")
+    text = re.sub(r"\r(?!\n)", "\r\n", text)
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     _refuse_repeated(calendar, name, _CALENDAR_ONCE)
@@ -2623,10 +2639,19 @@ def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str
         file=name,
         event=_describe(override),
         written=written.replace(tzinfo=None).isoformat(" "),
-        original=from_db(recurrence).astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" "),
+        original=_original_text(override, recurrence, start),
         moment=start.replace(tzinfo=None).isoformat(" "),
         zone=_zone_name(override, "DTSTART", start),
     )
+
+
+def _original_text(override: Any, recurrence: str, start: datetime) -> str:
+    """The occurrence a change moved, as a person reads it: its day for a series of days
+    (rev16q F31: not "2027-03-28 00:00:00"), else its wall time in the series' zone."""
+    original = from_db(recurrence)
+    if not isinstance(override["RECURRENCE-ID"].dt, datetime):
+        return original.astimezone(LOCAL_TZ).date().isoformat()
+    return original.astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" ")
 
 
 def _timed_like(event: Any, override: Any) -> None:

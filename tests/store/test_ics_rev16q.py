@@ -17,10 +17,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from store import agenda
 from store.db import Store
+from store.errors import BadInput
 from store.ics import import_ics
 from tests.store.test_ics_programs import agenda_of, bever
+from words.calendar import worded
+from words.errors import sentence
 
 __all__ = ["bever"]
 
@@ -227,3 +232,66 @@ def test_an_override_undone_by_a_newer_master_moves_the_occurrence_back(
     assert (result.updated, result.unchanged) == (1, 4)
     assert ("2027-10-27T10:00", "planned") in _agenda(bever)
     assert result.warnings == []
+
+
+def test_a_change_to_a_day_without_an_end_on_a_timed_series_is_warned_of(
+    bever: Store, tmp_path: Path
+) -> None:
+    master = [*DAILY, "DTSTAMP:20271001T000000Z", "DTEND;TZID=Europe/Amsterdam:20271025T120000"]
+    master = [line for line in master if not line.endswith("T110000")]
+    day = [
+        "UID:oe@x", "RECURRENCE-ID;TZID=Europe/Amsterdam:20271027T100000",
+        "DTSTART;VALUE=DATE:20271027", "SUMMARY:Spreekuur", "SEQUENCE:1",
+        "DTSTAMP:20271002T000000Z",
+    ]  # fmt: skip
+    result = import_ics(bever, _file(tmp_path, [master, day]), person="BEVER", **OCTOBER)
+    assert [w.code for w in result.warnings] == ["calendar_override_whole_day"]
+    (said,) = worded(result.warnings)
+    assert "change of the occurrence of 2027-10-27 10:00 is a day (2027-10-27)" in said
+    assert ("2027-10-27T00:00", "planned") in _agenda(bever)
+
+
+@pytest.mark.parametrize("after", ["\r\n", "\n"])
+def test_cr_line_ends_mixed_with_others_are_read_as_line_ends(
+    bever: Store, tmp_path: Path, after: str
+) -> None:
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Apple Computer\\, Inc//iCal 1.0//EN",
+        "X-WR-CALNAME:Oud", "BEGIN:VEVENT", "UID:cr1@mac",
+        "DTSTART;TZID=Europe/Amsterdam:20271025T100000",
+        "DTEND;TZID=Europe/Amsterdam:2027102", " 5T113000",
+        "SUMMARY:Lange titel die over twee regels", "  gevouwen is", "DTSTAMP:20271001T000000Z",
+        "END:VEVENT", "END:VCALENDAR",
+    ]  # fmt: skip
+    path = tmp_path / "oud.ics"
+    path.write_bytes(("\r".join(lines[:9]) + after + after.join(lines[9:]) + after).encode())
+    result = import_ics(bever, path, person="BEVER", **OCTOBER)
+    assert result.added == 1
+    assert agenda_of(bever)[0][:3] == (
+        "Lange titel die over twee regels gevouwen is",
+        "2027-10-25T10:00:00+02:00",
+        "2027-10-25T11:30:00+02:00",
+    )
+
+
+def test_a_change_of_a_series_of_days_into_the_spring_gap_names_the_day(
+    bever: Store, tmp_path: Path
+) -> None:
+    days = [
+        "UID:adg@google.com", "DTSTART;VALUE=DATE:20270322", "DTEND;VALUE=DATE:20270323",
+        "RRULE:FREQ=DAILY;COUNT=10", "SUMMARY:Nacht", "DTSTAMP:20270301T000000Z",
+    ]  # fmt: skip
+    change = [
+        "UID:adg@google.com", "RECURRENCE-ID;RANGE=THISANDFUTURE;VALUE=DATE:20270325",
+        "DTSTART;TZID=Europe/Amsterdam:20270325T023000",
+        "DTEND;TZID=Europe/Amsterdam:20270325T033000", "SUMMARY:Nacht", "SEQUENCE:1",
+        "DTSTAMP:20270302T000000Z",
+    ]  # fmt: skip
+    with pytest.raises(BadInput) as refused:
+        import_ics(
+            bever, _file(tmp_path, [days, change]), person="BEVER",
+            start=date(2027, 3, 20), end=date(2027, 4, 5),
+        )  # fmt: skip
+    said = sentence(refused.value)
+    assert "moves the occurrence of 2027-03-28 to 2027-03-28 02:30:00" in said
+    assert "00:00:00" not in said
