@@ -2954,7 +2954,9 @@ def import_ics(
         window = import_window(store, start, end, days)
         existing = _imported_rows(conn, subject.id)
         wanted = frozenset(
-            (k[0], k[1] or row["start_at"]) for k, row in existing.items() if _in_window(row, window)
+            (k[0], k[1] or row["start_at"])
+            for k, row in existing.items()
+            if _in_window(row, window)
         )
         parsed = parse_calendar(Path(path), window, max_occurrences, calendar, wanted)
         _same_meeting(existing, parsed)
@@ -3015,7 +3017,6 @@ def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
             (subject_id,),
         )
     }
-
 
 
 def _not_in_file(

@@ -463,11 +463,11 @@ def _deploy_checked(ctx: _Context, options: list[Option]) -> list[Option]:
     ``--apply`` (fix16r follow-up)."""
     checked = []
     for option in options:
-        if option.action != "deploy" or not option.callsign or not (
-            option.feasible or option.partial
-        ):
-            checked.append(option)
-        elif _deploys(ctx, option):
+        if (
+            option.action != "deploy"
+            or not option.callsign
+            or not (option.feasible or option.partial)
+        ) or _deploys(ctx, option):
             checked.append(option)
     return checked
 

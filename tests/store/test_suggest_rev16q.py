@@ -73,7 +73,9 @@ def test_a_valid_concept_for_a_below_required_one_is_partly_and_applies_though_s
         concept="ESCORT",
     )
     subjects.assess_threat(store, "KIEVIT", level=4)
-    heavy = next(o for o in suggest(store, item.id) if o.action == "assign" and o.concept == "CP-HEAVY")
+    heavy = next(
+        o for o in suggest(store, item.id) if o.action == "assign" and o.concept == "CP-HEAVY"
+    )
     assert (heavy.feasible, heavy.partial) == (False, True)
     assert heavy.fact is not None and heavy.fact["code"] == "partly_covers"
     assert heavy.verdict == "partly"
