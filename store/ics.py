@@ -360,8 +360,8 @@ class ParsedCalendar:
     #: The version of every series master in the file, by UID: a master defines its series
     #: whole, so an occurrence a newer master no longer gives is gone from the calendar.
     series: dict[str, Version] = field(default_factory=dict)
-    #: Occurrences of a series outside the window that the expansion reached (the window
-    #: widened by the largest THISANDFUTURE shift, ``_reach``), by their original key: still
+    #: Occurrences of a series outside the window that the expansion met (its margin) or
+    #: that an activity imported before names (``_locate``), by their original key: still
     #: in the file, so an activity imported before in the window is moved there, not removed.
     elsewhere: dict[tuple[str, str], Occurrence] = field(default_factory=dict)
 
@@ -2339,8 +2339,7 @@ def _parse_calendar(
     if over is not None and len(occurrences) > max_occurrences:  # single events: exact
         raise over
     limits = (max_occurrences, len(occurrences))
-    reach = _reach(overrides)
-    found, elsewhere = _expand(calendar, (window, reach), (masters, overrides), name, limits, over)
+    found, elsewhere = _expand(calendar, window, (masters, overrides), name, limits, over)
     occurrences.update(found)
     missing = sorted(
         key
@@ -2455,34 +2454,19 @@ def _override_singles(
         explicit[(uid, "")] = _occurrence(override, uid, "", name)
 
 
-def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
-    """The largest distance a ``RANGE=THISANDFUTURE`` override of the file moves occurrences
-    (``_moved_by``), at most ``MAX_REACH``: the expansion reaches that far around the window, so
-    an occurrence moved out of the window (or into it) is found under its original key in
-    both (rev16p: one moved out was cancelled as removed from the calendar)."""
-    shifts = [abs(_moved_by(event)) for event in overrides.values() if _this_and_future(event)]
-    return min(max(shifts, default=timedelta(0)), MAX_REACH)
-
-
-#: The furthest ``_reach`` widens an expansion: two months (a THISANDFUTURE change moving a
-#: series further is rare, and each day widened is expanded and counted towards the file's
-#: bound). It decides nothing about what the file still holds: an activity imported before
-#: that the expansion does not meet is looked up on its own (``_locate``, rev16q: one moved
-#: further was cancelled as removed from the calendar).
-MAX_REACH = timedelta(days=62)
-
-
 def _expand(
     calendar: Any,
-    where: tuple[tuple[datetime, datetime], timedelta],
+    window: tuple[datetime, datetime],
     parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
     name: str,
     limits: tuple[int, int],
     over: BadInput | None,
 ) -> tuple[dict[tuple[str, str], Occurrence], dict[tuple[str, str], Occurrence]]:
-    """The series' occurrences overlapping the window, and those outside it within its reach
-    (``where``: the window and how far THISANDFUTURE shifts reach; ``parts``: the masters by
-    UID and the overrides by key), expanded lazily within ``ics_bounds.expansion_budget``.
+    """The series' occurrences overlapping the window, and those outside it in its margin
+    (``parts``: the masters by UID and the overrides by key), expanded lazily within
+    ``ics_bounds.expansion_budget``. An occurrence moved further out of the window, however
+    far, is found by ``_locate`` when an activity imported before names it (rev16q: the
+    window widened by THISANDFUTURE shifts up to 62 days, ``_reach``, is gone).
     ``limits``: the file's limit and its single events in the window. Once the limit is passed
     the expansion goes on only to learn whether the count is complete: then the refusal gives
     the exact total and the event with the most; when one more occurrence in the window
@@ -2490,7 +2474,6 @@ def _expand(
     import recurring_ical_events
 
     _exact_recurrence_ids()
-    window, reach = where
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
@@ -2507,7 +2490,7 @@ def _expand(
                 current = masters.get(str(series.uid))
                 if current is None:
                     continue  # a single event, or an override of a series not in the file
-                lo, hi = window[0] - _MARGIN - reach, window[1] + _MARGIN + reach
+                lo, hi = window[0] - _MARGIN, window[1] + _MARGIN
                 for one in series.between(lo, hi):
                     if passed:  # past the limit: only whether the count is complete
                         if cap.more(_as_utc(one.start), _as_utc(one.end)):
