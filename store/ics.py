@@ -72,8 +72,13 @@ series*.
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
 single and recurring events. An activity imported earlier whose event the file still has is
-updated even when the event moved out of the window. Past activities outside the window are
-never touched.
+updated even when the event moved out of the window, however far. An import cancels only what
+the file provably no longer holds: each activity imported before that the window's expansion
+does not meet is looked up on its own (``_locate``: its series around its original time,
+unshifted and as each THISANDFUTURE change moves it), never judged gone for lying outside a
+reach. An event made recurring (same UID) keeps its activity as the occurrence at its start,
+and a series made one event again the one that remains (``_same_meeting``). Past activities
+outside the window are never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property): a
 file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
