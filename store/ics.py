@@ -2346,11 +2346,8 @@ def _parse_calendar(
     limits = (max_occurrences, len(occurrences))
     found, elsewhere = _expand(calendar, window, (masters, overrides), name, limits, over)
     occurrences.update(found)
-    missing = sorted(
-        key
-        for key in wanted
-        if key[1] and key[0] in masters and key not in occurrences and key not in elsewhere
-    )
+    known = occurrences.keys() | elsewhere.keys() | explicit.keys() | excluded.keys()
+    missing = sorted(key for key in wanted if key[1] and key[0] in masters and key not in known)
     elsewhere.update(_locate(calendar, (masters, overrides), missing, name))
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
