@@ -2984,7 +2984,9 @@ def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) 
         for other, occ in sorted(pool.items()):
             if other[0] != uid or (other in existing and other != key):
                 continue
-            if row["start_at"] in (other[1], to_db(occ.start)) or occ.digest[:16] == hash_time:
+            at = to_db(occ.start)
+            same = at in (rid, row["start_at"]) if rid else row["start_at"] in (other[1], at)
+            if same or occ.digest[:16] == hash_time:
                 del existing[key]
                 existing[(uid, "") if rid else other] = row
                 break

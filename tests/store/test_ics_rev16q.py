@@ -297,3 +297,21 @@ def test_a_change_of_a_series_of_days_into_the_spring_gap_names_the_day(
     said = sentence(refused.value)
     assert "moves the occurrence of 2027-03-28 to 2027-03-28 02:30:00" in said
     assert "00:00:00" not in said
+
+
+def test_a_series_made_one_event_on_its_second_day_keeps_that_days_activity(
+    bever: Store, tmp_path: Path
+) -> None:
+    series = _briefing(tmp_path, 1, "RRULE:FREQ=WEEKLY;COUNT=3")
+    import_ics(bever, series, person="BEVER", **NOVEMBER)
+    second = agenda.list_activities(bever, person="BEVER")[1]
+    agenda.assign_concept(bever, second.id, "CP-LIGHT")
+    single = _briefing(tmp_path, 2, None)
+    single.write_text(single.read_text().replace("20271101T", "20271108T"))
+    result = import_ics(bever, single, person="BEVER", **NOVEMBER)
+    assert (result.removed, result.unchanged) == (2, 1)
+    assert _briefings(bever) == [
+        ("2027-11-01T09:00", "cancelled", None),
+        ("2027-11-08T09:00", "planned", "CP-LIGHT"),
+        ("2027-11-15T09:00", "cancelled", None),
+    ]
