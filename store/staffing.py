@@ -407,7 +407,8 @@ def trial_deploy(
         concept: judge as if the activity carried this concept (None: its own).
 
     Returns:
-        The refusal ``deploy`` would raise, or None when it would deploy them.
+        The refusal ``deploy`` would raise, or None when it would deploy them (or the trial
+        cannot be made: a read-only database, or one another process is writing to).
     """
     if store.read_only:
         return None
@@ -421,6 +422,8 @@ def trial_deploy(
         return None
     except RuleViolation as exc:
         return exc
+    except sqlite3.OperationalError:  # busy elsewhere: not tried here; ``deploy`` judges it
+        return None
     finally:  # a whole transaction rolled back writes nothing, not even to the WAL
         if outer:
             conn.execute("ROLLBACK TO deploy_trial")
