@@ -72,8 +72,13 @@ series*.
 **The window.** Only events and occurrences overlapping the window are added: by default from
 the start of today for 90 days (``days``), or between ``start`` and ``end``; the same window for
 single and recurring events. An activity imported earlier whose event the file still has is
-updated even when the event moved out of the window. Past activities outside the window are
-never touched.
+updated even when the event moved out of the window, however far. An import cancels only what
+the file provably no longer holds: each activity imported before that the window's expansion
+does not meet is looked up on its own (``_locate``: its series around its original time,
+unshifted and as each THISANDFUTURE change moves it), never judged gone for lying outside a
+reach. An event made recurring (same UID) keeps its activity as the occurrence at its start,
+and a series made one event again the one that remains (``_same_meeting``). Past activities
+outside the window are never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property): a
 file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
@@ -262,6 +267,26 @@ def older(version: Version, than: Version) -> bool:
     return version[1] is not None and than[1] is not None and version[1] < than[1]
 
 
+def superseded(version: Version, than: Version, master: bool) -> bool:
+    """Whether a version of the calendar's is older than the one an activity took over
+    (``older``) — but a series master's with a later stamp is newer information whatever its
+    SEQUENCE: Google and Outlook leave the master's SEQUENCE below the override it replaces
+    (an EXDATE of a changed occurrence, a change undone), rev16q F7/F36.
+
+    Args:
+        version: the calendar's version now.
+        than: the version the activity took over.
+        master: ``version`` is a series master's (an occurrence it gives, or an EXDATE).
+
+    Returns:
+        True when the calendar's version must not overwrite the activity.
+    """
+    if not older(version, than):
+        return False
+    later = version[1] is not None and than[1] is not None and version[1] > than[1]
+    return not (master and later)
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One event or occurrence as the file has it (times aware UTC)."""
@@ -278,6 +303,9 @@ class Occurrence:
     modified: str | None = None
     #: The event has no length (RFC 5545: zero); ``ASSUMED_LENGTH`` was taken.
     assumed_length: bool = False
+    #: It comes from its series' master (no override of its own): its version is the
+    #: master's, whose SEQUENCE may be lower than an override's it replaces (``superseded``).
+    from_master: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -337,8 +365,8 @@ class ParsedCalendar:
     #: The version of every series master in the file, by UID: a master defines its series
     #: whole, so an occurrence a newer master no longer gives is gone from the calendar.
     series: dict[str, Version] = field(default_factory=dict)
-    #: Occurrences of a series outside the window that the expansion reached (the window
-    #: widened by the largest THISANDFUTURE shift, ``_reach``), by their original key: still
+    #: Occurrences of a series outside the window that the expansion met (its margin) or
+    #: that an activity imported before names (``_locate``), by their original key: still
     #: in the file, so an activity imported before in the window is moved there, not removed.
     elsewhere: dict[tuple[str, str], Occurrence] = field(default_factory=dict)
 
@@ -2001,9 +2029,11 @@ def _override_lengths(calendar: Any, name: str) -> list[Notice]:
             or event.get("DTEND") is not None
             or event.get("DURATION") is not None
             or event.get("DTSTART") is None
-            or not isinstance(event.decoded("DTSTART"), datetime)
             or not isinstance(master.decoded("DTSTART"), datetime)
         ):
+            continue
+        if not isinstance(event.decoded("DTSTART"), datetime):  # a day for a timed occurrence
+            warnings.append(_whole_day_override(event))
             continue
         first, last, assumed = _span(master, name)
         if assumed:
@@ -2020,6 +2050,18 @@ def _override_lengths(calendar: Any, name: str) -> list[Notice]:
             )
         )
     return warnings
+
+
+def _whole_day_override(event: Any) -> Notice:
+    """The warning for a change of a timed occurrence to a day with no end
+    (``DTSTART;VALUE=DATE`` alone): RFC 5545 makes it that whole day, so it is imported as
+    such — never silently (rev16q F14)."""
+    return notice(
+        "calendar_override_whole_day",
+        event=_describe(event),
+        original=_as_utc(event["RECURRENCE-ID"].dt),
+        day=event.decoded("DTSTART").isoformat(),
+    )
 
 
 def _as_kind(moment: datetime, like: datetime | date) -> datetime | date:
@@ -2225,7 +2267,7 @@ def parse_calendar(
     window: tuple[datetime, datetime],
     max_occurrences: int,
     calendar_name: str | None = None,
-    reach: timedelta = timedelta(0),
+    wanted: frozenset[tuple[str, str]] = frozenset(),
 ) -> ParsedCalendar:
     """Read a calendar file and expand its events over the window; nothing is written.
 
@@ -2234,8 +2276,9 @@ def parse_calendar(
         window: start and end, aware UTC.
         max_occurrences: the most occurrences the window may hold.
         calendar_name: the calendar to import the file as, or None for the one it names.
-        reach: how far an activity imported before lies from its original occurrence (an
-            earlier THISANDFUTURE shift): the expansion reaches that far around the window too.
+        wanted: the keys (UID, recurrence id) of activities imported before in the window:
+            each that the expansion does not meet is looked up on its own (``_locate``), so an
+            occurrence the file still holds is found wherever it now lies.
 
     Returns:
         The occurrences by (uid, recurrence id), the explicit ones, warnings, exclusions, the
@@ -2248,7 +2291,7 @@ def parse_calendar(
     name = Path(path).name
     try:
         with ics_bounds.expansion_budget():  # one bound on all the rules of the import
-            limits = (max_occurrences, reach)
+            limits = (max_occurrences, wanted)
             return _parse_calendar(Path(path), name, window, limits, calendar_name)
     except ics_bounds.ExpansionTooLong as exc:
         raise ics_bounds.stopped(name, exc) from None
@@ -2258,15 +2301,17 @@ def _parse_calendar(
     path: Path,
     name: str,
     window: tuple[datetime, datetime],
-    bounds: tuple[int, timedelta],
+    bounds: tuple[int, frozenset[tuple[str, str]]],
     calendar_name: str | None,
 ) -> ParsedCalendar:
     import x_wr_timezone
 
-    max_occurrences, reach = bounds
+    max_occurrences, wanted = bounds
     text, warnings = decode_text(_read_bytes(Path(path)), name)
-    if "\n" not in text:  # classic Mac OS line ends (CR only), read as any others
-        text = text.replace("\r", "\r\n")
+    # classic Mac OS line ends (CR only), also mixed with CRLF or LF, read as any others: a
+    # bare CR is no text of a property (it is escaped there), so it ends a line (rev16q F22:
+    # a mixed file was refused as "an END line has no BEGIN line")
+    text = re.sub(r"\r(?!\n)", "\r\n", text)
     ics_bounds.prescan(text, name)
     calendar = _parse(text, name)
     _refuse_repeated(calendar, name, _CALENDAR_ONCE)
@@ -2299,9 +2344,11 @@ def _parse_calendar(
     if over is not None and len(occurrences) > max_occurrences:  # single events: exact
         raise over
     limits = (max_occurrences, len(occurrences))
-    reach = max(reach, _reach(overrides))
-    found, elsewhere = _expand(calendar, (window, reach), (masters, overrides), name, limits, over)
+    found, elsewhere = _expand(calendar, window, (masters, overrides), name, limits, over)
     occurrences.update(found)
+    known = occurrences.keys() | elsewhere.keys() | explicit.keys() | excluded.keys()
+    missing = sorted(key for key in wanted if key[1] and key[0] in masters and key not in known)
+    elsewhere.update(_locate(calendar, (masters, overrides), missing, name))
     warnings += _lengthless(events, occurrences)
     warnings += _zero_periods(masters, occurrences, name)
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
@@ -2409,32 +2456,19 @@ def _override_singles(
         explicit[(uid, "")] = _occurrence(override, uid, "", name)
 
 
-def _reach(overrides: dict[tuple[str, str], Any]) -> timedelta:
-    """The largest distance a ``RANGE=THISANDFUTURE`` override of the file moves occurrences
-    (``_moved_by``), at most ``MAX_REACH``: the expansion reaches that far around the window, so
-    an occurrence moved out of the window (or into it) is found under its original key in
-    both (rev16p: one moved out was cancelled as removed from the calendar)."""
-    shifts = [abs(_moved_by(event)) for event in overrides.values() if _this_and_future(event)]
-    return min(max(shifts, default=timedelta(0)), MAX_REACH)
-
-
-#: The furthest ``_reach`` widens an expansion: two months (a THISANDFUTURE change moving a
-#: series further is rare, and each day widened is expanded and counted towards the file's
-#: bound; an activity moved further out of the window is then cancelled as removed).
-MAX_REACH = timedelta(days=62)
-
-
 def _expand(
     calendar: Any,
-    where: tuple[tuple[datetime, datetime], timedelta],
+    window: tuple[datetime, datetime],
     parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
     name: str,
     limits: tuple[int, int],
     over: BadInput | None,
 ) -> tuple[dict[tuple[str, str], Occurrence], dict[tuple[str, str], Occurrence]]:
-    """The series' occurrences overlapping the window, and those outside it within its reach
-    (``where``: the window and how far THISANDFUTURE shifts reach; ``parts``: the masters by
-    UID and the overrides by key), expanded lazily within ``ics_bounds.expansion_budget``.
+    """The series' occurrences overlapping the window, and those outside it in its margin
+    (``parts``: the masters by UID and the overrides by key), expanded lazily within
+    ``ics_bounds.expansion_budget``. An occurrence moved further out of the window, however
+    far, is found by ``_locate`` when an activity imported before names it (rev16q: the
+    window widened by THISANDFUTURE shifts up to 62 days, ``_reach``, is gone).
     ``limits``: the file's limit and its single events in the window. Once the limit is passed
     the expansion goes on only to learn whether the count is complete: then the refusal gives
     the exact total and the event with the most; when one more occurrence in the window
@@ -2442,7 +2476,6 @@ def _expand(
     import recurring_ical_events
 
     _exact_recurrence_ids()
-    window, reach = where
     masters, overrides = parts
     limit, singles = limits
     found: dict[tuple[str, str], Occurrence] = {}
@@ -2459,7 +2492,7 @@ def _expand(
                 current = masters.get(str(series.uid))
                 if current is None:
                     continue  # a single event, or an override of a series not in the file
-                lo, hi = window[0] - _MARGIN - reach, window[1] + _MARGIN + reach
+                lo, hi = window[0] - _MARGIN, window[1] + _MARGIN
                 for one in series.between(lo, hi):
                     if passed:  # past the limit: only whether the count is complete
                         if cap.more(_as_utc(one.start), _as_utc(one.end)):
@@ -2500,6 +2533,82 @@ def _expand(
     return found, elsewhere
 
 
+def _locate(
+    calendar: Any,
+    parts: tuple[dict[str, Any], dict[tuple[str, str], Any]],
+    keys: list[tuple[str, str]],
+    name: str,
+) -> dict[tuple[str, str], Occurrence]:
+    """Where the file now has each occurrence ``keys`` names (UID, original time), for those
+    the window's expansion did not meet: each is evaluated on its own, expanding its series
+    only around its original time moved by no shift and by each ``RANGE=THISANDFUTURE``
+    change of its series from before it (the library applies the change; its overrides and
+    EXDATEs too), within the import's expansion budget. A key found is still in the file,
+    with its new time; one not found the file provably no longer holds (the rule does not
+    give it, or it is excluded) — never "not found within a reach" (rev16q).
+
+    Args:
+        calendar: the calendar, localised.
+        parts: the masters by UID and the overrides by key.
+        keys: the keys to look up, each of a series in the file.
+        name: the file's name.
+
+    Returns:
+        The occurrences found, by their keys.
+    """
+    import recurring_ical_events
+
+    masters, overrides = parts
+    spans: dict[str, list[tuple[datetime, datetime]]] = {}
+    for uid, rid in keys:
+        original = from_db(rid)
+        shifts = {timedelta(0)} | {
+            _moved_by(event)
+            for (other, at), event in overrides.items()
+            if other == uid and _this_and_future(event) and from_db(at) <= original
+        }
+        spans.setdefault(uid, []).extend(
+            (original + by - _MARGIN, original + by + _MARGIN) for by in shifts
+        )
+    found: dict[tuple[str, str], Occurrence] = {}
+    if not spans:
+        return found
+    wanted, build = set(keys), _Builder(masters, overrides, name)
+    try:
+        query = recurring_ical_events.CalendarQuery(calendar, components=("VEVENT",))
+        for series in query.series:
+            uid = str(series.uid)
+            if uid not in spans or uid not in masters:
+                continue
+            for lo, hi in _merged(spans[uid]):
+                for one in series.between(lo, hi):
+                    event = one.as_component(query.keep_recurrence_attributes)
+                    build.when(event, one)
+                    occ = build.outside(event, one)
+                    if occ is not None and occ.key in wanted:
+                        found.setdefault(occ.key, occ)
+    except (BadInput, ics_bounds.ExpansionTooLong):
+        raise
+    except Exception as exc:
+        if _our_fault(exc):
+            raise
+        raise BadInput(
+            code="calendar_bad_recurrence", file=name, event=None, reason=_excerpt(exc, 300)
+        ) from None
+    return found
+
+
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The spans, overlapping ones joined, in order (each is expanded once)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str) -> None:
     """A later occurrence that a ``RANGE=THISANDFUTURE`` change moves into the hour the spring
     clock change skips is refused naming the change's DTSTART as the file writes it and the
@@ -2515,10 +2624,19 @@ def _refuse_moved_into_gap(event: Any, override: Any, recurrence: str, name: str
         file=name,
         event=_describe(override),
         written=written.replace(tzinfo=None).isoformat(" "),
-        original=from_db(recurrence).astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" "),
+        original=_original_text(override, recurrence, start),
         moment=start.replace(tzinfo=None).isoformat(" "),
         zone=_zone_name(override, "DTSTART", start),
     )
+
+
+def _original_text(override: Any, recurrence: str, start: datetime) -> str:
+    """The occurrence a change moved, as a person reads it: its day for a series of days
+    (rev16q F31: not "2027-03-28 00:00:00"), else its wall time in the series' zone."""
+    original = from_db(recurrence)
+    if not isinstance(override["RECURRENCE-ID"].dt, datetime):
+        return original.astimezone(LOCAL_TZ).date().isoformat()
+    return original.astimezone(start.tzinfo).replace(tzinfo=None).isoformat(" ")
 
 
 def _timed_like(event: Any, override: Any) -> None:
@@ -2580,6 +2698,8 @@ class _Builder:
         if source is master and own:  # an RDATE period keeps its length
             length = own
         occ = _occurrence(event, uid, recurrence, name, length, master)
+        if source is master:
+            occ = replace(occ, from_master=True)
         if source is master and own is not None and not own:
             # a period of no length keeps the series' (``_zero_periods`` says so)
             occ = replace(occ, assumed_length=_span(source, name)[2])
@@ -2818,8 +2938,13 @@ def import_ics(
         validate.integer(max_occurrences, FIELDS["max_occurrences"], low=1, high=MAX_MAX)
         window = import_window(store, start, end, days)
         existing = _imported_rows(conn, subject.id)
-        reach = _stored_reach(existing, window)
-        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, reach)
+        wanted = frozenset(
+            (k[0], k[1] or row["start_at"])
+            for k, row in existing.items()
+            if _in_window(row, window)
+        )
+        parsed = parse_calendar(Path(path), window, max_occurrences, calendar, wanted)
+        _same_meeting(existing, parsed)
         detail["calendar"] = parsed.calendar
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
@@ -2835,6 +2960,38 @@ def import_ics(
     return result
 
 
+def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) -> None:
+    """An event made recurring keeps its UID (Apple, Google, Outlook), and a series may become
+    one event again: the activity of the single event *is* the series' occurrence at its start
+    (its RECURRENCE-ID), and the other way round, so it is kept with its concept rather than
+    removed and copied unstaffed (rev16q). ``existing`` is re-keyed in place for this import
+    (the stored key stays: it is the row's identity on every laptop); the occurrence is the
+    one at the activity's start, or the one at the time the calendar last gave it (a
+    planner's move). Only a file not older than the activity does so."""
+    for key, row in list(existing.items()):
+        uid, rid = key
+        if not rid and key not in parsed.explicit and uid in parsed.series:
+            pool = {**parsed.elsewhere, **parsed.occurrences}
+            if older(parsed.series[uid], _stored_version(row)):
+                continue
+        elif rid and (uid, "") in parsed.explicit and uid not in parsed.series:
+            pool = {(uid, rid): parsed.explicit[(uid, "")]}
+            if (uid, "") in existing or older(pool[(uid, rid)].version, _stored_version(row)):
+                continue
+        else:
+            continue
+        hash_time = (row["source_hash"] or "")[:16]
+        for other, occ in sorted(pool.items()):
+            if other[0] != uid or (other in existing and other != key):
+                continue
+            at = to_db(occ.start)
+            same = at in (rid, row["start_at"]) if rid else row["start_at"] in (other[1], at)
+            if same or occ.digest[:16] == hash_time:
+                del existing[key]
+                existing[(uid, "") if rid else other] = row
+                break
+
+
 def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
     """The subject's activities imported from calendars, by (UID, recurrence id or '')."""
     return {
@@ -2847,20 +3004,6 @@ def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
             (subject_id,),
         )
     }
-
-
-def _stored_reach(
-    existing: dict[tuple[str, str], Any], window: tuple[datetime, datetime]
-) -> timedelta:
-    """How far an activity imported before in the window lies from its original occurrence
-    (its recurrence id: an earlier THISANDFUTURE change moved it), at most ``MAX_REACH``: the
-    expansion reaches as far, so a file that moves it back (or elsewhere) still finds it."""
-    shifts = [
-        abs(from_db(row["start_at"]) - from_db(key[1]))
-        for key, row in existing.items()
-        if key[1] and _in_window(row, window)
-    ]
-    return min(max(shifts, default=timedelta(0)), MAX_REACH)
 
 
 def _not_in_file(
@@ -2886,7 +3029,7 @@ def _not_in_file(
         elif row["status"] == "cancelled":
             continue
         elif key in parsed.excluded:
-            if not older(parsed.excluded[key], _stored_version(row)) and run.cancel(
+            if not superseded(parsed.excluded[key], _stored_version(row), True) and run.cancel(
                 row, calendar_note("cancelled", run.name), None
             ):
                 run.result.items.append(run.item(row, "cancelled"))
@@ -2898,11 +3041,12 @@ def _not_in_file(
                 run.result.items.append(item)
         elif (
             key[1]
-            and key[0] in parsed.series
-            and not older(parsed.series[key[0]], _stored_version(row))
-        ):  # a series in the file is authoritative for its own UID, calendar named or not
+            and (whole := _whole(parsed, key[0])) is not None
+            and not older(whole, _stored_version(row))
+        ):  # a series in the file is authoritative for its own UID, calendar named or not;
+            # so is a single event of that UID (a series made one event again)
             note = calendar_note("removed_from_series", run.name)
-            if run.cancel(row, note, None, parsed.series[key[0]]):
+            if run.cancel(row, note, None, whole):
                 run.result.items.append(run.item(row, "removed"))
         elif (
             parsed.calendar is not None
@@ -2910,6 +3054,15 @@ def _not_in_file(
             and run.cancel(row, calendar_note("removed", run.name), None)
         ):
             run.result.items.append(run.item(row, "removed"))
+
+
+def _whole(parsed: ParsedCalendar, uid: str) -> Version | None:
+    """The version of what the file says of a UID as a whole: its series master, or its
+    single event (no longer a series); None when it has neither."""
+    if uid in parsed.series:
+        return parsed.series[uid]
+    single = parsed.explicit.get((uid, ""))
+    return None if single is None else single.version
 
 
 def _double_booked(store: Store, items: list[ImportItem]) -> list[Notice]:
@@ -3057,7 +3210,7 @@ class _Run:
             )
         cancelled = row["status"] == "cancelled"
         changed = _changed(row, occ)
-        if older(occ.version, _stored_version(row)):
+        if superseded(occ.version, _stored_version(row), occ.from_master):
             if changed or occ.cancelled != cancelled:
                 self.result.warnings.append(
                     self._warning(

@@ -29,6 +29,7 @@ from . import roster
 from .catalogue import get_concept, get_unit
 from .clock import epoch_seconds, from_db, from_epoch, to_db
 from .db import Store
+from .errors import RuleViolation
 from .gaps import Bond, Duty, Need, bind, load_duties
 from .ids import uuid7
 from .matching import cover
@@ -390,6 +391,45 @@ def deploy_officers(
         return made
 
     return judge_deployments(store, activity_id, officers, put)
+
+
+def trial_deploy(
+    store: Store, activity_id: str, officers: list[Staff], concept: str | None = None
+) -> RuleViolation | None:
+    """Whether deploying ``officers`` would be refused, judged by ``deploy_officers`` itself
+    (each officer, then the group: R8) on a trial in a transaction that is rolled back
+    whatever happens — so an option offers only what ``deploy`` accepts (``suggest``).
+
+    Args:
+        store: the open database (a read-only one cannot try: None).
+        activity_id: the activity's full id.
+        officers: the officers to deploy.
+        concept: judge as if the activity carried this concept (None: its own).
+
+    Returns:
+        The refusal ``deploy`` would raise, or None when it would deploy them (or the trial
+        cannot be made: a read-only database, or one another process is writing to).
+    """
+    if store.read_only:
+        return None
+    conn = store.conn
+    outer = conn.in_transaction  # within another trial (``requests``): a SAVEPOINT of it
+    conn.execute("SAVEPOINT deploy_trial" if outer else "BEGIN")
+    try:
+        if concept is not None:
+            conn.execute("UPDATE activity SET concept = ? WHERE id = ?", (concept, activity_id))
+        deploy_officers(store, conn, activity_id, officers)
+        return None
+    except RuleViolation as exc:
+        return exc
+    except sqlite3.OperationalError:  # busy elsewhere: not tried here; ``deploy`` judges it
+        return None
+    finally:  # a whole transaction rolled back writes nothing, not even to the WAL
+        if outer:
+            conn.execute("ROLLBACK TO deploy_trial")
+            conn.execute("RELEASE deploy_trial")
+        else:
+            conn.execute("ROLLBACK")
 
 
 def judge_deployments(

@@ -85,7 +85,13 @@ from .roster import (
     list_deployments,
 )
 from .staff import Staff, get_staff, list_staff
-from .staffing import deploy_officers, most_open, open_parts, staffing_shortfalls
+from .staffing import (
+    deploy_officers,
+    most_open,
+    open_parts,
+    staffing_shortfalls,
+    trial_deploy,
+)
 from .subjects import Subject, subject_by_id
 
 MARGIN = timedelta(hours=6)
@@ -416,7 +422,7 @@ def suggest(store: Store, activity_id: str) -> list[Option]:
     if settled is not None:
         return [settled]
     options = [*_fill_open(ctx), *_lend(ctx), *_concepts(ctx), *_combine(ctx), *_move(ctx)]
-    options = _group_checked(ctx, options)
+    options = _deploy_checked(ctx, _group_checked(ctx, options))
     options.sort(
         key=lambda o: (0 if o.feasible else 1 if o.partial else 2, ACTIONS.index(o.action))
     )
@@ -446,6 +452,32 @@ def _group_checked(ctx: _Context, options: list[Option]) -> list[Option]:
         why = fact("concept_misfits_deployed", **{k: v for k, v in misfit.items() if k != "rule"})
         checked.append(replace(option, feasible=False, partial=False, fact=why))
     return checked
+
+
+def _deploy_checked(ctx: _Context, options: list[Option]) -> list[Option]:
+    """The options, less each that deploys an officer whom deploying would refuse: judged by
+    the one rule every deployment is judged by (``staffing.judge_deployments``: each officer,
+    then the group — a place left open for a lapse, R8), on a trial rolled back (the
+    activity given the option's concept, the officer deployed). ``deployable`` judges each
+    officer alone; an R8 lapse that the group leaves open was offered and then refused by
+    ``--apply`` (fix16r follow-up)."""
+    checked = []
+    for option in options:
+        if (
+            option.action != "deploy"
+            or not option.callsign
+            or not (option.feasible or option.partial)
+        ) or _deploys(ctx, option):
+            checked.append(option)
+    return checked
+
+
+def _deploys(ctx: _Context, option: Option) -> bool:
+    """Whether deploying the option's officer (with its concept) would be accepted, judged as
+    ``deploy`` judges it (``staffing.trial_deploy``, rolled back whatever happens)."""
+    officer = get_staff(ctx.store, option.callsign or "")
+    concept = option.concept if option.concept != ctx.activity.concept else None
+    return trial_deploy(ctx.store, ctx.activity.id, [officer], concept) is None
 
 
 def _settled(ctx: _Context) -> Option | None:
@@ -505,13 +537,16 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
         )
         # the unit could staff it, but the officers deployed on it leave places open: partly
         own = {} if gap else _open_places(ctx, option.code)
+        # a valid concept in place of one that breaks R1/R3/R4 is progress even when the unit
+        # is short (R1 comes first): partly, and it may be applied (README's KIEVIT example)
+        puts_right = bool(gap) and current is not None and current not in ctx.valid
         yield Option(
             "assign",
             label,
             NO_COST,
             not gap and not own,
             fact=(
-                _short_fact("still_short", gap, ctx.names)
+                _short_fact("partly_covers" if puts_right else "still_short", gap, ctx.names)
                 if gap
                 else _short_fact("partly_covers", own, ctx.names)
                 if own
@@ -520,7 +555,7 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             concept=option.code,
             start=ctx.start,
             end=ctx.end,
-            partial=bool(own),
+            partial=bool(own) or puts_right,
         )
 
 

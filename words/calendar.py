@@ -219,6 +219,11 @@ WARNINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{event} at {start} has no DTEND or DURATION; imported with its series' length, "
         "{length} — correct its end in the agenda if it lasts otherwise."
     ).format(event=p["event"], start=local_text(p["start"]), length=_series_length(p["minutes"])),
+    "calendar_override_whole_day": lambda p: _(
+        "{event}: its change of the occurrence of {original} is a day ({day}) with no end, "
+        "on a series at set times; imported as that whole day — correct it in the agenda if "
+        "it lasts otherwise."
+    ).format(event=p["event"], original=local_text(p["original"]), day=p["day"]),
     "calendar_recurrence_moved": lambda p: _(
         "{event}: its RECURRENCE-ID {given} is the time an earlier THISANDFUTURE change moved "
         "the occurrence to; read as the change of the occurrence of {meant}."

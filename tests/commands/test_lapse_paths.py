@@ -34,13 +34,18 @@ def _night(run: Run) -> str:
 
 
 def test_suggest_apply_refuses_a_lapse_as_deploy_does(initialised: Run, db_path: Path) -> None:
-    """W3 deployed; ``suggest`` offers "Deploy W1" (partly covers). Applying it would leave the
-    close-protection place open from midnight for W1's lapse (R8), which ``gaps --violations``
-    would list at once: refused with deploy's own sentence and exit code, nothing written."""
+    """W3 deployed; while W1's close protection is valid ``suggest`` offers "Deploy W1". The
+    lapse is recorded after the listing: deploying W1 would leave the close-protection place
+    open from midnight for W1's lapse (R8), which ``gaps --violations`` would list at once:
+    refused with deploy's own sentence and exit code; the option listed before is no longer
+    offered (fix16s: options pass deploy's own rule, ``staffing.trial_deploy``), so applying
+    it is refused, nothing written."""
     activity_id = _night(initialised)
+    assert initialised("staff", "qualify", "W1", "close_protection").exit_code == 0
     assert initialised("deploy", activity_id, "W3").exit_code == 0
     rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
     (row,) = [r for r in rows if r["action"] == "deploy" and r["callsign"] == "W1"]
+    assert initialised("staff", "qualify", "W1", "close_protection:2026-12-01").exit_code == 0
     refusal = (
         "Error: Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; "
         "rule R8).\n"
@@ -49,13 +54,16 @@ def test_suggest_apply_refuses_a_lapse_as_deploy_does(initialised: Run, db_path:
     assert (direct.exit_code, direct.stderr) == (2, refusal)
     before = snapshot(db_path)
     applied = initialised("suggest", activity_id, "--apply", f"{row['n']}:{row['token']}")
-    assert (applied.exit_code, applied.stderr) == (2, refusal)
+    assert applied.exit_code == 2  # that option is gone: the list is judged as deploy judges
+    assert "is no longer the one shown" in applied.stderr
     assert snapshot(db_path) == before
     listed = initialised(
         "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
         "-f", "json",
     )  # fmt: skip
     assert json.loads(listed.stdout) == []
+    again = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    assert [r for r in again if r.get("callsign") == "W1"] == []
 
 
 def test_one_store_function_inserts_deployments() -> None:

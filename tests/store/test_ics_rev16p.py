@@ -1,8 +1,8 @@
 """Calendar import faults rev16p found (issue 16, fourth round).
 
 F2 (HIGH): a THISANDFUTURE change that moves an occurrence out of the import window cancelled
-it as "removed from the calendar" (the window was tested on the moved time only). Right: the
-expansion reaches as far as the largest shift (``_reach``, ``_stored_reach``) and an occurrence
+it as "removed from the calendar" (the window was tested on the moved time only). Right: a
+stored occurrence is looked up on its own (rev16q: ``ics._locate``) and an occurrence
 still in the file is moved, wherever it now lies (``ParsedCalendar.elsewhere``).
 F1 (HIGH): an all-day series whose THISANDFUTURE override is timed gave 00:00–02:00 and a false
 "has no length" warning. Right: the override's wall time and length on each later day.
