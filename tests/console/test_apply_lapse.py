@@ -1,20 +1,22 @@
-"""fix16r item 1: the Roster screen's ``p`` on a suggestion that deploys goes through the store's
-one deploy function (``staffing.deploy_officers``), so an officer whose close protection lapses
-at midnight is refused there as ``deploy`` refuses him (R8, the hour), nothing written."""
+"""fix16r item 1, fix16s: the Roster screen offers what the store's one deploy function
+(``staffing.deploy_officers``) accepts: an officer whose close protection lapses at midnight is
+never offered, as ``deploy`` refuses him (R8, the hour), nothing written."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from console.app import SchildwachtApp
-from console.screens.base import Confirm
 from console.screens.roster import RosterScreen
-from console.widgets.table import RecordTable
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
+from store.errors import RuleViolation
 from tests.conftest import at
-from tests.console.conftest import settle, toasts
-from tests.console.test_shift import press, tab_to, until
+from tests.console.conftest import settle
+from tests.console.test_shift import press, until
+from words.errors import sentence
 
 
 async def test_p_on_a_deployment_that_leaves_a_lapse_open_is_refused(store: Store) -> None:
@@ -45,18 +47,13 @@ async def test_p_on_a_deployment_that_leaves_a_lapse_open_is_refused(store: Stor
             await press(pilot, "down")
         assert screen.selected_activity() == item.id
         await until(pilot, lambda: bool(screen.options))
-        n = next(i for i, o in enumerate(screen.options) if o.callsign == "W1")
-        assert screen.options[n].action == "deploy" and screen.options[n].partial
-        await tab_to(pilot, "suggestions")
-        assert app.focused is screen.query_one("#suggestions", RecordTable)
-        await press(pilot, "home", *(["down"] * n), "p")
-        assert isinstance(app.screen, Confirm)
-        await press(pilot, "y")
-        refusal = (
+        # suggest tries each deploy through deploy's own rule (fix16s): W1 is never offered
+        assert not [o for o in screen.options if o.callsign == "W1" and o.action == "deploy"]
+        with pytest.raises(RuleViolation) as refused:
+            staffing.deploy(store, item.id, ["W1"])
+        assert sentence(refused.value) == (
             "Not deployed: close_protection: 1 slot open 2026-11-29 00:00–01:00 (W1 lapsed; "
             "rule R8)."
         )
-        await until(pilot, lambda: refusal in toasts(app))
-        assert refusal in toasts(app), toasts(app)
         assert [d.callsign for d in roster.list_deployments(store, item.id)] == ["W3"]
         await settle(pilot)
