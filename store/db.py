@@ -1267,7 +1267,7 @@ def _duplicates(conn: sqlite3.Connection, where: str, exc: Exception) -> StoreEr
         code="unique_held_twice",
         place=place,
         table=table,
-        columns=", ".join(columns),
+        columns=tuple(columns),
         value=value,
         rows=str(tuple(row)[-1]),
     )

@@ -1206,13 +1206,11 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             else ""
         )
     ),
-    "unique_held_twice": template(
-        _(
-            "{place} is damaged: an index of table {table} no longer matched the table, and "
-            "{columns} {value} is now held twice, by rows {rows}; nothing was written. Restore "
-            "the latest backup (README: Backup and restore)."
-        )
-    ),
+    "unique_held_twice": lambda p: _(
+        "{place} is damaged: an index of table {table} no longer matched the table, and "
+        "{columns} {value} is now held twice, by rows {rows}; nothing was written. Restore "
+        "the latest backup (README: Backup and restore)."
+    ).format(**{**p, "columns": ", ".join(p["columns"])}),
     "backup_of_damaged": lambda p: _(
         "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
         "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
