@@ -106,8 +106,9 @@ def _own_stamps(p: Mapping[str, Any]) -> str:
             "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, "
             "or took in the stamps of a laptop whose clock was; stamps never go back): until "
             "{stamped} its edits win over edits made later on other laptops, and the times it "
-            "records go back against its stamps, so the other laptops may name it as dating "
-            "records back. Check that this laptop's clock is right"
+            "records go back against its stamps, so the other laptops name what passes only "
+            "because of the allowance for that as clocks apart (`sync export` says how many). "
+            "Check that this laptop's clock is right"
         ).format(ahead=ahead(int(p["ahead_ms"])), stamped=stamped)
     return _(
         "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, or "

@@ -483,9 +483,7 @@ def _moment(value: object) -> datetime | None:
 PUSHED_AHEAD = written.PUSHED_AHEAD
 
 
-def _written_at(
-    at: At, recorded: object = None, source: str = written.OWN
-) -> datetime:
+def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> datetime:
     """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
     in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
     accepts it, not after the change's stamp and not before the earliest its clock can have
@@ -496,8 +494,8 @@ def _written_at(
     stamp, its clock put back since (``written.CONTINUED``). Never the stamp of a pushed clock
     itself: an honest change judged by a fast peer's time would be refused here and kept by
     its author (rev13f HIGH 1); what passes only by that allowance is named (``clocks_apart``),
-    never passed silently (rev13q f1: no floor from the author's earlier clock readings). An unreadable
-    stamp reads as the latest time there is (nothing then counts as still ahead)."""
+    never passed silently (rev13q f1: no floor from the author's earlier clock readings). An
+    unreadable stamp reads as the latest time there is (nothing then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)

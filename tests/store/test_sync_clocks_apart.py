@@ -251,3 +251,33 @@ def test_an_honest_laptop_pushed_ahead_is_named_plainly_not_accused(
     assert _apart(a)[0][1]["minutes"] > 60
     said = [receipts.said(w) for w in receipt.warnings if w.code == "clocks_apart"]
     assert said and "pushed ahead by a faster laptop" in said[0] and "dated" not in said[0]
+
+
+def test_the_author_learns_at_export_what_the_others_will_name_as_clocks_apart(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev13q f3: b, its fast clock put right, releases and deploys 48 minutes before the end;
+    its own export runs the others' judgement on what it sends and says that 2 of its changes
+    will be named as clocks apart, and how far its stamps run ahead; the command line shows it.
+    """
+    (a, b, _c), act = _team(tmp_path, clock)
+    clock.advance(hours=5, minutes=10)
+    fast = FixedClock(clock.now() + timedelta(hours=1))
+    b.store.close()
+    b.store = Store(b.store.path, clock=fast)
+    for k in range(2):
+        logbook.add_entry(b.store, f"ronde {k}")
+        fast.advance(minutes=1)
+        clock.advance(minutes=1)
+    b.store.close()
+    b.store = Store(b.store.path, clock=clock)
+    roster.release(b.store, act, "RT-0081", "afgelost")
+    staffing.deploy(b.store, act, ["RT-0082"])
+    done = exchange.export(b.store, out=tmp_path / "b.swb")
+    told = [w.params for w in done.warnings if w.code == "will_be_apart"]
+    assert told == [{"count": 2, "minutes": 59}]
+    said = [receipts.said(w) for w in done.warnings if w.code == "will_be_apart"]
+    assert said[0].startswith("2 of your changes will be named as clocks apart")
+    got = exchange.import_file(a.store, done.path)
+    assert [label for label, _p in _apart(a)] == ["laptop-b"]
+    assert any(w.code == "clocks_apart" for w in got.warnings)

@@ -172,8 +172,9 @@ def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
     is put right; its stamps continue its own from then. Twenty minutes before the end b
     releases RT-0080 and deploys RT-0082. Two hours fast, they are kept on every laptop, in
     either order of arrival, and b is named as clocks apart (rev13q f2: a continued stamp is
-    a fast clock put right or a faked correction, no record tells which); thirty hours fast, the day's allowance is all it gets:
-    judged a day before its stamps, both are refused (``activity_over``) on every laptop alike."""
+    a fast clock put right or a faked correction, no record tells which); thirty hours fast,
+    the day's allowance is all it gets: judged a day before its stamps, both are refused
+    (``activity_over``) on every laptop alike."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=5, minutes=30)  # half an hour before the end
     b.store.close()
@@ -217,8 +218,9 @@ def test_a_faked_correction_gains_at_most_the_day_and_is_named(
     same millisecond (its stamp continues its own: a clock correction, as far as the log
     shows), inserts a deployment dated back to while the activity ran (five hours from now).
     Within the day's allowance (26 h) it is taken in, on every laptop alike, and b is named
-    as clocks apart (rev13q f2: never passed silently, but no accusation); beyond it (31 h: judged a day before the stamp, after the end)
-    it is refused (``activity_over``) everywhere."""
+    as clocks apart (rev13q f2: never passed silently, but no accusation); beyond it (31 h:
+    judged a day before the stamp, after the end) it is refused (``activity_over``)
+    everywhere."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=later)
     officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
