@@ -99,7 +99,19 @@ def _own_forked(p: Mapping[str, Any]) -> str:
 
 
 def _own_stamps(p: Mapping[str, Any]) -> str:
-    """This laptop's stamps ahead of its clock: how far, until when, and what to do."""
+    """This laptop's stamps ahead of its clock: how far, until when, and what to do (and how
+    many of its changes sent the others name as clocks apart, when any)."""
+    said = _own_stamps_said(p)
+    if not p.get("apart"):
+        return said
+    return said + ngettext(
+        " ({count} of its changes sent so far are named as clocks apart on the other laptops)",
+        " ({count} of its changes sent so far are named as clocks apart on the other laptops)",
+        int(p["apart"]),
+    ).format(count=int(p["apart"]))
+
+
+def _own_stamps_said(p: Mapping[str, Any]) -> str:
     stamped = local_text(p["stamped"])
     if p.get("until") is None:
         return _(

@@ -24,7 +24,7 @@ from .. import machine, witness
 from ..clock import to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure
-from ..findings import OWN_REFUSED_KEY
+from ..findings import OWN_APART_KEY, OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
@@ -420,6 +420,7 @@ def _will_be_quarantined(
     verdicts = session.preview(conn, team, own, now, flags)
     malformed = _malformed(verdicts, own)
     apart = _will_be_apart(flags, now)
+    _keep_apart(conn, apart)
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
     if not refused:
@@ -508,6 +509,20 @@ def set_aside_unsendable(store: Store) -> list[log.SetAside]:
         done = log.set_aside_malformed(conn, store.device_id, found) if found else []
         detail.update(log.set_aside_detail(done))
     return done
+
+
+def _keep_apart(conn: sqlite3.Connection, apart: list[Notice]) -> None:
+    """Add these to the count of this laptop's change sets the others name as clocks apart
+    (shown with its stamps ahead in ``sync status``, ``db status`` and the handover)."""
+    if not apart:
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_APART_KEY,)).fetchone()
+    before = int(row[0]) if row and str(row[0]).isdigit() else 0
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (OWN_APART_KEY, str(before + int(apart[0].params["count"]))),
+    )
 
 
 def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:

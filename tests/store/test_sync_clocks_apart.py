@@ -258,8 +258,8 @@ def test_the_author_learns_at_export_what_the_others_will_name_as_clocks_apart(
 ) -> None:
     """rev13q f3: b, its fast clock put right, releases and deploys 48 minutes before the end;
     its own export runs the others' judgement on what it sends and says that 2 of its changes
-    will be named as clocks apart, and how far its stamps run ahead; the command line shows it.
-    """
+    will be named as clocks apart, and how far its stamps run ahead; ``sync status`` (the
+    finding of its stamps ahead, in the handover too) keeps saying how many."""
     (a, b, _c), act = _team(tmp_path, clock)
     clock.advance(hours=5, minutes=10)
     fast = FixedClock(clock.now() + timedelta(hours=1))
@@ -281,3 +281,8 @@ def test_the_author_learns_at_export_what_the_others_will_name_as_clocks_apart(
     got = exchange.import_file(a.store, done.path)
     assert [label for label, _p in _apart(a)] == ["laptop-b"]
     assert any(w.code == "clocks_apart" for w in got.warnings)
+    ahead = findings.own_stamps_ahead(b.store)
+    assert [f.params.get("apart") for f in ahead] == [2]
+    b.store.close()
+    out = CliRunner().invoke(cli, ["--db", str(b.store.path), "sync", "status"]).output
+    assert "2 of its changes sent so far are named as clocks apart" in " ".join(out.split())
