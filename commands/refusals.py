@@ -346,6 +346,13 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "the latest backup."
         )
     ),
+    "table_lost": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} is gone with rows the "
+            "change log says it held; `db repair` would record them as deleted and send that "
+            "to the team, so nothing was changed. Restore the latest backup."
+        )
+    ),
     "table_replaced": template(
         _(
             "{path} was changed outside Schildwacht: its table {table} was replaced by "

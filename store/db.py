@@ -258,6 +258,8 @@ class Store:
         replaced = integrity.replaced_tables(conn)
         if replaced:  # its rows are elsewhere, or gone: nothing here can make it whole
             raise IntegrityFailure(code="table_replaced", path=str(self.path), table=replaced[0])
+        if lost := integrity.lost_tables(conn):  # never record rows it lost as deleted
+            raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
         conn.execute("BEGIN IMMEDIATE")  # planted objects, unsealed queued rows, added columns
         detail["dropped_planted"] = integrity.drop_planted(conn, findings)
         detail["malformed_queue"] = capture.clear_malformed_pending(conn)

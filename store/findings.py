@@ -42,6 +42,9 @@ from .sync.reason import read
 SECRETS_ONE_BY_ONE = 3
 #: The meta key keeping how many of this laptop's changes the others quarantine (``export``).
 OWN_REFUSED_KEY = "sync_own_refused"
+#: meta key: how many of this laptop's sent change sets the others name as clocks apart (counted
+#: at each export by the others' judgement, ``export._will_be_apart``; rev13q f3).
+OWN_APART_KEY = "sync_own_apart"
 KINDS = (
     "witness",
     "clash",
@@ -386,7 +389,10 @@ def own_stamps_ahead(store: Store) -> list[Finding]:
     ahead = stamped - now
     ahead_ms = int(ahead.total_seconds() * 1000)
     until = stamped - timedelta(milliseconds=DAY_MS) if ahead_ms > DAY_MS else None
-    params = {"ahead_ms": ahead_ms, "stamped": stamped, "until": until}
+    params: dict[str, Any] = {"ahead_ms": ahead_ms, "stamped": stamped, "until": until}
+    apart = store.meta(OWN_APART_KEY)
+    if apart and apart.isdigit() and int(apart):
+        params["apart"] = int(apart)
     return [Finding("own_stamps", "own_stamps_ahead", params, (), store.device_id)]
 
 

@@ -144,12 +144,17 @@ def _guards(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     # definition, and one with no such constraint makes the schema malformed) and its
     # bookkeeping tables. A trigger or index named ``sqlite_…`` (writable_schema) is compared
     # like any other.
+    # Names are compared as SQLite compares them, without regard to letter case (rev13q H3,
+    # H4): a view ``LOG_ENTRY`` stands in place of the table ``log_entry`` (the reference's
+    # names are all lower case).
     return {
-        name: (kind, sql)
+        str(name).lower(): (kind, sql)
         for kind, name, sql in conn.execute(
             "SELECT type, name, sql FROM main.sqlite_master"
             " WHERE type IN ('trigger', 'view', 'index', 'table') AND sql IS NOT NULL"
-            " AND NOT (type = 'table' AND name IN (" + ", ".join("?" * len(SQLITE_TABLES)) + "))",
+            " AND NOT (type = 'table' AND name COLLATE NOCASE IN ("
+            + ", ".join("?" * len(SQLITE_TABLES))
+            + "))",
             SQLITE_TABLES,
         )
     }
@@ -175,7 +180,7 @@ def _shadows(conn: sqlite3.Connection) -> list[str]:
     in a trigger's or a query's ``FROM``."""
     modules = _module_names() | {str(r[0]).lower() for r in conn.execute("PRAGMA module_list")}
     return sorted(
-        name
+        name.lower()
         for (name,) in conn.execute(
             "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
         )
@@ -250,15 +255,15 @@ def purpose(name: str, kind: str | None = None) -> str:
     """
     from .sync import capture
 
-    if name.startswith(capture.TRIGGER_PREFIX):
+    if name.lower().startswith(capture.TRIGGER_PREFIX.lower()):
         return "sync capture"
     if name.lower().startswith("pragma_") or name.lower() in _module_names():
         return "shadows a built-in"
-    found = reference().get(name)
+    found = reference().get(name.lower())
     sql = found[1] if found else ""
     if "R1:" in sql:
         return "R1"
-    if name.startswith("audit_event"):
+    if name.lower().startswith("audit_event"):
         return "audit trail"
     if "append-only" in sql or "never edited" in sql or "never deleted" in sql:
         return "append-only"
@@ -403,6 +408,30 @@ def replaced_tables(conn: sqlite3.Connection) -> list[str]:
     )
 
 
+def lost_tables(conn: sqlite3.Connection) -> list[str]:
+    """This version's tables that are gone from the database while its change log holds rows
+    of them (rev13q H3): a repair would make them empty and record every row as deleted, to go
+    out with the next export; only a backup restores them.
+
+    Args:
+        conn: the open database.
+
+    Returns:
+        Their names, sorted.
+    """
+    if _kind(conn, "sync_log") != "table":
+        return []
+    return sorted(
+        name
+        for name, (kind, _sql) in reference().items()
+        if kind == "table"
+        and _kind(conn, name) is None
+        and conn.execute(
+            "SELECT 1 FROM main.sync_log WHERE tbl = ? COLLATE NOCASE LIMIT 1", (name,)
+        ).fetchone()
+    )
+
+
 def _drop(conn: sqlite3.Connection, kind: str, name: str) -> None:
     """Drop one object of the database. A view or trigger named ``sqlite_…`` (renamed through
     writable_schema) SQLite may refuse to drop: its schema row is deleted with writable_schema
@@ -410,7 +439,10 @@ def _drop(conn: sqlite3.Connection, kind: str, name: str) -> None:
     if kind in ("view", "trigger") and name.lower().startswith("sqlite_"):
         conn.execute("PRAGMA writable_schema = ON")
         try:
-            conn.execute("DELETE FROM main.sqlite_master WHERE type = ? AND name = ?", (kind, name))
+            conn.execute(
+                "DELETE FROM main.sqlite_master WHERE type = ? AND name = ? COLLATE NOCASE",
+                (kind, name),
+            )
             version = int(conn.execute("PRAGMA main.schema_version").fetchone()[0])
             conn.execute(f"PRAGMA main.schema_version = {version + 1}")
         finally:
@@ -461,7 +493,13 @@ def _database_errors(conn: sqlite3.Connection) -> tuple[type[Exception], ...]:
 
 
 def _kind(conn: sqlite3.Connection, name: str) -> str | None:
-    row = conn.execute("SELECT type FROM main.sqlite_master WHERE name = ?", (name,)).fetchone()
+    """The type of the object of that name, its letter case as SQLite ignores it (a trigger
+    may share a name with a table: the table, view or index first)."""
+    row = conn.execute(
+        "SELECT type FROM main.sqlite_master WHERE name = ? COLLATE NOCASE"
+        " ORDER BY type = 'trigger', name = ? DESC LIMIT 1",
+        (name, name),
+    ).fetchone()
     return None if row is None else str(row[0])
 
 

@@ -677,6 +677,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "latest backup."
         )
     ),
+    "table_lost": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} is gone with rows the "
+            "change log says it held; a repair would record them as deleted and send that to "
+            "the team, so nothing was changed. Restore the latest backup."
+        )
+    ),
     "table_replaced": template(
         _(
             "{path} was changed outside Schildwacht: its table {table} was replaced by "

@@ -99,15 +99,28 @@ def _own_forked(p: Mapping[str, Any]) -> str:
 
 
 def _own_stamps(p: Mapping[str, Any]) -> str:
-    """This laptop's stamps ahead of its clock: how far, until when, and what to do."""
+    """This laptop's stamps ahead of its clock: how far, until when, and what to do (and how
+    many of its changes sent the others name as clocks apart, when any)."""
+    said = _own_stamps_said(p)
+    if not p.get("apart"):
+        return said
+    return said + ngettext(
+        " ({count} of its changes sent so far are named as clocks apart on the other laptops)",
+        " ({count} of its changes sent so far are named as clocks apart on the other laptops)",
+        int(p["apart"]),
+    ).format(count=int(p["apart"]))
+
+
+def _own_stamps_said(p: Mapping[str, Any]) -> str:
     stamped = local_text(p["stamped"])
     if p.get("until") is None:
         return _(
             "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, "
             "or took in the stamps of a laptop whose clock was; stamps never go back): until "
             "{stamped} its edits win over edits made later on other laptops, and the times it "
-            "records go back against its stamps, so the other laptops may name it as dating "
-            "records back. Check that this laptop's clock is right"
+            "records go back against its stamps, so the other laptops name what passes only "
+            "because of the allowance for that as clocks apart (`sync export` says how many). "
+            "Check that this laptop's clock is right"
         ).format(ahead=ahead(int(p["ahead_ms"])), stamped=stamped)
     return _(
         "this laptop's change stamps run {ahead} ahead of its clock (it was set ahead once, or "

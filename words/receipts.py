@@ -268,6 +268,15 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "and sent once those came back: import the team's next bundle, then export again."
     ).format(team=p["team"], held=p["held"]),
     "will_be_quarantined": _will_be_quarantined,
+    "will_be_apart": lambda p: ngettext(
+        "{count} of your changes will be named as clocks apart on the other laptops (your "
+        "stamps run {minutes} min ahead of your clock): they pass there only because of the "
+        "day's allowance for a clock put right. Check that this laptop's clock is right.",
+        "{count} of your changes will be named as clocks apart on the other laptops (your "
+        "stamps run {minutes} min ahead of your clock): they pass there only because of the "
+        "day's allowance for a clock put right. Check that this laptop's clock is right.",
+        p["count"],
+    ).format(count=p["count"], minutes=p["minutes"]),
     "withheld": lambda p: _(
         "{label}'s changes from number {first} (its segment {segment} on) are held here in a "
         "form {label} did not sign (this database was changed outside Schildwacht); they were "

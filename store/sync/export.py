@@ -24,7 +24,7 @@ from .. import machine, witness
 from ..clock import to_db
 from ..db import Store
 from ..errors import BadInput, IntegrityFailure
-from ..findings import OWN_REFUSED_KEY
+from ..findings import OWN_APART_KEY, OWN_REFUSED_KEY
 from ..ids import uuid7
 from ..migrations import SCHEMA_VERSION
 from ..validate import shown
@@ -416,12 +416,15 @@ def _will_be_quarantined(
     """This laptop's new changes as the others will judge them: the refused ones (a notice);
     and the malformed ones (records no store writes: the change log was edited; not those
     ``db repair`` set aside): (number, why)."""
-    verdicts = session.preview(conn, team, own, now)
+    flags: list[tuple[Any, str, str]] = []
+    verdicts = session.preview(conn, team, own, now, flags)
     malformed = _malformed(verdicts, own)
+    apart = _will_be_apart(flags, now)
+    _keep_apart(conn, apart)
     refused = Counter(v.reason for _seq, v in verdicts if v.outcome == "quarantine")
     _keep_refused(conn, refused)
     if not refused:
-        return [], malformed
+        return apart, malformed
     total = sum(refused.values())
     worst = refused.most_common(3)
     told = {reason for reason, _n in worst}
@@ -434,8 +437,23 @@ def _will_be_quarantined(
             total=total,
             reasons=[[read(reason).as_dict(), n] for reason, n in worst],
             others=[[rule, n] for rule, n in sorted(others.items())],
-        )
+        ),
+        *apart,
     ], malformed
+
+
+def _will_be_apart(flags: list[tuple[Any, str, str]], now: datetime) -> list[Notice]:
+    """This laptop's new changes the others will name as clocks apart (issue 13, rev13q f3):
+    the same judging as theirs (``session.preview``) finds them; a notice with how many
+    change sets and how far its stamps run ahead of its clock now (whole minutes)."""
+    from .change import clock_moment
+
+    sets = {(r.origin, r.hlc) for r, kind, _detail in flags if kind == "clocks_apart"}
+    if not sets:
+        return []
+    latest = max(clock_moment(hlc) or now for _origin, hlc in sets)
+    ahead = max(0, int((latest - now).total_seconds() // 60))
+    return [notice("will_be_apart", count=len(sets), minutes=ahead)]
 
 
 def _malformed(verdicts: list[tuple[int, Any]], own: list[Run]) -> list[tuple[int, str]]:
@@ -491,6 +509,20 @@ def set_aside_unsendable(store: Store) -> list[log.SetAside]:
         done = log.set_aside_malformed(conn, store.device_id, found) if found else []
         detail.update(log.set_aside_detail(done))
     return done
+
+
+def _keep_apart(conn: sqlite3.Connection, apart: list[Notice]) -> None:
+    """Add these to the count of this laptop's change sets the others name as clocks apart
+    (shown with its stamps ahead in ``sync status``, ``db status`` and the handover)."""
+    if not apart:
+        return
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (OWN_APART_KEY,)).fetchone()
+    before = int(row[0]) if row and str(row[0]).isdigit() else 0
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+        " SET value = excluded.value",
+        (OWN_APART_KEY, str(before + int(apart[0].params["count"]))),
+    )
 
 
 def _keep_refused(conn: sqlite3.Connection, refused: Counter[str]) -> None:

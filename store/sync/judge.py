@@ -1434,16 +1434,8 @@ class Judge:
             and isinstance(record.val, str)
             and (record.tbl, record.col) not in rules.NOT_RECORDED
             and record.val < _earliest(record, rules.SEAL_LAG)
-            and self._back_dated(record)
         ):
-            if self._clocks_apart(record):
-                example = fact("clocks_apart", field=name, **_apart(record))
-                self.context.flags.append((record, "clocks_apart", example))
-            else:
-                example = fact(
-                    "back_dated", field=name, value=cut(record.val), written=_wall(record)
-                )
-                self.context.flags.append((record, "back_dated", example))
+            self._dated(record, name)
         return None
 
     def _eased(self, record: Change, table: str) -> None:
@@ -1454,33 +1446,21 @@ class Judge:
             detail = fact("clocks_apart", table=table, **found)
             self.context.flags.append((record, "clocks_apart", detail))
 
-    def _back_dated(self, record: Change) -> bool:
-        """Whether a recorded time more than ``rules.SEAL_LAG`` before its change's stamp says
-        its author dated it back. A stamp its author's own clock read (``written.OWN``): more
-        than ``rules.BACKDATE_LIMIT`` before it; the same for a stamp continuing the author's
-        own earlier one (``written.CONTINUED``: a fast clock put right, or a correction faked to
-        win the day's allowance, rev13n f1), whose time goes back against what its clock read
-        before (not from 5 minutes: a laptop writing several change sets in one millisecond, a
-        demo, continues its own stamps too, and its history rows would all be named); and the
-        same for a stamp a peer's pushed ahead of the author's clock (``written.PUSHED``),
-        named as clocks apart within the day a stamp may run ahead (``_clocks_apart``): the
-        allowance never passes such a time silently."""
-        return str(record.val) < _earliest(record)
-
-    def _clocks_apart(self, record: Change) -> bool:
-        """Whether a time recorded more than ``rules.BACKDATE_LIMIT`` before its stamp is
-        within the day a stamp a peer's pushed ahead may run (``written.PUSHED``): the
-        author's clock and its peer's were apart, named as such (``clocks_apart``), not as
-        dated back; beyond that day, before the latest time its author's clock read before
-        (``plan_checks.PlanFacts.floor``), or not pushed: dated back."""
-        source = self.context.clock_source((record.hlc, record.origin))
-        if source != written.PUSHED or str(record.val) < _earliest(record, written.PUSHED_AHEAD):
-            return False
-        from ..clock import to_db
-
-        plans = self.context.plans
-        floor = None if plans is None else plans.floor(_at(record))
-        return floor is None or str(record.val) >= to_db(floor)
+    def _dated(self, record: Change, name: str) -> None:
+        """Name a recorded time more than ``rules.SEAL_LAG`` before its change's stamp (issue
+        13, rev13q f2). A stamp its author's own clock read (``written.OWN``): the row was not
+        written when it says, named as dated back (``back_dated``). A stamp pushed ahead by a
+        peer's or continuing the author's own (``written.PUSHED``, ``written.CONTINUED``): the
+        author's clock may have read less (a fast clock put right, a fast peer) or the push or
+        correction may be faked; no record tells which, so more than ``rules.BACKDATE_LIMIT``
+        before the stamp it is named as clocks apart (``clocks_apart``): a notice, not an
+        accusation, on every laptop alike."""
+        if self.context.clock_source((record.hlc, record.origin)) == written.OWN:
+            example = fact("back_dated", field=name, value=cut(record.val), written=_wall(record))
+            self.context.flags.append((record, "back_dated", example))
+        elif str(record.val) < _earliest(record):
+            example = fact("clocks_apart", field=name, **_apart(record))
+            self.context.flags.append((record, "clocks_apart", example))
 
     def _latest_of(self, record: Change) -> str:
         latest = self._latest.get(record.hlc)

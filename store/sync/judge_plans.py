@@ -89,16 +89,6 @@ class Plans(Protocol):
             The refusal, or None.
         """
 
-    def floor(self, at: At) -> datetime | None:
-        """The earliest the allowance of a pushed or continued stamp reaches.
-
-        Args:
-            at: (hlc, origin) of the change set.
-
-        Returns:
-            An aware UTC datetime, or None.
-        """
-
     def passed_eased(self, at: At) -> tuple[StoreError, datetime, datetime] | None:
         """What of a change set passed only by the allowance of its stamp (taken once).
 

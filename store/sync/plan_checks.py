@@ -84,7 +84,6 @@ class PlanFacts:
     _officer_rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _on_activity: dict[str, list[str]] | None = None
     _sources: dict[At, str] = field(default_factory=dict)
-    _floors: dict[At, datetime | None] = field(default_factory=dict)
     #: (hlc, origin) → what passed only by the allowance of a pushed or continued stamp: the
     #: store's refusal by the stamp, the time taken as written and the time by the stamp
     eased: dict[At, tuple[StoreError, datetime, datetime]] = field(default_factory=dict)
@@ -111,27 +110,10 @@ class PlanFacts:
         source = self.clock_source(at)
         if self._strict or source == written.OWN:
             return strict
-        eased = _written_at(at, recorded, source, self.floor(at))
+        eased = _written_at(at, recorded, source)
         if eased != strict and self._used is None:
             self._used = (eased, strict)
         return eased
-
-    def floor(self, at: At) -> datetime | None:
-        """The earliest the allowance of a pushed or continued stamp reaches: the latest time
-        the author's clock read before this stamp's millisecond, less ``rules.SEAL_LAG``
-        (``written.own_read_before``), read once per judging.
-
-        Args:
-            at: (hlc, origin) of the change set.
-
-        Returns:
-            An aware UTC datetime, or None (no such time held).
-        """
-        if at not in self._floors:
-            before = written.own_read_before(self.conn, at)
-            moment = None if before is None else _moment(_latest(before))
-            self._floors[at] = None if moment is None else moment - rules.SEAL_LAG
-        return self._floors[at]
 
     def _judged(self, at: At, check: Callable[[], StoreError | None]) -> StoreError | None:
         """A planning check; when it passes only by the allowance of a pushed or continued
@@ -501,9 +483,7 @@ def _moment(value: object) -> datetime | None:
 PUSHED_AHEAD = written.PUSHED_AHEAD
 
 
-def _written_at(
-    at: At, recorded: object = None, source: str = written.OWN, floor: datetime | None = None
-) -> datetime:
+def _written_at(at: At, recorded: object = None, source: str = written.OWN) -> datetime:
     """When the author wrote a change by its own wall clock, aware UTC: the time it recorded
     in the row (``recorded``: ``created_at``, ``requested_at`` …) as far as this laptop
     accepts it, not after the change's stamp and not before the earliest its clock can have
@@ -513,9 +493,9 @@ def _written_at(
     peer's stamp pushed it ahead (``written.PUSHED``) or it continues the author's own earlier
     stamp, its clock put back since (``written.CONTINUED``). Never the stamp of a pushed clock
     itself: an honest change judged by a fast peer's time would be refused here and kept by
-    its author (rev13f HIGH 1). Never before ``floor`` either (the latest time its author's
-    clock read before, less ``rules.SEAL_LAG``: ``written.own_read_before``). An unreadable
-    stamp reads as the latest time there is (nothing then counts as still ahead)."""
+    its author (rev13f HIGH 1); what passes only by that allowance is named (``clocks_apart``),
+    never passed silently (rev13q f1: no floor from the author's earlier clock readings). An
+    unreadable stamp reads as the latest time there is (nothing then counts as still ahead)."""
     stamp = _moment(_latest(at[0]))
     if stamp is None:
         return datetime.max.replace(tzinfo=UTC)
@@ -523,8 +503,6 @@ def _written_at(
         earliest = stamp - (rules.SEAL_LAG if source == written.OWN else PUSHED_AHEAD)
     except OverflowError:
         earliest = datetime.min.replace(tzinfo=UTC)
-    if floor is not None and source != written.OWN:
-        earliest = min(stamp, max(earliest, floor))
     said = _moment(recorded)
     return earliest if said is None else min(stamp, max(earliest, said))
 

@@ -250,7 +250,11 @@ def _taken_in(
 
 
 def preview(
-    conn: sqlite3.Connection, team: Roster, runs: list[Run], now: datetime
+    conn: sqlite3.Connection,
+    team: Roster,
+    runs: list[Run],
+    now: datetime,
+    flags: list[tuple[Change, str, str]] | None = None,
 ) -> list[tuple[int, Verdict]]:
     """How the laptops of the team will judge these records: (number, verdict) of each record
     they will not apply (one per record would be a million tuples for a first export); nothing
@@ -260,6 +264,8 @@ def preview(
         team: the roster.
         runs: this laptop's runs about to be sent.
         now: the wall clock, aware UTC.
+        flags: extended with what the judging names of the records it takes in (``back_dated``,
+            ``clocks_apart``: record, kind, detail), when given.
 
     Returns:
         ``(sequence number, verdict)`` of each record that will be quarantined or deferred; empty
@@ -267,7 +273,9 @@ def preview(
     """
     candidates: ChangeSets = {}
     _add(candidates, _by_change_set(runs), lambda _runs: [NEW] * len(_runs))
-    _judge(conn, team, candidates, epoch_ms(now), Outcome(), set())
+    context = _judge(conn, team, candidates, epoch_ms(now), Outcome(), set())
+    if flags is not None:
+        flags.extend(context.flags)
     found: list[tuple[int, Verdict]] = []
     for group in candidates.values():
         for judged in group:

@@ -20,34 +20,34 @@ and a laptop holding a change holds what its author held when it sent it). So:
   author's own held here (the same millisecond, a higher counter): its clock read that
   millisecond once and has gone back since (a fast clock put right, rev13n f1: an honest
   laptop keeps stamping ahead of its clock until the clock catches up) or not moved. It keeps
-  the day's allowance as a pushed stamp does — an honest laptop's work is not lost — but a
-  time it records more than ``rules.SEAL_LAG`` before the stamp goes back against what its
-  clock read before, and is named as dated back (``back_dated``) on every laptop.
+  the day's allowance as a pushed stamp does: an honest laptop's work is not lost.
 - ``OWN``: no held stamp explains it: the author's clock read the stamp's millisecond when it
   wrote this change set. A time it records more than ``rules.SEAL_LAG`` earlier is not when
   it wrote it (raw SQL back-dating a row, rev13g f2): the change is judged by its stamp, and
-  a time more than ``rules.BACKDATE_LIMIT`` earlier is flagged.
+  the time is named as dated back (``back_dated``) on every laptop.
 
-The allowance has a floor, and it never passes anything silently (rev13p):
+The allowance never passes anything silently (rev13p, rev13q):
 
-- it never reaches before the latest time the author's clock is known to have read before the
-  stamp's millisecond (``own_read_before``: its own stamp there with the counter 0, less
-  ``rules.SEAL_LAG``), read from the author's own change log, so every laptop holding the
-  change finds the same;
 - a change set that passes the planning checks only because of it (judged by its stamp, as
   ``OWN``, the store refuses it: ``plan_checks.PlanFacts.passed_eased``) is taken in and
   flagged ``clocks_apart`` with the time it counts as written and its stamp, on every laptop
-  that takes it in; so is a pushed record whose time lies more than ``rules.BACKDATE_LIMIT``
-  before its stamp (within the day and above the floor; else it is flagged ``back_dated``).
+  that takes it in, in any order of arrival; so is a pushed or continued record whose time
+  lies more than ``rules.BACKDATE_LIMIT`` before its stamp (a pushed or continued stamp is
+  never named as dated back: no record tells an honest clock from a faked one);
+- its author learns it too: ``sync export`` (and ``sync status``, the handover) runs the same
+  judgement on the change sets it sends and says how many will be named so elsewhere.
 
-The trade-off: a hostile laptop can fake a push or a correction (its clock set back into a
-held stamp's millisecond, or its stamp set ahead by hand and then continued) and so gain the
-day's allowance for what it dates back, but nothing before its own last clock reading, and it
-is named for it on every laptop; an honest laptop whose fast clock was put right, or whose
-stamps a fast peer pushed, keeps its work, named the same way (clocks apart: a notice, not an
-accusation). A laptop whose clock ran more than a day fast and was put right still has its
-work judged a day before its stamps until its clock catches up (``own_stamps_ahead`` tells it
-so).
+There is no floor from the author's earlier clock readings (rev13q f1): an honest laptop whose
+fast clock was put right read later times before than it reads now, exactly as a hostile one
+that fakes a correction, and a floor quarantined the honest one's work on every other laptop
+while it kept it (the laptops diverged); a hostile one escaped it anyway by stamping enough
+change sets by hand. The trade-off, in two sentences: a hostile laptop that fakes a push or a
+correction gains at most a day for what it dates back, applied on every laptop alike and named
+as clocks apart on every laptop; an honest laptop whose clock ran fast and was put right, or
+whose stamps a fast peer pushed, keeps its work on every laptop, named the same way (a notice,
+not an accusation). A laptop whose clock ran more than a day fast and was put right still has
+its work judged a day before its stamps until its clock catches up (``own_stamps_ahead`` tells
+it so).
 
 The stamps of a millisecond can arrive late: a change set held here before the stamp of
 another device that pushed it (a transport lost that device's file) was judged ``OWN`` and may
@@ -110,42 +110,6 @@ def clock_source(conn: sqlite3.Connection, at: At) -> str:
         if first != low:  # its own clock never read this millisecond
             return PUSHED
     return CONTINUED if continued else OWN
-
-
-#: How many of its author's earlier milliseconds ``own_read_before`` looks through.
-LOOK_BACK = 64
-
-
-def own_read_before(conn: sqlite3.Connection, at: At) -> int | None:
-    """The latest millisecond before this stamp's own that its author's clock read (a stamp
-    of its own held here there with the counter 0: ``max(last + 1, wall)`` was its wall
-    clock), as a stamp, or None (none held, or none among its last ``LOOK_BACK``
-    milliseconds). The allowance of a pushed or continued stamp never reaches before it
-    (less ``rules.SEAL_LAG``): its clock had read that time, and an honest clock does not go
-    back further. The change sets of the same millisecond do not count (an honest laptop
-    whose fast clock was put right continues its own stamp there); it is read from the
-    author's own log only, so every laptop holding the change set finds the same.
-
-    Args:
-        conn: the open database.
-        at: (hlc, origin) of the change set.
-
-    Returns:
-        The stamp (HLC, the counter 0), or None.
-    """
-    hlc, origin = at
-    row = conn.execute("SELECT id FROM sync_origin WHERE device = ?", (origin,)).fetchone()
-    if row is None:
-        return None
-    mine, low = int(row[0]), hlc_wall_ms(hlc) << COUNTER_BITS
-    for _step in range(LOOK_BACK):
-        below = _latest_below(conn, mine, low)
-        if below is None:
-            return None
-        low = hlc_wall_ms(below) << COUNTER_BITS
-        if _after(conn, mine, _latest_below(conn, mine, low, True)) == low:
-            return low
-    return None
 
 
 def _latest_below(conn: sqlite3.Connection, ident: int, hlc: int, seq: bool = False) -> int | None:

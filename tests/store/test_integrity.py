@@ -389,3 +389,79 @@ def test_a_guard_changed_in_one_byte_misses_the_digest_and_is_named(laptop: Stor
     laptop.close()
     with refused_as(IntegrityFailure, rf"altered: {name}"):
         reopen(laptop)
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "DROP VIEW activity_view; CREATE TABLE ACTIVITY_VIEW (id TEXT, required_level TEXT)",
+        "DROP INDEX log_entry_at; CREATE TABLE LOG_ENTRY_AT (x)",
+        "DROP VIEW activity_view; CREATE TABLE activity_view (id TEXT, required_level TEXT)",
+    ],
+    ids=["c1-upper-table-for-view", "c5-upper-table-for-index", "c4-lower-table-for-view"],
+)
+def test_a_table_planted_for_a_view_or_index_in_any_letter_case_is_repaired(
+    laptop: Store, planted: str
+) -> None:
+    """rev13q H4 (c1, c4, c5): names compare as SQLite's do, without regard to letter case: a
+    table ``ACTIVITY_VIEW`` (or ``LOG_ENTRY_AT``) planted in place of our view (index) is
+    named at open, and ``db repair`` drops it and makes ours again."""
+    from store import logbook
+
+    logbook.add_entry(laptop, "ronde")
+    laptop.close()
+    conn = raw(laptop)
+    conn.executescript(planted)
+    conn.close()
+    with refused_as(IntegrityFailure, "changed outside Schildwacht"):
+        reopen(laptop)
+    reopen(laptop, repair=True).close()
+    opened = reopen(laptop)
+    kinds = opened.tuples(
+        "SELECT type, name FROM sqlite_master WHERE name IN ('activity_view', 'log_entry_at')"
+        " COLLATE NOCASE ORDER BY name"
+    )
+    assert kinds == [("view", "activity_view"), ("index", "log_entry_at")]
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("planted", "code"),
+    [
+        (
+            "ALTER TABLE log_entry RENAME TO log_entry_moved;"
+            " CREATE VIEW LOG_ENTRY AS SELECT * FROM log_entry_moved",
+            "table_replaced",
+        ),
+        (
+            "ALTER TABLE log_entry RENAME TO log_entry_moved;"
+            " CREATE VIEW log_entry AS SELECT * FROM log_entry_moved",
+            "table_replaced",
+        ),
+        ("DROP TABLE log_entry", "table_lost"),
+    ],
+    ids=["c2-upper-view-for-table", "c3-lower-view-for-table", "table-dropped"],
+)
+def test_a_repair_never_records_rows_it_lost_as_deleted(
+    laptop: Store, planted: str, code: str
+) -> None:
+    """rev13q H3 (c2, c3): a table replaced by a view, its name in any letter case, or gone
+    while the change log holds its rows: ``db repair`` refuses with one sentence and writes
+    nothing (before: it dropped ``LOG_ENTRY``, made an empty table and wrote a deletion of
+    every log entry into the change log, to go out with the next export)."""
+    from store import logbook
+
+    logbook.add_entry(laptop, "ronde")
+    logbook.add_entry(laptop, "overdracht")
+    laptop.close()
+    conn = raw(laptop)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.executescript(planted)
+    conn.close()
+    before = snapshot_of(laptop)
+    with refused_as(IntegrityFailure, "Restore the latest backup") as refused:
+        reopen(laptop, repair=True)
+    assert refused.value.code == code
+    assert snapshot_of(laptop) == before
+    with refused_as(IntegrityFailure, "changed outside Schildwacht"):
+        reopen(laptop, repair=True)

@@ -1079,8 +1079,9 @@ def test_a_laptop_whose_clock_was_set_back_is_flagged_never_quarantined(
     template: Path, tmp_path: Path
 ) -> None:
     """A recorded time (a log entry's `at`) three hours before the change's own clock: a clock
-    set back, or back-dating. Its work is taken in (nothing lost) and the laptop is named: in
-    the receipt, `sync status` and the handover. An observation time is never flagged."""
+    set back (its stamps continue its earlier ones), or back-dating; no record tells which
+    (rev13q f2). Its work is taken in (nothing lost) and the laptop is named as clocks apart:
+    in the receipt, `sync status` and the handover. An observation time is never flagged."""
     from store import handover, signals
     from store.clock import FixedClock
 
@@ -1094,10 +1095,12 @@ def test_a_laptop_whose_clock_was_set_back_is_flagged_never_quarantined(
         flagged = a.store.tuples("SELECT DISTINCT detail FROM sync_flag")
         assert any("log_entry.at" in d for (d,) in flagged)
         assert not any("observed_at" in d for (d,) in flagged)
-        assert any("dated" in w and "laptop-b" in w for w in texts(receipt["warnings"]))
-        assert "dates records back" in cli(a.store, "sync", "status").output
+        said = texts(receipt["warnings"])
+        assert any("clock and its stamps were apart" in w and "laptop-b" in w for w in said)
+        assert "clock and its stamps were apart" in cli(a.store, "sync", "status").output
         items = handover.handover_content(handover.draft_handover(a.store))["assessment"]
-        assert [i["ids"] for i in items if i["kind"] == "back_dated"] == [[b.laptop.id]]
+        assert [i["ids"] for i in items if i["kind"] == "clocks_apart"] == [[b.laptop.id]]
+        assert not [i for i in items if i["kind"] == "back_dated"]
 
 
 def test_a_database_with_a_fixed_clock_cannot_join_a_real_team(tmp_path: Path) -> None:

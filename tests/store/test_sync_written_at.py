@@ -171,9 +171,10 @@ def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
     """rev13n f1: b's clock runs ``fast`` hours fast for a moment (it adds a subject then) and
     is put right; its stamps continue its own from then. Twenty minutes before the end b
     releases RT-0080 and deploys RT-0082. Two hours fast, they are kept on every laptop, in
-    either order of arrival, and b is named for dating records back (its recorded times go
-    back against what its clock read); thirty hours fast, the day's allowance is all it gets:
-    judged a day before its stamps, both are refused (``activity_over``) on every laptop alike."""
+    either order of arrival, and b is named as clocks apart (rev13q f2: a continued stamp is
+    a fast clock put right or a faked correction, no record tells which); thirty hours fast,
+    the day's allowance is all it gets: judged a day before its stamps, both are refused
+    (``activity_over``) on every laptop alike."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=5, minutes=30)  # half an hour before the end
     b.store.close()
@@ -204,7 +205,7 @@ def test_a_fast_clock_put_right_keeps_its_work_within_the_day_and_is_named(
     assert user_tables(worlds[1].store) == user_tables(worlds[0].store)
     if fast < 24:
         assert held(a) == []
-        assert all(("back_dated", "laptop-b") in each for each in warned), warned
+        assert all(("clocks_apart", "laptop-b") in each for each in warned), warned
     else:  # refused and held: named as such
         assert {q[5].split('"error":"')[1].split('"')[0] for q in held(a)} == {"activity_over"}
 
@@ -217,8 +218,9 @@ def test_a_faked_correction_gains_at_most_the_day_and_is_named(
     same millisecond (its stamp continues its own: a clock correction, as far as the log
     shows), inserts a deployment dated back to while the activity ran (five hours from now).
     Within the day's allowance (26 h) it is taken in, on every laptop alike, and b is named
-    for dating records back; beyond it (31 h: judged a day before the stamp, after the end)
-    it is refused (``activity_over``) everywhere."""
+    as clocks apart (rev13q f2: never passed silently, but no accusation); beyond it (31 h:
+    judged a day before the stamp, after the end) it is refused (``activity_over``)
+    everywhere."""
     (a, b, c), act = _team(tmp_path, clock)
     clock.advance(hours=later)
     officer = b.store.one("SELECT id FROM staff WHERE callsign = 'RT-0082'")[0]
@@ -244,7 +246,7 @@ def test_a_faked_correction_gains_at_most_the_day_and_is_named(
     assert held(worlds[1]) == held(worlds[0])
     if later == 26:
         assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081", "RT-0082"]
-        assert all(("back_dated", "laptop-b") in each for each in warned), warned
+        assert all(("clocks_apart", "laptop-b") in each for each in warned), warned
     else:
         assert _deployed(worlds[0], act) == ["RT-0080", "RT-0081"]
         assert {q[5].split('"error":"')[1].split('"')[0] for q in held(worlds[0])} == {
