@@ -80,7 +80,7 @@ def gaps(
     # an index that no longer matches its table hides an activity from the answer (rev14p)
     if damage := machine.tables_check(store.conn, machine.GAP_TABLES):
         where = shown(str(store.path), limit=machine.PATH_SHOWN)
-        raise machine.damaged(f"the database {where}", **damage)
+        raise machine.damaged(_("the database {where}").format(where=where), **damage)
     first, last = _default_window(env, day, start, end)
     if unplanned:
         from store.agenda import list_activities

@@ -203,7 +203,11 @@ def _name_flagged(checked: Verified, outcome: session.Outcome, moved: written.Mo
             label = (checked.team.device(origin) or {"label": origin})["label"]
             example = next(d for r, d in named if r.origin == origin)
             said = {"label": label, "count": count, "example": example}
-            checked.receipt.warnings.append(notice(flagged, **said))
+            checked.receipt.warnings.append(
+                notice("back_dated", **said)
+                if flagged == "back_dated"
+                else notice("clocks_apart", **said)
+            )
 
 
 def _drop_outside(conn: sqlite3.Connection, checked: Verified, me: str) -> None:
