@@ -1514,6 +1514,46 @@ def deployable(
     return found
 
 
+def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
+    """The officers on duty during the activity whom R8 keeps off it for a lapse within it
+    (``deployment_problem``'s ``lapses``: a qualification the concept needs lapses before
+    its end), so a form that offers the free officers can say why these are not offered.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+
+    Returns:
+        One ``lapses`` problem per such officer not deployed on it, by callsign; empty when
+        the activity has no concept or is cancelled.
+
+    Raises:
+        NotFound: the activity's concept is not in the catalogue.
+    """
+    row = store.one(
+        "SELECT concept, status, start_at, end_at FROM activity WHERE id = ?", (activity_id,)
+    )
+    if row is None or row["concept"] is None or row["status"] == "cancelled":
+        return []
+    needs = {s.qualification for s in get_concept(store, row["concept"]).staffing}
+    on_duty = {
+        str(r[0])
+        for r in store.tuples(
+            "SELECT DISTINCT staff_id FROM shift WHERE start_at < ? AND end_at > ?",
+            (row["end_at"], row["start_at"]),
+        )
+    }
+    deployed = {o.id for o in _deployed(store, activity_id)}
+    found = []
+    for officer in list_staff(store):
+        if officer.id not in on_duty or officer.id in deployed:
+            continue
+        why = _unqualified(officer, needs, row["start_at"], row["end_at"])
+        if why is not None and why.code == "lapses":
+            found.append(why)
+    return sorted(found, key=lambda p: p.params["callsign"])
+
+
 def _held(officer: Staff, day: date) -> set[str]:
     return {q.code for q in officer.qualifications if q.valid_on(day)}
 

@@ -1,23 +1,27 @@
-"""fix16r item 1: the Roster screen's ``p`` on a suggestion that deploys goes through the store's
-one deploy function (``staffing.deploy_officers``), so an officer whose close protection lapses
-at midnight is refused there as ``deploy`` refuses him (R8, the hour), nothing written."""
+"""Issue 16 (rev16r): an officer whose close protection lapses at midnight, within the
+activity, is judged by the one per-officer rule (``roster.deployment_problem``): the Roster
+screen's suggestions never offer him, and the deploy form neither, saying why (R8, the hour)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from textual.widgets import Static
+
 from console.app import SchildwachtApp
-from console.screens.base import Confirm
+from console.screens.deploying import deploy_on
+from console.screens.forms import Form
 from console.screens.roster import RosterScreen
-from console.widgets.table import RecordTable
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from tests.conftest import at
-from tests.console.conftest import settle, toasts
-from tests.console.test_shift import press, tab_to, until
+from tests.console.conftest import settle
+from tests.console.test_shift import press, until
 
 
-async def test_p_on_a_deployment_that_leaves_a_lapse_open_is_refused(store: Store) -> None:
+async def test_an_officer_lapsing_within_is_never_offered_and_the_form_says_why(
+    store: Store,
+) -> None:
     subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "BEVER", level=2)
     held = {
@@ -44,19 +48,19 @@ async def test_p_on_a_deployment_that_leaves_a_lapse_open_is_refused(store: Stor
                 break
             await press(pilot, "down")
         assert screen.selected_activity() == item.id
-        await until(pilot, lambda: bool(screen.options))
-        n = next(i for i, o in enumerate(screen.options) if o.callsign == "W1")
-        assert screen.options[n].action == "deploy" and screen.options[n].partial
-        await tab_to(pilot, "suggestions")
-        assert app.focused is screen.query_one("#suggestions", RecordTable)
-        await press(pilot, "home", *(["down"] * n), "p")
-        assert isinstance(app.screen, Confirm)
-        await press(pilot, "y")
-        refusal = (
-            "Not deployed: close_protection: 1 slot open 2026-11-29 00:00–01:00 (W1 lapsed; "
-            "rule R8)."
-        )
-        await until(pilot, lambda: refusal in toasts(app))
-        assert refusal in toasts(app), toasts(app)
+        await until(pilot, lambda: screen.options is not None)
+        await settle(pilot)
+        assert not [o for o in screen.options if o.callsign == "W1"], screen.options
+        # the deploy form offers W1 neither, and says why (R8, the qualification, the hour)
+        deploy_on(screen, item.id)
+        await until(pilot, lambda: isinstance(app.screen, Form))
+        assert isinstance(app.screen, Form)
+        note = " ".join(str(app.screen.query_one(".note", Static).render()).split())
+        assert (
+            "Not offered: W1: close_protection lapses 2026-11-29 00:00, within the activity "
+            "2026-11-28 23:00–2026-11-29 01:00 (rule R8)."
+        ) in note, note
+        assert "Free and qualified" not in note
+        await press(pilot, "escape")
         assert [d.callsign for d in roster.list_deployments(store, item.id)] == ["W3"]
         await settle(pilot)
