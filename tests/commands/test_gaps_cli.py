@@ -109,9 +109,8 @@ def test_a_lapse_at_midnight_shows_as_a_gap_and_refuses_the_deployment(
     refused = initialised("deploy", activity, "RT-0001")
     assert refused.exit_code == 2
     assert (
-        "RT-0001 holds none of close_protection, protective_driving valid from "
-        f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
-        "(close_protection expired) (rule R8)"
+        f"RT-0001: close_protection lapses {morning} 00:00, within the activity "
+        f"{evening} 23:00–{morning} 04:00 (rule R8)"
     ) in refused.stderr
     assert snapshot(db_path) == before
     # the other two may work the whole night
@@ -141,9 +140,8 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
         {
             "activity": activity,
             "callsign": "RT-0001",
-            "problem": "RT-0001 holds none of close_protection, protective_driving valid from "
-            f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
-            "(close_protection expired) (rule R8)",
+            "problem": f"RT-0001: close_protection lapses {morning} 00:00, within the activity "
+            f"{evening} 23:00–{morning} 04:00 (rule R8)",
         }
     ]
     elsewhere = initialised("gaps", *window, "--violations", "--unit", "AM", "-f", "json")
