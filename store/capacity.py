@@ -782,6 +782,9 @@ class ScenarioRow:
 TYPICAL_DAY = ((9, 2), (13, 2), (18, 2))
 #: Shifts of added officers, alternating early and late.
 ADDED_SHIFTS = ((7, 9), (15, 9))
+#: Added officer ``n`` is off on two consecutive weekdays starting at weekday ``n % 7``
+#: (Monday 0): days off spread over the week by officer, never by the window's first day.
+DAYS_OFF = 2
 
 
 def _local(day: datetime, hour: int) -> int:
@@ -890,9 +893,9 @@ def _add_officers(world: _World, change: Change) -> None:
     for n in range(change.count):
         hour, length = ADDED_SHIFTS[n % 2]
         officer = world.new_name("scenario-officer")  # each added officer is another person
-        for index, day in enumerate(_days(world.start, world.end)):
-            if index % 7 in (5, 6):
-                continue  # five days on, two off
+        for day in _days(world.start, world.end):
+            if (day.weekday() - n) % 7 < DAYS_OFF:
+                continue  # five days on, two off, the weekdays spread by officer
             a = _local(day, hour)
             world.duties.append(Duty(officer, change.unit, a, a + length * 3600, quals))
 
