@@ -146,6 +146,15 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
     ]
     elsewhere = initialised("gaps", *window, "--violations", "--unit", "AM", "-f", "json")
     assert json.loads(elsewhere.stdout) == []
+    # rev16r: the gaps summary points at the violation ("0 gaps" is not the whole story);
+    # --fail-on-gap still means gaps
+    summary = initialised("gaps", *window, "--fail-on-gap")
+    assert summary.exit_code == 3  # the gap the lapse opens (nobody else on duty)
+    assert summary.stderr.endswith(
+        "(gaps --unplanned); 1 deployment breaks a rule now (gaps --violations).\n"
+    ), summary.stderr
+    other = initialised("gaps", *window, "--unit", "AM")
+    assert "breaks a rule" not in other.stderr
     # rev16o: --fail-on-gap exits 3 when violations are listed, 0 when none are
     failing = initialised("gaps", *window, "--violations", "--fail-on-gap", "-f", "json")
     assert (failing.exit_code, len(json.loads(failing.stdout))) == (3, 1)

@@ -15,6 +15,7 @@ from console.screens.roster import RosterScreen
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from tests.conftest import at
+from tests.lapses import deploy_before_the_lapse
 from tests.console.conftest import settle
 from tests.console.test_shift import press, until
 
@@ -64,3 +65,33 @@ async def test_an_officer_lapsing_within_is_never_offered_and_the_form_says_why(
         await press(pilot, "escape")
         assert [d.callsign for d in roster.list_deployments(store, item.id)] == ["W3"]
         await settle(pilot)
+
+
+async def test_the_roster_names_deployments_that_break_a_rule(store: Store) -> None:
+    """rev16r: a lapse recorded after the deployment was invisible on Roster & gaps ("0 gaps");
+    its summary names the count and where to see them."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=2)
+    staff.add_staff(
+        store,
+        "W1",
+        unit="RT",
+        qualifications=[("close_protection", date(2026, 11, 28)), ("protective_driving", None)],
+    )
+    staff.add_staff(store, "W6", unit="RT", qualifications=[("close_protection", None)])
+    for callsign in ("W1", "W6"):
+        roster.add_shift(
+            store, callsign, start=at(store, "2026-11-28 20:00"), end=at(store, "2026-11-29 04:00")
+        )
+    item = agenda.add_activity(
+        store, person="BEVER", title="Nachtrit", concept="ESCORT",
+        start=at(store, "2026-11-28 23:00"), end=at(store, "2026-11-29 01:00"),
+    )  # fmt: skip
+    deploy_before_the_lapse(store, item.id, ["W1"])
+    app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await press(pilot, "g")
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        summary = " ".join(str(screen.query_one("#roster-summary", Static).render()).split())
+        assert summary.endswith("· 1 deployment breaks a rule now (gaps --violations)"), summary
