@@ -1078,7 +1078,10 @@ def week_overview(
     needs, duties = demand.needs, load_duties(store, start, end)
     lo, hi = epoch_seconds(start), epoch_seconds(end)
     order = attribution_order(q.code for q in list_qualifications(store))
-    gaps = compute(needs, duties, (lo, hi), order, load_bonds(store, start, end))
+    bonds = load_bonds(store, start, end)
+    gaps = compute(needs, duties, (lo, hi), order, bonds)
+    # the gaps of the concepts as planned: the shortfall the assumed demand adds is the rest
+    planned = compute(demand.planned, duties, (lo, hi), order, bonds) if demand.assumed else None
     names = [_day(a) for a, _b in _split_days(lo, hi)]
     day_weeks = _day_weeks(lo, hi)
     per_unit: dict[str, tuple[list[Need], list[Duty], list[Gap]]] = defaultdict(
@@ -1090,6 +1093,9 @@ def week_overview(
         per_unit[duty.unit][1].append(duty)
     for gap in gaps:
         per_unit[gap.unit][2].append(gap)
+    as_planned: dict[str, list[Gap]] = defaultdict(list)
+    for gap in planned or []:
+        as_planned[gap.unit].append(gap)
     daily: dict[str, list[CapacityRow]] = {}
     for unit in sorted({n.unit for n in needs} | {d.unit for d in duties}):
         unit_needs, unit_duties, unit_gaps = per_unit[unit]
@@ -1102,6 +1108,7 @@ def week_overview(
             "day",
             {},
             _carried(demand.assumed, demand.planned),
+            as_planned[unit] if planned is not None else None,
         )
         rows = {r.key: r for r in _rows(totals, day_weeks, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]

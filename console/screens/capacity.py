@@ -64,6 +64,10 @@ class CapacityData:
     reinforcements: list[Row]
     units: list[str]
     own_unit: str | None  # the acting person's unit: the scenario's default
+    #: of the demand and the shortfall, the hours assumed (activities without a valid concept,
+    #: counted at the lightest valid concept: ``CapacityRow.demand_assumed_hours``)
+    assumed: float = 0.0
+    short_assumed: float = 0.0
 
 
 def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
@@ -91,6 +95,9 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
                 )
             else:
                 text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
+        assumed = sum(r.demand_assumed_hours for r in daily[unit])
+        if assumed:
+            text.append(" " + _("{hours} h assumed").format(hours=f"{assumed:.0f}"), style="dim")
         text.append("\n")
     text.append(_("block = demand ÷ supply; red = officer-hours short that day"), style="dim")
     return axis, text
@@ -146,6 +153,8 @@ def fetch_capacity(store: Store) -> CapacityData:
         reinforcements,
         [u.code for u in list_units(store)],
         _own_unit(store),
+        sum(r.demand_assumed_hours for r in rows),
+        sum(r.shortfall_assumed_hours for r in rows),
     )
 
 
@@ -234,6 +243,7 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="capacity-summary", classes="summary")
+        yield Static("", id="capacity-assumed", classes="summary")
         yield Static(id="capacity-axis")  # the days stay in view while the units scroll
         with UnitBars(id="capacity-bars"):  # Tab onto it, arrows scroll it
             yield Static(id="capacity-units")
@@ -369,6 +379,14 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 demand=f"{data.demand:.0f}",
                 short=f"{data.short:.0f}",
             )
+        )
+        assumed = self.query_one("#capacity-assumed", Static)
+        assumed.display = bool(data.assumed)
+        assumed.update(
+            _(
+                "of which {assumed} h of the demand and {short} h short assumed: activities "
+                "without a valid concept, counted at the lightest valid concept"
+            ).format(assumed=f"{data.assumed:.0f}", short=f"{data.short_assumed:.0f}")
         )
         self.query_one("#capacity-axis", Static).update(data.axis)
         self.query_one("#capacity-units", Static).update(data.bars)
