@@ -117,9 +117,11 @@ def gaps(
     if not quiet():  # the counts are for the person: a script with --quiet does not wait for them
         unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
         posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
-        from store.staffing import deployment_violations
+        broken = 0
+        if gap_model.any_deployed(store, first, last, unit=unit):
+            from store.staffing import deployment_violations  # the rules, only when needed
 
-        broken = len(deployment_violations(store, first, last, unit=unit))
+            broken = len(deployment_violations(store, first, last, unit=unit))
         summary = counts.gaps_summary(len(found), unplanned_count)
         said = (
             ngettext(

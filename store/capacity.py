@@ -782,8 +782,9 @@ class ScenarioRow:
 TYPICAL_DAY = ((9, 2), (13, 2), (18, 2))
 #: Shifts of added officers, alternating early and late.
 ADDED_SHIFTS = ((7, 9), (15, 9))
-#: Added officer ``n`` is off on two consecutive weekdays starting at weekday ``n % 7``
-#: (Monday 0): days off spread over the week by officer, never by the window's first day.
+#: Added officer ``n`` (from 0) is off on two consecutive weekdays starting ``n`` days after
+#: Saturday (the first Saturday and Sunday, the next Sunday and Monday, …): days off spread
+#: over the week by officer, never by the window's first day.
 DAYS_OFF = 2
 
 
@@ -894,7 +895,7 @@ def _add_officers(world: _World, change: Change) -> None:
         hour, length = ADDED_SHIFTS[n % 2]
         officer = world.new_name("scenario-officer")  # each added officer is another person
         for day in _days(world.start, world.end):
-            if (day.weekday() - n) % 7 < DAYS_OFF:
+            if (day.weekday() - 5 - n) % 7 < DAYS_OFF:
                 continue  # five days on, two off, the weekdays spread by officer
             a = _local(day, hour)
             world.duties.append(Duty(officer, change.unit, a, a + length * 3600, quals))

@@ -95,11 +95,26 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
                 )
             else:
                 text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
-        assumed = sum(r.demand_assumed_hours for r in daily[unit])
-        if assumed:
-            text.append(" " + _("{hours} h assumed").format(hours=f"{assumed:.0f}"), style="dim")
         text.append("\n")
     text.append(_("block = demand ÷ supply; red = officer-hours short that day"), style="dim")
+    rows = [r for unit_rows in daily.values() for r in unit_rows]
+    if any(r.demand_assumed_hours for r in rows):
+        short = sum(r.shortfall_assumed_hours for r in rows)
+        per_unit = [
+            f"{visible(unit)} {hours:.0f}"
+            for unit in short_first
+            if (hours := sum(r.demand_assumed_hours for r in daily[unit]))
+        ]
+        text.append("\n")
+        text.append(_("h assumed per unit: {units}").format(units=", ".join(per_unit)), style="dim")
+        text.append("\n")
+        text.append(
+            _(
+                "assumed = demand of activities without a valid concept, counted at the\n"
+                "lightest valid concept; of the shortfall {short} h is assumed"
+            ).format(short=f"{short:.0f}"),
+            style="dim",
+        )
     return axis, text
 
 
@@ -243,7 +258,6 @@ class CapacityScreen(BaseScreen[CapacityData]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(_("Loading…"), id="capacity-summary", classes="summary")
-        yield Static("", id="capacity-assumed", classes="summary")
         yield Static(id="capacity-axis")  # the days stay in view while the units scroll
         with UnitBars(id="capacity-bars"):  # Tab onto it, arrows scroll it
             yield Static(id="capacity-units")
@@ -372,21 +386,20 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 _(
                     "$days days from $day · supply $supply h · demand $demand h · "
                     "[b]short $short h[/]"
+                )
+                if not data.assumed
+                # one line at 80 columns still: the bars' legend says what is assumed
+                else _(
+                    "From $day · supply $supply h · demand $demand h ($assumed assumed) · "
+                    "[b]short $short h[/]"
                 ),
                 days=DAYS,
                 day=at(data.start)[:10],
                 supply=f"{data.supply:.0f}",
                 demand=f"{data.demand:.0f}",
                 short=f"{data.short:.0f}",
+                assumed=f"{data.assumed:.0f}",
             )
-        )
-        assumed = self.query_one("#capacity-assumed", Static)
-        assumed.display = bool(data.assumed)
-        assumed.update(
-            _(
-                "of which {assumed} h of the demand and {short} h short assumed: activities "
-                "without a valid concept, counted at the lightest valid concept"
-            ).format(assumed=f"{data.assumed:.0f}", short=f"{data.short_assumed:.0f}")
         )
         self.query_one("#capacity-axis", Static).update(data.axis)
         self.query_one("#capacity-units", Static).update(data.bars)
