@@ -1307,9 +1307,7 @@ def unplanned_activities(
     ]
 
 
-def any_deployed(
-    store: Store, start: datetime, end: datetime, *, unit: str | None = None
-) -> bool:
+def any_deployed(store: Store, start: datetime, end: datetime, *, unit: str | None = None) -> bool:
     """Whether any officer is deployed on a live activity in [start, end) (of one unit's
     subjects): only then can a deployment break a rule (``staffing.deployment_violations``,
     whose rules a scripted ``gaps`` need not load otherwise).

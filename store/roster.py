@@ -466,9 +466,9 @@ def deployment_problem(
     Returns:
         The first problem found, checked in this order: ``activity_cancelled`` or
         ``no_concept`` (rule deployment), ``not_on_duty`` (on duty), ``travel_from_unit`` or
-        ``travel_to_unit`` (travel), ``lapses`` or ``unqualified`` (R8), ``one_place`` (one place at a
-        time), ``travel_from_previous`` or ``travel_to_next`` (travel), ``rest`` (rest
-        between shifts); params name the callsign, times aware UTC. None when they may.
+        ``travel_to_unit`` (travel), ``lapses`` or ``unqualified`` (R8), ``one_place`` (one
+        place at a time), ``travel_from_previous`` or ``travel_to_next`` (travel), ``rest``
+        (rest between shifts); params name the callsign, times aware UTC. None when they may.
 
     Raises:
         NotFound: ``concept`` (or the activity's own) is not in the catalogue.

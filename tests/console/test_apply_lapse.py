@@ -15,9 +15,9 @@ from console.screens.roster import RosterScreen
 from store import agenda, roster, staff, staffing, subjects
 from store.db import Store
 from tests.conftest import at
-from tests.lapses import deploy_before_the_lapse
 from tests.console.conftest import settle
 from tests.console.test_shift import press, until
+from tests.lapses import deploy_before_the_lapse
 
 
 async def test_an_officer_lapsing_within_is_never_offered_and_the_form_says_why(

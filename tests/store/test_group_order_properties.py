@@ -1,7 +1,8 @@
 """Property (issue 16): a deployed group is judged as a whole, so the verdict never depends on
 the order the officers are named in; an officer whose needed qualification lapses inside the
-activity is refused on their own (R8) in any order, and a lapse never names another; a valid group is deployed whole at once or one at a time
-in any order; an officer deployed before who fills nothing (stranded) changes no verdict.
+activity is refused on their own (R8) in any order, and a lapse never names another; a valid
+group is deployed whole at once or one at a time in any order; an officer deployed before who
+fills nothing (stranded) changes no verdict.
 
 Random small groups for CP-LIGHT (2 close protection + 1 driver) across midnight, each officer
 holding each qualification not at all, valid, lapsing at midnight (inside the activity) or

@@ -59,7 +59,10 @@ def _refused(store: Store, activity_id: str, callsigns: list[str]) -> RuleViolat
 
 
 def _lapse(callsign: str, span: str = "2026-12-01 23:00–2026-12-02 01:00") -> str:
-    return f"{callsign}: close_protection lapses 2026-12-02 00:00, within the activity {span} (rule R8)"
+    return (
+        f"{callsign}: close_protection lapses 2026-12-02 00:00, within the activity {span}"
+        " (rule R8)"
+    )
 
 
 def _violations(store: Store) -> list[tuple[str, str]]:

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise, product
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
