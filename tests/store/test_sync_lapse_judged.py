@@ -133,3 +133,30 @@ def test_the_same_whatever_order_the_bundles_arrive_in(
     assert held(a) == held(d)
     assert user_tables(a.store) == user_tables(d.store)
     assert [r[2] for r in user_tables(d.store)["deployment"]] == [made["W3"]]
+
+
+def test_concurrent_deployments_quarantine_the_lapsing_officer_not_the_innocent_one(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev16r (test_sync_concurrent): b deploys W1 first (raw: its store now refuses W1), c
+    deploys W3 a minute later without having heard of it. The group rule judged W3 with W1
+    there and quarantined W3, the innocent driver, everywhere; per officer, W1 is quarantined
+    on every laptop whatever the order, and W3 is applied."""
+    (a, b, c, d), made = _team(tmp_path, clock)
+    clock.advance(minutes=1)
+    raw_change_sets(b, _raw_deployment(3, made["activity"], made["W1"]))
+    Hostile(b, tmp_path).seal()
+    from_b = Hostile(b, tmp_path).export()
+    clock.advance(minutes=1)
+    staffing.deploy(c.store, made["activity"], ["W3"])
+    from_c = exchange.export(c.store, out=tmp_path / "from-c.swb").path
+    exchange.import_file(a.store, from_b)
+    exchange.import_file(a.store, from_c)
+    exchange.import_file(d.store, from_c)
+    exchange.import_file(d.store, from_b)
+    for laptop in (a, d):
+        assert {(q.table, q.rule, q.row_id[-4:]) for q in quarantined(laptop.store)} == {
+            ("deployment", "R8", "e103")
+        }, laptop.name
+        assert [r[2] for r in user_tables(laptop.store)["deployment"]] == [made["W3"]]
+    assert user_tables(a.store) == user_tables(d.store)
