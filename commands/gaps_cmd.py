@@ -117,6 +117,11 @@ def gaps(
     if not quiet():  # the counts are for the person: a script with --quiet does not wait for them
         unplanned_count = len(gap_model.unplanned_activities(store, first, last, unit=unit))
         posts = len(gap_model.posts_below_required(store, first, last, unit=unit))
+        broken = 0
+        if gap_model.any_deployed(store, first, last, unit=unit):
+            from store.staffing import deployment_violations  # the rules, only when needed
+
+            broken = len(deployment_violations(store, first, last, unit=unit))
         summary = counts.gaps_summary(len(found), unplanned_count)
         said = (
             ngettext(
@@ -129,7 +134,10 @@ def gaps(
             if posts
             else _("{summary} (gaps --unplanned).")
         )
-        info(said.format(summary=summary, posts=posts))
+        # a deployment that breaks a rule (a lapse recorded later, R8) is not a gap: named
+        # here so "0 gaps" is never the whole story; --fail-on-gap still means gaps
+        said = said[:-1] + "{broken}." if broken else said
+        info(said.format(summary=summary, posts=posts, broken=counts.broken_deployments(broken)))
     _fail_on(fail_on_gap, found)
 
 

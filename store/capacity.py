@@ -782,6 +782,10 @@ class ScenarioRow:
 TYPICAL_DAY = ((9, 2), (13, 2), (18, 2))
 #: Shifts of added officers, alternating early and late.
 ADDED_SHIFTS = ((7, 9), (15, 9))
+#: Added officer ``n`` (from 0) is off on two consecutive weekdays starting ``n`` days after
+#: Saturday (the first Saturday and Sunday, the next Sunday and Monday, …): days off spread
+#: over the week by officer, never by the window's first day.
+DAYS_OFF = 2
 
 
 def _local(day: datetime, hour: int) -> int:
@@ -890,9 +894,9 @@ def _add_officers(world: _World, change: Change) -> None:
     for n in range(change.count):
         hour, length = ADDED_SHIFTS[n % 2]
         officer = world.new_name("scenario-officer")  # each added officer is another person
-        for index, day in enumerate(_days(world.start, world.end)):
-            if index % 7 in (5, 6):
-                continue  # five days on, two off
+        for day in _days(world.start, world.end):
+            if (day.weekday() - 5 - n) % 7 < DAYS_OFF:
+                continue  # five days on, two off, the weekdays spread by officer
             a = _local(day, hour)
             world.duties.append(Duty(officer, change.unit, a, a + length * 3600, quals))
 
@@ -1075,7 +1079,10 @@ def week_overview(
     needs, duties = demand.needs, load_duties(store, start, end)
     lo, hi = epoch_seconds(start), epoch_seconds(end)
     order = attribution_order(q.code for q in list_qualifications(store))
-    gaps = compute(needs, duties, (lo, hi), order, load_bonds(store, start, end))
+    bonds = load_bonds(store, start, end)
+    gaps = compute(needs, duties, (lo, hi), order, bonds)
+    # the gaps of the concepts as planned: the shortfall the assumed demand adds is the rest
+    planned = compute(demand.planned, duties, (lo, hi), order, bonds) if demand.assumed else None
     names = [_day(a) for a, _b in _split_days(lo, hi)]
     day_weeks = _day_weeks(lo, hi)
     per_unit: dict[str, tuple[list[Need], list[Duty], list[Gap]]] = defaultdict(
@@ -1087,6 +1094,9 @@ def week_overview(
         per_unit[duty.unit][1].append(duty)
     for gap in gaps:
         per_unit[gap.unit][2].append(gap)
+    as_planned: dict[str, list[Gap]] = defaultdict(list)
+    for gap in planned or []:
+        as_planned[gap.unit].append(gap)
     daily: dict[str, list[CapacityRow]] = {}
     for unit in sorted({n.unit for n in needs} | {d.unit for d in duties}):
         unit_needs, unit_duties, unit_gaps = per_unit[unit]
@@ -1099,6 +1109,7 @@ def week_overview(
             "day",
             {},
             _carried(demand.assumed, demand.planned),
+            as_planned[unit] if planned is not None else None,
         )
         rows = {r.key: r for r in _rows(totals, day_weeks, DEFAULT_HOURS_PER_FTE)}
         daily[unit] = [rows.get(day, CapacityRow(day, 0, 0, 0, None, 0, 0)) for day in names]

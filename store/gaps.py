@@ -1307,6 +1307,34 @@ def unplanned_activities(
     ]
 
 
+def any_deployed(store: Store, start: datetime, end: datetime, *, unit: str | None = None) -> bool:
+    """Whether any officer is deployed on a live activity in [start, end) (of one unit's
+    subjects): only then can a deployment break a rule (``staffing.deployment_violations``,
+    whose rules a scripted ``gaps`` need not load otherwise).
+
+    Args:
+        start: aware UTC, the start of the window (inclusive).
+        end: aware UTC, its end (exclusive).
+        unit: a unit's catalogue code (any case), or None for every unit.
+
+    Returns:
+        True when at least one such deployment exists.
+
+    Raises:
+        NotFound: ``unit`` is not a unit of the catalogue.
+    """
+    code = unit_code(store, unit)
+    return (
+        store.one(
+            "SELECT 1 FROM deployment d JOIN activity a ON a.id = d.activity_id"
+            " JOIN subject s ON s.id = a.subject_id WHERE a.status != 'cancelled'"
+            " AND a.start_at < ? AND a.end_at > ? AND (? IS NULL OR s.unit = ?) LIMIT 1",
+            (to_db(end), to_db(start), code, code),
+        )
+        is not None
+    )
+
+
 class PostBelow(NamedTuple):
     """A standing post whose concept is below its subject's required level now, as
     ``posts_below_required`` lists it; times aware UTC."""

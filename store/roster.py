@@ -54,7 +54,7 @@ class Problem:
 
     Attributes:
         code: what is wrong: ``activity_cancelled``, ``no_concept``, ``not_on_duty``,
-            ``travel_from_unit``, ``travel_to_unit``, ``unqualified``, ``one_place``,
+            ``travel_from_unit``, ``travel_to_unit``, ``lapses``, ``unqualified``, ``one_place``,
             ``travel_from_previous``, ``travel_to_next``, ``rest``, ``already_deployed``,
             ``no_open_slot``, ``open_slots``.
         rule: the rule it breaks: ``R8``, ``on duty``, ``travel``, ``one place at a time``,
@@ -466,9 +466,9 @@ def deployment_problem(
     Returns:
         The first problem found, checked in this order: ``activity_cancelled`` or
         ``no_concept`` (rule deployment), ``not_on_duty`` (on duty), ``travel_from_unit`` or
-        ``travel_to_unit`` (travel), ``unqualified`` (R8), ``one_place`` (one place at a
-        time), ``travel_from_previous`` or ``travel_to_next`` (travel), ``rest`` (rest
-        between shifts); params name the callsign, times aware UTC. None when they may.
+        ``travel_to_unit`` (travel), ``lapses`` or ``unqualified`` (R8), ``one_place`` (one
+        place at a time), ``travel_from_previous`` or ``travel_to_next`` (travel), ``rest``
+        (rest between shifts); params name the callsign, times aware UTC. None when they may.
 
     Raises:
         NotFound: ``concept`` (or the activity's own) is not in the catalogue.
@@ -654,11 +654,27 @@ def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any
 
 
 def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Problem | None:
-    """Why ``officer`` may not work the activity [start, end) under R8 (None when they may):
-    on every local day it touches, they must hold one of the qualifications it needs. An
-    activity across midnight is checked on both days; the refusal names the first moment
-    without one."""
+    """Why ``officer`` may not work the activity [start, end) under R8 (None when they may),
+    judged for the officer alone, whatever else they hold and whoever else is deployed: a
+    qualification of theirs that the activity needs may not be valid at some moment of it and
+    lapse before its end (``lapses``: the first such, naming the hour), and on every local day
+    it touches they must hold one of the qualifications it needs (``unqualified``: the first
+    moment without one)."""
     begin, finish = from_db(start), from_db(end)
+    lapsing = _lapsing(officer, needs, begin, finish)
+    if lapsing is not None:
+        code, moment = lapsing
+        return Problem(
+            "lapses",
+            "R8",
+            {
+                "callsign": officer.callsign,
+                "qualification": code,
+                "lapse": moment,
+                "start": begin,
+                "end": finish,
+            },
+        )
     first, last = local(begin), local(finish - timedelta(seconds=1))
     day = first.date()
     while day <= last.date():
@@ -679,6 +695,37 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Probl
             )
         day += timedelta(days=1)
     return None
+
+
+def lapse_moment(until: date | None) -> datetime | None:
+    """When a qualification valid through the local day ``until`` lapses: the local midnight
+    after it (aware UTC); None for no end.
+
+    Args:
+        until: the last day it is valid (inclusive), or None.
+
+    Returns:
+        The moment it stops counting (R8), or None.
+    """
+    return None if until is None else local_to_utc(until + timedelta(days=1), 0, 0)
+
+
+def _lapsing(
+    officer: Staff, needs: Collection[str], start: datetime, end: datetime
+) -> tuple[str, datetime] | None:
+    """The first of the officer's qualifications that ``needs`` names which is valid at some
+    moment of [start, end) and lapses before ``end`` (code, lapse moment), or None (R8)."""
+    found = [
+        (moment, q.code)
+        for q in officer.qualifications
+        if q.code in needs
+        and (moment := lapse_moment(q.valid_until)) is not None
+        and start < moment < end
+    ]
+    if not found:
+        return None
+    moment, code = min(found)
+    return code, moment
 
 
 def deployment_target(
@@ -1465,6 +1512,46 @@ def deployable(
             if len(found) >= limit:
                 break
     return found
+
+
+def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
+    """The officers on duty during the activity whom R8 keeps off it for a lapse within it
+    (``deployment_problem``'s ``lapses``: a qualification the concept needs lapses before
+    its end), so a form that offers the free officers can say why these are not offered.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+
+    Returns:
+        One ``lapses`` problem per such officer not deployed on it, by callsign; empty when
+        the activity has no concept or is cancelled.
+
+    Raises:
+        NotFound: the activity's concept is not in the catalogue.
+    """
+    row = store.one(
+        "SELECT concept, status, start_at, end_at FROM activity WHERE id = ?", (activity_id,)
+    )
+    if row is None or row["concept"] is None or row["status"] == "cancelled":
+        return []
+    needs = {s.qualification for s in get_concept(store, row["concept"]).staffing}
+    on_duty = {
+        str(r[0])
+        for r in store.tuples(
+            "SELECT DISTINCT staff_id FROM shift WHERE start_at < ? AND end_at > ?",
+            (row["end_at"], row["start_at"]),
+        )
+    }
+    deployed = {o.id for o in _deployed(store, activity_id)}
+    found = []
+    for officer in list_staff(store):
+        if officer.id not in on_duty or officer.id in deployed:
+            continue
+        why = _unqualified(officer, needs, row["start_at"], row["end_at"])
+        if why is not None and why.code == "lapses":
+            found.append(why)
+    return sorted(found, key=lambda p: p.params["callsign"])
 
 
 def _held(officer: Staff, day: date) -> set[str]:

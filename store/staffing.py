@@ -304,23 +304,6 @@ def _lapsed(q: str, costs: list[dict[str, set[str]]]) -> tuple[str, ...]:
     return tuple(sorted({c for cost in costs for c, qs in cost.items() if q in qs}))
 
 
-def lapse_violations(
-    store: Store, activity_id: str, pool: list[Duty] | None = None
-) -> list[Shortfall]:
-    """The places of the activity a lapse (R8) leaves its deployed officers short: the one rule
-    ``deployment_violations`` lists and ``deploy`` refuses to bring about.
-
-    Args:
-        store: the open database.
-        activity_id: the activity's full id.
-        pool: the officers on duty then (``gaps.load_duties``); None to load them.
-
-    Returns:
-        The ``staffing_shortfalls`` a lapse opened (``lapsed`` not empty).
-    """
-    return [short for short in _shortfalls(store, activity_id, pool) if short.lapsed]
-
-
 def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deployment]:
     """Put officers on an activity; all or none, each refusal naming its rule
     (``deploy_officers``: the rules every path that deploys is judged by).
@@ -340,8 +323,8 @@ def deploy(store: Store, activity_id: str, callsigns: list[str]) -> list[Deploym
         PermissionDenied: the acting person may not manage staff.
         NotFound: no such activity or callsign.
         BadInput: no officer named, or one named twice; the activity has ended.
-        RuleViolation: a rule refuses a deployment (``not_deployed``; R8 names the open places
-            and the hour they open).
+        RuleViolation: a rule refuses a deployment (``not_deployed``; R8 names the
+            qualification that lapses within the activity and the hour).
     """
     detail: dict[str, object] = {}
     with store.write("deploy", None, detail, require="staff.write") as conn:
@@ -357,11 +340,9 @@ def deploy_officers(
 ) -> list[Deployment]:
     """Inside an open write: the one function that creates deployments (``deploy``, a
     suggestion applied, a move that deploys). Each officer is checked against the activity as
-    it is now (``roster.check_deployments``: on duty, travel, R8 for the officer, one place at
-    a time, rest, a slot to fill), and the group they make may leave no place open for a lapse
-    (R8) that was not open before: ``gaps --violations`` would list it the moment it is made
-    (issue 16: "refused at deploy, naming the rule and the hour"). A lapse recorded after the
-    deployment is listed there, not refused.
+    it is now (``roster.check_deployments``: on duty, travel, R8 for the officer — nothing
+    they need lapses within the activity —, one place at a time, rest, a slot to fill). A
+    lapse recorded after the deployment is listed by ``gaps --violations``, not refused.
 
     Args:
         store: the open database.
@@ -373,9 +354,8 @@ def deploy_officers(
         The new deployments, in the order of ``officers``.
 
     Raises:
-        RuleViolation: an officer is already deployed there or may not be, or the group leaves
-            a place open for a lapse (``not_deployed``); nothing is deployed (the write rolls
-            back).
+        RuleViolation: an officer is already deployed there or may not be
+            (``not_deployed``); nothing is deployed (the write rolls back).
     """
 
     def put() -> list[Deployment]:
@@ -438,10 +418,8 @@ def judge_deployments(
     """The rules a deployment is judged by, one function for the store's deploy
     (``deploy_officers``) and the sync judge (``sync/plan_checks.py``, over the rows as they
     stood when a received deployment was made): each officer checked against the activity as
-    it is (``roster.check_deployments``); then ``put`` deploys them, and the group they make
-    may leave no place open for a lapse (R8) that was not open before (rev16o: what
-    ``gaps --violations`` would list the moment it is made; a lapse recorded after the
-    deployment is listed there, not refused).
+    it is (``roster.check_deployments``: per officer, so the verdict does not depend on the
+    order of deployments or on who else is deployed); then ``put`` deploys them.
 
     Args:
         store: the database, or a reader of it (``one``, ``query``, ``tuples``, ``meta``).
@@ -454,19 +432,12 @@ def judge_deployments(
         What ``put`` returned.
 
     Raises:
-        RuleViolation: ``not_deployed`` naming each problem (R8 names the places a lapse opens
-            and the hour they open).
+        RuleViolation: ``not_deployed`` naming each problem (R8 names the qualification that
+            lapses within the activity and the hour).
         NotFound: the activity's concept is not in the catalogue.
     """
-    before = {(s.qualification, s.lapsed) for s in lapse_violations(store, activity_id)}
     roster.check_deployments(store, activity_id, officers)
-    made = put()
-    new = [
-        s for s in lapse_violations(store, activity_id) if (s.qualification, s.lapsed) not in before
-    ]
-    if new:
-        raise roster.deployment_refusal([shortfall_problem(s) for s in new])
-    return made
+    return put()
 
 
 def deployment_violations(
@@ -508,32 +479,6 @@ def deployment_violations(
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
-    # the officers listed above for a lapse of their own (R8: nothing they hold is valid);
-    # an officer listed for another rule (double-booked, travel…) still costs the group its
-    # lapse place below, which only the shortfall names
-    named = {(f["activity"], f["callsign"]) for f in found if f["problem"].code == "unqualified"}
-    pool = (
-        load_duties(
-            store,
-            min(from_db(r["start_at"]) for r in rows),
-            max(from_db(r["end_at"]) for r in rows),
-            unit=code,
-        )
-        if rows
-        else []
-    )
-    for activity_id in dict.fromkeys(r["activity_id"] for r in rows):
-        for short in lapse_violations(store, activity_id, pool):
-            # A lapse after the deployment left the group short (R8), of officers who still
-            # hold some qualification it needs (the others are listed above on their own).
-            if any((activity_id, c) not in named for c in short.lapsed):
-                found.append(
-                    {
-                        "activity": activity_id,
-                        "callsign": ", ".join(short.lapsed),
-                        "problem": shortfall_problem(short),
-                    }
-                )
     return found
 
 

@@ -24,6 +24,18 @@ def gaps_summary(gaps: int, unplanned: int) -> str:
     )
 
 
+def broken_deployments(n: int) -> str:
+    """After the gaps summary: how many deployments break a rule now (``gaps --violations``);
+    empty for none."""
+    if not n:
+        return ""
+    return counted(
+        n,
+        "; {n} deployment breaks a rule now (gaps --violations)",
+        "; {n} deployments break a rule now (gaps --violations)",
+    )
+
+
 def replan_needed(n: int) -> str:
     """After a threat assessment: how many activities now need re-planning."""
     return counted(

@@ -50,6 +50,15 @@ def _unqualified(p: Params) -> str:
     )
 
 
+def _lapses(p: Params) -> str:
+    return _("{callsign}: {code} lapses {moment}, within the activity {span} (rule R8)").format(
+        callsign=p["callsign"],
+        code=p["qualification"],
+        moment=_minute(p["lapse"]),
+        span=local_span(p["start"], p["end"]),
+    )
+
+
 def _no_open_slot(p: Params) -> str:
     names = p.get("names") or {}  # the catalogue's names (none in problems kept before them)
     full = [
@@ -120,6 +129,7 @@ PHRASES: dict[str, Callable[[Params], str]] = {
         "{callsign} needs {minutes} min travel back to {unit} and is not on duty until {by} "
         "(rule: travel)"
     ).format(callsign=p["callsign"], minutes=p["minutes"], unit=p["unit"], by=_clock(p["by"])),
+    "lapses": _lapses,
     "unqualified": _unqualified,
     "one_place": lambda p: _(
         "{callsign} is already deployed on activity {activity} {span} (rule: one place at a time)"

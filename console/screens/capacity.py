@@ -64,6 +64,10 @@ class CapacityData:
     reinforcements: list[Row]
     units: list[str]
     own_unit: str | None  # the acting person's unit: the scenario's default
+    #: of the demand and the shortfall, the hours assumed (activities without a valid concept,
+    #: counted at the lightest valid concept: ``CapacityRow.demand_assumed_hours``)
+    assumed: float = 0.0
+    short_assumed: float = 0.0
 
 
 def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
@@ -93,6 +97,24 @@ def render_bars(daily: dict[str, list[model.CapacityRow]]) -> tuple[Text, Text]:
                 text.append(f"{BLOCKS[level]:<{width - 1}}", style="green3")
         text.append("\n")
     text.append(_("block = demand ÷ supply; red = officer-hours short that day"), style="dim")
+    rows = [r for unit_rows in daily.values() for r in unit_rows]
+    if any(r.demand_assumed_hours for r in rows):
+        short = sum(r.shortfall_assumed_hours for r in rows)
+        per_unit = [
+            f"{visible(unit)} {hours:.0f}"
+            for unit in short_first
+            if (hours := sum(r.demand_assumed_hours for r in daily[unit]))
+        ]
+        text.append("\n")
+        text.append(_("h assumed per unit: {units}").format(units=", ".join(per_unit)), style="dim")
+        text.append("\n")
+        text.append(
+            _(
+                "assumed = demand of activities without a valid concept, counted at the\n"
+                "lightest valid concept; of the shortfall {short} h is assumed"
+            ).format(short=f"{short:.0f}"),
+            style="dim",
+        )
     return axis, text
 
 
@@ -146,6 +168,8 @@ def fetch_capacity(store: Store) -> CapacityData:
         reinforcements,
         [u.code for u in list_units(store)],
         _own_unit(store),
+        sum(r.demand_assumed_hours for r in rows),
+        sum(r.shortfall_assumed_hours for r in rows),
     )
 
 
@@ -362,12 +386,19 @@ class CapacityScreen(BaseScreen[CapacityData]):
                 _(
                     "$days days from $day · supply $supply h · demand $demand h · "
                     "[b]short $short h[/]"
+                )
+                if not data.assumed
+                # one line at 80 columns still: the bars' legend says what is assumed
+                else _(
+                    "From $day · supply $supply h · demand $demand h ($assumed assumed) · "
+                    "[b]short $short h[/]"
                 ),
                 days=DAYS,
                 day=at(data.start)[:10],
                 supply=f"{data.supply:.0f}",
                 demand=f"{data.demand:.0f}",
                 short=f"{data.short:.0f}",
+                assumed=f"{data.assumed:.0f}",
             )
         )
         self.query_one("#capacity-axis", Static).update(data.axis)

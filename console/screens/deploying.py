@@ -11,7 +11,7 @@ from store import agenda, roster, staffing
 from store.agenda import Activity
 from store.clock import local_span
 from store.db import Store
-from words.deployments import refused
+from words.deployments import phrase, refused
 
 from .. import labels
 from ..i18n import _
@@ -28,6 +28,7 @@ def deploy_on(screen: BaseScreen[Any], activity_id: str) -> None:
             agenda.get_activity(store, activity_id),
             roster.deployable(store, activity_id),
             [s.callsign for s in roster.deployed_officers(store, activity_id)],
+            roster.lapsing_within(store, activity_id),
         ),
         lambda found: deploy_form(screen, *found),
         group="options",
@@ -52,12 +53,24 @@ def _offered(item: Activity, free: list[roster.Candidate]) -> str:
     return _("No officer is free and qualified for its open places now.")
 
 
+def _kept_out(lapsing: list[roster.Problem]) -> str:
+    """Why officers on duty are not offered: a qualification they need lapses within (R8)."""
+    if not lapsing:
+        return ""
+    return " " + _("Not offered: {why}.").format(why="; ".join(phrase(p) for p in lapsing))
+
+
 def deploy_form(
-    screen: BaseScreen[Any], item: Activity, free: list[roster.Candidate], on: list[str]
+    screen: BaseScreen[Any],
+    item: Activity,
+    free: list[roster.Candidate],
+    on: list[str],
+    lapsing: list[roster.Problem] | None = None,
 ) -> None:
     """The deploy form on ``item``: deploy callsigns, or release one deployed officer; none
     for an activity that has ended (its deployments no longer change: said at once, in the
-    deploy form's words, rev17g)."""
+    deploy form's words, rev17g). ``lapsing``: officers on duty not offered because a
+    qualification they need lapses within it (R8), said in the form's note."""
     if item.end_at <= screen.store.clock.now():
         over = {"title": item.title, "moment": item.end_at}
         said = refused([{"code": "activity_over", "params": over}])
@@ -114,6 +127,7 @@ def deploy_form(
             button=_("Deploy"),
             note=(_("Deployed here now: {who}.").format(who=", ".join(on)) + " " if on else "")
             + _offered(item, free)
+            + _kept_out(lapsing or [])
             + " "
             + _(
                 "Each officer must be on duty, free, rested and hold the concept's "

@@ -11,7 +11,7 @@ refresh after each change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -26,6 +26,7 @@ from store.clock import day_bounds, local, parse_time_on, today
 from store.db import Store
 from store.errors import PermissionDenied
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
+from store.staffing import deployment_violations
 from store.suggest import Option, apply_suggestion, may_apply, option_needs, suggest
 from words.counts import counted
 from words.facts import reason
@@ -52,6 +53,7 @@ class RosterData:
     gaps: list[Gap]
     rows: list[Row]
     timeline: tuple[Text, Text]  # the hour axis, the units' rows
+    broken: int = 0  # deployments that break a rule now (``gaps --violations``)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def fetch_roster(store: Store, day: date) -> RosterData:
         )
         for index, gap in enumerate(found)
     ]
-    return RosterData(start, found, rows, render_timeline(start, profile))
+    broken = len(deployment_violations(store, start, start + timedelta(hours=HOURS)))
+    return RosterData(start, found, rows, render_timeline(start, profile), broken)
 
 
 def option_row(number: int, option: Option, refusal: str | None = None) -> Row:
@@ -313,6 +316,16 @@ class RosterScreen(BaseScreen[RosterData]):
                 count=counted(len(data.gaps), "{n} gap", "{n} gaps"),
                 units=counted(units, "{n} unit", "{n} units"),
                 hours=f"{hours:.1f}",
+            )
+            + (
+                " · "
+                + counted(
+                    data.broken,
+                    "{n} deployment breaks a rule now (gaps --violations)",
+                    "{n} deployments break a rule now (gaps --violations)",
+                )
+                if data.broken
+                else ""
             )
         )
         self.query_one("#gap-list", RecordTable).set_rows(data.rows)

@@ -109,9 +109,8 @@ def test_a_lapse_at_midnight_shows_as_a_gap_and_refuses_the_deployment(
     refused = initialised("deploy", activity, "RT-0001")
     assert refused.exit_code == 2
     assert (
-        "RT-0001 holds none of close_protection, protective_driving valid from "
-        f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
-        "(close_protection expired) (rule R8)"
+        f"RT-0001: close_protection lapses {morning} 00:00, within the activity "
+        f"{evening} 23:00–{morning} 04:00 (rule R8)"
     ) in refused.stderr
     assert snapshot(db_path) == before
     # the other two may work the whole night
@@ -141,13 +140,21 @@ def test_a_lapse_recorded_after_the_deployment_is_a_violation(
         {
             "activity": activity,
             "callsign": "RT-0001",
-            "problem": "RT-0001 holds none of close_protection, protective_driving valid from "
-            f"{morning} 00:00, within the activity {evening} 23:00–{morning} 04:00 "
-            "(close_protection expired) (rule R8)",
+            "problem": f"RT-0001: close_protection lapses {morning} 00:00, within the activity "
+            f"{evening} 23:00–{morning} 04:00 (rule R8)",
         }
     ]
     elsewhere = initialised("gaps", *window, "--violations", "--unit", "AM", "-f", "json")
     assert json.loads(elsewhere.stdout) == []
+    # rev16r: the gaps summary points at the violation ("0 gaps" is not the whole story);
+    # --fail-on-gap still means gaps
+    summary = initialised("gaps", *window, "--fail-on-gap")
+    assert summary.exit_code == 3  # the gap the lapse opens (nobody else on duty)
+    assert summary.stderr.endswith(
+        "(gaps --unplanned); 1 deployment breaks a rule now (gaps --violations).\n"
+    ), summary.stderr
+    other = initialised("gaps", *window, "--unit", "AM")
+    assert "breaks a rule" not in other.stderr
     # rev16o: --fail-on-gap exits 3 when violations are listed, 0 when none are
     failing = initialised("gaps", *window, "--violations", "--fail-on-gap", "-f", "json")
     assert (failing.exit_code, len(json.loads(failing.stdout))) == (3, 1)

@@ -1,6 +1,6 @@
 """Issue 16 (fix16r): every path that creates a deployment is judged by the one store function
-(``staffing.deploy_officers``), so an R8 lapse is refused alike by ``deploy`` and by a
-suggestion applied."""
+(``staffing.deploy_officers``), so an R8 lapse is refused alike by ``deploy`` and never
+offered by a suggestion."""
 
 from __future__ import annotations
 
@@ -33,37 +33,32 @@ def _night(run: Run) -> str:
     ).stdout.strip()  # fmt: skip
 
 
-def test_suggest_apply_refuses_a_lapse_as_deploy_does(initialised: Run, db_path: Path) -> None:
-    """W3 deployed; while W1's close protection is valid ``suggest`` offers "Deploy W1". The
-    lapse is recorded after the listing: deploying W1 would leave the close-protection place
-    open from midnight for W1's lapse (R8), which ``gaps --violations`` would list at once:
-    refused with deploy's own sentence and exit code; the option listed before is no longer
-    offered (fix16s: options pass deploy's own rule, ``staffing.trial_deploy``), so applying
-    it is refused, nothing written."""
+def test_suggest_never_offers_an_officer_deploy_refuses_for_a_lapse(
+    initialised: Run, db_path: Path
+) -> None:
+    """W3 deployed; W1's close protection lapses at midnight, within the activity: deploy
+    refuses W1 (R8, naming the qualification and the hour) and ``suggest`` never offers W1
+    (the one judging function, ``roster.deployment_problem``), before W3 is deployed or
+    after."""
     activity_id = _night(initialised)
-    assert initialised("staff", "qualify", "W1", "close_protection").exit_code == 0
-    assert initialised("deploy", activity_id, "W3").exit_code == 0
-    rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
-    (row,) = [r for r in rows if r["action"] == "deploy" and r["callsign"] == "W1"]
-    assert initialised("staff", "qualify", "W1", "close_protection:2026-12-01").exit_code == 0
     refusal = (
-        "Error: Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; "
-        "rule R8).\n"
+        "Error: Not deployed: W1: close_protection lapses 2026-12-02 00:00, within the activity"
+        " 2026-12-01 23:00–2026-12-02 01:00 (rule R8).\n"
     )
-    direct = initialised("deploy", activity_id, "W1")
-    assert (direct.exit_code, direct.stderr) == (2, refusal)
-    before = snapshot(db_path)
-    applied = initialised("suggest", activity_id, "--apply", f"{row['n']}:{row['token']}")
-    assert applied.exit_code == 2  # that option is gone: the list is judged as deploy judges
-    assert "is no longer the one shown" in applied.stderr
-    assert snapshot(db_path) == before
+    for _ in range(2):
+        rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+        assert not [r for r in rows if r.get("callsign") == "W1"], rows
+        before = snapshot(db_path)
+        direct = initialised("deploy", activity_id, "W1")
+        assert (direct.exit_code, direct.stderr) == (2, refusal)
+        assert snapshot(db_path) == before
+        if not _:
+            assert initialised("deploy", activity_id, "W3").exit_code == 0, "W3"
     listed = initialised(
         "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
         "-f", "json",
     )  # fmt: skip
     assert json.loads(listed.stdout) == []
-    again = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
-    assert [r for r in again if r.get("callsign") == "W1"] == []
 
 
 def test_one_store_function_inserts_deployments() -> None:

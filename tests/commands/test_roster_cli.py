@@ -233,10 +233,10 @@ def test_suggest_apply_checks_the_token_of_the_option_shown(
 def test_deploy_across_a_lapse_is_refused_naming_the_rule_and_the_hour(
     initialised: Run, order: tuple[str, str]
 ) -> None:
-    """Issue 16 (plan8, rev16o): W1 (close protection lapsing at midnight, driving) and W3
-    (driving) on an ESCORT 23:00–01:00: ``gaps --violations`` would list the group the moment it
-    is made, so it is refused (R8, the hour the place opens), named at once or one at a time in
-    either order; the first alone (a place open for all of it: staffing) is deployed."""
+    """Issue 16 (plan8, rev16r): W1 (close protection lapsing at midnight, driving) and W3
+    (driving) on an ESCORT 23:00–01:00: W1 is refused on their own (R8, the qualification and
+    the hour), named with W3 or alone, before W3 or after; W3 is deployed in either order
+    (rev16r: `deploy A W1` was accepted alone and W3 then refused for W1's lapse)."""
     initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
     initialised("threat", "assess", "BEVER", "--level", "2")
     held = {
@@ -254,14 +254,17 @@ def test_deploy_across_a_lapse_is_refused_naming_the_rule_and_the_hour(
         "2026-12-01 23:00", "--end", "2026-12-02 01:00", "--concept", "ESCORT",
     ).stdout.strip()  # fmt: skip
     refusal = [
-        "Error: Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; "
-        "rule R8)."
+        "Error: Not deployed: W1: close_protection lapses 2026-12-02 00:00, within the activity"
+        " 2026-12-01 23:00–2026-12-02 01:00 (rule R8)."
     ]
     result = initialised("deploy", activity_id, *order)
     assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
-    assert initialised("deploy", activity_id, order[0]).exit_code == 0
-    result = initialised("deploy", activity_id, order[1])
-    assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
+    for callsign in order:
+        result = initialised("deploy", activity_id, callsign)
+        if callsign == "W1":
+            assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
+        else:
+            assert result.exit_code == 0, result.stderr
     listed = initialised(
         "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
         "-f", "json",

@@ -326,3 +326,23 @@ def test_an_outside_package_concept_heavier_than_the_valid_one_assumes_nothing(
     subjects.assess_threat(store, "KIEVIT", level=1)
     (row,) = capacity.capacity_report(store, at(store, DAY[0]), at(store, DAY[1]))
     assert (row.demand_hours, row.demand_assumed_hours) == (before.demand_hours, 0.0)
+
+
+@pytest.mark.parametrize(
+    "window", [("2026-12-01 00:00", "2026-12-08 00:00"), ("2026-12-03 00:00", "2026-12-10 00:00")]
+)
+def test_added_officers_days_off_are_spread_over_the_week_by_officer(
+    store: Store, window: tuple[str, str]
+) -> None:
+    """rev16r: every added officer was off on days 6 and 7 of the period, so a Sunday gap stayed
+    open in a window from Tuesday and closed in one from Thursday. Days off are spread over the
+    week by officer: the Sunday 6 December activity is covered from either window."""
+    _person(store, "REIGER", "RT", 2)
+    _activity(store, "REIGER", "2026-12-06 10:00", "2026-12-06 12:00")
+    changes = [capacity.Change.parse("add-officers:14:RT")]
+    (row,) = [
+        r
+        for r in capacity.run_scenario(store, changes, at(store, window[0]), at(store, window[1]))
+        if r.unit == "RT"
+    ]
+    assert (row.baseline_shortfall_hours, row.scenario_shortfall_hours) == (4.0, 0.0)

@@ -1,6 +1,8 @@
 """Property (issue 16): a deployed group is judged as a whole, so the verdict never depends on
-the order the officers are named in; a valid group is deployed whole at once or one at a time
-in any order; an officer deployed before who fills nothing (stranded) changes no verdict.
+the order the officers are named in; an officer whose needed qualification lapses inside the
+activity is refused on their own (R8) in any order, and a lapse never names another; a valid
+group is deployed whole at once or one at a time in any order; an officer deployed before who
+fills nothing (stranded) changes no verdict.
 
 Random small groups for CP-LIGHT (2 close protection + 1 driver) across midnight, each officer
 holding each qualification not at all, valid, lapsing at midnight (inside the activity) or
@@ -30,7 +32,8 @@ from tests.conftest import NOW, _new_store, at, copy_database, isolate, snapshot
 
 QUALIFICATIONS = ("close_protection", "protective_driving")
 #: not held, valid, lapsing at midnight inside the activity, lapsed the day before
-HOLDINGS: tuple[date | str | None, ...] = ("none", None, date(2026, 12, 1), date(2026, 11, 30))
+LAPSING = date(2026, 12, 1)
+HOLDINGS: tuple[date | str | None, ...] = ("none", None, LAPSING, date(2026, 11, 30))
 
 
 @pytest.fixture(scope="module")
@@ -153,10 +156,37 @@ def test_the_verdict_is_the_same_in_any_order(
         # replacement is never blocked by a deployed officer); the group named at once is
         # refused, as G3 fills nothing in it. The redundant officer is listed by
         # ``group_problems`` over the deployed group and can be released.)
+        # R8 per officer (rev16r): one holding a qualification that lapses at midnight,
+        # inside the activity, is never deployed, in any order; a lapse names nobody else
+        lapsing = {c for c, held in zip(group, holdings, strict=True) if LAPSING in held}
         for order in (group, shuffled):
             deployed, _ = _strip(_verdict(path, activity, [[c] for c in order]))
             if valid:
                 assert deployed == set(group)
+            assert not deployed & lapsing
+            assert _lapses_named(path, activity, order) <= lapsing
+
+
+def _lapses_named(path: Path, activity: str, order: list[str]) -> set[str]:
+    """Who a ``lapses`` refusal names when the officers are deployed one at a time."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "try.db"
+        shutil.copyfile(path, copy)
+        store = Store(copy, clock=FixedClock(NOW))
+        named: set[str] = set()
+        try:
+            for callsign in order:
+                try:
+                    staffing.deploy(store, activity, [callsign])
+                except RuleViolation as error:
+                    named |= {
+                        p["params"]["callsign"]
+                        for p in error.params["problems"]
+                        if p["code"] == "lapses"
+                    }
+        finally:
+            store.close()
+    return named
 
 
 def _strip(verdict: tuple[set[str], set[str]]) -> tuple[set[str], set[str]]:

@@ -1,6 +1,7 @@
 """Deployment judges the group against the concept's staffing (issue 16): an officer who fills
-no slot the others leave open is refused, a lapse at midnight counts from midnight (R8), and a
-group left short by a lapse recorded later is listed as a violation."""
+no slot the others leave open is refused (staffing); an officer a qualification of whose that
+the concept needs lapses within the activity is refused on their own (R8, naming the
+qualification and the hour), and listed as a violation when the lapse is recorded later."""
 
 from __future__ import annotations
 
@@ -57,22 +58,35 @@ def _refused(store: Store, activity_id: str, callsigns: list[str]) -> RuleViolat
     return caught.value
 
 
-R8_REFUSAL = (
-    "Not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 ({} lapsed; rule R8)."
-)
+def _lapse(callsign: str, span: str = "2026-12-01 23:00–2026-12-02 01:00") -> str:
+    return (
+        f"{callsign}: close_protection lapses 2026-12-02 00:00, within the activity {span}"
+        " (rule R8)"
+    )
 
 
-def test_two_officers_lapsing_at_midnight_are_refused_naming_the_rule_and_the_hour(
+def _violations(store: Store) -> list[tuple[str, str]]:
+    return [
+        (row["callsign"], phrase(row["problem"]))
+        for row in staffing.deployment_violations(
+            store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
+        )
+    ]
+
+
+def test_officers_whose_needed_qualification_lapses_within_are_refused_naming_it_and_the_hour(
     night: tuple[Store, str],
 ) -> None:
-    """X1 and X2 both fill a slot until midnight (one protects, one drives); from midnight their
-    close protection no longer counts and that slot is open under R8 — what ``gaps
-    --violations`` would list the moment the group is made, so deploying it is refused, naming
-    the rule and the hour (rev16o; fix16r: every path that deploys). Recorded after the
-    deployment, the lapse shows the slot open under R8 (activity show, gaps --violations)
-    instead of open for the whole night."""
+    """Issue 16 (rev16r, the lead's rule): an officer whose qualification the concept needs is
+    valid at some moment of the activity and lapses before its end is refused under R8,
+    naming the qualification and the hour — whatever else they hold (X1 also drives) and
+    whoever else is deployed. Recorded after the deployment, the lapse is listed per officer
+    by ``gaps --violations``, and the place it leaves open counts from midnight (R8)."""
     store, activity_id = night
-    assert sentence(_refused(store, activity_id, ["X1", "X2"])) == R8_REFUSAL.format("X1, X2")
+    refusal = _refused(store, activity_id, ["X1", "X2"])
+    assert refusal.rule == "R8"
+    assert sentence(refusal) == f"Not deployed: {_lapse('X1')}; {_lapse('X2')}."
+    assert sentence(_refused(store, activity_id, ["X1"])) == f"Not deployed: {_lapse('X1')}."
     deploy_before_the_lapse(store, activity_id, ["X1", "X2"])
     shown = [
         phrase(staffing.shortfall_problem(s))
@@ -81,10 +95,7 @@ def test_two_officers_lapsing_at_midnight_are_refused_naming_the_rule_and_the_ho
     assert shown == [
         "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)"
     ]
-    (row,) = staffing.deployment_violations(
-        store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
-    )
-    assert (row["problem"].rule, row["callsign"]) == ("R8", "X1, X2")
+    assert _violations(store) == [("X1", _lapse("X1")), ("X2", _lapse("X2"))]
 
 
 def _w1_w3(store: Store) -> None:
@@ -102,33 +113,36 @@ def _w1_w3(store: Store) -> None:
 
 
 @pytest.mark.parametrize("order", [["W1", "W3"], ["W3", "W1"]])
-def test_the_verdict_does_not_depend_on_the_order_named(
+def test_the_verdict_does_not_depend_on_the_order_or_on_the_others(
     night: tuple[Store, str], order: list[str]
 ) -> None:
-    """Issue 16 (plan8): W1 (close protection lapsing at midnight, driving) and W3 (driving)
-    on the ESCORT: `deploy A W1 W3` was accepted and `deploy A W3 W1` refused. Judged whole,
-    both orders are refused alike (rev16o: the group leaves close protection open from 00:00
-    for W1's lapse, R8); recorded after the deployment, the lapse leaves that place open."""
+    """rev16r: `deploy A W1` (close protection lapsing at midnight) was accepted alone and
+    `deploy A W3` (driving only, breaking nothing) then refused naming W1's lapse. Per
+    officer, in any order and one at a time: W1 is refused under R8, W3 is deployed."""
     store, activity_id = night
     _w1_w3(store)
-    assert sentence(_refused(store, activity_id, order)) == R8_REFUSAL.format("W1")
-    deploy_before_the_lapse(store, activity_id, order)
-    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["W1", "W3"]
-    (short,) = staffing.staffing_shortfalls(store, activity_id)
-    assert (short.qualification, short.start, short.lapsed) == (
-        "close_protection",
-        at(store, "2026-12-02 00:00"),
-        ("W1",),
-    )
+    for callsign in order:
+        if callsign == "W1":
+            assert (
+                sentence(_refused(store, activity_id, ["W1"])) == f"Not deployed: {_lapse('W1')}."
+            )
+        else:
+            staffing.deploy(store, activity_id, ["W3"])
+    assert sentence(_refused(store, activity_id, order)).startswith("Not deployed: ")
+    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["W3"]
+    assert _violations(store) == []
 
 
-def test_one_at_a_time_is_judged_as_the_group_it_makes(night: tuple[Store, str]) -> None:
-    """Deployed one by one in the other order, the group is the same and so is the verdict:
-    the first alone is deployed (a place open for all of it: staffing), the second refused."""
+def test_one_at_a_time_an_innocent_officer_is_never_refused_for_another(
+    night: tuple[Store, str],
+) -> None:
+    """A lapse recorded after W1 and W3 were deployed is listed against W1 alone; W3 (who
+    breaks nothing) is never named, and another driver is still judged as staffing."""
     store, activity_id = night
-    staffing.deploy(store, activity_id, ["D1"])
-    assert sentence(_refused(store, activity_id, ["X1"])) == R8_REFUSAL.format("X1")
-    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["D1"]
+    _w1_w3(store)
+    deploy_before_the_lapse(store, activity_id, ["W1", "W3"])
+    assert _violations(store) == [("W1", _lapse("W1"))]
+    assert "D1 fills no open slot" in sentence(_refused(store, activity_id, ["D1"]))
 
 
 def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
@@ -147,53 +161,66 @@ def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
 
 def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store, str]) -> None:
     store, activity_id = night
-    staffing.deploy(store, activity_id, ["X1", "C1"])  # X1 drives after midnight, C1 protects
+    staffing.deploy(store, activity_id, ["D1", "C1"])
     assert staffing.staffing_shortfalls(store, activity_id) == []
-    assert "D1 fills no open slot" in sentence(_refused(store, activity_id, ["D1"]))
+    assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D2"]))
 
 
-def test_a_lapse_recorded_after_the_deployment_is_a_group_violation(
+def test_a_lapse_recorded_after_the_deployment_is_listed_for_that_officer(
     night: tuple[Store, str],
 ) -> None:
+    """X2 lapses after X1, X2 were deployed: listed (R8, the qualification and the hour) for
+    X2 alone, although X2 could still drive; X1, whose lapse was known, stays listed too."""
     store, activity_id = night
+    staff.set_qualification(store, "X1", "close_protection", None)
     staff.set_qualification(store, "X2", "close_protection", None)
     staffing.deploy(store, activity_id, ["X1", "X2"])
-    assert (
-        staffing.deployment_violations(
-            store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
-        )
-        == []
-    )
+    assert _violations(store) == []
     staff.set_qualification(store, "X2", "close_protection", LAPSES)
-    (short,) = staffing.staffing_shortfalls(store, activity_id)
-    assert (short.qualification, short.missing, short.start, short.end, short.lapsed) == (
-        "close_protection",
-        1,
-        at(store, "2026-12-02 00:00"),
-        at(store, "2026-12-02 01:00"),
-        ("X1", "X2"),
-    )
     (row,) = staffing.deployment_violations(
         store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
     )
-    assert (row["problem"].code, row["problem"].rule) == ("open_slots", "R8")
-    assert {**row, "problem": phrase(row["problem"])} == {
-        "activity": activity_id,
-        "callsign": "X1, X2",
-        "problem": "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)",
-    }
+    assert (row["activity"], row["callsign"]) == (activity_id, "X2")
+    assert (row["problem"].code, row["problem"].rule) == ("lapses", "R8")
+    assert phrase(row["problem"]) == _lapse("X2")
 
 
-def test_a_driver_for_the_slot_shown_open_before_midnight_is_not_refused_as_filled(
+def test_a_lapse_at_the_end_or_before_the_start_is_no_lapse_within(store: Store) -> None:
+    """A qualification that lapses exactly when the activity ends was valid for all of it;
+    one lapsed before it starts is not held then (judged as holding none, or as staffing)."""
+    subjects.add_subject(store, "BEVER", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(store, "BEVER", level=2)
+    staff.add_staff(
+        store,
+        "X1",
+        unit="RT",
+        qualifications=[("close_protection", LAPSES), ("protective_driving", None)],
+    )
+    roster.add_shift(
+        store, "X1", start=at(store, "2026-12-01 20:00"), end=at(store, "2026-12-02 04:00")
+    )
+    before, after = (
+        agenda.add_activity(
+            store, person="BEVER", title=t, start=at(store, a), end=at(store, b), concept="ESCORT"
+        ).id
+        for t, a, b in (
+            ("Voor", "2026-12-01 23:00", "2026-12-02 00:00"),
+            ("Na", "2026-12-02 00:00", "2026-12-02 01:00"),
+        )
+    )
+    staffing.deploy(store, before, ["X1"])
+    staffing.deploy(store, after, ["X1"])  # drives: close protection lapsed before it began
+    assert [d.callsign for d in roster.list_deployments(store, after)] == ["X1"]
+    assert _violations(store) == []
+
+
+def test_a_driver_next_to_an_officer_whose_lapse_was_recorded_later_is_deployed(
     store: Store,
 ) -> None:
-    """Issue 16, fourth review: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00 with P1
-    (close protection) and P2 (close protection lapsing at midnight, driving) deployed:
-    P3, who only drives, was refused as "already filled" (after midnight P2 drives). One
-    matching for both: P3 fills the driving place; the group then leaves close protection
-    open from midnight for P2's lapse, so P3 is refused under R8 (rev16o; fix16r: the store's
-    tests deploy through the same check), and with the lapse recorded after the deployment
-    what stays open is the close protection P2's lapse leaves."""
+    """Issue 16 reviews: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00. P2's close
+    protection lapses at midnight: P2 is refused under R8 for themself; P1 (close
+    protection) and P3 (driving) are deployed whoever else is there — also next to P2 when
+    P2's lapse was recorded after P2's deployment (then listed for P2 alone)."""
     subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "KIEVIT", level=3)
     held: dict[str, list[tuple[str, date | None]]] = {
@@ -214,27 +241,14 @@ def test_a_driver_for_the_slot_shown_open_before_midnight_is_not_refused_as_fill
         end=at(store, "2026-12-02 01:00"),
         concept="CP-LIGHT",
     )
-    staffing.deploy(store, item.id, ["P1", "P2"])
-    shown = [
-        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
-    ]
-    # as ``gaps.bind``: P2 protects until midnight so that P3 (on duty, undeployed) can drive
-    # then — P2 driving all night would leave close protection open 23:00–01:00, two hours
-    # nobody on duty can fill. No R8: with P2's close protection valid, P1 and P2 would still
-    # fill two of the three places (plan13)
-    assert shown == [
-        "protective_driving: 1 slot open 2026-12-01 23:00–00:00",
-        "close_protection: 1 slot open 2026-12-02 00:00–01:00",
-    ]
-    # P3 fills the driving place, and the group then leaves close protection open from
-    # midnight for P2's lapse: refused under R8 (rev16o), never as "already filled"
-    refused = _refused(store, item.id, ["P3"])
-    assert sentence(refused) == R8_REFUSAL.format("P2")
-    deploy_before_the_lapse(store, item.id, ["P3"])  # the lapse recorded after: listed
+    assert sentence(_refused(store, item.id, ["P1", "P2"])) == f"Not deployed: {_lapse('P2')}."
+    deploy_before_the_lapse(store, item.id, ["P1", "P2"])
+    staffing.deploy(store, item.id, ["P3"])
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
     assert shown == ["close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)"]
+    assert _violations(store) == [("P2", _lapse("P2"))]
 
 
 def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) -> None:

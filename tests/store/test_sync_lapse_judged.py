@@ -1,13 +1,15 @@
-"""Issue 16 (fix16r): a received deployment is judged by the store's own deploy rules
-(``staffing.judge_deployments``), the group's R8 lapse too: a hostile or stale laptop's raw
-deployment of an officer whose qualification lapses inside the activity, making a group that
-``gaps --violations`` would list at once, is quarantined with the reason in words, alike on
-every laptop whatever the order the bundles arrive in."""
+"""Issue 16 (fix16r, rev16r): a received deployment is judged by the store's own deploy rules
+(``staffing.judge_deployments``), R8 per officer too: a hostile or stale laptop's raw
+deployment of an officer whose needed qualification lapses inside the activity is quarantined
+with the reason in words, alike on every laptop whatever the order the bundles arrive in; an
+innocent officer deployed next to them (W3, driving) never is."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+
+import pytest
 
 from store import agenda, roster, staff, staffing, subjects
 from store.clock import LOCAL_TZ, FixedClock, to_db
@@ -69,16 +71,16 @@ def _raw_deployment(n: int, activity: str, staff_id: str) -> str:
 
 
 REFUSAL = (
-    "deployment: not deployed: close_protection: 1 slot open 2026-12-02 00:00–01:00 (W1 lapsed; "
-    "rule R8)"
+    "deployment: not deployed: W1: close_protection lapses 2026-12-02 00:00, within the activity"
+    " 2026-12-01 23:00–2026-12-02 01:00 (rule R8)"
 )
 
 
-def test_a_raw_deployment_leaving_a_place_open_for_a_lapse_is_quarantined(
+def test_a_raw_deployment_of_an_officer_lapsing_within_is_quarantined(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    """b deploys W3 through its store, then W1 past it with raw SQL (its store refuses W1: the
-    group would leave the close-protection place open from midnight for W1's lapse). a imports
+    """b deploys W3 through its store, then W1 past it with raw SQL (its store refuses W1:
+    W1's close protection lapses at midnight, within the activity). a imports
     with the real command: exit 5, W1's deployment quarantined (rule R8, the reason in words),
     W3's applied; c with the store: the same held, the same tables."""
     (a, b, c, _d), made = _team(tmp_path, clock)
@@ -101,16 +103,20 @@ def test_a_raw_deployment_leaving_a_place_open_for_a_lapse_is_quarantined(
     assert user_tables(c.store)["deployment"] == user_tables(a.store)["deployment"]
 
 
-def test_the_same_whatever_order_the_bundles_arrive_in(tmp_path: Path, clock: FixedClock) -> None:
-    """c deploys W3 through its store; b hears of it, then deploys W1 with raw SQL. a hears of
-    c's bundle first, d of b's first (W1 alone leaves no place open for a lapse: applied until
-    W3, made before it, arrives): both end with W1's deployment quarantined for R8 and the same
-    tables."""
+@pytest.mark.parametrize("heard", [True, False])
+def test_the_same_whatever_order_the_bundles_arrive_in(
+    tmp_path: Path, clock: FixedClock, heard: bool
+) -> None:
+    """c deploys W3 through its store; b deploys W1 with raw SQL, having heard of c's W3 or
+    not (concurrently: rev16r quarantined the innocent W3 then). a hears of c's bundle first,
+    d of b's first: both end with W1's deployment quarantined for R8, W3's applied, and the
+    same tables."""
     (a, b, c, d), made = _team(tmp_path, clock)
     clock.advance(minutes=1)
     staffing.deploy(c.store, made["activity"], ["W3"])
     from_c = exchange.export(c.store, out=tmp_path / "from-c.swb").path
-    exchange.import_file(b.store, from_c)
+    if heard:
+        exchange.import_file(b.store, from_c)
     clock.advance(minutes=1)
     raw_change_sets(b, _raw_deployment(2, made["activity"], made["W1"]))
     Hostile(b, tmp_path).seal()
@@ -127,3 +133,30 @@ def test_the_same_whatever_order_the_bundles_arrive_in(tmp_path: Path, clock: Fi
     assert held(a) == held(d)
     assert user_tables(a.store) == user_tables(d.store)
     assert [r[2] for r in user_tables(d.store)["deployment"]] == [made["W3"]]
+
+
+def test_concurrent_deployments_quarantine_the_lapsing_officer_not_the_innocent_one(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev16r (test_sync_concurrent): b deploys W1 first (raw: its store now refuses W1), c
+    deploys W3 a minute later without having heard of it. The group rule judged W3 with W1
+    there and quarantined W3, the innocent driver, everywhere; per officer, W1 is quarantined
+    on every laptop whatever the order, and W3 is applied."""
+    (a, b, c, d), made = _team(tmp_path, clock)
+    clock.advance(minutes=1)
+    raw_change_sets(b, _raw_deployment(3, made["activity"], made["W1"]))
+    Hostile(b, tmp_path).seal()
+    from_b = Hostile(b, tmp_path).export()
+    clock.advance(minutes=1)
+    staffing.deploy(c.store, made["activity"], ["W3"])
+    from_c = exchange.export(c.store, out=tmp_path / "from-c.swb").path
+    exchange.import_file(a.store, from_b)
+    exchange.import_file(a.store, from_c)
+    exchange.import_file(d.store, from_c)
+    exchange.import_file(d.store, from_b)
+    for laptop in (a, d):
+        assert {(q.table, q.rule, q.row_id[-4:]) for q in quarantined(laptop.store)} == {
+            ("deployment", "R8", "e103")
+        }, laptop.name
+        assert [r[2] for r in user_tables(laptop.store)["deployment"]] == [made["W3"]]
+    assert user_tables(a.store) == user_tables(d.store)
