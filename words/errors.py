@@ -1354,6 +1354,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("The machine could not {doing}{where} ({reason}); nothing was written. Try again.")
     ),
     "file_operation_refused": template(_("Cannot {doing}{where}: {reason}.")),
+    "file_not_placed": template(
+        _(
+            "The database recorded {what}, but it could not be put at {where} ({reason}). "
+            "It is kept at {kept}: move it to {where} by hand."
+        )
+    ),
+    "file_not_placed_taken": template(
+        _(
+            "The database recorded {what}, but {where} became something other than an "
+            "ordinary file meanwhile, so it was not put there. It is kept at {kept}: move it "
+            "where it belongs by hand."
+        )
+    ),
     "file_too_large": template(_("{what} {name} is larger than {limit:,} bytes.")),
     "file_unreadable": template(_("{what} {name} cannot be read: {reason}.")),
     "folder_not_writable": template(
