@@ -660,6 +660,8 @@ class Store:
             return
         if self.read_only is not None:
             raise self.cannot_write()
+        if cut := machine.cut_short(self.path):  # a write would grow it back, the damage unseen
+            raise machine.damaged(f"the database {self._shown_path()}", **cut)
         validate.moment(self.clock.now(), "system_clock")  # every record is stamped
         self._install_capture(conn)  # at the first action: a reading command never needs it
         try:

@@ -57,3 +57,21 @@ def test_a_repair_that_rebuilds_indexes_is_audited(demo: Run, db_path: Path) -> 
     conn.close()
     assert '"reindexed": true' in detail
     assert demo("audit", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize("cut", [1, 4096])
+def test_a_write_on_a_file_cut_short_is_refused_as_damage(
+    demo: Run, db_path: Path, cut: int
+) -> None:
+    """Was (F6): `log add` was accepted, the file grew back with the lost bytes zero, and from
+    then on `db status` and `backup` said sound while `audit verify` said an event was edited."""
+    with open(db_path, "r+b") as file:
+        file.truncate(db_path.stat().st_size - cut)
+    before = _fingerprint(db_path)
+    result = demo("log", "add", "hallo")
+    assert result.exit_code == 5, result.stderr
+    assert "is damaged" in result.stderr  # (a whole page: malformed, found while opening)
+    assert _fingerprint(db_path) == before
+    for command in (("db", "status"), ("audit", "verify")):
+        result = demo(*command)
+        assert result.exit_code == 5 and "is damaged" in result.stderr, command
