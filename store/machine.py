@@ -246,15 +246,18 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     Returns:
         The row factory.
     """
-    declared: dict[int, frozenset[str]] = {}
+    declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
         if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
             return driver_row(cursor, values)
+        strict, blobs = _strict_columns(cursor.connection, declared)
         for index, value in enumerate(values):
             if type(value) in _SUSPECT:
                 column = cursor.description[index][0]
-                if column in _strict_columns(cursor.connection, declared):
+                # a blob: damage unless its name is one a table keeps blobs in (an alias, or a
+                # name declared TEXT in one table and INTEGER in another, is no way round it)
+                if column in strict if type(value) is float else column not in blobs:
                     raise error(
                         "database disk image is malformed: wrong type of stored value: column "
                         f"'{column}' holds {_SUSPECT[type(value)]}"
@@ -264,9 +267,12 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     return row
 
 
-def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset[str]:
-    """Column names declared TEXT in every table that has them, or INTEGER in every one (read
-    once per connection, when a blob or real number is first met)."""
+def _strict_columns(
+    conn: Any, declared: dict[int, tuple[frozenset[str], frozenset[str]]]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Column names declared TEXT in every table that has them, or INTEGER in every one; and
+    the names of columns that keep blobs (declared BLOB, ANY or without a type) in any table
+    (read once per connection, when a blob or real number is first met)."""
     if (known := declared.get(id(conn))) is not None:
         return known
     kinds: dict[str, set[str]] = {}
@@ -275,8 +281,9 @@ def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset
         quoted = '"' + str(table).replace('"', '""') + '"'
         for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
             kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
-    known = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
-    declared[id(conn)] = known
+    strict = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
+    blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
+    declared[id(conn)] = known = (strict, blobs)
     return known
 
 

@@ -3,6 +3,7 @@ were, and damage stays visible after a write."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tests.commands.test_damage_rev14p import (
     _callsign_index_flipped,
     _fingerprint,
     _schema_version,
+    flip_type,
 )
 
 
@@ -75,3 +77,100 @@ def test_a_write_on_a_file_cut_short_is_refused_as_damage(
     for command in (("db", "status"), ("audit", "verify")):
         result = demo(*command)
         assert result.exit_code == 5 and "is damaged" in result.stderr, command
+
+
+def test_a_blob_read_under_a_column_alias_is_damage(demo: Run, db_path: Path) -> None:
+    """Was (F1): subject.code read as `person` was not checked: `activity list -f json` exit 1,
+    the table and CSV printed b'…'."""
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    code = next(row["person"] for row in listed if row.get("person"))
+    flip_type(db_path, "subject", "code", code.encode(), None)
+    before = _fingerprint(db_path)
+    for fmt in ("json", "csv", "table"):
+        result = demo("activity", "list", "-f", fmt)
+        assert result.exit_code == 5, (fmt, result.stderr, result.stdout[:300])
+        assert "is a blob, of a type the column never holds" in result.stderr
+        assert "b'" not in result.stdout
+    assert _fingerprint(db_path) == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "md"])
+def test_no_writer_prints_a_blob_as_python_shows_it(fmt: str) -> None:
+    """A blob that reached a writer anyway is damage (exit 5), never b'…' nor exit 1."""
+    from commands.output import render
+    from store.errors import IntegrityFailure
+
+    for data in ([{"title": "Route", "person": b"BEVER"}], {"id": "x", "who": [b"BEVER"]}):
+        with pytest.raises(IntegrityFailure) as caught:
+            render(data, fmt)
+        assert caught.value.code == "database_damaged"
+        assert caught.value.params["held"] == "blob"
+
+
+def test_the_row_factory_sees_a_blob_under_any_name(demo: Run, db_path: Path) -> None:
+    """Where rows become records (the console reads them too, without a writer): a blob in a
+    column declared TEXT is damage whatever the query calls it."""
+    from store import machine
+    from store.db import Store
+
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    code = next(row["person"] for row in listed if row.get("person"))
+    flip_type(db_path, "subject", "code", code.encode(), None)
+    store = Store(db_path)
+    try:
+        for sql in (
+            "SELECT code AS person FROM subject NOT INDEXED",
+            "SELECT s.id, s.code AS c FROM subject s",
+        ):
+            with pytest.raises(sqlite3.DatabaseError) as caught:
+                store.conn.execute(sql).fetchall()
+            assert machine.is_damage(caught.value, db_path), sql
+    finally:
+        store.close()
+
+
+def _ics(path: Path, summary: str) -> str:
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-CALNAME:werk\r\nBEGIN:VEVENT\r\n"
+        "UID:zzqqUIDMARK-1@x\r\nDTSTAMP:20261201T100000Z\r\nSEQUENCE:0\r\n"
+        "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\n"
+        f"SUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_repair_names_the_import_held_twice_not_the_rows_without_a_source(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was (F3): the NULL group (every activity made by hand) was named as the duplicate."""
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    code = next(row["person"] for row in listed if row.get("person"))
+    first = demo("activity", "import-ics", "--person", code, "--from", "2026-12-01",
+                 _ics(tmp_path / "u.ics", "Eerste"))  # fmt: skip
+    assert first.exit_code == 0, first.stderr
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'activity_source'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    at = next(
+        found
+        for page in pages
+        if (found := data.find(b"zzqqUIDMARK-1", (page - 1) * size, page * size)) >= 0
+    )
+    data[at] ^= 0x01  # the index no longer finds the import: the same one goes in twice
+    db_path.write_bytes(data)
+    second = demo("activity", "import-ics", "--person", code, "--from", "2026-12-01",
+                  _ics(tmp_path / "u.ics", "Tweede"))  # fmt: skip
+    assert second.exit_code == 0, second.stderr
+    conn = sqlite3.connect(db_path)
+    ids = [r[0] for r in conn.execute("SELECT id FROM activity NOT INDEXED WHERE source_uid "
+                                      "LIKE 'zzqq%' ORDER BY id")]  # fmt: skip
+    conn.close()
+    assert len(ids) == 2
+    result = demo("db", "repair")
+    assert result.exit_code == 5, result.stderr
+    assert "zzqqUIDMARK-1" in result.stderr, result.stderr
+    assert all(i in result.stderr for i in ids), result.stderr
