@@ -1289,9 +1289,10 @@ def _duplicates(conn: sqlite3.Connection, where: str, exc: Exception) -> StoreEr
     columns = [column for _table, column in pairs]
     listed = ", ".join(f'"{c}"' for c in columns)
     has_id = any(info[1] == "id" for info in conn.execute(f'PRAGMA table_info("{table}")'))
+    known = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)  # UNIQUE lets NULLs repeat
     row = conn.execute(
         f"SELECT {listed}, group_concat({'id' if has_id else 'rowid'}, ', ') FROM \"{table}\""
-        f" NOT INDEXED GROUP BY {listed} HAVING count(*) > 1 LIMIT 1"
+        f" NOT INDEXED WHERE {known} GROUP BY {listed} HAVING count(*) > 1 LIMIT 1"
     ).fetchone()
     if row is None:
         return machine.damaged(where)
