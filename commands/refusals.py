@@ -415,7 +415,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ).format(where=p["where"], malformed=malformed(p))
         + (
             _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
-            if p.get("check") == "integrity"
+            if p.get("check") == "integrity" and " index " in str(p.get("found", ""))
             else ""
         )
     ),

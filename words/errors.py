@@ -1202,7 +1202,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ).format(place=p["place"], malformed=malformed(p))
         + (
             _(" When it names an index, a repair of the database rebuilds it from its table.")
-            if p.get("check") == "integrity"
+            if p.get("check") == "integrity" and " index " in str(p.get("found", ""))
             else ""
         )
     ),

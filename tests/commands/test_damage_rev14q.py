@@ -174,3 +174,15 @@ def test_repair_names_the_import_held_twice_not_the_rows_without_a_source(
     assert result.exit_code == 5, result.stderr
     assert "zzqqUIDMARK-1" in result.stderr, result.stderr
     assert all(i in result.stderr for i in ids), result.stderr
+
+
+def test_the_repair_advice_only_when_an_index_is_named(demo: Run, db_path: Path) -> None:
+    """Was: `db status` on a blob in subject.code ('non-TEXT value in subject.code') advised
+    `db repair` to rebuild an index, which it cannot."""
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    code = next(row["person"] for row in listed if row.get("person"))
+    flip_type(db_path, "subject", "code", code.encode(), None)
+    result = demo("db", "status")
+    assert result.exit_code == 5, result.stderr
+    assert "non-TEXT value" in result.stderr
+    assert "db repair" not in result.stderr
