@@ -329,6 +329,8 @@ def integrity_check(conn: sqlite3.Connection, database: Path | None = None) -> d
     Raises:
         sqlite3.DatabaseError: the check itself could not read the file.
     """
+    if database is not None and format_overwritten(database):  # as a write judges it (rev14q)
+        return {"header": "format"}
     if database is not None and (cut := cut_short(database)):
         return cut
     found = _check(conn, "integrity_check")

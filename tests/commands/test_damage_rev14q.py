@@ -186,3 +186,18 @@ def test_the_repair_advice_only_when_an_index_is_named(demo: Run, db_path: Path)
     assert result.exit_code == 5, result.stderr
     assert "non-TEXT value" in result.stderr
     assert "db repair" not in result.stderr
+
+
+def test_a_header_format_byte_overwritten_is_damage_to_status_and_backup_too(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was (F7): bytes 18/19 = 3/2: writes refused as damage, `db status` and `backup` sound."""
+    with open(db_path, "r+b") as file:
+        file.seek(18)
+        file.write(bytes([3]))
+    before = _fingerprint(db_path)
+    for command in (("log", "add", "x"), ("db", "status"), ("backup", str(tmp_path / "k.db"))):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "bytes 18 and 19, were overwritten" in result.stderr, command
+    assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
