@@ -407,7 +407,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("a repair of the database"), _("`schildwacht db repair`")
     ),
     "backup_of_damaged": lambda p: (
-        _(
+        SENTENCES["backup_of_damaged"](p)
+        if p.get("encrypted")
+        else _(
             "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
             "carry the damage; no backup was written. Restore the latest backup, or let SQLite "
             "recover what it can still read: sqlite3 {where} .recover | sqlite3 recovered.db (then "

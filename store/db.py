@@ -1432,6 +1432,8 @@ def backup_database(store: Store, target: str | Path) -> Path:
             or machine.text_check(store.conn)
         ):
             where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
+            if store.passphrase is not None:  # no .recover reads it (rev14q)
+                found["encrypted"] = True
             raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         own = capture.last_seq(store.conn, store.device_id)

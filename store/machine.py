@@ -492,7 +492,8 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
     if not is_damage(exc, database):
         return None
     where = shown(str(database), limit=PATH_SHOWN)
-    return IntegrityFailure(code="backup_of_damaged", where=where, **text_found(exc))
+    found = text_found(exc) | ({} if _plain_sqlite(database) else {"encrypted": True})
+    return IntegrityFailure(code="backup_of_damaged", where=where, **found)
 
 
 def format_overwritten(database: Path) -> bool:

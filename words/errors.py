@@ -1213,10 +1213,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "the latest backup (README: Backup and restore)."
         )
     ),
-    "backup_of_damaged": lambda p: _(
-        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
-        "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
-        "own .recover save what it can still read into a new file."
+    "backup_of_damaged": lambda p: (
+        _(
+            "Cannot back up the database {where}: it is damaged ({malformed}), and a copy "
+            "would carry the damage; no backup was written. Restore the latest backup "
+            "(README: Backup and restore): SQLite's .recover cannot read an encrypted database."
+        )
+        if p.get("encrypted")
+        else _(
+            "Cannot back up the database {where}: it is damaged ({malformed}), and a copy "
+            "would carry the damage; no backup was written. Restore the latest backup, or let "
+            "SQLite's own .recover save what it can still read into a new file."
+        )
     ).format(where=p["where"], malformed=malformed(p)),
     "database_not_writable": template(
         _(

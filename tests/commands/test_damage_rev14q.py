@@ -201,3 +201,30 @@ def test_a_header_format_byte_overwritten_is_damage_to_status_and_backup_too(
         assert result.exit_code == 5, (command, result.stderr)
         assert "bytes 18 and 19, were overwritten" in result.stderr, command
     assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
+
+
+def test_a_damaged_encrypted_database_is_not_sent_to_sqlite3_recover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was (F5): the backup's refusal advised `sqlite3 … .recover`, which cannot read a
+    SQLCipher file."""
+    from click.testing import CliRunner
+
+    from commands.cli import cli
+
+    db = tmp_path / "secret.db"
+    runner = CliRunner()
+    monkeypatch.setenv("SCHILDWACHT_PASSPHRASE", "correct horse")
+    made = runner.invoke(cli, ["--db", str(db), "init", "--callsign", "OPS-01", "--encrypt"])
+    assert made.exit_code == 0, made.stderr
+    size = db.stat().st_size
+    with open(db, "r+b") as file:  # one flipped bit in the last page
+        file.seek(size - 3000)
+        byte = file.read(1)[0]
+        file.seek(size - 3000)
+        file.write(bytes([byte ^ 1]))
+    result = runner.invoke(cli, ["--db", str(db), "backup", str(tmp_path / "k.db")])
+    assert result.exit_code == 5, result.stderr
+    assert ".recover |" not in result.stderr
+    assert "Restore the latest backup" in result.stderr
+    assert not (tmp_path / "k.db").exists()
