@@ -228,3 +228,33 @@ def test_a_damaged_encrypted_database_is_not_sent_to_sqlite3_recover(
     assert ".recover |" not in result.stderr
     assert "Restore the latest backup" in result.stderr
     assert not (tmp_path / "k.db").exists()
+
+
+def test_the_consoles_roster_and_gaps_refuses_a_damaged_gap_index(demo: Run, db_path: Path) -> None:
+    """Was (F4): `gaps` refused, the console's Roster & gaps answered from the damaged index."""
+    from console.screens.roster import fetch_roster
+    from store.db import Store
+    from store.errors import IntegrityFailure
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    ident, start = conn.execute("SELECT id, start_at FROM activity LIMIT 1").fetchone()
+    pages = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'activity_time'")]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    for page in pages:
+        at = data.find(ident.encode(), (page - 1) * size, page * size)
+        if at >= 0 and (when := data.rfind(start.encode(), at - 300, at)) >= 0:
+            data[when + 2] ^= 0x01  # the activity moved ten years in the index only
+            break
+    else:
+        raise AssertionError("activity not in the index")
+    db_path.write_bytes(data)
+    store = Store(db_path)
+    try:
+        with pytest.raises(IntegrityFailure) as caught:
+            fetch_roster(store, store.clock.now().date())
+        assert caught.value.code == "database_damaged"
+    finally:
+        store.close()
