@@ -649,6 +649,8 @@ class Store:
         Raises:
             PermissionDenied: the acting person may not take ``require``.
             RuleViolation, BadInput: a database constraint refused the change.
+            IntegrityFailure: the file is cut short (its size is not what its header says):
+                a write would grow it back and hide the damage.
             MachineFault: the database is busy, read-only or the disk is full.
         """
         conn = self.conn
