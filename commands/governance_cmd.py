@@ -9,7 +9,7 @@ import click
 
 from store import audit, decisions, machine, witness
 from store.clock import local_iso
-from store.db import backup_database
+from store.db import backup_database, is_encrypted
 from store.errors import IntegrityFailure
 from store.signers import Signers
 from store.validate import shown, visible
@@ -179,6 +179,8 @@ def backup(env: Env, file: Path) -> None:
         if refusal.code != "database_damaged":
             raise
         facts = {k: v for k, v in refusal.params.items() if k != "place"}
+        if is_encrypted(env.db_path):  # no .recover reads it (rev14q)
+            facts["encrypted"] = True
         where = shown(str(env.db_path), limit=machine.PATH_SHOWN)
         raise IntegrityFailure(code="backup_of_damaged", where=where, **facts) from None
     written = backup_database(store, file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from store.errors import BadInput
+from store.errors import BadInput, IntegrityFailure
 from store.validate import visible_json
 
 TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
@@ -19,6 +19,52 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def _blob_key(data: Any, key: str = "") -> str | None:
+    """The field of the first blob (bytes) in rows or a record, or None when there is none."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return key or "?"
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list | tuple):
+        items = ((key, v) for v in data)
+    else:
+        return None
+    for name, value in items:
+        if (found := _blob_key(value, str(name))) is not None:
+            return found
+    return None
+
+
+def blob_refusal(data: Any) -> IntegrityFailure | None:
+    """A blob where a record holds text, numbers or times: the database is damaged (a flipped
+    type bit the row factory did not see, e.g. under a column alias); a writer never prints its
+    Python form (``b'…'``) nor fails with exit 1 (issue 14, rev14q).
+
+    Args:
+        data: the rows or record to be written.
+
+    Returns:
+        The refusal (``database_damaged``, exit 5) naming the field, or None when no value is a
+        blob.
+    """
+    key = _blob_key(data)
+    if key is None:
+        return None
+    import click  # only on this refusal: scripted listings do not import click
+
+    from store.machine import PATH_SHOWN
+    from store.validate import shown
+
+    from .context import Env
+
+    place, ctx = "The database", click.get_current_context(silent=True)
+    env = ctx.find_object(Env) if ctx is not None else None
+    path = env.db_path if env is not None else None
+    if path is not None:
+        place += " " + shown(str(path), limit=PATH_SHOWN)
+    return IntegrityFailure(code="database_damaged", place=place, column=f"'{key}'", held="blob")
 
 
 #: Compact rows through json's C encoder (``indent`` would force the pure-Python one, several
@@ -44,6 +90,10 @@ def _json(data: list[dict[str, Any]] | dict[str, Any]) -> str:
         return "[\n  " + ",\n  ".join(map(_ROW_ENCODER.encode, data)) + "\n]\n"
     except ValueError:
         raise BadInput(code="json_number_not_finite") from None
+    except TypeError:
+        if (refused := blob_refusal(data)) is not None:
+            raise refused from None
+        raise
 
 
 def json_text(data: list[dict[str, Any]] | dict[str, Any]) -> str:

@@ -35,7 +35,7 @@ from .exits import ExitCode
 
 if TYPE_CHECKING:
     from store.db import Store
-from .jsonout import json_text
+from .jsonout import blob_refusal, json_text
 from .params import OutputPath
 
 FORMATS = ("table", "csv", "json", "md")
@@ -139,6 +139,8 @@ def render(
     """Render rows (a list) or one record (a dict) in a format; returns the text."""
     if fmt == "json":
         return json_text(data)
+    if (refused := blob_refusal(data)) is not None:  # never b'…' in a cell
+        raise refused
     single = isinstance(data, dict)
     rows: list[dict[str, Any]] = [data] if isinstance(data, dict) else data
     keys = list(columns) if columns else (list(rows[0]) if rows else [])

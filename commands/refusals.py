@@ -414,7 +414,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("a repair of the database"), _("`schildwacht db repair`")
     ),
     "backup_of_damaged": lambda p: (
-        _(
+        SENTENCES["backup_of_damaged"](p)
+        if p.get("encrypted")
+        else _(
             "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
             "carry the damage; no backup was written. Restore the latest backup, or let SQLite "
             "recover what it can still read: sqlite3 {where} .recover | sqlite3 recovered.db (then "
@@ -422,7 +424,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ).format(where=p["where"], malformed=malformed(p))
         + (
             _(" When it names an index, `schildwacht db repair` rebuilds it from its table.")
-            if p.get("check") == "integrity"
+            if p.get("check") == "integrity" and " index " in str(p.get("found", ""))
             else ""
         )
     ),

@@ -180,8 +180,8 @@ class Store:
         try:
             if repair and (found := machine.quick_check(conn) or machine.text_check(conn)):
                 raise machine.damaged(f"the database {self._shown_path()}", **found)  # unwritten
-            reindexed = self._reindex(conn) if repair else False
             self._schema_as_stored(conn)
+            reindex = self._before_repair(conn, user, secret, create) if repair else False
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
             findings = integrity.check(conn)
             if findings and not repair:
@@ -195,8 +195,7 @@ class Store:
             if user is not None and not create:
                 self._user = self._prove(user, secret)
             if repair:
-                self.repaired = self._repair(conn, findings, restore_catalogue)
-                self.repaired["reindexed"] = reindexed
+                self.repaired = self._repair(conn, findings, restore_catalogue, reindex=reindex)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -207,34 +206,57 @@ class Store:
             self.close()
             raise
 
-    def _reindex(self, conn: sqlite3.Connection) -> bool:
-        """``db repair``: when SQLite's integrity check finds an index that does not match its
-        table, every index is rebuilt from its table (REINDEX) and checked again, in one
-        transaction; what that does not cure is refused as damage, nothing written. A UNIQUE
-        index whose table now holds a value twice (let in while the index was damaged) is
-        refused naming the rows (issue 14, rev14p). Returns whether it rebuilt them."""
-        where = f"the database {self._shown_path()}"
+    def _before_repair(
+        self, conn: sqlite3.Connection, user: str | None, secret: SecretSource, create: bool
+    ) -> bool:
+        """``db repair``: every check that can refuse runs before anything is written (issue
+        14, rev14q): a database newer than this program, an index that a rebuild does not cure,
+        and the acting person's proof. When the integrity check finds an index that does not
+        match its table, the rebuild is tried (and the person proved against the rebuilt
+        indexes) in a transaction that is rolled back; the repair's own audited transaction
+        rebuilds them for real. With migrations still to run, the rebuild is committed first,
+        so that no migration writes through a damaged index. Returns whether a rebuild is
+        needed (False: already committed, or none needed)."""
+        current = migrations.schema_version(conn)
+        if current > migrations.SCHEMA_VERSION:
+            raise BadInput(
+                code="schema_too_new",
+                path=str(self.path),
+                current=current,
+                known=migrations.SCHEMA_VERSION,
+            )
         found = machine.integrity_check(conn, self.path)
         if not found:
             return False
         if "size" in found:
-            raise machine.damaged(where, **found)
+            raise machine.damaged(f"the database {self._shown_path()}", **found)
+        pending = current < migrations.SCHEMA_VERSION
         conn.execute("BEGIN IMMEDIATE")
         try:
-            try:
-                conn.execute("REINDEX")
-            except (
-                sqlite3.IntegrityError,
-                _driver(self.passphrase is not None).IntegrityError,
-            ) as exc:
-                raise _duplicates(conn, where, exc) from None
-            if after := machine.integrity_check(conn):
-                raise machine.damaged(where, **after)
+            self._reindex(conn)
+            if user is not None and not create and not pending:
+                self._prove(user, secret)
         except BaseException:
             _rollback(conn)
             raise
-        conn.execute("COMMIT")
-        return True
+        conn.execute("COMMIT" if pending else "ROLLBACK")
+        return not pending
+
+    def _reindex(self, conn: sqlite3.Connection) -> None:
+        """Rebuild every index from its table (REINDEX) inside the caller's transaction and
+        check again; what that does not cure is refused as damage. A UNIQUE index whose table
+        now holds a value twice (let in while the index was damaged) is refused naming the rows
+        (issue 14, rev14p)."""
+        where = f"the database {self._shown_path()}"
+        try:
+            conn.execute("REINDEX")
+        except (
+            sqlite3.IntegrityError,
+            _driver(self.passphrase is not None).IntegrityError,
+        ) as exc:
+            raise _duplicates(conn, where, exc) from None
+        if after := machine.integrity_check(conn):
+            raise machine.damaged(where, **after)
 
     def _schema_as_stored(self, conn: sqlite3.Connection) -> None:
         """Refuse, before any migration writes, a database whose schema is already that of a
@@ -249,21 +271,31 @@ class Store:
         conn: sqlite3.Connection,
         findings: integrity.Findings,
         restore_catalogue: CatalogueRestore | None,
+        *,
+        reindex: bool = False,
     ) -> dict[str, Any]:
         """``db repair``: restore the guards and capture what changed while capture was
-        missing (see ``__init__``); what it found and did."""
+        missing (see ``__init__``); what it found and did. ``reindex``: rebuild the indexes
+        (``_before_repair`` found them damaged) in the audited transaction."""
         from .sync import capture
 
         detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
+        detail["reindexed"] = reindex
         replaced = integrity.replaced_tables(conn)
         if replaced:  # its rows are elsewhere, or gone: nothing here can make it whole
             raise IntegrityFailure(code="table_replaced", path=str(self.path), table=replaced[0])
         if lost := integrity.lost_tables(conn):  # never record rows it lost as deleted
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
-        conn.execute("BEGIN IMMEDIATE")  # planted objects, unsealed queued rows, added columns
-        detail["dropped_planted"] = integrity.drop_planted(conn, findings)
-        detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-        detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
+        conn.execute("BEGIN IMMEDIATE")  # indexes, planted objects, unsealed queued rows, columns
+        try:  # (before ``write``: its capture cannot run with them there)
+            if reindex:
+                self._reindex(conn)
+            detail["dropped_planted"] = integrity.drop_planted(conn, findings)
+            detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+            detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
+        except BaseException:
+            _rollback(conn)
+            raise
         conn.execute("COMMIT")
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -619,6 +651,8 @@ class Store:
         Raises:
             PermissionDenied: the acting person may not take ``require``.
             RuleViolation, BadInput: a database constraint refused the change.
+            IntegrityFailure: the file is cut short (its size is not what its header says):
+                a write would grow it back and hide the damage.
             MachineFault: the database is busy, read-only or the disk is full.
         """
         conn = self.conn
@@ -630,6 +664,8 @@ class Store:
             return
         if self.read_only is not None:
             raise self.cannot_write()
+        if cut := machine.cut_short(self.path):  # a write would grow it back, the damage unseen
+            raise machine.damaged(f"the database {self._shown_path()}", **cut)
         validate.moment(self.clock.now(), "system_clock")  # every record is stamped
         self._install_capture(conn)  # at the first action: a reading command never needs it
         try:
@@ -1257,9 +1293,10 @@ def _duplicates(conn: sqlite3.Connection, where: str, exc: Exception) -> StoreEr
     columns = [column for _table, column in pairs]
     listed = ", ".join(f'"{c}"' for c in columns)
     has_id = any(info[1] == "id" for info in conn.execute(f'PRAGMA table_info("{table}")'))
+    known = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)  # UNIQUE lets NULLs repeat
     row = conn.execute(
         f"SELECT {listed}, group_concat({'id' if has_id else 'rowid'}, ', ') FROM \"{table}\""
-        f" NOT INDEXED GROUP BY {listed} HAVING count(*) > 1 LIMIT 1"
+        f" NOT INDEXED WHERE {known} GROUP BY {listed} HAVING count(*) > 1 LIMIT 1"
     ).fetchone()
     if row is None:
         return machine.damaged(where)
@@ -1399,6 +1436,8 @@ def backup_database(store: Store, target: str | Path) -> Path:
             or machine.text_check(store.conn)
         ):
             where = validate.shown(str(store.path), limit=machine.PATH_SHOWN)
+            if store.passphrase is not None:  # no .recover reads it (rev14q)
+                found["encrypted"] = True
             raise IntegrityFailure(code="backup_of_damaged", where=where, **found)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         own = capture.last_seq(store.conn, store.device_id)

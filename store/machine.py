@@ -271,15 +271,18 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     Returns:
         The row factory.
     """
-    declared: dict[int, frozenset[str]] = {}
+    declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
         if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
             return driver_row(cursor, values)
+        strict, blobs = _strict_columns(cursor.connection, declared)
         for index, value in enumerate(values):
             if type(value) in _SUSPECT:
                 column = cursor.description[index][0]
-                if column in _strict_columns(cursor.connection, declared):
+                # a blob: damage unless its name is one a table keeps blobs in (an alias, or a
+                # name declared TEXT in one table and INTEGER in another, is no way round it)
+                if column in strict if type(value) is float else column not in blobs:
                     raise error(
                         "database disk image is malformed: wrong type of stored value: column "
                         f"'{column}' holds {_SUSPECT[type(value)]}"
@@ -289,9 +292,12 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     return row
 
 
-def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset[str]:
-    """Column names declared TEXT in every table that has them, or INTEGER in every one (read
-    once per connection, when a blob or real number is first met)."""
+def _strict_columns(
+    conn: Any, declared: dict[int, tuple[frozenset[str], frozenset[str]]]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Column names declared TEXT in every table that has them, or INTEGER in every one; and
+    the names of columns that keep blobs (declared BLOB, ANY or without a type) in any table
+    (read once per connection, when a blob or real number is first met)."""
     if (known := declared.get(id(conn))) is not None:
         return known
     kinds: dict[str, set[str]] = {}
@@ -300,8 +306,9 @@ def _strict_columns(conn: Any, declared: dict[int, frozenset[str]]) -> frozenset
         quoted = '"' + str(table).replace('"', '""') + '"'
         for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
             kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
-    known = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
-    declared[id(conn)] = known
+    strict = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
+    blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
+    declared[id(conn)] = known = (strict, blobs)
     return known
 
 
@@ -347,6 +354,8 @@ def integrity_check(conn: sqlite3.Connection, database: Path | None = None) -> d
     Raises:
         sqlite3.DatabaseError: the check itself could not read the file.
     """
+    if database is not None and format_overwritten(database):  # as a write judges it (rev14q)
+        return {"header": "format"}
     if database is not None and (cut := cut_short(database)):
         return cut
     found = _check(conn, "integrity_check")
@@ -508,7 +517,8 @@ def damaged_source(exc: BaseException, database: Path) -> IntegrityFailure | Non
     if not is_damage(exc, database):
         return None
     where = shown(str(database), limit=PATH_SHOWN)
-    return IntegrityFailure(code="backup_of_damaged", where=where, **text_found(exc))
+    found = text_found(exc) | ({} if _plain_sqlite(database) else {"encrypted": True})
+    return IntegrityFailure(code="backup_of_damaged", where=where, **found)
 
 
 def format_overwritten(database: Path) -> bool:
@@ -890,6 +900,18 @@ def write_private(
         BadInput: as ``check_target``.
         MachineFault: the disk is full, the file may not be written (``os_fault``).
     """
+    target, temporary = _stage(path, data, what, database)
+    try:
+        _put(target, temporary, what, database)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _stage(path: Path | str, data: bytes, what: str, database: Path | None) -> tuple[Path, Path]:
+    """``path`` checked, and ``data`` written and flushed under a fresh temporary name beside
+    it (0600); the temporary file is removed again when that fails. Returns both."""
     import tempfile  # only when a file is written: scripted listings start faster
 
     target = check_target(path, what, database=database)
@@ -904,8 +926,6 @@ def write_private(
             os.fsync(fd)
         finally:
             os.close(fd)
-        check_target(target, what, database=database)  # nothing changed it meanwhile
-        temporary.replace(target)
     except OSError as exc:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
@@ -914,28 +934,89 @@ def write_private(
         if temporary is not None:
             temporary.unlink(missing_ok=True)
         raise
-    return target
+    return target, temporary
+
+
+def _put(target: Path, temporary: Path, what: str, database: Path | None) -> None:
+    """Rename the staged ``temporary`` over ``target``, checked again just before."""
+    check_target(target, what, database=database)  # nothing changed it meanwhile
+    try:
+        temporary.replace(target)
+    except OSError as exc:
+        raise os_fault(exc, target, f"write {what} to") from None
+
+
+class Placement:
+    """Files a transaction records (``placed_after_commit``): each written beside its target
+    under a temporary name inside the transaction, put in place only after the COMMIT."""
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path, str, Path | None]] = []
+
+    def stage(
+        self, path: Path | str, data: bytes, what: str, *, database: Path | None = None
+    ) -> Path:
+        """Write ``data`` under a temporary name beside ``path`` (as ``write_private``); it is
+        put at ``path`` once the transaction has committed.
+
+        Args:
+            path: where the file goes.
+            data: the bytes.
+            what: what it is, for the refusal.
+            database: the database in use, whose files are never written over.
+
+        Returns:
+            The path the file will have.
+
+        Raises:
+            BadInput: as ``check_target``.
+            MachineFault: the disk is full, the file may not be written (``os_fault``).
+        """
+        target, temporary = _stage(path, data, what, database)
+        self.staged.append((target, temporary, what, database))
+        return target
 
 
 @contextmanager
-def removed_on_failure() -> Iterator[list[Path]]:
-    """Files written inside a transaction, removed again when the block fails after them (its
-    COMMIT, or anything after the write): a file exists only when the database recorded it.
-    Enter it before the transaction (``with removed_on_failure() as written, store.write(…)``)
-    and append a file's path once it is written (never before: a refused write leaves what
-    was there).
+def placed_after_commit() -> Iterator[Placement]:
+    """Files a transaction records, put in place only when it committed (issue 14, rev14q: a
+    refused export deleted the bundle that was already at its name). Enter it before the
+    transaction (``with placed_after_commit() as files, store.write(…)``) and ``stage`` each
+    file inside it. When the block fails (its COMMIT too) only the temporary files are
+    removed: whatever was at the target stays. When it succeeded, each file is renamed into
+    place; should that fail, the database has recorded a file that is not at its name: the
+    refusal says so and names the temporary file that holds it (kept, to be moved by hand).
 
     Yields:
-        The list to append the paths to.
+        The ``Placement`` to stage the files with.
+
+    Raises:
+        MachineFault: ``file_not_placed``: committed, but a file could not be renamed into
+            place (its temporary file is kept and named).
     """
-    written: list[Path] = []
+    files = Placement()
     try:
-        yield written
+        yield files
     except BaseException:
-        for path in written:
+        for _target, temporary, _what, _database in files.staged:
             with suppress(OSError):
-                path.unlink(missing_ok=True)
+                temporary.unlink(missing_ok=True)
         raise
+    for target, temporary, what, database in files.staged:
+        names = {
+            "what": what,
+            "where": shown(str(target), limit=PATH_SHOWN),
+            "kept": shown(str(temporary), limit=PATH_SHOWN),
+        }
+        try:
+            check_target(target, what, database=database)
+        except BadInput:  # the name was taken meanwhile by a folder, a link…
+            raise MachineFault(code="file_not_placed_taken", **names) from None
+        try:
+            temporary.replace(target)
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise MachineFault(code="file_not_placed", reason=reason, **names) from None
 
 
 def _unreadable(what: str, name: str, exc: OSError) -> BadInput:

@@ -706,6 +706,9 @@ def lapse_moment(until: date | None) -> datetime | None:
 
     Returns:
         The moment it stops counting (R8), or None.
+
+    Raises:
+        Nothing: a date outside the clock's range was refused when it was recorded.
     """
     return None if until is None else local_to_utc(until + timedelta(days=1), 0, 0)
 

@@ -1209,7 +1209,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         ).format(place=p["place"], malformed=malformed(p))
         + (
             _(" When it names an index, a repair of the database rebuilds it from its table.")
-            if p.get("check") == "integrity"
+            if p.get("check") == "integrity" and " index " in str(p.get("found", ""))
             else ""
         )
     ),
@@ -1218,10 +1218,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "{columns} {value} is now held twice, by rows {rows}; nothing was written. Restore "
         "the latest backup (README: Backup and restore)."
     ).format(**{**p, "columns": ", ".join(p["columns"])}),
-    "backup_of_damaged": lambda p: _(
-        "Cannot back up the database {where}: it is damaged ({malformed}), and a copy would "
-        "carry the damage; no backup was written. Restore the latest backup, or let SQLite's "
-        "own .recover save what it can still read into a new file."
+    "backup_of_damaged": lambda p: (
+        _(
+            "Cannot back up the database {where}: it is damaged ({malformed}), and a copy "
+            "would carry the damage; no backup was written. Restore the latest backup "
+            "(README: Backup and restore): SQLite's .recover cannot read an encrypted database."
+        )
+        if p.get("encrypted")
+        else _(
+            "Cannot back up the database {where}: it is damaged ({malformed}), and a copy "
+            "would carry the damage; no backup was written. Restore the latest backup, or let "
+            "SQLite's own .recover save what it can still read into a new file."
+        )
     ).format(where=p["where"], malformed=malformed(p)),
     "database_not_writable": template(
         _(
@@ -1359,6 +1367,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("The machine could not {doing}{where} ({reason}); nothing was written. Try again.")
     ),
     "file_operation_refused": template(_("Cannot {doing}{where}: {reason}.")),
+    "file_not_placed": template(
+        _(
+            "The database recorded {what}, but it could not be put at {where} ({reason}). "
+            "It is kept at {kept}: move it to {where} by hand."
+        )
+    ),
+    "file_not_placed_taken": template(
+        _(
+            "The database recorded {what}, but {where} became something other than an "
+            "ordinary file meanwhile, so it was not put there. It is kept at {kept}: move it "
+            "where it belongs by hand."
+        )
+    ),
     "file_too_large": template(_("{what} {name} is larger than {limit:,} bytes.")),
     "file_unreadable": template(_("{what} {name} cannot be read: {reason}.")),
     "folder_not_writable": template(

@@ -135,9 +135,10 @@ def _export(
     progress: Progress,
 ) -> Exported:
     """``export`` once its target is known: pack, record and write the bundle. The file is
-    put in place last, just before the record's COMMIT, and removed again when that fails
-    (issue 14, rev14p: a refused export left a bundle the team imported)."""
-    with machine.removed_on_failure() as written, store.write("sync.export", bundle_id) as conn:
+    written beside its target inside the transaction and renamed into place only after the
+    record's COMMIT (issue 14, rev14p: a refused export left a bundle the team imported;
+    rev14q: a refused export removed the bundle already at its name)."""
+    with machine.placed_after_commit() as files, store.write("sync.export", bundle_id) as conn:
         team = _active_team(store)  # revoked meanwhile (a roster taken in): checked again
         # a change log edited outside Schildwacht: exit 5, not a crash (records: as packed)
         log.check_shapes(conn, records=False)
@@ -165,8 +166,7 @@ def _export(
         sealed = bundle.encrypt(plain, [d["age"] for d in team.active()])
         _note_sent(conn, store, bundle_id, changes, target, team)
         progress("writing", 0, 1)
-        bundle.write_atomically(target, sealed, store.path)
-        written.append(target)  # removed again when the COMMIT fails
+        files.stage(target, sealed, "the bundle", database=store.path)  # in place after COMMIT
         progress("writing", 1, 1)
     if folder is not None:
         for older in target.parent.glob(f"*{bundle.SUFFIX}"):

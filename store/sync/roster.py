@@ -626,7 +626,7 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
     """
     if not _may_request(store):
         raise _needs_no_request()
-    with machine.removed_on_failure() as written, store.write("device.request") as conn:
+    with machine.placed_after_commit() as files, store.write("device.request") as conn:
         if not _may_request(store):  # joined meanwhile (another window): checked again
             raise _needs_no_request()
         me = identity(store)
@@ -652,10 +652,9 @@ def write_request(store: Store, out: Path) -> tuple[str, str]:
         text = json.dumps(
             {"request": base64.b64encode(body).decode(), "signature": b64(signature)}, indent=1
         )
-        path = machine.write_private(
-            out, (text + "\n").encode("utf-8"), "request", database=store.path
+        files.stage(
+            out, (text + "\n").encode("utf-8"), "the enrolment request", database=store.path
         )
-        written.append(path)  # removed again when the COMMIT fails
     return short_authentication_string(body), str(out)
 
 

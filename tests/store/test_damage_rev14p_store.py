@@ -68,3 +68,32 @@ def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path: Path) -> Non
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 30
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_claim'").fetchone()
     conn.close()
+
+
+def test_a_refused_export_leaves_the_bundle_already_at_its_name(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """rev14q F2: the export failed after its file was written (there: the COMMIT on a full
+    disk; here: the last step before it) and removed the bundle that was at ``--out`` before.
+    Now the file is written beside its name and renamed only after the COMMIT."""
+    team = make_team(tmp_path / "team", clock)
+    b = team[1].store
+    logbook.add_entry(b, "Route verkend")
+    out = tmp_path / "usb" / "bundle.swb"
+    out.parent.mkdir()
+    exchange.export(b, out=out)  # yesterday's bundle
+    before = out.read_bytes()
+    logbook.add_entry(b, "Tweede ronde")
+
+    def refuse(made: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    b.before_commit = refuse  # called in the export's transaction, after the file is written
+    with pytest.raises((StoreError, sqlite3.Error)):
+        exchange.export(b, out=out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["bundle.swb"]  # no temporary left
+    b.before_commit = None
+    exchange.export(b, out=out)
+    assert out.read_bytes() != before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["bundle.swb"]
