@@ -404,7 +404,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
     def action_go_today(self) -> None:
         day = today(self.store.clock)
         if self.day == day:
-            self.notify(_("Already on today's board ({day}).").format(day=day))
+            self.refuse_key(_("Already on today's board ({day}).").format(day=day))
             return
         self.day = day
         self.reload()

@@ -524,8 +524,8 @@ class RosterScreen(BaseScreen[RosterData]):
         if refusal and option.action != "none":  # refused at once, never asked first
             self.refuse_key(refusal)
             return
-        if option.action == "none":
-            self.notify(literal(describe(option.what)).plain, severity="information", markup=False)
+        if option.action == "none":  # nothing to do: the key did nothing, its burst is dropped
+            self.refuse_key(literal(describe(option.what)).plain)
             return
         if not (option.feasible or option.partial):
             self.refuse_key(

@@ -121,3 +121,15 @@ async def test_today_open_day_without_activity_drops_the_next_key(app: Schildwac
         await _quiet(pilot)
         assert any("has no activity today" in t for t in toasts(app)), toasts(app)
         assert app.current_mode == "today"
+
+
+async def test_a_key_that_does_nothing_drops_the_q_typed_after_it(app: SchildwachtApp) -> None:
+    """rev17q: the Agenda's 0 on today's board ("Already on today's board") did nothing and
+    answered with an information toast, so the q typed with it quit the console."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        _burst(app, "0", "q")
+        await _quiet(pilot)
+        assert any("Already on today's board" in t for t in toasts(app)), toasts(app)
+        assert app.is_running and app.current_mode == "agenda"
