@@ -22,10 +22,13 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 from .errors import BadInput, IntegrityFailure, MachineFault, StoreError
 from .validate import shown
+
+TYPE_CHECKING = False  # as typing's, without importing typing at run time (commands/fast.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # POSIX only; elsewhere imports simply do not announce themselves
     import fcntl
