@@ -37,7 +37,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "agenda.deploy": ("beveiliger", "beveiligers", "inzet"),
     "agenda.log": ("journaal",),
     "roster.new_shift": ("dienst",),
-    "signals.open_report": ("signaalrapport", "duiding"),
+    "signals.step('interpreted')": ("duiding",),  # the glossary: duiding is interpretation
+    "signals.open_report": ("signaalrapport",),
 }
 
 

@@ -103,3 +103,17 @@ async def test_the_authority_role_finds_its_decision_by_maatwerk(demo_store: Sto
             assert await _top(app, pilot, want) == want, word
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_duiding_finds_interpret_for_the_information_analyst(demo_store: Store) -> None:
+    """rev17q: the glossary's duiding is interpretation; the palette put "Read the selected
+    signal report" first, so Enter after "duiding" read a report instead."""
+    analyst = acting(demo_store, "info_analyst")
+    app = SchildwachtApp(analyst, remember=False, watch=None, ahead=False)
+    want = "Signals: Interpret"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"duiding")
+        assert (await _top(app, pilot, want)).startswith(want)
