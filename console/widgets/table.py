@@ -411,16 +411,18 @@ class RecordTable(KeepsFocus, ScrollView, can_focus=True):
     def on_show(self) -> None:
         self._scroll_when_laid_out()
 
-    def on_focus(self) -> None:
-        self._lines.clear()
-        self._size_rows()  # the cursor's row shows its cut cells whole while focused
-        self.refresh()
-        self._scroll_to_cursor()
-
-    def on_blur(self) -> None:
+    def watch_has_focus(self, focused: bool) -> None:
+        """The cursor's row shows its cut cells whole while the table has the focus: its lines
+        are counted again as ``has_focus`` changes. Not in ``on_focus``/``on_blur``: those run
+        before Textual's own handlers set ``has_focus``, so a blurred table still counted the
+        wrapped row's lines and drew the row once on each of them (rev17q: the same activity
+        twice at 80x24 after ``x``)."""
+        super().watch_has_focus(focused)
         self._lines.clear()
         self._size_rows()
         self.refresh()
+        if focused:
+            self._scroll_to_cursor()
 
     # Drawing ----------------------------------------------------------------------------------
 
