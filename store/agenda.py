@@ -801,7 +801,14 @@ def _record_correction(
                 "R5", code="correction_into_past", title=current.title, moment=from_db(new)
             )
     if reason is None:
-        raise move_refusal(store.actor, current.title, current.status)
+        move = Move(
+            current,
+            from_db(moved.get("start_at", to_db(current.start_at))),
+            from_db(moved.get("end_at", to_db(current.end_at))),
+            moved.get("location"),
+            now,
+        )
+        raise move_refusal(store.actor, current.title, current.status, move)
     insert_correction(
         conn,
         store,
@@ -859,7 +866,48 @@ def insert_correction(
 NO_RESTRICTION = ("cancelled", "done")
 
 
-def move_ways(actor: access.Actor, status: str) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class Move:
+    """A change of an activity's time or place as asked, for ``move_ways``: whether a
+    restriction may record it depends on it when the activity has ended (R5).
+
+    Attributes:
+        current: the activity as it is.
+        start: the start after the change (aware UTC).
+        end: the end after the change (aware UTC).
+        location: the place after the change, or None to keep it.
+        now: now (aware UTC).
+    """
+
+    current: Activity
+    start: datetime
+    end: datetime
+    location: str | None
+    now: datetime
+
+    def ended(self) -> bool:
+        """Whether the activity has ended and the restriction this change would be is one an
+        ended activity takes no more (``rules.restricted_after_end``: anything but a move to
+        a time still ahead).
+
+        Returns:
+            True when a restriction may not record this change because the activity has ended.
+        """
+        try:
+            kind = restriction_kind(self.current, self.start, self.end, self.location)
+        except BadInput:  # time and place at once: no one restriction; judged as a relocation
+            kind = "relocated"
+        row = {
+            "old_end_at": to_db(self.current.end_at),
+            "new_start_at": to_db(self.start),
+            "recorded_at": to_db(self.now),
+            "kind": kind,
+            "authority": "",
+        }
+        return rules.restricted_after_end(row) is not None
+
+
+def move_ways(actor: access.Actor, status: str, move: Move | None = None) -> tuple[str, ...]:
     """How the acting person may record a change of an activity's time or place (R5): the one
     rule the store refuses a move by (``edit_activity``'s ``move_needs_restriction``) and the
     faces ask by (the console's move question offers exactly these).
@@ -867,40 +915,59 @@ def move_ways(actor: access.Actor, status: str) -> tuple[str, ...]:
     Args:
         actor: whoever acts (``Store.actor``; the laptop's enrolled role bounds it too).
         status: the activity's status.
+        move: the change asked, or None for any change: of an activity that has ended only a
+            move to a time still ahead is a restriction (``Move.ended``, rev17q: ``e`` offered
+            a restriction the store refused once the form was saved).
 
     Returns:
         ``correction`` (the agenda was wrong, with its reason: ``activity.write``) and
         ``restriction`` (decided, with reason and deciding authority: ``activity.restrict``, of
-        an activity neither cancelled nor done), in that order; empty when neither.
+        an activity neither cancelled nor done, nor ended unless moved ahead), in that order;
+        empty when neither.
     """
     ways = []
     if access.may(actor, "activity.write"):
         ways.append("correction")
-    if access.may(actor, "activity.restrict") and status not in NO_RESTRICTION:
+    if (
+        access.may(actor, "activity.restrict")
+        and status not in NO_RESTRICTION
+        and (move is None or not move.ended())
+    ):
         ways.append("restriction")
     return tuple(ways)
 
 
-def move_refusal(actor: access.Actor, title: str, status: str) -> RuleViolation:
+def move_refusal(
+    actor: access.Actor, title: str, status: str, move: Move | None = None
+) -> RuleViolation:
     """The refusal of a move recorded neither way (``move_ways``): the words name only what
     this person may do (rev16o: never told to run a command his role may not run, nor to
-    restrict an activity cancelled or done).
+    restrict an activity cancelled, done or ended).
 
     Args:
         actor: whoever acts.
         title: the activity's title.
         status: the activity's status.
+        move: the change asked, or None (as for ``move_ways``).
 
     Returns:
         ``move_needs_restriction`` (R5) with ``may_restrict`` (a restriction is one of the
-        ways) and ``status``.
+        ways), ``status``, and ``ended`` (the activity's end) when the activity has ended and
+        the change is no move ahead.
     """
+    ended = (
+        {"ended": move.current.end_at}
+        if move is not None and status not in NO_RESTRICTION and move.ended()
+        else {}
+    )
     return RuleViolation(
         "R5",
         code="move_needs_restriction",
         title=title,
-        may_restrict="restriction" in move_ways(actor, status),
+        may_restrict="restriction" in move_ways(actor, status, move),
+        may_correct="correction" in move_ways(actor, status, move),
         status=status,
+        **ended,
     )
 
 
@@ -1217,7 +1284,9 @@ def record_restriction(
             validate.moment(given, what)
     updates = _restricted_fields(current, kind, new_start, new_end, new_location)
     updates["updated_at"] = to_db(store.now())
-    _check_not_into_past(current, updates, to_db(store.now()), kind)
+    _check_not_into_past(
+        current, updates, to_db(store.now()), kind, access.may(store.actor, "activity.write")
+    )
     restriction_id = uuid7()
     conn.execute(
         "INSERT INTO restriction (id, activity_id, kind, reason, authority, note,"
@@ -1245,10 +1314,12 @@ def record_restriction(
 
 
 def _check_not_into_past(
-    current: Activity, updates: dict[str, str], now: str, kind: str = ""
+    current: Activity, updates: dict[str, str], now: str, kind: str = "", may_correct: bool = False
 ) -> None:
     """A restriction never restricts an activity that is over, nor moves its start or end to a
-    time already past (R5)."""
+    time already past (R5). The refusal of one that is over carries what may still be done
+    (rev17q: a move of it to another past time read as if no restriction were possible): the
+    kind asked, the time it was moved to, and whether this person may correct it."""
     over = rules.restricted_after_end(
         {
             "old_end_at": to_db(current.end_at),
@@ -1259,8 +1330,15 @@ def _check_not_into_past(
         }
     )
     if over is not None:
+        start = updates.get("start_at")
         raise RuleViolation(
-            "R5", code="restriction_after_end", title=current.title, moment=current.end_at
+            "R5",
+            code="restriction_after_end",
+            title=current.title,
+            moment=current.end_at,
+            kind=kind,
+            may_correct=may_correct,
+            **({"to": from_db(start)} if kind == "moved" and start else {}),
         )
     past = rules.restricted_into_past(
         {

@@ -476,7 +476,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "nothing_to_change": template(_("Nothing to change; give at least one of: {fields}.")),
     "nothing_changed": template(_("Nothing changed: '{title}' already has these values.")),
     "move_needs_restriction": lambda p: (
-        _(
+        _ended_move(p)
+        if p.get("ended")
+        else _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
             "a restriction (reason and deciding authority), or, when the agenda was simply "
             "wrong, say why as a correction."
@@ -536,12 +538,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "concept_misfits_deployed": lambda p: _("{misfit} first, or choose a concept they fit.").format(
         misfit=misfit_words(p)
     ),
-    "restriction_after_end": template(
-        _(
-            "'{title}' ended at {moment}: a restriction decides what happens next, and an "
-            "activity that is over has no next (rule R5)."
-        )
-    ),
+    "restriction_after_end": lambda p: _after_end(p),
     "correction_into_past": template(
         _(
             "A correction cannot move '{title}' to {moment}, which has already passed, from a "
@@ -2113,6 +2110,48 @@ SENTENCES.update(PERSON)  # the protected person's records (issue 20)
 for _code in FIELD_CODES | WHAT_CODES:  # the value a refusal names, in words (words/fields.py)
     if _code in SENTENCES:
         SENTENCES[_code] = named(_code, SENTENCES[_code])
+
+
+def _ended_move(p: Mapping[str, Any]) -> str:
+    """A change of an activity that has ended, asked without a correction: of what has ended
+    a restriction only moves it to a time still ahead (R5), so this change is a correction
+    (rev17q: ``e`` offered a restriction the store refused once saved)."""
+    if p.get("may_correct", True):
+        return _(
+            "'{title}' ended at {ended}: a restriction only moves it to a time still ahead "
+            "(rule R5), so this change is a correction: say what was wrong in the agenda."
+        ).format(**joined(p))
+    return _(
+        "'{title}' ended at {ended}: a restriction only moves it to a time still ahead "
+        "(rule R5), and your role may not correct the agenda."
+    ).format(**joined(p))
+
+
+def _after_end(p: Mapping[str, Any]) -> str:
+    """A restriction of an activity that has ended (R5): what is wrong, and what may be done
+    instead — move it to a time still ahead, or correct the agenda when this person may
+    (rev17q: a move to another past time read as if nothing were possible)."""
+    fill = joined(p)
+    correct = (
+        _(" When the agenda was simply wrong, say why as a correction instead.")
+        if p.get("may_correct")
+        else ""
+    )
+    if p.get("kind") == "moved" and "to" in p:
+        return (
+            _(
+                "'{title}' ended at {moment}: a restriction may move it only to a time still "
+                "ahead, and {to} has already passed (rule R5); give a later start."
+            ).format(**fill)
+            + correct
+        )
+    return (
+        _(
+            "'{title}' ended at {moment}: what has taken place is not restricted any more "
+            "(rule R5); a restriction may only move it to a time still ahead."
+        ).format(**fill)
+        + correct
+    )
 
 
 def _option_value(p: Mapping[str, Any]) -> str:

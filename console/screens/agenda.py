@@ -546,9 +546,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
 
         # the store's one rule (R5): what this person may record, by role and status; what
         # is not theirs is said at once in the store's words, never refused after the form
-        ways = agenda.move_ways(self.actor, item.status)
+        # of an activity that has ended only a move ahead is a restriction (rev17q): the
+        # change itself is asked about, as ``r`` asks ``restriction_kinds``
+        asked = agenda.Move(item, move.start, move.end, values["location"], self.store.clock.now())
+        ways = agenda.move_ways(self.actor, item.status, asked)
+        refusal = agenda.move_refusal(self.actor, item.title, item.status, asked)
         if not ways:
-            self.refuse_key(sentence(agenda.move_refusal(self.actor, item.title, item.status)))
+            self.refuse_key(sentence(refusal))
             return
         heading = {
             ("correction", "restriction"): _(
@@ -557,11 +561,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ("correction",): _("'{title}' moves to {when}: a correction"),
             ("restriction",): _("'{title}' moves to {when}: a restriction"),
         }[ways].format(title=item.title, when=local_span(move.start, move.end))
-        note = (
-            ""
-            if "restriction" in ways
-            else sentence(agenda.move_refusal(self.actor, item.title, item.status))
-        )
+        note = "" if "restriction" in ways else sentence(refusal)
 
         def follow(_said: str) -> None:
             """A move to another day: the board follows the activity there, as new does."""

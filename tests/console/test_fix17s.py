@@ -5,9 +5,14 @@ lines and Dutch plurals in the palette."""
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from console.app import SchildwachtApp
+from console.screens.forms import ActivityForm, MoveForm
 from console.widgets.table import RecordTable
-from tests.console.conftest import settle
+from store.clock import local_text
+from tests.console.conftest import error_of, settle
+from tests.console.test_move_ways_console import _offered
 
 
 def _lines(table: RecordTable) -> list[str]:
@@ -33,3 +38,42 @@ async def test_a_wrapped_row_is_drawn_once_after_the_table_loses_the_focus(
         lines = _lines(table)
         assert sum(when in line for line in lines) == 1, lines  # once, not on each of its lines
         assert follows in lines[2], lines  # the next record right under it
+
+
+async def test_edit_of_an_ended_activity_offers_a_restriction_only_for_a_move_ahead(
+    app: SchildwachtApp,
+) -> None:
+    """``e`` asks ``agenda.move_ways`` about the change itself, as ``r`` asks the kinds: of an
+    ended activity a new place is a correction only, said at once in the store's words; a move
+    to a time ahead may still be a restriction."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        item = app.screen.selected()  # type: ignore[attr-defined]
+        assert item.end_at <= app.store.clock.now() and item.status in ("planned", "confirmed")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        app.screen.query_one("#location", Input).value = "Elders, zaal 2"
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MoveForm), error_of(app)
+        offered, note = _offered(form)
+        assert offered == ["correction"]
+        assert note == (
+            f"'{item.title}' ended at {local_text(item.end_at)}: a restriction only moves it "
+            "to a time still ahead (rule R5), so this change is a correction: say what was "
+            "wrong in the agenda."
+        )
+        await pilot.press("escape")  # back on the Agenda, the same row selected
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)
+        app.screen.query_one("#start", Input).value = "23:00"  # later today: ahead
+        app.screen.query_one("#end", Input).value = "23:30"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MoveForm), error_of(app)
+        assert _offered(app.screen)[0] == ["correction", "restriction"]
