@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Select
 
 from store.access import ActingPerson
 from store.db import Store
@@ -298,6 +299,8 @@ class SchildwachtApp(StoreWork, App[None]):
         screen = self.screen
         if escaped_key(event) is None:
             return False
+        if self._close_open_list():
+            return True
         if isinstance(screen, BaseScreen):
             if not screen.check_action("leave_field", ()):
                 return False
@@ -308,6 +311,23 @@ class SchildwachtApp(StoreWork, App[None]):
         if not ours or escape is None or not escape.enabled:
             return False
         await self.run_action(escape.binding.action, escape.node)
+        return True
+
+    def _close_open_list(self) -> bool:
+        """A drop-down's list open (the focus in it): the Escape closes it here, at once, and
+        gives the focus back to its field; True when it did. Its own Escape only asks its field
+        to close it (a message handled later), so the key typed with the Escape went into the
+        list still open, moved its highlight there and was gone with it (rev17q): now it comes
+        after the Escape, to the field, as when typed after it."""
+        focused = self.focused
+        opened = next(
+            (a for a in (focused.ancestors if focused else ()) if isinstance(a, Select)),
+            None,
+        )
+        if opened is None or not opened.expanded:
+            return False
+        opened.expanded = False
+        opened.screen.set_focus(opened, scroll_visible=False)
         return True
 
     def _meant_for_field(self, event: events.Key) -> bool:

@@ -5,7 +5,10 @@ lines and Dutch plurals in the palette."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Select
 
 from console.app import SchildwachtApp
 from console.screens.forms import ActivityForm, MoveForm
@@ -77,3 +80,40 @@ async def test_edit_of_an_ended_activity_offers_a_restriction_only_for_a_move_ah
         await settle(pilot)
         assert isinstance(app.screen, MoveForm), error_of(app)
         assert _offered(app.screen)[0] == ["correction", "restriction"]
+
+
+async def _open_list(app: SchildwachtApp, pilot: Pilot[None]) -> Select[str]:
+    await pilot.press("a")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(app.screen, ActivityForm)
+    select = app.screen.query_one("#person", Select)
+    select.focus()
+    await pilot.press("space")
+    await settle(pilot)
+    assert select.expanded and isinstance(app.focused, OptionList)
+    return select
+
+
+@pytest.mark.parametrize(("key", "character"), [("alt+k", "k"), ("alt+space", " ")])
+async def test_escape_and_a_key_in_one_read_with_a_list_open_close_it_then_the_key_acts(
+    app: SchildwachtApp, key: str, character: str
+) -> None:
+    """Escape closes the open list, then the key acts as if typed after it, in its closed
+    field: a letter does nothing there (it went into the open list before, moving its
+    highlight, and was gone with it); Space opens the list again."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        select = await _open_list(app, pilot)
+        listed = app.focused
+        assert isinstance(listed, OptionList)
+        highlighted = listed.highlighted
+        app._driver.send_message(events.Key(key, character))  # type: ignore[union-attr]
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityForm)  # the Escape closed the list, not the form
+        assert select.value == "EEKHOORN"
+        if character == " ":
+            assert select.expanded and app.focused is listed
+        else:
+            assert not select.expanded and app.focused is select
+            assert listed.highlighted == highlighted  # the letter was not the list's
