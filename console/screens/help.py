@@ -74,7 +74,9 @@ def everywhere_actions() -> tuple[Action, ...]:
                 f"go('{mode}')",
                 name,
                 name,
-                _("{screen}: {purpose}").format(screen=name, purpose=MAIN_SCREENS[mode].PURPOSE),
+                # its purpose alone: the line reads "key  Name — explanation" as every other
+                # (rev17q: these seven read "Agenda: the day board…"), the README's "Agenda: …"
+                MAIN_SCREENS[mode].PURPOSE,
             )
             for key, mode, name in SCREENS
         )

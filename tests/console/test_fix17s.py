@@ -5,14 +5,19 @@ lines and Dutch plurals in the palette."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
-from console.app import SchildwachtApp
+from console.app import MAIN_SCREENS, SchildwachtApp
+from console.screens.help import help_tables
 from console.screens.forms import ActivityForm, MoveForm
 from console.widgets.table import RecordTable
+from store import access
 from store.clock import local_text
 from tests.console.conftest import error_of, settle
 from tests.console.test_move_ways_console import _offered
@@ -117,3 +122,17 @@ async def test_escape_and_a_key_in_one_read_with_a_list_open_close_it_then_the_k
         else:
             assert not select.expanded and app.focused is select
             assert listed.highlighted == highlighted  # the letter was not the list's
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_every_help_line_reads_key_name_and_explanation(role: str) -> None:
+    """The seven screens' lines too: "a  Agenda — the day board…", not "Agenda: …" (rev17q);
+    the README's key table keeps "Agenda: …" as its every row does."""
+    console = Console(width=400, record=True, file=io.StringIO())
+    for table in help_tables(role, "agenda"):
+        console.print(table)
+    titles = {"Everywhere", *(screen.TITLE for screen in MAIN_SCREENS.values())}
+    rows = [line.strip() for line in console.export_text().splitlines() if line.strip()]
+    keyed = [row for row in rows if row not in titles]
+    assert keyed and all(" — " in row for row in keyed), [r for r in keyed if " — " not in r]
+    assert any(row.split()[:3] == ["a", "Agenda", "—"] for row in keyed)
