@@ -22,6 +22,8 @@ import re
 from textual.command import Hit, Hits
 from textual.system_commands import SystemCommandsProvider
 
+from . import dutch
+
 #: Above any fuzzy score: a title with the typed words whole comes first.
 WHOLE = 1000.0
 #: A hit by the help words only: below any title's fuzzy score (at least 1).
@@ -58,7 +60,7 @@ def by_help(help_text: str, query: str) -> float:
 
 def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
     """The score of an entry with Dutch ``words`` for ``query``: about ``DUTCH`` when the typed
-    words are one of them whole (less the word's place among them: "gezag" first names the
+    words are one of them whole, or its plural (``dutch.plurals``; less the word's place among them: "gezag" first names the
     authority's decision, then Restrict), more for a screen's; when they only begin one ("te
     beveiligen" of "te beveiligen personen"), a help word's score (``BY_HELP``), below every
     title that matches ("sign" is Sign the handover first, not Signals by "signalen"); 0
@@ -69,6 +71,9 @@ def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
     bonus = 1.5 if screen else 1.0
     if typed in words:  # the entry it names first before one it names too ("gezag")
         return DUTCH * bonus - words.index(typed)
+    plural = next((i for i, word in enumerate(words) if dutch.names(word, typed)), None)
+    if plural is not None:  # "beperkingen" names what "beperking" does (rev17q)
+        return DUTCH * bonus - plural
     if any(word.startswith(typed) for word in words):
         return BY_HELP * bonus
     return 0.0

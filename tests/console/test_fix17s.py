@@ -13,14 +13,16 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
+from console import dutch
 from console.app import MAIN_SCREENS, SchildwachtApp
-from console.screens.help import help_tables
 from console.screens.forms import ActivityForm, MoveForm
+from console.screens.help import help_tables
 from console.widgets.table import RecordTable
 from store import access
 from store.clock import local_text
 from tests.console.conftest import error_of, settle
 from tests.console.test_move_ways_console import _offered
+from tests.console.test_palette_dutch import _top
 
 
 def _lines(table: RecordTable) -> list[str]:
@@ -136,3 +138,49 @@ def test_every_help_line_reads_key_name_and_explanation(role: str) -> None:
     keyed = [row for row in rows if row not in titles]
     assert keyed and all(" — " in row for row in keyed), [r for r in keyed if " — " not in r]
     assert any(row.split()[:3] == ["a", "Agenda", "—"] for row in keyed)
+
+
+@pytest.mark.parametrize(
+    ("word", "plural"),
+    [
+        ("beperking", "beperkingen"),
+        ("dienst", "diensten"),
+        ("signaal", "signalen"),
+        ("te beveiligen persoon", "te beveiligen personen"),
+        ("eenheid", "eenheden"),
+        ("beveiliger", "beveiligers"),
+        ("activiteit", "activiteiten"),
+        ("inzet", "inzetten"),
+        ("agenda", "agenda s"),  # agenda's, as the palette reads it
+        ("dreigingsniveau", "dreigingsniveaus"),
+    ],
+)
+def test_a_glossary_word_is_named_by_its_plural(word: str, plural: str) -> None:
+    assert dutch.names(word, plural) and dutch.names(word, word)
+    assert not dutch.names(word, plural + "x") and not dutch.names(word, word[:-1])
+
+
+#: A plural typed alone puts what its singular names first (the demo's shift leader).
+PLURALS = {
+    "beperkingen": "Agenda: Restrict the selected activity",
+    "diensten": "Roster & gaps: Add a shift to the roster",
+    "beveiligingsconcepten": "Agenda: Assign a security concept",
+    "dreigingsinschattingen": "Today: Record a threat assessment (dreigingsinschatting)",
+    "signaalrapporten": "Go to Signals",  # the screen's own word, before the action's plural
+    "eenheden": "Go to Capacity",
+}
+
+
+async def test_a_plural_in_the_palette_finds_what_its_word_names(app: SchildwachtApp) -> None:
+    wrong = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for word, want in PLURALS.items():
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*word)
+            if (top := await _top(app, pilot, want)) != want:
+                wrong[word] = top
+            await pilot.press("escape")
+            await pilot.pause()
+    assert wrong == {}
