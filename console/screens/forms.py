@@ -372,8 +372,15 @@ class RestrictForm(Form[T]):
         end: str,
         kinds: Sequence[str] = agenda.RESTRICTION_KINDS,
     ) -> None:
+        # the one kind the store takes (an ended activity: a move) is chosen already: the
+        # focus starts on the deciding authority, the first field to fill in (the authority
+        # typed at once went into the kind's closed list and was lost, fix17s)
         super().__init__(
-            heading, restrict_fields(item, start, end, kinds), save, button=_("Record restriction")
+            heading,
+            restrict_fields(item, start, end, kinds),
+            save,
+            button=_("Record restriction"),
+            first="authority" if len(kinds) == 1 else None,
         )
         self.item = item
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Select
 
 from console import dutch
 from console.app import MAIN_SCREENS, SchildwachtApp
-from console.screens.forms import ActivityForm, MoveForm
+from console.screens.forms import ActivityForm, MoveForm, RestrictForm
 from console.screens.help import help_tables
 from console.widgets.table import RecordTable
 from store import access
@@ -184,3 +184,19 @@ async def test_a_plural_in_the_palette_finds_what_its_word_names(app: Schildwach
             await pilot.press("escape")
             await pilot.pause()
     assert wrong == {}
+
+
+async def test_restrict_of_an_ended_activity_starts_on_the_deciding_authority(
+    app: SchildwachtApp,
+) -> None:
+    """Its one kind (a move) is chosen already; the authority is the first field to fill."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        item = app.screen.selected()  # type: ignore[attr-defined]
+        assert item.end_at <= app.store.clock.now()
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RestrictForm)
+        await pilot.press(*"OvJ")
+        assert app.screen.query_one("#authority", Input).value == "OvJ"
