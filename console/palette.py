@@ -62,10 +62,10 @@ def by_dutch(words: tuple[str, ...], query: str, screen: bool) -> float:
     """The score of an entry with Dutch ``words`` for ``query``: about ``DUTCH`` when the typed
     words are one of them whole or its plural (``dutch.plurals``: "beperkingen"), less the
     word's place among them ("gezag" first names the authority's decision, then Restrict),
-    more for a screen's; when they only begin one ("te
-    beveiligen" of "te beveiligen personen"), a help word's score (``BY_HELP``), below every
-    title that matches ("sign" is Sign the handover first, not Signals by "signalen"); 0
-    otherwise (under three letters typed, or no Dutch word)."""
+    more for a screen's; when they only begin one ("te beveiligen" of "te beveiligen
+    personen"), a help word's score (``BY_HELP``), below every title that matches ("sign" is
+    Sign the handover first, not Signals by "signalen"); 0 otherwise (under three letters
+    typed, or no Dutch word)."""
     typed = " ".join(re.findall(r"\w+", query.lower()))
     if len(typed) < 3 or not words:
         return 0.0
