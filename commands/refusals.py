@@ -17,6 +17,7 @@ from words import _, ngettext
 from words.counts import refused_of
 from words.errors import SENTENCES, malformed, rows, sentence, signed_facts, template
 from words.fields import named
+from words.filled import joined
 
 
 def _log_malformed(text: str) -> Callable[[Mapping[str, Any]], str]:
@@ -34,6 +35,47 @@ def _with_options(code: str, **options: str) -> Callable[[Mapping[str, Any]], st
     """The sentence every face says for ``code`` (``words.errors``), with the options that
     put it right named in its places for them."""
     return lambda params: SENTENCES[code]({**params, **options})
+
+
+def _ended_move(p: Mapping[str, Any]) -> str:
+    """``activity edit`` of an activity that has ended, without --correction: of what has
+    ended a restriction only moves it to a time still ahead (R5), so this is a correction."""
+    if p.get("may_correct", True):
+        return _(
+            "'{title}' ended at {ended}: a restriction only moves it to a time still ahead "
+            "(rule R5), so this change is a correction: say what was wrong with --correction "
+            "REASON."
+        ).format(**joined(p))
+    return SENTENCES["move_needs_restriction"](p)
+
+
+def _after_end(p: Mapping[str, Any]) -> str:
+    """``activity restrict`` of an activity that has ended: what is wrong, and what may be
+    done instead, by the options that do it (rev17q)."""
+    fill = joined(p)
+    correct = (
+        _(
+            " When the agenda was simply wrong, correct it instead: `activity edit` with "
+            "--correction REASON."
+        )
+        if p.get("may_correct")
+        else ""
+    )
+    if p.get("kind") == "moved" and "to" in p:
+        return (
+            _(
+                "'{title}' ended at {moment}: a restriction may move it only to a time still "
+                "ahead, and {to} has already passed (rule R5); give a later --start."
+            ).format(**fill)
+            + correct
+        )
+    return (
+        _(
+            "'{title}' ended at {moment}: what has taken place is not restricted any more "
+            "(rule R5); a restriction may only move it (--kind moved) to a time still ahead."
+        ).format(**fill)
+        + correct
+    )
 
 
 def _nothing_to_change(params: Mapping[str, Any]) -> str:
@@ -179,7 +221,9 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "import_not_clean": _import_not_clean,
     "move_needs_restriction": lambda p: (
-        _(
+        _ended_move(p)
+        if p.get("ended")
+        else _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it with "
             "`activity restrict` (reason and deciding authority), or, when the agenda was "
             "simply wrong, say why with --correction REASON."
@@ -201,6 +245,7 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "restrict`, or, when the agenda was simply wrong, say why with --correction REASON."
         )
     ).format(title=p["title"]),
+    "restriction_after_end": lambda p: _after_end(p),
     "move_needs_start": template(_("A move needs the new start (--start).")),
     "relocation_needs_place": template(_("A relocation needs the new place (--location).")),
     "restriction_needs_authority": template(
