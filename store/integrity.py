@@ -568,24 +568,22 @@ def _rebuild(conn: sqlite3.Connection, stored: str, table: str, create: str) -> 
 
 
 def audit_trail_cut(conn: sqlite3.Connection) -> bool:
-    """Whether the audit trail is gone, emptied or cut: its events are not numbered 1, 2, 3…
-    without a gap (every database's first event is its ``db.init``, and no event is ever
-    deleted). ``db repair`` refuses such a database before it looks at anything the trail
-    records (the catalogue's fingerprint): no repair makes a trail whole (rev13s F5). Reads
-    only.
+    """Whether the audit trail is gone, emptied or cut at its start: its first event, the
+    ``db.init`` that records the catalogue's fingerprint, is not there. ``db repair`` refuses
+    such a database before it looks at anything the trail records (it named the catalogue as
+    changed, rev13s F5): no repair makes a trail whole. A gap further on is left to ``audit
+    verify``, which names the event missing once repair has put the guards back. Reads only.
 
     Args:
         conn: the open database.
 
     Returns:
-        True when the trail is gone, empty, or missing events at its start or in between.
+        True when the trail is gone, empty, or its first event is missing.
     """
     if _kind(conn, "audit_event") != "table":
         return True
-    count, first, last = conn.execute(
-        "SELECT count(*), min(seq), max(seq) FROM main.audit_event"
-    ).fetchone()
-    return bool(count == 0 or first != 1 or last != count)
+    first = conn.execute("SELECT min(seq) FROM main.audit_event").fetchone()[0]
+    return first != 1
 
 
 def _database_errors(conn: sqlite3.Connection) -> tuple[type[Exception], ...]:
