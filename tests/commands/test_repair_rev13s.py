@@ -98,7 +98,7 @@ def test_a_table_a_tool_rewrote_is_rebuilt_with_ours_and_the_database_opens(
         new,
         f"INSERT INTO {table}_new SELECT * FROM {table}",
         f"DROP TABLE {table}",
-        f'ALTER TABLE {table}_new RENAME TO {table.upper() if how == "capitals" else table}',
+        f"ALTER TABLE {table}_new RENAME TO {table.upper() if how == 'capitals' else table}",
     )
     stored = _definition(db_path, table)
     assert stored[1] != ours and stored[1].startswith('CREATE TABLE "')
