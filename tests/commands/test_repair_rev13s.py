@@ -105,6 +105,7 @@ def test_a_table_a_tool_rewrote_is_rebuilt_with_ours_and_the_database_opens(
     assert demo("db", "status").exit_code == 5  # altered: the database stays shut
     repaired = demo("db", "repair")
     assert repaired.exit_code == 0, repaired.stderr
+    assert f"Rebuilt table {table} with this version's definition" in repaired.stderr
     assert demo("db", "status").exit_code == 0  # never "in place" when the next open refuses
     assert _definition(db_path, table) == (table, ours)
     assert _count(db_path, table) == rows
