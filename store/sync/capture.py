@@ -155,40 +155,37 @@ def _logged(conn: sqlite3.Connection, table: str) -> dict[tuple[str, str], tuple
     return logged
 
 
-def _alive(logged: dict[tuple[str, str], tuple[Any, object]], table: TableShape) -> set[str]:
-    """The row keys the change log says ``table`` holds (their newest existence is alive)."""
-    return {
-        pk
-        for (pk, col), (stamp, _val) in logged.items()
-        if col == EXISTENCE
-        and stamp[0] % 2 == 1
-        # a record set aside (``log.set_aside_malformed``) names no row
-        and len(key_parts(pk) or ()) == len(table.key)
-    }
-
-
 def lost_rows(conn: sqlite3.Connection) -> dict[str, int]:
-    """Rows the change log says a synced table holds that it does not hold: lost locally (a
+    """Rows this laptop's captured state (``sync_clock``: the existence of every row it holds,
+    as sealed or merged here) says a synced table holds that it does not hold: lost locally (a
     table dropped and made again, rows deleted by a raw tool while capture was missing), never
-    deleted by an action of the store (it does not open without its capture triggers, so every
-    deletion it makes is in the log). ``db repair`` refuses such a database: it must never send
-    rows lost here to the team as deleted (issue 13, rev13s F2). Reads only.
+    deleted by an action of the store (it does not open without its capture triggers, so each
+    deletion it makes is sealed, and its clock says deleted). Records the change log keeps but
+    this laptop never applied (quarantined, deferred, taken back) have no live clock here.
+    ``db repair`` refuses such a database: it must never send rows lost here to the team as
+    deleted (issue 13, rev13s F2). Reads only.
 
     Returns:
-        Table name → how many of its rows are lost; empty when every table holds what its log
-        says.
+        Table name → how many of its rows are lost; empty when every table holds what its
+        captured state says.
     """
     lost: dict[str, int] = {}
+    valid = "CASE WHEN json_valid(c.pk) THEN c.pk END"  # a key no Schildwacht wrote: no row
     for table in shapes(conn).values():
-        alive = _alive(_logged(conn, table.name), table)
-        if not alive:
-            continue
-        present = {
-            str(r[0])
-            for r in conn.execute(f"SELECT {table.key_json(table.name)} FROM main.{table.name}")
-        }
-        if missing := len(alive - present):
-            lost[table.name] = missing
+        if not table.key:
+            continue  # a table made again without our key: ``integrity.rebuild_tables`` refuses
+        held = " AND ".join(
+            f"t.{c} = json_extract({valid}, '$[{i}]')" for i, c in enumerate(table.key)
+        )
+        (missing,) = conn.execute(
+            "SELECT count(*) FROM main.sync_clock c WHERE c.tbl = ? AND c.col = ''"
+            f" AND c.cl % 2 = 1 AND json_type({valid}) = 'array'"
+            f" AND json_array_length({valid}) = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM main.{table.name} t WHERE {held})",
+            (table.name, len(table.key)),
+        ).fetchone()
+        if missing:
+            lost[table.name] = int(missing)
     return lost
 
 
