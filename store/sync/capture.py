@@ -28,7 +28,7 @@ from ..errors import IntegrityFailure
 from ..validate import visible
 from . import change, clashes, conflicts, log, restored
 from .change import COUNTER_BITS as COUNTER_BITS
-from .change import Change, Run, encode_values, key_parts, normal_prevs, readable_changes
+from .change import Change, Run, encode_values, normal_prevs, readable_changes
 from .change import hlc_wall_ms as hlc_wall_ms
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
