@@ -368,6 +368,13 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "Restore the latest backup."
         )
     ),
+    "repair_incomplete": template(
+        _(
+            "{path} was changed outside Schildwacht in a way `db repair` cannot put right: its "
+            "guards still differ from this version's after it ({found}), so its repair was "
+            "not recorded and the database stays shut. Restore the latest backup."
+        )
+    ),
     "table_replaced": template(
         _(
             "{path} was changed outside Schildwacht: its table {table} was replaced by "

@@ -295,6 +295,10 @@ class Store:
             detail.update(capture.set_aside_malformed(c, self.device_id))
             capture.install_triggers(c, baseline=False)
             integrity.restore(c, integrity.check(c))
+            if left := integrity.check(c):  # never "in place" when the next open refuses
+                raise IntegrityFailure(
+                    code="repair_incomplete", path=str(self.path), found=left.sentence()
+                )
             detail["catalogue"] = (
                 restore_catalogue(c, str(self.path))
                 if restore_catalogue is not None
