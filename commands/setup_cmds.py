@@ -221,6 +221,8 @@ def db_repair(env: Env, fmt: str, output: str | None) -> None:
             "now and go out with the next `sync export`."
         )
     )
+    if done.get("rebuilt"):
+        info(repair.rebuilt(done["rebuilt"]))
     if done.get("malformed_queue"):
         info(repair.removed_queue(done["malformed_queue"]))
     if done.get("counts_restored"):

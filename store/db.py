@@ -284,23 +284,21 @@ class Store:
         replaced = integrity.replaced_tables(conn)
         if replaced:  # its rows are elsewhere, or gone: nothing here can make it whole
             raise IntegrityFailure(code="table_replaced", path=str(self.path), table=replaced[0])
-        if lost := integrity.lost_tables(conn):  # never record rows it lost as deleted
+        # never record rows it lost as deleted: a table gone, or holding fewer rows than its
+        # change log says (made again empty, whatever its definition; rev13s F2)
+        if lost := integrity.lost_tables(conn) or sorted(capture.lost_rows(conn)):
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
-        conn.execute("BEGIN IMMEDIATE")  # indexes, planted objects, unsealed queued rows, columns
-        try:  # (before ``write``: its capture cannot run with them there)
-            if reindex:
-                self._reindex(conn)
-            detail["dropped_planted"] = integrity.drop_planted(conn, findings)
-            detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-            detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
-        except BaseException:
-            _rollback(conn)
-            raise
-        conn.execute("COMMIT")
+        if integrity.audit_trail_cut(conn):  # no repair makes it whole (rev13s F5)
+            raise IntegrityFailure(code="audit_trail_cut", path=str(self.path))
+        self._repair_schema(conn, findings, detail, reindex=reindex)
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
             capture.install_triggers(c, baseline=False)
             integrity.restore(c, integrity.check(c))
+            if left := integrity.check(c):  # never "in place" when the next open refuses
+                raise IntegrityFailure(
+                    code="repair_incomplete", path=str(self.path), found=left.sentence()
+                )
             detail["catalogue"] = (
                 restore_catalogue(c, str(self.path))
                 if restore_catalogue is not None
@@ -309,6 +307,38 @@ class Store:
             detail["rederived"] = rederive_threat_levels(c)
             capture.queue_drift(c)
         return detail
+
+    def _repair_schema(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        detail: dict[str, Any],
+        *,
+        reindex: bool,
+    ) -> None:
+        """``db repair``'s first transaction, before ``write`` (its capture cannot run with
+        them there): indexes rebuilt, planted objects dropped, unsealed malformed queued rows
+        cleared, added columns dropped, tables whose definition a tool rewrote rebuilt with ours
+        (foreign keys off: a table rebuilt is dropped, which must cascade nothing). Anything
+        refused rolls it all back."""
+        from .sync import capture
+
+        conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if reindex:
+                    self._reindex(conn)
+                detail["dropped_planted"] = integrity.drop_planted(conn, findings)
+                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+                detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
+                detail["rebuilt"] = integrity.rebuild_tables(conn, findings, str(self.path))
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     def _check_path(self, create: bool) -> None:
         """Refuse a path that is no database file (or, to create one, one that exists);

@@ -155,16 +155,19 @@ class DemoSummary:
 
 
 #: How far before the clock the demo dates what it records as written earlier (the first threat
-#: assessments, signals and their steps, log entries): inside the limit past which the other
-#: laptops flag a record as back-dated (``rules.BACKDATE_LIMIT``), so a team built from a demo
-#: raises no alarm. What the demo shows is a history of the last hour: a first assessment, then
-#: a rise; signals at every step of their workflow; a log.
-HISTORY = rules.BACKDATE_LIMIT - timedelta(minutes=5)
+#: assessments, signals and their steps, log entries). Each record is sealed as written by the
+#: clock (its change set's stamp is the laptop's own clock), and a peer names a recorded time
+#: more than ``rules.SEAL_LAG`` (5 minutes) before such a stamp as back-dated; so the demo's
+#: history lies within the 4 minutes before the clock it started at (a minute left for the
+#: writing itself), and no peer flags it, whatever its clock (issue 13, rev13s F3). What the demo
+#: shows is a history of those minutes: a first assessment, then a rise; signals at every step of
+#: their workflow; a log.
+HISTORY = rules.SEAL_LAG - timedelta(minutes=1)
 
 
 def _check_span(first_day: date, days: int, today_here: date) -> None:
-    """Refuse a demo whose dates would leave 1970-2099: it writes its history up to an hour
-    before the clock (``HISTORY``; signals observed 20 minutes before they were raised), and
+    """Refuse a demo whose dates would leave 1970-2099: it writes its history up to a few
+    minutes before the clock (``HISTORY``; signals observed 20 minutes before they were raised), and
     qualifications valid up to 700 days after its first day (a day's margin either side)."""
     first = min(first_day, today_here) - timedelta(days=1)
     last = first_day + timedelta(days=max(days, 700) + 1)

@@ -486,6 +486,106 @@ def drop_added_columns(conn: sqlite3.Connection, findings: Findings) -> list[str
     return dropped
 
 
+#: ``CREATE TABLE`` and the table's name as SQLite may store it: bare, in any letter case, or
+#: quoted (a rename stores ``"name"``); what follows is the table's definition.
+_CREATE_TABLE = re.compile(
+    r'\s*CREATE\s+TABLE\s+(?:"(?:[^"]|"")+"|\[[^\]]+\]|`(?:[^`]|``)+`|\w+)\s*', re.I
+)
+
+
+def _definition(sql: str) -> str | None:
+    """A table's CREATE statement without its name (None: not one)."""
+    found = _CREATE_TABLE.match(sql)
+    return None if found is None else sql[found.end() :]
+
+
+def rebuild_tables(conn: sqlite3.Connection, findings: Findings, path: str) -> list[str]:
+    """Give this version's tables whose stored definition differs only in how their name is
+    written (a tool's rewrite — new table, copy, drop, rename — stores ``CREATE TABLE
+    "log_entry"``; one made again as ``LOG_ENTRY``) our exact definition again: each is
+    rebuilt with our ``CREATE TABLE`` and its rows copied, in the caller's transaction, with
+    foreign keys off (``db repair``, after ``drop_added_columns``; ``restore`` then makes its
+    indexes and triggers again). Anything else — other or looser columns or constraints, rows
+    our definition does not take — is refused: only a backup restores it (issue 13, rev13s F1).
+
+    Args:
+        conn: the repair's connection, inside its transaction, foreign keys off.
+        findings: what the check of the guards found (its altered tables are looked at).
+        path: the database's path, for the refusal.
+
+    Returns:
+        The names of the tables rebuilt.
+
+    Raises:
+        IntegrityFailure: ``table_redefined``, naming the first table that cannot be rebuilt;
+            the caller rolls its transaction back.
+    """
+    expected = reference()
+    rebuilt = []
+    for table in findings.altered:
+        if expected[table][0] != "table":
+            continue
+        row = conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'table'"
+            " AND name = ? COLLATE NOCASE",
+            (table,),
+        ).fetchone()
+        if row is None or (str(row[0]), str(row[1])) == (table, expected[table][1]):
+            continue  # gone (made again by ``restore``), or its added columns were its change
+        ours = _definition(expected[table][1])
+        if ours is None or _definition(str(row[1])) != ours:
+            raise IntegrityFailure(code="table_redefined", path=path, table=table)
+        try:
+            _rebuild(conn, str(row[0]), table, expected[table][1])
+        except _database_errors(conn):  # a row ours does not take
+            raise IntegrityFailure(code="table_redefined", path=path, table=table) from None
+        rebuilt.append(table)
+    return rebuilt
+
+
+def _rebuild(conn: sqlite3.Connection, stored: str, table: str, create: str) -> None:
+    """Copy the rows of table ``stored`` aside, drop it, make ``table`` with ``create`` and
+    copy the rows back (each row keeps its rowid); raise the driver's error when a row does not
+    fit, or when one refers to a row that is not there."""
+    columns = [str(r[1]) for r in conn.execute(f'PRAGMA main.table_info("{_quoted(stored)}")')]
+    names = ", ".join(f'"{_quoted(c)}"' for c in columns)
+    rowid = "WITHOUT ROWID" not in create.upper()
+    source = ("rowid AS schildwacht_rowid, " if rowid else "") + names
+    conn.execute("DROP TABLE IF EXISTS temp.schildwacht_rebuild")
+    conn.execute(
+        f'CREATE TEMP TABLE schildwacht_rebuild AS SELECT {source} FROM main."{_quoted(stored)}"'
+    )
+    conn.execute(f'DROP TABLE main."{_quoted(stored)}"')
+    conn.execute(create)
+    target = ("rowid, " if rowid else "") + names
+    copied = ("schildwacht_rowid, " if rowid else "") + names
+    conn.execute(
+        f'INSERT INTO main."{table}" ({target}) SELECT {copied} FROM temp.schildwacht_rebuild'
+    )
+    conn.execute("DROP TABLE temp.schildwacht_rebuild")
+    if conn.execute(f'PRAGMA main.foreign_key_check("{table}")').fetchone() is not None:
+        raise sqlite3.IntegrityError(f"{table}: a row refers to a row that is not there")
+
+
+def audit_trail_cut(conn: sqlite3.Connection) -> bool:
+    """Whether the audit trail is gone, emptied or cut at its start: its first event, the
+    ``db.init`` that records the catalogue's fingerprint, is not there. ``db repair`` refuses
+    such a database before it looks at anything the trail records (it named the catalogue as
+    changed, rev13s F5): no repair makes a trail whole. A gap further on is left to ``audit
+    verify``, which names the event missing once repair has put the guards back. Reads only.
+
+    Args:
+        conn: the open database.
+
+    Returns:
+        True when the trail is gone, empty, or its first event is missing.
+    """
+    if _kind(conn, "audit_event") != "table":
+        return True
+    first = conn.execute("SELECT min(seq) FROM main.audit_event").fetchone()[0]
+    return first != 1
+
+
 def _database_errors(conn: sqlite3.Connection) -> tuple[type[Exception], ...]:
     """The driver's own DatabaseError (sqlite3, or SQLCipher's module for an encrypted file)."""
     driver = importlib.import_module(type(conn).__module__)

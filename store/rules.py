@@ -106,9 +106,10 @@ MAX_SHIFT = timedelta(hours=14)
 #: observation may be noted a little ahead of a laptop's clock, as the store allows).
 CLOCK_SKEW = timedelta(minutes=5)
 #: A recorded time (when a log entry, a signal, a decision … was written: not when something
-#: was observed) more than this before the clock of the change that carries it is flagged: a
-#: clock set back, or back-dating. Flagged, never quarantined: an honest laptop whose clock was
-#: set back writes such records too, and its work must not be lost.
+#: was observed) more than this before a pushed or continued stamp of the change that carries it
+#: (``sync/written.py``) is flagged as clocks apart; before a stamp its author's own clock read,
+#: more than ``SEAL_LAG`` is flagged as back-dated. Flagged, never quarantined: an honest laptop
+#: whose clock was set back writes such records too, and its work must not be lost.
 BACKDATE_LIMIT = timedelta(hours=1)
 #: How long before its change set's stamp a time a laptop records when it writes a row
 #: (``created_at``, ``requested_at`` …) may lie when that stamp is its own clock (not pushed

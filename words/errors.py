@@ -676,9 +676,31 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "table_lost": template(
         _(
-            "{path} was changed outside Schildwacht: its table {table} is gone with rows the "
-            "change log says it held; a repair would record them as deleted and send that to "
-            "the team, so nothing was changed. Restore the latest backup."
+            "{path} was changed outside Schildwacht: its table {table} is gone, or lacks rows "
+            "the change log says it holds; a repair would record them as deleted and send "
+            "that to the team, so nothing was changed. Restore the latest backup."
+        )
+    ),
+    "table_redefined": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} was made again with "
+            "another definition than this version's, or holds rows that this version's does "
+            "not take, which a repair cannot undo; nothing was changed. Restore the latest "
+            "backup."
+        )
+    ),
+    "audit_trail_cut": template(
+        _(
+            "{path} was changed outside Schildwacht: its audit trail was emptied or cut "
+            "(events are missing from it), which a repair cannot undo; nothing was changed. "
+            "Restore the latest backup."
+        )
+    ),
+    "repair_incomplete": template(
+        _(
+            "{path} was changed outside Schildwacht in a way a repair cannot put right: its "
+            "guards still differ from this version's after it ({found}), so its repair was "
+            "not recorded and the database stays shut. Restore the latest backup."
         )
     ),
     "table_replaced": template(

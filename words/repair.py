@@ -83,6 +83,22 @@ def set_aside_sentence(items: Sequence[Mapping[str, Any]], count: int) -> str:
     )
 
 
+def rebuilt(tables: Sequence[str]) -> str:
+    """The sentence for tables a tool had rewritten that the repair rebuilt with this
+    version's definition (``integrity.rebuild_tables``).
+
+    Args:
+        tables: the tables rebuilt.
+    """
+    return ngettext(
+        "Rebuilt table {tables} with this version's definition (a tool had rewritten it); "
+        "every row was kept.",
+        "Rebuilt tables {tables} with this version's definition (a tool had rewritten them); "
+        "every row was kept.",
+        len(tables),
+    ).format(tables=", ".join(tables))
+
+
 def counts_restored(items: Sequence[Mapping[str, Any]]) -> str:
     """The sentence for change log records whose count of records alone was changed and was
     restored from their field list (``log.restore_counts``).
@@ -162,5 +178,6 @@ def as_json(done: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> dict[
         "catalogue": states.catalogue(done.get("catalogue")),
         "rederived": list(done.get("rederived", [])),
         "counts_restored": list(done.get("counts_restored", [])),
+        "tables_rebuilt": list(done.get("rebuilt", [])),
         "unrepaired": list(done.get("unrepaired", [])),
     }

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
 from ..clock import epoch_ms, from_epoch_ms
 from ..errors import IntegrityFailure
 from ..validate import visible
 from . import change, clashes, conflicts, log, restored
 from .change import COUNTER_BITS as COUNTER_BITS
-from .change import Change, Run, encode_values, key_parts, normal_prevs, readable_changes
+from .change import Change, Run, encode_values, normal_prevs, readable_changes
 from .change import hlc_wall_ms as hlc_wall_ms
 from .tables import EXISTENCE, SAME_FACT, TableShape, shapes
 
@@ -142,29 +143,70 @@ def missing_refusal(missing: set[str], path: str) -> IntegrityFailure:
     )
 
 
-def queue_drift(conn: sqlite3.Connection) -> int:
-    """Queue every difference between the tables and what the change log says they hold (rows
-    and fields written while the triggers were missing); return how many were queued. Used by
-    ``db repair`` after re-installing the triggers, inside its transaction.
+def _logged(conn: sqlite3.Connection, table: str) -> dict[tuple[str, str], tuple[Any, object]]:
+    """(row key, field) → (stamp, value) of the newest record the change log holds of each
+    field of ``table`` (existence is the field ``''``)."""
+    logged: dict[tuple[str, str], tuple[Any, object]] = {}
+    for record in readable_changes(log.of_table(conn, table)):
+        stamp = record.stamp
+        key = (record.pk, record.col)
+        if key not in logged or stamp > logged[key][0]:
+            logged[key] = (stamp, record.val)
+    return logged
+
+
+def lost_rows(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows this laptop's captured state (``sync_clock``: the existence of every row it holds,
+    as sealed or merged here) says a synced table holds that it does not hold: lost locally (a
+    table dropped and made again, rows deleted by a raw tool while capture was missing), never
+    deleted by an action of the store (it does not open without its capture triggers, so each
+    deletion it makes is sealed, and its clock says deleted). Records the change log keeps but
+    this laptop never applied (quarantined, deferred, taken back) have no live clock here.
+    ``db repair`` refuses such a database: it must never send rows lost here to the team as
+    deleted (issue 13, rev13s F2). Reads only.
 
     Returns:
-        How many rows (inserts, updates of fields, deletions) were queued in ``sync_pending``; 0
-        when the tables match the log.
+        Table name → how many of its rows are lost; empty when every table holds what its
+        captured state says.
+    """
+    lost: dict[str, int] = {}
+    valid = "CASE WHEN json_valid(c.pk) THEN c.pk END"  # a key no Schildwacht wrote: no row
+    for table in shapes(conn).values():
+        if not table.key:
+            continue  # a table made again without our key: ``integrity.rebuild_tables`` refuses
+        held = " AND ".join(
+            f"t.{c} = json_extract({valid}, '$[{i}]')" for i, c in enumerate(table.key)
+        )
+        (missing,) = conn.execute(
+            "SELECT count(*) FROM main.sync_clock c WHERE c.tbl = ? AND c.col = ''"
+            f" AND c.cl % 2 = 1 AND json_type({valid}) = 'array'"
+            f" AND json_array_length({valid}) = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM main.{table.name} t WHERE {held})",
+            (table.name, len(table.key)),
+        ).fetchone()
+        if missing:
+            lost[table.name] = int(missing)
+    return lost
+
+
+def queue_drift(conn: sqlite3.Connection) -> int:
+    """Queue every row and field written while the triggers were missing (rows the table holds
+    that the change log does not, fields whose value differs from the log's); return how many
+    were queued. Used by ``db repair`` after re-installing the triggers, inside its
+    transaction. Rows the log holds that the table lacks are never queued as deleted: they were
+    lost here, and ``db repair`` refuses before this (``lost_rows``).
+
+    Returns:
+        How many rows (inserts, updates of fields) were queued in ``sync_pending``; 0 when the
+        tables match the log.
     """
     queued = 0
     for table in shapes(conn).values():
-        logged: dict[tuple[str, str], tuple[tuple[int, int, str], object]] = {}
-        for record in readable_changes(log.of_table(conn, table.name)):
-            stamp = record.stamp
-            key = (record.pk, record.col)
-            if key not in logged or stamp > logged[key][0]:
-                logged[key] = (stamp, record.val)
+        logged = _logged(conn, table.name)
         cursor = conn.execute(f"SELECT {table.key_json(table.name)}, * FROM {table.name}")
         names = [d[0] for d in cursor.description][1:]
-        present = set()
         for row in cursor.fetchall():
             pk, values = row[0], dict(zip(names, row[1:], strict=True))
-            present.add(pk)
             existence = logged.get((pk, EXISTENCE))
             if existence is None or existence[0][0] % 2 == 0:
                 _queue(conn, table.name, pk, "insert", None)
@@ -178,12 +220,6 @@ def queue_drift(conn: sqlite3.Connection) -> int:
             ]
             if drifted:
                 _queue(conn, table.name, pk, "touch", json.dumps(drifted))
-                queued += 1
-        for (pk, col), (stamp, _val) in logged.items():
-            if len(key_parts(pk) or ()) != len(table.key):
-                continue  # a record set aside (``log.set_aside_malformed``) names no row
-            if col == EXISTENCE and stamp[0] % 2 == 1 and pk not in present:
-                _queue(conn, table.name, pk, "delete", None)
                 queued += 1
     return queued
 
