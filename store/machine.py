@@ -259,6 +259,8 @@ _WRONG_TYPE = re.compile(
 )
 #: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
 _SUSPECT = {bytes: "blob", float: "real"}
+#: Its keys, made once (every row the store reads is checked against them).
+_SUSPECT_TYPES = frozenset(_SUSPECT)
 
 
 def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
@@ -277,7 +279,7 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
-        if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
+        if _SUSPECT_TYPES.isdisjoint(map(type, values)):  # almost always: no Python loop
             return driver_row(cursor, values)
         strict, blobs = _strict_columns(cursor.connection, declared)
         for index, value in enumerate(values):
