@@ -29,7 +29,7 @@ import importlib
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from . import migrations
 from .errors import IntegrityFailure
@@ -297,6 +297,15 @@ def reference_digest() -> str:
     return digest(reference())
 
 
+@lru_cache(maxsize=16)
+def _digest_of(guards: tuple[tuple[str, tuple[str, str]], ...]) -> str:
+    """``digest`` of the guards given as (name, (type, SQL)) pairs, kept per process by their
+    exact text: every store opened checks its guards (``check``), and hashing their ~58 kB of
+    SQL in Python was a fifth of opening a database (issues 15/18). Other text is another key,
+    hashed afresh; the comparison with the reference is made at every check."""
+    return digest(dict(guards))
+
+
 def check(conn: sqlite3.Connection) -> Findings:
     """Compare this database's guards with the reference (built only when they differ from
     ``REFERENCE_DIGEST``).
@@ -307,7 +316,7 @@ def check(conn: sqlite3.Connection) -> Findings:
     """
     present = _guards(conn)
     shadows = _shadows(conn)
-    if not shadows and REFERENCE_DIGEST and digest(present) == REFERENCE_DIGEST:
+    if not shadows and REFERENCE_DIGEST and _digest_of(tuple(present.items())) == REFERENCE_DIGEST:
         return Findings()
     expected = reference()
     planted = (n for n in present if n not in expected and present[n][0] != "table")

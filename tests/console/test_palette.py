@@ -17,7 +17,7 @@ from store.access import ROLES
 from store.db import Store
 from store.staff import add_staff, list_staff
 from tests.conftest import as_user
-from tests.console.conftest import settle
+from tests.console.conftest import settle, type_text
 
 
 def acting(store: Store, role: str) -> Store:
@@ -154,7 +154,7 @@ async def test_the_palette_finds_daily_actions_by_the_words_people_type(
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*words)
+            await type_text(pilot, words)
             found: list[str] = []
             for _ in range(40):  # the palette searches in the background
                 await pilot.pause(0.05)

@@ -13,7 +13,7 @@ from console import dutch
 from console.app import MAIN_SCREENS, SchildwachtApp
 from console.widgets.navbar import SCREENS
 from store.db import Store
-from tests.console.conftest import settle
+from tests.console.conftest import settle, type_text
 from tests.console.test_palette import acting
 
 #: What a word typed alone puts first (the demo's operator, a shift leader).
@@ -62,7 +62,7 @@ async def test_a_dutch_word_puts_what_it_names_first(app: SchildwachtApp) -> Non
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert isinstance(app.screen, CommandPalette)
-            await pilot.press(*word)
+            await type_text(pilot, word)
             if (top := await _top(app, pilot, want)) != want:
                 wrong[word] = top
             await pilot.press("escape")
@@ -81,7 +81,7 @@ async def test_enter_after_a_screens_dutch_name_goes_there(
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*word)
+        await type_text(pilot, word)
         await _top(app, pilot, next(f"Go to {n}" for _k, m, n in SCREENS if m == mode))
         await pilot.press("enter")
         await settle(pilot)
@@ -99,7 +99,7 @@ async def test_the_authority_role_finds_its_decision_by_maatwerk(demo_store: Sto
         for word in ("maatwerk", "gezag"):
             await pilot.press("ctrl+p")
             await pilot.pause()
-            await pilot.press(*word)
+            await type_text(pilot, word)
             assert await _top(app, pilot, want) == want, word
             await pilot.press("escape")
             await pilot.pause()
@@ -115,5 +115,5 @@ async def test_duiding_finds_interpret_for_the_information_analyst(demo_store: S
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"duiding")
+        await type_text(pilot, "duiding")
         assert (await _top(app, pilot, want)).startswith(want)

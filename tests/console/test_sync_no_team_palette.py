@@ -14,7 +14,7 @@ from console.app import SchildwachtApp
 from console.screens.sync import SyncScreen
 from console.widgets.footer import shown_keys
 from store.setup import init_database
-from tests.console.conftest import settle, shown, toasts
+from tests.console.conftest import settle, shown, toasts, type_text
 
 NO_TEAM = "No team yet: n creates one (this device becomes its admin), j joins one."
 
@@ -24,7 +24,7 @@ async def _from_palette(pilot: object, words: str) -> None:
     await pilot.press("ctrl+p")  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
     assert isinstance(app.screen, CommandPalette)
-    await pilot.press(*words)  # type: ignore[attr-defined]
+    await type_text(pilot, words)  # type: ignore[arg-type]
     for _ in range(60):  # the palette searches in the background
         await pilot.pause(0.05)  # type: ignore[attr-defined]
         options = app.screen.query_one("CommandList", OptionList)

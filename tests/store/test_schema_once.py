@@ -153,3 +153,43 @@ def test_the_queue_is_checked_for_planted_rows_in_the_tables_it_holds_only(store
     store.conn.set_trace_callback(None)
     checked = [s for s in ran if "FROM sync_pending WHERE tbl = " in s]
     assert checked and len(checked) < len(tables.SYNCED_TABLES) // 2
+
+
+def _typed(schema: str) -> sqlite3.Connection:
+    """A connection with the store's row factory over one table ``t`` made by ``schema``,
+    holding a blob in its column ``a``."""
+    from store import machine
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(schema)
+    conn.execute("INSERT INTO t (a) VALUES (x'00ff')")
+    conn.row_factory = machine.typed_rows(sqlite3.Row, sqlite3.DatabaseError)
+    return conn
+
+
+def test_the_declared_column_types_are_read_per_set_of_table_definitions() -> None:
+    # The row factory's "blob where TEXT is declared" check reads the tables' columns once per
+    # set of CREATE TABLE texts in the process: another text (the column declared BLOB) is read
+    # afresh, not answered from the first one, and the first text refuses again.
+    text, blob = "CREATE TABLE t (a TEXT)", "CREATE TABLE t (a BLOB)"
+    for schema, refused in ((text, True), (blob, False), (text, True), (blob, False)):
+        conn = _typed(schema)
+        if refused:
+            with pytest.raises(sqlite3.DatabaseError, match="column 'a' holds blob"):
+                conn.execute("SELECT a FROM t").fetchall()
+        else:
+            assert bytes(conn.execute("SELECT a FROM t").fetchone()[0]) == b"\x00\xff"
+        conn.close()
+
+
+def test_the_guards_digest_kept_per_process_still_sees_a_planted_trigger(tmp_path: Path) -> None:
+    # ``integrity.check`` keeps the digest of guard texts it has hashed: a clean database
+    # checked first does not make a later one with a planted trigger pass.
+    conn = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    migrations.migrate(conn, "a.db", after=db._finish_migrations)
+    assert not integrity.check(conn)
+    conn.execute("CREATE TRIGGER planted AFTER INSERT ON meta BEGIN SELECT 1; END")
+    assert integrity.check(conn).unexpected == ["planted"]
+    conn.execute("DROP TRIGGER planted")
+    assert not integrity.check(conn)
+    conn.close()
