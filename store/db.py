@@ -809,6 +809,21 @@ class Store:
             {"tables": tables, "rows": sum(tables.values())},
         )
 
+    def refuse_damaged_tables(self, tables: tuple[str, ...]) -> None:
+        """Refuse as damage when an index of ``tables`` no longer matches its table (SQLite's
+        integrity check of those tables: ``machine.tables_check``): a listing read through it
+        would hide rows (rev14p). The one check of every path that lists them, the fast
+        scripted one included (``commands/fast.py``, rev14s H1).
+
+        Args:
+            tables: table names, from the code (``machine.GAP_TABLES``).
+
+        Raises:
+            IntegrityFailure: ``database_damaged``, with what the check found (exit 5).
+        """
+        if found := machine.tables_check(self.conn, tables):
+            raise machine.damaged(f"the database {self._shown_path()}", **found)
+
     def _shown_path(self) -> str:
         """This database's path, quoted for a refusal."""
         return validate.shown(str(self.path), limit=machine.PATH_SHOWN)
