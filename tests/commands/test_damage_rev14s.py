@@ -1,0 +1,136 @@
+"""rev14s (issue 14): a database one schema version behind, damaged or opened by a person who
+cannot prove who they are: every refusal comes before any migration writes (the file byte for
+byte as it was), and a repair that rebuilds the indexes while migrating records that it did."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from store import migrations
+from tests.commands.conftest import Run
+from tests.commands.test_damage_rev14p import _a_callsign, _callsign_index_flipped, _fingerprint
+
+#: The migration whose effects ``_one_version_behind`` takes back.
+LAST = migrations.SCHEMA_VERSION
+
+
+def _one_version_behind(path: Path) -> None:
+    """The database as the migration before the last left it: the triggers the last one
+    replaced or made put back as they were, the header's version one lower (a genuine older
+    file, as a laptop not yet updated holds it; the last migration only replaces triggers)."""
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    migrations.migrate(reference, ":memory:", upto=LAST - 1)
+    older = dict(reference.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    reference.close()
+    name = next(n for v, n in migrations._NAMES if v == LAST)
+    made = set(re.findall(r"CREATE TRIGGER (\w+)", migrations._read(name)))
+    assert made and made <= set(older) | made
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for trigger in made:
+        conn.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
+        if trigger in older:
+            conn.execute(older[trigger])
+    conn.execute(f"PRAGMA user_version = {LAST - 1}")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def callsign(demo: Run) -> str:
+    """A person of the demo (read before the file is made older: reading migrates it)."""
+    return _a_callsign(demo)
+
+
+@pytest.fixture
+def older(demo: Run, db_path: Path, callsign: str) -> Run:
+    """The demo, one schema version behind (it opens and migrates as such: checked once)."""
+    _one_version_behind(db_path)
+    return demo
+
+
+def test_an_older_file_opens_and_migrates(older: Run, db_path: Path) -> None:
+    assert _version(db_path) == LAST - 1
+    assert older("db", "status").exit_code == 0
+    assert _version(db_path) == LAST
+
+
+@pytest.mark.parametrize("who", ["known", "unknown"])
+def test_a_refused_repair_of_an_older_damaged_file_writes_nothing(
+    older: Run, db_path: Path, callsign: str, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
+    """Was (H2): exit 4 "nothing was done", with the indexes rebuilt, committed, and the file
+    migrated to the last version."""
+    _callsign_index_flipped(db_path, callsign)
+    monkeypatch.setenv("SCHILDWACHT_SECRET", "wrong-secret")
+    before = _fingerprint(db_path)
+    result = older("db", "repair", user=callsign if who == "known" else "NOBODY-1")
+    assert result.exit_code in (2, 4), result.stderr
+    assert _fingerprint(db_path) == before
+
+
+def test_a_repair_of_an_older_damaged_file_records_the_rebuild(
+    older: Run, db_path: Path, callsign: str
+) -> None:
+    """Was (H2): "no damage", and ``"reindexed": false`` audited, though it had rebuilt them."""
+    _callsign_index_flipped(db_path, callsign)
+    result = older("db", "repair", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "every index was rebuilt" in result.stderr
+    assert json.loads(result.stdout)["reindexed"] is True
+    conn = sqlite3.connect(db_path)
+    (detail,) = conn.execute(
+        "SELECT detail FROM audit_event WHERE action = 'db.repair' AND target IS NULL"
+    ).fetchone()
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert json.loads(detail)["reindexed"] is True
+    assert _version(db_path) == LAST
+    assert older("audit", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("db", "status"),
+        ("backup", "{tmp}/copy.db"),
+        ("gaps",),
+        ("person", "list"),
+        ("log", "add", "x"),
+    ],
+)
+def test_a_command_on_an_older_damaged_file_is_refused_before_it_migrates(
+    older: Run, db_path: Path, callsign: str, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Was (M2): migrated to the last version first, then refused "nothing was written"."""
+    _callsign_index_flipped(db_path, callsign)
+    before = _fingerprint(db_path)
+    result = older(*(c.format(tmp=tmp_path) for c in command))
+    assert result.exit_code == 5, result.stderr
+    assert "is damaged" in result.stderr
+    assert _fingerprint(db_path) == before and _version(db_path) == LAST - 1
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_person_refused_on_an_older_file_leaves_it_unmigrated(
+    older: Run, db_path: Path, callsign: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proof runs inside the migrations' transaction: a wrong secret rolls them back."""
+    monkeypatch.setenv("SCHILDWACHT_SECRET", "wrong-secret")
+    before = _fingerprint(db_path)
+    result = older("person", "list", user=callsign)
+    assert result.exit_code == 4, result.stderr
+    assert _fingerprint(db_path) == before and _version(db_path) == LAST - 1
