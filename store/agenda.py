@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from . import access, rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
-from .clock import from_db, hours_between, require_order, to_db, with_times
+from .clock import epochs_read, from_db, hours_between, require_order, to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -282,7 +282,9 @@ def replanned(
     moment = datetime.fromtimestamp
     return [
         Replan(i, moment(a, UTC), moment(b, UTC), c, s, r)
-        for i, a, b, c, s, r in store.tuples(_REPLANNED, params)
+        for i, a, b, c, s, r in epochs_read(
+            store.tuples(_REPLANNED, params), "activity.start_at/end_at", 1, 2
+        )
     ]
 
 

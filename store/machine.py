@@ -223,8 +223,64 @@ def machine_fault(
     if code == _NOMEM:
         return MachineFault(code="out_of_memory")
     if is_damage(exc, database):
-        return damaged(where, **text_found(exc))
+        return damaged(where, **text_found(exc), **stored_time_found(exc, database))
     return None
+
+
+def stored_time_found(exc: BaseException, database: Path | None) -> dict[str, object]:
+    """What a stored time in a form the store never writes (``clock.StoredTimeDamaged``) was
+    and where: the column its reader named, else the first ``table.column`` of a time (a name
+    ending in ``_at``) of a plain database that holds that text (looked up only here, on the
+    way to the refusal: rev14s M3).
+
+    Args:
+        exc: the error.
+        database: the database file, to look the column up in.
+
+    Returns:
+        ``held_time`` (the text, quoted; "" when the reader had none) and ``column`` when
+        known; nothing for another error.
+    """
+    from .clock import StoredTimeDamaged
+
+    if not isinstance(exc, StoredTimeDamaged):
+        return {}
+    # no text: SQLite's unixepoch() could not read it (``clock.epochs_read``)
+    found: dict[str, object] = {
+        "held_time": "" if exc.held is None else shown(str(exc.held), limit=PATH_SHOWN)
+    }
+    column = exc.column
+    if not column and database is not None and isinstance(exc.held, str):
+        column = _time_column(database, exc.held)
+    return found | ({"column": shown(column, limit=PATH_SHOWN)} if column else {})
+
+
+def _time_column(database: Path, text: str) -> str:
+    """The first ``table.column`` (a time: its name ends in ``_at``) holding ``text``, or ""."""
+    if not _plain_sqlite(database):
+        return ""  # an encrypted file: not opened again here
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return ""
+    try:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            quoted = '"' + table.replace('"', '""') + '"'
+            for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
+                name = str(info[1])
+                if (
+                    name.endswith("_at")
+                    and conn.execute(
+                        f'SELECT 1 FROM {quoted} WHERE "{name}" = ? LIMIT 1', (text,)
+                    ).fetchone()
+                ):
+                    return f"{table}.{name}"
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+    return ""
 
 
 def is_damage(exc: BaseException, database: Path | None) -> bool:

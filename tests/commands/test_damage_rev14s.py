@@ -134,3 +134,46 @@ def test_a_person_refused_on_an_older_file_leaves_it_unmigrated(
     result = older("person", "list", user=callsign)
     assert result.exit_code == 4, result.stderr
     assert _fingerprint(db_path) == before and _version(db_path) == LAST - 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ("2026-12-02 10:00", "2026-12-02 11:00"),
+        ("2026-12-02T09:00:00+01:00", "2026-12-02T10:00:00+01:00"),
+        ("0001-01-01T09:00:00Z", "0001-01-01T10:00:00Z"),
+        (None, "not a time"),
+    ],
+)
+def test_a_stored_time_in_a_form_never_written_is_damage_naming_its_column(
+    demo: Run, db_path: Path, values: tuple[str | None, str]
+) -> None:
+    """Was (M3): raw SQL on one's own laptop; activity list/show, gaps, capacity exit 1
+    (strptime's ValueError, a TypeError in the sweep, an OverflowError)."""
+    listed = json.loads(demo("activity", "list", "-f", "json").stdout)
+    chosen = next(row["id"] for row in listed if row.get("concept"))  # the first, planned
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    start, end = values
+    conn.execute(
+        "UPDATE activity SET start_at = coalesce(?, start_at), end_at = ? WHERE id = ?",
+        (start, end, chosen),
+    )
+    conn.close()
+    before = _fingerprint(db_path)
+    for command in (
+        ("activity", "show", chosen),
+        ("activity", "list"),
+        ("activity", "list", "--replan"),
+        ("gaps",),
+        ("capacity",),
+    ):
+        result = demo(*command)
+        assert result.exit_code in (0, 5), (command, result.stderr)
+        if command[1:2] == ("show",) or result.exit_code == 5:
+            assert result.exit_code == 5, (command, result.stderr)
+            assert "a stored time in column " in result.stderr, result.stderr
+            assert "activity.start_at" in result.stderr or "activity.end_at" in result.stderr
+    assert _fingerprint(db_path) == before
+    if start is None:  # SQLite reads no time there either: the sweep refuses it too
+        for command in (("gaps",), ("capacity",)):
+            assert demo(*command).exit_code == 5, command
