@@ -174,6 +174,7 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
+        self._tuple_rows: Callable[[Any, tuple[Any, ...]], Any] | None = None  # ``_open``'s
         self._create = create
         self._check_path(create)
         conn = self.conn
@@ -432,6 +433,7 @@ class Store:
                 uri=read_only,
             )
             conn.row_factory = machine.typed_rows(driver.Row, driver.DatabaseError)
+            self._tuple_rows = machine.typed_rows(None, driver.DatabaseError)
             if self.passphrase is not None:
                 conn.execute("PRAGMA cipher_log_level = NONE")  # refusals are ours to word
                 conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")
@@ -519,7 +521,7 @@ class Store:
             Every row selected, as a plain tuple.
         """
         cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor.row_factory = self._tuple_rows  # plain tuples, their types checked (rev14s M1)
         return cursor.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:

@@ -313,62 +313,91 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
 _WRONG_TYPE = re.compile(
     r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)"
 )
-#: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
-_SUSPECT = {bytes: "blob", float: "real"}
+#: What a value of each Python type is called in the words (``words.errors.malformed``).
+_HELD = {bytes: "blob", float: "real", str: "text", int: "integer"}
+#: The Python types a column of each declared type returns (STRICT tables: SQLite enforces
+#: them when a value is written, so another type read back is damage). A whole number is let
+#: pass under a TEXT name: the driver's own results share names with columns (``PRAGMA
+#: table_info``'s ``pk``, a count named as a column) and an integer prints as what it is.
+_DECLARED: dict[str, frozenset[type] | None] = {
+    "TEXT": frozenset({str, int}),
+    "INTEGER": frozenset({int}),
+    "INT": frozenset({int}),
+    "REAL": frozenset({float, int}),
+    "BLOB": frozenset({bytes}),
+}
+_ANY: frozenset[type] = frozenset({str, int, float, bytes, type(None)})
+#: A name no table declares (an alias, an expression): any type but a blob (no query of the
+#: store computes one, and an alias is no way round the check).
+_UNDECLARED: frozenset[type] = frozenset({str, int, float, type(None)})
 
 
 def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
-    """The row factory of the store's connections: where rows become records, a stored value of
-    the wrong type (a blob or a real number in a column declared TEXT or INTEGER: one flipped
-    bit in a record's header) is refused as damage, before code reads it as text (issue 14,
-    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed). Rows are otherwise the driver's.
+    """The row factory of the store's connections, and of ``Store.tuples`` (``driver_row``
+    None: plain tuples): where rows become records, a stored value of a type its column never
+    holds (one flipped bit in a record's header: a blob or a real number in a TEXT or INTEGER
+    column, a text in an INTEGER column; a whole number under a TEXT name passes, see
+    ``_DECLARED``) is refused as damage, before code reads it (issue 14,
+    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed; rev14s M1: a text threat level
+    listed, a real read through ``tuples``). Each result column is judged by the types of
+    every table column of its name (a name TEXT in one table and INTEGER in another takes
+    either, never a real); one C-level pass over the row's types per row.
 
     Args:
-        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's).
+        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's), or None.
         error: the driver's ``DatabaseError``, raised with words ``is_damage`` reads as damage.
 
     Returns:
         The row factory.
     """
-    declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    declared: dict[int, tuple[int, dict[str, frozenset[type]]]] = {}
+    last: tuple[object, tuple[frozenset[type], ...]] = (None, ())
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
-        if _SUSPECT.keys().isdisjoint(map(type, values)):  # almost always: no Python loop
-            return driver_row(cursor, values)
-        strict, blobs = _strict_columns(cursor.connection, declared)
-        for index, value in enumerate(values):
-            if type(value) in _SUSPECT:
-                column = cursor.description[index][0]
-                # a blob: damage unless its name is one a table keeps blobs in (an alias, or a
-                # name declared TEXT in one table and INTEGER in another, is no way round it)
-                if column in strict if type(value) is float else column not in blobs:
+        nonlocal last
+        description, shape = last
+        if cursor.description is not description:  # once per query, not per row
+            description = cursor.description
+            kinds = _column_kinds(cursor.connection, declared)
+            shape = tuple(kinds.get(d[0], _UNDECLARED) for d in description)
+            last = (description, shape)
+        if not all(map(frozenset.__contains__, shape, map(type, values))):
+            for index, value in enumerate(values):
+                if type(value) not in shape[index]:
                     raise error(
                         "database disk image is malformed: wrong type of stored value: column "
-                        f"'{column}' holds {_SUSPECT[type(value)]}"
+                        f"'{description[index][0]}' holds {_HELD[type(value)]}"
                     )
-        return driver_row(cursor, values)
+        return values if driver_row is None else driver_row(cursor, values)
 
     return row
 
 
-def _strict_columns(
-    conn: Any, declared: dict[int, tuple[frozenset[str], frozenset[str]]]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """Column names declared TEXT in every table that has them, or INTEGER in every one; and
-    the names of columns that keep blobs (declared BLOB, ANY or without a type) in any table
-    (read once per connection, when a blob or real number is first met)."""
-    if (known := declared.get(id(conn))) is not None:
-        return known
-    kinds: dict[str, set[str]] = {}
-    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    for (table,) in (tuple(t) for t in tables):
-        quoted = '"' + str(table).replace('"', '""') + '"'
-        for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
-            kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
-    strict = frozenset(name for name, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
-    blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
-    declared[id(conn)] = known = (strict, blobs)
-    return known
+def _column_kinds(
+    conn: Any, declared: dict[int, tuple[int, dict[str, frozenset[type]]]]
+) -> dict[str, frozenset[type]]:
+    """Per column name of any table (its own and TEMP ones), the Python types a value under
+    that name may have: those of every declared type the name has (``_DECLARED``; any type for
+    ANY, NUMERIC or none), and None. Read again only when the schema changed (a migration, a
+    new database made): ``PRAGMA schema_version``, one statement per query."""
+    plain = conn.cursor()
+    plain.row_factory = None  # not through the factory that asks for this
+    version = plain.execute("PRAGMA schema_version").fetchone()[0]
+    if (known := declared.get(id(conn))) is not None and known[0] == version:
+        return known[1]
+    kinds: dict[str, set[type]] = {}
+    for schema in ("main", "temp"):
+        tables = plain.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'"
+        ).fetchall()
+        for (table,) in tables:
+            quoted = '"' + str(table).replace('"', '""') + '"'
+            for info in plain.execute(f"PRAGMA {schema}.table_info({quoted})").fetchall():
+                types = _DECLARED.get(str(info[2]).upper()) or _ANY
+                kinds.setdefault(str(info[1]), {type(None)}).update(types)
+    found = {name: frozenset(types) for name, types in kinds.items()}
+    declared[id(conn)] = (version, found)
+    return found
 
 
 #: SQLite's quick check reports at most this many problems (their number is said, and the first).
@@ -453,8 +482,12 @@ def cut_short(database: Path) -> dict[str, object]:
     return {"size": size, "expected": max(expected, (size // page + 1) * page)}
 
 
-#: The tables ``gaps`` reads: their indexes are compared with them before it answers.
-GAP_TABLES = ("activity", "shift", "deployment")
+#: The tables ``gaps`` reads: their indexes are compared with them before it answers (and the
+#: types of their values: SQL reads them where no row factory sees them, rev14s M1).
+GAP_TABLES = ("activity", "shift", "deployment", "subject")
+#: The tables the re-planning flag (R1) is derived from in SQL: a text threat level there
+#: (one flipped bit) flagged 25 activities where 9 needed it (rev14s M1).
+REPLAN_TABLES = ("activity", "subject", "threat_assessment")
 
 
 def tables_check(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, object]:

@@ -432,7 +432,11 @@ def malformed(params: Mapping[str, Any]) -> str:
             "(raw SQL, or bytes overwritten)"
         ).format(column=params["column"], time=params["held_time"])
     if "held" in params:
-        held = _("a blob") if params["held"] == "blob" else _("a number with a fraction")
+        held = {
+            "blob": _("a blob"),
+            "text": _("a text"),
+            "integer": _("a whole number"),
+        }.get(params["held"], _("a number with a fraction"))
         return _(
             "a stored value in column {column} is {held}, of a type the column never holds"
         ).format(column=params["column"], held=held)
