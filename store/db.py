@@ -448,8 +448,10 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self._create and (kind := _schildwacht_kind(conn)) != "ours":
                 conn.close()  # before WAL or any migration writes a byte into the file
-                if kind == "damaged":
-                    raise machine.damaged(f"the database {self._shown_path()}")
+                if kind == "damaged":  # said as any lowered version is (rev14s)
+                    raise machine.damaged(
+                        f"the database {self._shown_path()}", stored=0, later="meta"
+                    )
                 raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.

@@ -13,7 +13,12 @@ import pytest
 
 from store import migrations
 from tests.commands.conftest import Run
-from tests.commands.test_damage_rev14p import _a_callsign, _callsign_index_flipped, _fingerprint
+from tests.commands.test_damage_rev14p import (
+    _a_callsign,
+    _callsign_index_flipped,
+    _fingerprint,
+    _schema_version,
+)
 
 #: The migration whose effects ``_one_version_behind`` takes back.
 LAST = migrations.SCHEMA_VERSION
@@ -247,3 +252,16 @@ def test_a_stored_value_of_a_type_its_column_never_holds_is_damage_wherever_it_i
         assert "is damaged" in result.stderr
         assert held in result.stderr or "non-" in result.stderr, result.stderr
     assert _fingerprint(db_path) == before
+
+
+def test_schema_version_zero_on_a_full_database_is_said_as_an_overwritten_version(
+    demo: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was: the generic "SQLite reads it as malformed" (a lower version names what is there)."""
+    _schema_version(db_path, 0)
+    before = _fingerprint(db_path)
+    for command in (("activity", "list"), ("db", "status"), ("backup", str(tmp_path / "k.db"))):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "schema version was overwritten: it says 0" in result.stderr, result.stderr
+    assert _fingerprint(db_path) == before and not (tmp_path / "k.db").exists()
