@@ -209,6 +209,22 @@ def stored_time_damaged(held: object, column: str = "") -> StoredTimeDamaged:
     return error
 
 
+def utc_text(text: str) -> datetime:
+    """UTC text in the stored form, of any year Python reads: a bundle's value that a refusal
+    names (outside the range: said in Amsterdam time). Stored times read with ``from_db``.
+
+    Args:
+        text: ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        ValueError: text in another form.
+    """
+    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+
+
 @lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
     """Parse stored UTC text into an aware UTC datetime: the one reading of a stored time (the

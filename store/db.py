@@ -447,10 +447,11 @@ class Store:
                     raise IntegrityFailure(code="wrong_passphrase", path=str(self.path)) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self._create and (kind := _schildwacht_kind(conn)) != "ours":
+                stored = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 conn.close()  # before WAL or any migration writes a byte into the file
                 if kind == "damaged":  # said as any lowered version is (rev14s)
                     raise machine.damaged(
-                        f"the database {self._shown_path()}", stored=0, later="meta"
+                        f"the database {self._shown_path()}", stored=stored, later="meta"
                     )
                 raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
