@@ -81,6 +81,7 @@ def _gaps(path: Path, start_text: str, end_text: str) -> str:
     from store.clock import SystemClock, parse_time
     from store.db import Store
     from store.gaps import find_gaps
+    from store.machine import GAP_TABLES
     from store.validate import period
 
     from .jsonout import json_text
@@ -90,6 +91,7 @@ def _gaps(path: Path, start_text: str, end_text: str) -> str:
     start, end = parse_time(start_text, clock), parse_time(end_text, clock)
     store = Store(path, passphrase=os.environ.get("SCHILDWACHT_PASSPHRASE") or None)
     try:
+        store.refuse_damaged_tables(GAP_TABLES)  # the ordinary path's check (gaps_cmd)
         start, end = period(start, end, names=("--from", "--to"))
         return json_text(gap_dicts(find_gaps(store, start, end)))
     finally:

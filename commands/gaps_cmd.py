@@ -14,7 +14,6 @@ import click
 from store import gaps as gap_model
 from store import machine
 from store.errors import BadInput
-from store.validate import shown
 from words import _, counts, ngettext
 
 from .context import Env, pass_env
@@ -77,7 +76,7 @@ def gaps(
     if unplanned and violations:  # two lists of other columns: never one shown, one dropped
         raise BadInput(code="gaps_unplanned_and_violations")
     store = env.store()
-    _refuse_damaged_index(store)
+    store.refuse_damaged_tables(machine.GAP_TABLES)  # as the fast path (commands/fast.py)
     first, last = _default_window(env, day, start, end)
     if unplanned:
         from store.agenda import list_activities
@@ -145,11 +144,3 @@ def _fail_on(fail_on_gap: bool, rows: list[Any]) -> None:
 
 
 COMMANDS = [gaps]
-
-
-def _refuse_damaged_index(store: Any) -> None:
-    """Refuse as damage when an index of the tables ``gaps`` reads no longer matches its
-    table: it would hide an activity from the answer (rev14p)."""
-    if damage := machine.tables_check(store.conn, machine.GAP_TABLES):
-        where = shown(str(store.path), limit=machine.PATH_SHOWN)
-        raise machine.damaged(_("the database {where}").format(where=where), **damage)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from . import access, rules, validate
+from . import access, machine, rules, validate
 from .catalogue import Concept, get_concept, get_unit, list_concepts
-from .clock import from_db, hours_between, require_order, to_db, with_times
+from .clock import epochs_read, from_db, hours_between, require_order, to_db, with_times
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, NotFound, RuleViolation
 from .ids import uuid7
@@ -209,6 +209,8 @@ def list_activities(
 
     Raises:
         NotFound: ``person`` names no subject, or ``unit`` no unit (never a false all-clear).
+        IntegrityFailure: ``replan_only``, and a table the flag is derived from is damaged
+            (``Store.refuse_damaged_tables``).
     """
     clauses: list[str] = []
     params: list[str] = []
@@ -224,7 +226,8 @@ def list_activities(
     if unit is not None:
         clauses.append("subject_unit = ?")
         params.append(get_unit(store, unit).code)
-    if replan_only:
+    if replan_only:  # judged in SQL from stored levels no row factory sees (rev14s M1)
+        store.refuse_damaged_tables(machine.REPLAN_TABLES)
         clauses.append("replan_reason IS NOT NULL")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     rows = store.query(_SELECT + where + " ORDER BY start_at, subject_code, id", params)
@@ -282,7 +285,9 @@ def replanned(
     moment = datetime.fromtimestamp
     return [
         Replan(i, moment(a, UTC), moment(b, UTC), c, s, r)
-        for i, a, b, c, s, r in store.tuples(_REPLANNED, params)
+        for i, a, b, c, s, r in epochs_read(
+            store.tuples(_REPLANNED, params), "activity.start_at/end_at", 1, 2
+        )
     ]
 
 

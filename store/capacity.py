@@ -58,6 +58,7 @@ from .catalogue import (
 from .clock import (
     LOCAL_TZ,
     epoch_seconds,
+    epochs_read,
     from_db,
     from_epoch,
     iso_week,
@@ -209,10 +210,15 @@ def protection_demand(store: Store, start: datetime, end: datetime) -> Demand:
 
 def _invalid_activities(store: Store, start: datetime, end: datetime) -> list[Any]:
     """Live activities in [start, end) with no concept or one not valid for their person."""
-    unplanned = store.tuples(
-        "SELECT id, unixepoch(start_at), unixepoch(end_at), concept, subject_id FROM activity"
-        " WHERE start_at < ? AND end_at > ? AND status != 'cancelled' AND concept IS NULL",
-        (to_db(end), to_db(start)),
+    unplanned = epochs_read(
+        store.tuples(
+            "SELECT id, unixepoch(start_at), unixepoch(end_at), concept, subject_id FROM activity"
+            " WHERE start_at < ? AND end_at > ? AND status != 'cancelled' AND concept IS NULL",
+            (to_db(end), to_db(start)),
+        ),
+        "activity.start_at/end_at",
+        1,
+        2,
     )
     invalid = [
         (r.id, epoch_seconds(r.start), epoch_seconds(r.end), r.concept, r.subject_id)

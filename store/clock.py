@@ -12,6 +12,7 @@ A ``Clock`` is injected into the store so tests run at a fixed moment.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -178,10 +179,59 @@ def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+class StoredTimeDamaged(sqlite3.DatabaseError, ValueError):
+    """A stored time in a form the store never writes (raw SQL, or bytes overwritten): read as
+    damage (``machine.is_damage``: exit 5, naming the column), and still a ``ValueError`` for
+    code that reads a time from a bundle or a fact with ``from_db`` and refuses it itself."""
+
+    held: object = None  # what was stored
+    column: str = ""  # ``table.column`` when the reader knew it
+
+
+#: How ``StoredTimeDamaged`` says what it found; ``machine`` reads the column and the text.
+STORED_TIME_WORDS = "database disk image is malformed: stored time in a form never written"
+
+
+def stored_time_damaged(held: object, column: str = "") -> StoredTimeDamaged:
+    """The error for a stored time in a form the store never writes.
+
+    Args:
+        held: what was stored (a text, a number, None).
+        column: the column (``table.column``) when the reader knows it, else "" (the words
+            then look it up: ``machine.machine_fault``).
+
+    Returns:
+        The error to raise.
+    """
+    shown_held = validate.shown(str(held), limit=40) if held is not None else "NULL"
+    error = StoredTimeDamaged(f"{STORED_TIME_WORDS}: column '{column}' holds {shown_held}")
+    error.held, error.column = held, column
+    return error
+
+
+def utc_text(text: str) -> datetime:
+    """UTC text in the stored form, of any year Python reads: a bundle's value that a refusal
+    names (outside the range: said in Amsterdam time). Stored times read with ``from_db``.
+
+    Args:
+        text: ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Returns:
+        The aware UTC datetime.
+
+    Raises:
+        ValueError: text in another form.
+    """
+    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+
+
 @lru_cache(maxsize=4096)
 def from_db(text: str) -> datetime:
-    """Parse stored UTC text into an aware UTC datetime (the same few thousand times recur:
-    remembered, as ``strptime`` is slow and a datetime never changes).
+    """Parse stored UTC text into an aware UTC datetime: the one reading of a stored time (the
+    same few thousand times recur: remembered, as ``strptime`` is slow and a datetime never
+    changes). Only the form the store writes is read: ``YYYY-MM-DDTHH:MM:SSZ`` from 1969 to 2100
+    (``to_db`` of a time within the range, ``validate``); anything else is damage (rev14s M3:
+    '2026-12-02 10:00', an offset, year 1 were exit 1).
 
     Args:
         text: stored UTC text ``YYYY-MM-DDTHH:MM:SSZ``.
@@ -190,9 +240,40 @@ def from_db(text: str) -> datetime:
         The aware UTC datetime.
 
     Raises:
-        ValueError: text in another shape (rows are checked when written; not input).
+        sqlite3.DatabaseError: anything else (``StoredTimeDamaged``, a ``ValueError`` too): the
+            database is damaged, as a driver error says it (rows are checked when written).
     """
-    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+    if type(text) is not str or len(text) != 20 or not "1969" <= text[:4] <= "2100":
+        raise stored_time_damaged(text)
+    try:
+        return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise stored_time_damaged(text) from None
+
+
+def epochs_read(rows: list[Any], column: str, *at: int) -> list[Any]:
+    """Rows whose values at the positions ``at`` are SQLite's ``unixepoch`` of stored times
+    (the gap sweep reads times as numbers): a NULL there is a stored time SQLite cannot read,
+    refused as damage naming ``column`` (rev14s M3: exit 1, a TypeError in the sweep).
+
+    Args:
+        rows: the rows, as ``Store.tuples`` returns them.
+        column: what the times are, for the words (``activity.start_at/end_at``).
+        at: the positions of the epochs in each row.
+
+    Returns:
+        ``rows``, unchanged.
+
+    Raises:
+        sqlite3.DatabaseError: a NULL among them (``StoredTimeDamaged``): the database is
+            damaged, as a driver error says it.
+    """
+    from operator import itemgetter
+
+    for index in at:
+        if None in map(itemgetter(index), rows):
+            raise stored_time_damaged(None, column)
+    return rows
 
 
 def json_times(value: Any, as_text: Callable[[datetime], str | None] = to_db) -> Any:

@@ -174,6 +174,7 @@ class Store:
         self._actor: access.ActingPerson | None = None
         self._merge_lock = threading.Lock()
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
+        self._tuple_rows: Callable[[Any, tuple[Any, ...]], Any] | None = None  # ``_open``'s
         self._create = create
         self._check_path(create)
         conn = self.conn
@@ -182,20 +183,19 @@ class Store:
                 raise machine.damaged(f"the database {self._shown_path()}", **found)  # unwritten
             self._schema_as_stored(conn)
             reindex = self._before_repair(conn, user, secret, create) if repair else False
-            migrations.migrate(conn, str(self.path), after=_finish_migrations)
-            findings = integrity.check(conn)
-            if findings and not repair:
-                raise integrity.refusal(findings, str(self.path))
-            if not repair:
-                fingerprint.check(conn, str(self.path))
+            findings, rebuilt = self._migrate_checked(conn, user, secret, create, repair, reindex)
             if fixed is not None and self.clock_fixed:
                 self.clock = fixed
             if create:  # a new database's first action (``setup``) writes outside ``write``
                 self._install_capture(conn)
-            if user is not None and not create:
-                self._user = self._prove(user, secret)
             if repair:
-                self.repaired = self._repair(conn, findings, restore_catalogue, reindex=reindex)
+                self.repaired = self._repair(
+                    conn,
+                    findings,
+                    restore_catalogue,
+                    reindex=reindex and not rebuilt,
+                    rebuilt=rebuilt,
+                )
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -206,6 +206,61 @@ class Store:
             self.close()
             raise
 
+    def _migrate_checked(
+        self,
+        conn: sqlite3.Connection,
+        user: str | None,
+        secret: SecretSource,
+        create: bool,
+        repair: bool,
+        reindex: bool,
+    ) -> tuple[integrity.Findings, bool]:
+        """Run the missing migrations and every check that can refuse the opening: the guards
+        (``integrity.check``), the catalogue's fingerprint and the acting person's proof.
+
+        On a database that existed before with migrations to run, nothing is written before
+        those checks pass (rev14s H2, M2): SQLite's integrity check first refuses a damaged
+        file (no migration writes through a damaged index; ``db repair`` instead rebuilds the
+        indexes in the migrations' transaction, before the first), and the checks run inside
+        that transaction, after the last migration: a refusal rolls every migration back, and
+        the file is byte for byte as it was. Returns the guards' findings and whether the
+        indexes were rebuilt here."""
+        current = migrations.schema_version(conn)
+        if not 0 < current < migrations.SCHEMA_VERSION:  # up to date, new, or refused as newer
+            migrations.migrate(conn, str(self.path), after=_finish_migrations)
+            return self._opening_checks(conn, user, secret, create, repair), False
+        if not repair and (found := machine.integrity_check(conn, self.path)):
+            raise machine.damaged(f"the database {self._shown_path()}", **found)
+        checked: list[integrity.Findings] = []
+
+        def after(c: sqlite3.Connection, version: int) -> None:
+            _finish_migrations(c, version)
+            checked.append(self._opening_checks(c, user, secret, create, repair))
+
+        migrations.migrate(
+            conn, str(self.path), after=after, before=self._reindex if reindex else None
+        )
+        return checked[0], reindex
+
+    def _opening_checks(
+        self,
+        conn: sqlite3.Connection,
+        user: str | None,
+        secret: SecretSource,
+        create: bool,
+        repair: bool,
+    ) -> integrity.Findings:
+        """The checks of an opening that refuse (unless ``repair``: the guards' findings are
+        what it restores) and the proof of ``user``; the guards' findings."""
+        findings = integrity.check(conn)
+        if findings and not repair:
+            raise integrity.refusal(findings, str(self.path))
+        if not repair:
+            fingerprint.check(conn, str(self.path))
+        if user is not None and not create:
+            self._user = self._prove(user, secret)
+        return findings
+
     def _before_repair(
         self, conn: sqlite3.Connection, user: str | None, secret: SecretSource, create: bool
     ) -> bool:
@@ -214,9 +269,11 @@ class Store:
         and the acting person's proof. When the integrity check finds an index that does not
         match its table, the rebuild is tried (and the person proved against the rebuilt
         indexes) in a transaction that is rolled back; the repair's own audited transaction
-        rebuilds them for real. With migrations still to run, the rebuild is committed first,
-        so that no migration writes through a damaged index. Returns whether a rebuild is
-        needed (False: already committed, or none needed)."""
+        rebuilds them for real. With migrations still to run, the rebuild is instead the first
+        step of the migrations' transaction, and the proof its last (``_migrate_checked``):
+        no migration writes through a damaged index, and a refusal rolls all of it back
+        (rev14s H2: the rebuild was committed before the proof). Returns whether the indexes
+        are to be rebuilt."""
         current = migrations.schema_version(conn)
         if current > migrations.SCHEMA_VERSION:
             raise BadInput(
@@ -230,17 +287,18 @@ class Store:
             return False
         if "size" in found:
             raise machine.damaged(f"the database {self._shown_path()}", **found)
-        pending = current < migrations.SCHEMA_VERSION
+        if current < migrations.SCHEMA_VERSION:  # tried in the migrations' transaction
+            return True
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._reindex(conn)
-            if user is not None and not create and not pending:
+            if user is not None and not create:
                 self._prove(user, secret)
         except BaseException:
             _rollback(conn)
             raise
-        conn.execute("COMMIT" if pending else "ROLLBACK")
-        return not pending
+        conn.execute("ROLLBACK")
+        return True
 
     def _reindex(self, conn: sqlite3.Connection) -> None:
         """Rebuild every index from its table (REINDEX) inside the caller's transaction and
@@ -273,14 +331,16 @@ class Store:
         restore_catalogue: CatalogueRestore | None,
         *,
         reindex: bool = False,
+        rebuilt: bool = False,
     ) -> dict[str, Any]:
         """``db repair``: restore the guards and capture what changed while capture was
         missing (see ``__init__``); what it found and did. ``reindex``: rebuild the indexes
-        (``_before_repair`` found them damaged) in the audited transaction."""
+        (``_before_repair`` found them damaged) in the audited transaction; ``rebuilt``: they
+        were rebuilt before the migrations (recorded alike: rev14s H2)."""
         from .sync import capture
 
         detail: dict[str, Any] = {k: getattr(findings, k) for k in _FOUND}
-        detail["reindexed"] = reindex
+        detail["reindexed"] = reindex or rebuilt
         replaced = integrity.replaced_tables(conn)
         if replaced:  # its rows are elsewhere, or gone: nothing here can make it whole
             raise IntegrityFailure(code="table_replaced", path=str(self.path), table=replaced[0])
@@ -403,6 +463,7 @@ class Store:
                 uri=read_only,
             )
             conn.row_factory = machine.typed_rows(driver.Row, driver.DatabaseError)
+            self._tuple_rows = machine.typed_rows(None, driver.DatabaseError)
             if self.passphrase is not None:
                 conn.execute("PRAGMA cipher_log_level = NONE")  # refusals are ours to word
                 conn.execute(f"PRAGMA key = '{self.passphrase.replace(chr(39), chr(39) * 2)}'")
@@ -416,9 +477,12 @@ class Store:
                     raise IntegrityFailure(code="wrong_passphrase", path=str(self.path)) from None
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self._create and (kind := _schildwacht_kind(conn)) != "ours":
+                stored = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 conn.close()  # before WAL or any migration writes a byte into the file
-                if kind == "damaged":
-                    raise machine.damaged(f"the database {self._shown_path()}")
+                if kind == "damaged":  # said as any lowered version is (rev14s)
+                    raise machine.damaged(
+                        f"the database {self._shown_path()}", stored=stored, later="meta"
+                    )
                 raise _no_database(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
@@ -490,7 +554,7 @@ class Store:
             Every row selected, as a plain tuple.
         """
         cursor = self.conn.cursor()
-        cursor.row_factory = None
+        cursor.row_factory = self._tuple_rows  # plain tuples, their types checked (rev14s M1)
         return cursor.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
@@ -838,6 +902,21 @@ class Store:
             None,
             {"tables": tables, "rows": sum(tables.values())},
         )
+
+    def refuse_damaged_tables(self, tables: tuple[str, ...]) -> None:
+        """Refuse as damage when an index of ``tables`` no longer matches its table (SQLite's
+        integrity check of those tables: ``machine.tables_check``): a listing read through it
+        would hide rows (rev14p). The one check of every path that lists them, the fast
+        scripted one included (``commands/fast.py``, rev14s H1).
+
+        Args:
+            tables: table names, from the code (``machine.GAP_TABLES``).
+
+        Raises:
+            IntegrityFailure: ``database_damaged``, with what the check found (exit 5).
+        """
+        if found := machine.tables_check(self.conn, tables):
+            raise machine.damaged(f"the database {self._shown_path()}", **found)
 
     def _shown_path(self) -> str:
         """This database's path, quoted for a refusal."""

@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications, travel_minutes
-from .clock import LOCAL_TZ, epoch_seconds, from_epoch, to_db
+from .clock import LOCAL_TZ, epoch_seconds, epochs_read, from_epoch, to_db
 from .db import Store
 from .matching import assign, attribution_order, cover
 
@@ -815,19 +815,29 @@ def load_needs(
     make = Need._make  # tens of thousands: cheaper than calling the class
     needs = [
         make((units[subject], a, b, staffing[concept], source, "activity"))
-        for a, b, concept, subject, source in store.tuples(
-            "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
-            " FROM activity WHERE start_at < ? AND end_at > ? AND status != 'cancelled'"
-            " AND concept IS NOT NULL",
-            window,
+        for a, b, concept, subject, source in epochs_read(
+            store.tuples(
+                "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
+                " FROM activity WHERE start_at < ? AND end_at > ? AND status != 'cancelled'"
+                " AND concept IS NOT NULL",
+                window,
+            ),
+            "activity.start_at/end_at",
+            0,
+            1,
         )
     ]
     needs += [
         make((units[subject], a, b, staffing[concept], source, "post"))
-        for a, b, concept, subject, source in store.tuples(
-            "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
-            " FROM standing_post WHERE start_at < ? AND end_at > ?",
-            window,
+        for a, b, concept, subject, source in epochs_read(
+            store.tuples(
+                "SELECT unixepoch(start_at), unixepoch(end_at), concept, subject_id, id"
+                " FROM standing_post WHERE start_at < ? AND end_at > ?",
+                window,
+            ),
+            "standing_post.start_at/end_at",
+            0,
+            1,
         )
     ]
     if unit is not None:
@@ -925,10 +935,15 @@ def load_duties(
     duties: list[Duty] = []
     make = Duty._make  # tens of thousands: cheaper than calling the class
     day_of: dict[int, tuple[int, int]] = {}  # shift start -> (local day index, next midnight)
-    for staff_id, a, b in store.tuples(
-        "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
-        " WHERE start_at < ? AND end_at > ?",
-        window,
+    for staff_id, a, b in epochs_read(
+        store.tuples(
+            "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
+            " WHERE start_at < ? AND end_at > ?",
+            window,
+        ),
+        "shift.start_at/end_at",
+        1,
+        2,
     ):
         callsign, home = people[staff_id]
         day = day_of.get(a)
@@ -1136,6 +1151,8 @@ def arrivals(
             " AND start_at < ? AND end_at > ?",
             (staff_id, *window),
         )
+        epochs_read(rows, "activity.start_at/end_at", 0, 1)
+        epochs_read(shifts, "shift.start_at/end_at", 0, 1)
         deployments = sorted([*rows, own], key=lambda r: (r[0], r[2]))
         stays = _itinerary(deployments, home, travel, _duty_runs(shifts))
         stay = next((s for s in stays if s.activity == activity_id), None)
@@ -1164,6 +1181,7 @@ def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]
         " AND f.start_at < ? AND f.end_at > ?) ORDER BY 2, 4",
         (before, after, before, after),
     )
+    epochs_read(rows, "activity.start_at/end_at", 1, 2)
     by_officer: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     homes: dict[str, str] = {}
     for staff_id, a, b, activity, there, home in rows:
@@ -1172,10 +1190,15 @@ def _bound_away(store: Store, before: str, after: str) -> dict[str, list[_Stay]]
     if not by_officer:
         return {}
     shifts: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for staff_id, a, b in store.tuples(
-        "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
-        " WHERE start_at < ? AND end_at > ? AND staff_id IN (SELECT value FROM json_each(?))",
-        (before, after, json.dumps(list(by_officer))),
+    for staff_id, a, b in epochs_read(
+        store.tuples(
+            "SELECT staff_id, unixepoch(start_at), unixepoch(end_at) FROM shift"
+            " WHERE start_at < ? AND end_at > ? AND staff_id IN (SELECT value FROM json_each(?))",
+            (before, after, json.dumps(list(by_officer))),
+        ),
+        "shift.start_at/end_at",
+        1,
+        2,
     ):
         shifts[staff_id].append((a, b))
     travel = _travel_seconds(store)
@@ -1386,15 +1409,20 @@ def posts_below_required(
     moment = datetime.fromtimestamp
     return [
         PostBelow(p, moment(a, UTC), moment(b, UTC), c, subject)
-        for p, a, b, c, subject in store.tuples(
-            "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
-            " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
-            " JOIN subject_protection sp ON sp.subject_id = p.subject_id"
-            " JOIN concept_rank cr ON cr.concept = p.concept"
-            " JOIN concept c ON c.code = p.concept"
-            f" WHERE p.start_at < ? AND p.end_at > ? AND ({POST_REPLAN}) IS NOT NULL"
-            " AND (? IS NULL OR s.unit = ?) ORDER BY p.start_at, p.id",
-            (to_db(end), to_db(start), code, code),
+        for p, a, b, c, subject in epochs_read(
+            store.tuples(
+                "SELECT p.id, unixepoch(p.start_at), unixepoch(p.end_at), p.concept, p.subject_id"
+                " FROM standing_post p JOIN subject s ON s.id = p.subject_id"
+                " JOIN subject_protection sp ON sp.subject_id = p.subject_id"
+                " JOIN concept_rank cr ON cr.concept = p.concept"
+                " JOIN concept c ON c.code = p.concept"
+                f" WHERE p.start_at < ? AND p.end_at > ? AND ({POST_REPLAN}) IS NOT NULL"
+                " AND (? IS NULL OR s.unit = ?) ORDER BY p.start_at, p.id",
+                (to_db(end), to_db(start), code, code),
+            ),
+            "standing_post.start_at/end_at",
+            1,
+            2,
         )
     ]
 

@@ -223,8 +223,64 @@ def machine_fault(
     if code == _NOMEM:
         return MachineFault(code="out_of_memory")
     if is_damage(exc, database):
-        return damaged(where, **text_found(exc))
+        return damaged(where, **text_found(exc), **stored_time_found(exc, database))
     return None
+
+
+def stored_time_found(exc: BaseException, database: Path | None) -> dict[str, object]:
+    """What a stored time in a form the store never writes (``clock.StoredTimeDamaged``) was
+    and where: the column its reader named, else the first ``table.column`` of a time (a name
+    ending in ``_at``) of a plain database that holds that text (looked up only here, on the
+    way to the refusal: rev14s M3).
+
+    Args:
+        exc: the error.
+        database: the database file, to look the column up in.
+
+    Returns:
+        ``held_time`` (the text, quoted; "" when the reader had none) and ``column`` when
+        known; nothing for another error.
+    """
+    from .clock import StoredTimeDamaged
+
+    if not isinstance(exc, StoredTimeDamaged):
+        return {}
+    # no text: SQLite's unixepoch() could not read it (``clock.epochs_read``)
+    found: dict[str, object] = {
+        "held_time": "" if exc.held is None else shown(str(exc.held), limit=PATH_SHOWN)
+    }
+    column = exc.column
+    if not column and database is not None and isinstance(exc.held, str):
+        column = _time_column(database, exc.held)
+    return found | ({"column": shown(column, limit=PATH_SHOWN)} if column else {})
+
+
+def _time_column(database: Path, text: str) -> str:
+    """The first ``table.column`` (a time: its name ends in ``_at``) holding ``text``, or ""."""
+    if not _plain_sqlite(database):
+        return ""  # an encrypted file: not opened again here
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return ""
+    try:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            quoted = '"' + table.replace('"', '""') + '"'
+            for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
+                name = str(info[1])
+                if (
+                    name.endswith("_at")
+                    and conn.execute(
+                        f'SELECT 1 FROM {quoted} WHERE "{name}" = ? LIMIT 1', (text,)
+                    ).fetchone()
+                ):
+                    return f"{table}.{name}"
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+    return ""
 
 
 def is_damage(exc: BaseException, database: Path | None) -> bool:
@@ -257,80 +313,106 @@ def is_damage(exc: BaseException, database: Path | None) -> bool:
 _WRONG_TYPE = re.compile(
     r"wrong type of stored value: column '(?P<column>[^']*)' holds (?P<held>\w+)"
 )
-#: Python's types of a value that no TEXT or INTEGER column of a STRICT table returns.
-_SUSPECT = {bytes: "blob", float: "real"}
-#: Its keys, made once (every row the store reads is checked against them).
-_SUSPECT_TYPES = frozenset(_SUSPECT)
+#: What a value of each Python type is called in the words (``words.errors.malformed``).
+_HELD = {bytes: "blob", float: "real", str: "text", int: "integer"}
+#: The Python types a column of each declared type returns (STRICT tables: SQLite enforces
+#: them when a value is written, so another type read back is damage). A whole number is let
+#: pass under a TEXT name: the driver's own results share names with columns (``PRAGMA
+#: table_info``'s ``pk``, a count named as a column) and an integer prints as what it is.
+_DECLARED: dict[str, frozenset[type] | None] = {
+    "TEXT": frozenset({str, int}),
+    "INTEGER": frozenset({int}),
+    "INT": frozenset({int}),
+    "REAL": frozenset({float, int}),
+    "BLOB": frozenset({bytes}),
+}
+_ANY: frozenset[type] = frozenset({str, int, float, bytes, type(None)})
+#: A name no table declares (an alias, an expression): any type but a blob (no query of the
+#: store computes one, and an alias is no way round the check).
+_UNDECLARED: frozenset[type] = frozenset({str, int, float, type(None)})
 
 
 def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:
-    """The row factory of the store's connections: where rows become records, a stored value of
-    the wrong type (a blob or a real number in a column declared TEXT or INTEGER: one flipped
-    bit in a record's header) is refused as damage, before code reads it as text (issue 14,
-    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed). Rows are otherwise the driver's.
+    """The row factory of the store's connections, and of ``Store.tuples`` (``driver_row``
+    None: plain tuples): where rows become records, a stored value of a type its column never
+    holds (one flipped bit in a record's header: a blob or a real number in a TEXT or INTEGER
+    column, a text in an INTEGER column; a whole number under a TEXT name passes, see
+    ``_DECLARED``) is refused as damage, before code reads it (issue 14,
+    rev14p: exit 1 "unexpected failure", or ``b'…'`` printed; rev14s M1: a text threat level
+    listed, a real read through ``tuples``). Each result column is judged by the types of
+    every table column of its name (a name TEXT in one table and INTEGER in another takes
+    either, never a real); one C-level pass over the row's types per row.
 
     Args:
-        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's).
+        driver_row: the driver's row class (``sqlite3.Row`` or SQLCipher's), or None.
         error: the driver's ``DatabaseError``, raised with words ``is_damage`` reads as damage.
 
     Returns:
         The row factory.
     """
-    declared: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    declared: dict[int, tuple[int, dict[str, frozenset[type]]]] = {}
+    last: tuple[object, tuple[frozenset[type], ...]] = (None, ())
 
     def row(cursor: Any, values: tuple[Any, ...]) -> Any:
-        if _SUSPECT_TYPES.isdisjoint(map(type, values)):  # almost always: no Python loop
-            return driver_row(cursor, values)
-        strict, blobs = _strict_columns(cursor.connection, declared)
-        for index, value in enumerate(values):
-            if type(value) in _SUSPECT:
-                column = cursor.description[index][0]
-                # a blob: damage unless its name is one a table keeps blobs in (an alias, or a
-                # name declared TEXT in one table and INTEGER in another, is no way round it)
-                if column in strict if type(value) is float else column not in blobs:
+        nonlocal last
+        description, shape = last
+        if cursor.description is not description:  # once per query, not per row
+            description = cursor.description
+            kinds = _column_kinds(cursor.connection, declared)
+            shape = tuple(kinds.get(d[0], _UNDECLARED) for d in description)
+            last = (description, shape)
+        if not all(map(frozenset.__contains__, shape, map(type, values))):
+            for index, value in enumerate(values):
+                if type(value) not in shape[index]:
                     raise error(
                         "database disk image is malformed: wrong type of stored value: column "
-                        f"'{column}' holds {_SUSPECT[type(value)]}"
+                        f"'{description[index][0]}' holds {_HELD[type(value)]}"
                     )
-        return driver_row(cursor, values)
+        return values if driver_row is None else driver_row(cursor, values)
 
     return row
 
 
-def _strict_columns(
-    conn: Any, declared: dict[int, tuple[frozenset[str], frozenset[str]]]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """Column names declared TEXT in every table that has them, or INTEGER in every one; and
-    the names of columns that keep blobs (declared BLOB, ANY or without a type) in any table
-    (read once per connection, when a blob or real number is first met)."""
-    if (known := declared.get(id(conn))) is not None:
-        return known
+def _column_kinds(
+    conn: Any, declared: dict[int, tuple[int, dict[str, frozenset[type]]]]
+) -> dict[str, frozenset[type]]:
+    """Per column name of any table (its own and TEMP ones), the Python types a value under
+    that name may have: those of every declared type the name has (``_DECLARED``; any type for
+    ANY, NUMERIC or none), and None. Read again only when the schema changed (a migration, a
+    new database made): ``PRAGMA schema_version``, one statement per query."""
+    plain = conn.cursor()
+    plain.row_factory = None  # not through the factory that asks for this
+    version = plain.execute("PRAGMA schema_version").fetchone()[0]
+    if (known := declared.get(id(conn))) is not None and known[0] == version:
+        return known[1]
     tables = tuple(
-        (str(name), str(sql))
-        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        (schema, str(name), str(sql))
+        for schema in ("main", "temp")
+        for name, sql in plain.execute(
+            f"SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'table'"
+        ).fetchall()
     )
-    known = _COLUMN_KINDS.get(tables)
-    if known is None:
-        kinds: dict[str, set[str]] = {}
-        for table, _sql in tables:
+    found = _COLUMN_KINDS.get(tables)
+    if found is None:
+        kinds: dict[str, set[type]] = {}
+        for schema, table, _sql in tables:
             quoted = '"' + table.replace('"', '""') + '"'
-            for info in conn.execute(f"PRAGMA table_info({quoted})").fetchall():
-                kinds.setdefault(str(info[1]), set()).add(str(info[2]).upper())
-        strict = frozenset(n for n, types in kinds.items() if types in ({"TEXT"}, {"INTEGER"}))
-        blobs = frozenset(n for n, types in kinds.items() if types & {"BLOB", "ANY", ""})
+            for info in plain.execute(f"PRAGMA {schema}.table_info({quoted})").fetchall():
+                types = _DECLARED.get(str(info[2]).upper()) or _ANY
+                kinds.setdefault(str(info[1]), {type(None)}).update(types)
+        found = {name: frozenset(types) for name, types in kinds.items()}
         if len(_COLUMN_KINDS) >= _COLUMN_KINDS_KEPT:
             _COLUMN_KINDS.clear()
-        _COLUMN_KINDS[tables] = known = (strict, blobs)
-    declared[id(conn)] = known
-    return known
+        _COLUMN_KINDS[tables] = found
+    declared[id(conn)] = (version, found)
+    return found
 
 
-#: ``_strict_columns``'s answer by the tables' definitions (name and CREATE TABLE text, from
-#: which SQLite reads each column's declared type): the same text declares the same columns, and
-#: any other (a column added by hand) is another key, read afresh. Kept per process: reading the
-#: ~40 tables' columns cost ~8 ms, once for every connection that met a blob (issues 15/18: 11%
-#: of a sync property test's CPU, a connection's signing keys being blobs).
-_COLUMN_KINDS: dict[tuple[tuple[str, str], ...], tuple[frozenset[str], frozenset[str]]] = {}
+#: ``_column_kinds``'s answer by the tables' definitions (schema, name and CREATE TABLE text,
+#: from which SQLite reads each column's declared type): the same text declares the same
+#: columns, and any other (a column added by hand) is another key, read afresh. Kept per
+#: process: reading the ~40 tables' columns cost ~8 ms for every connection (issues 15/18).
+_COLUMN_KINDS: dict[tuple[tuple[str, str, str], ...], dict[str, frozenset[type]]] = {}
 _COLUMN_KINDS_KEPT = 16
 
 
@@ -416,8 +498,12 @@ def cut_short(database: Path) -> dict[str, object]:
     return {"size": size, "expected": max(expected, (size // page + 1) * page)}
 
 
-#: The tables ``gaps`` reads: their indexes are compared with them before it answers.
-GAP_TABLES = ("activity", "shift", "deployment")
+#: The tables ``gaps`` reads: their indexes are compared with them before it answers (and the
+#: types of their values: SQL reads them where no row factory sees them, rev14s M1).
+GAP_TABLES = ("activity", "shift", "deployment", "subject")
+#: The tables the re-planning flag (R1) is derived from in SQL: a text threat level there
+#: (one flipped bit) flagged 25 activities where 9 needed it (rev14s M1).
+REPLAN_TABLES = ("activity", "subject", "threat_assessment")
 
 
 def tables_check(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, object]:

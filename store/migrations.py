@@ -62,6 +62,7 @@ def migrate(
     after: Callable[[sqlite3.Connection, int], None] | None = None,
     *,
     upto: int | None = None,
+    before: Callable[[sqlite3.Connection], None] | None = None,
 ) -> int:
     """Bring the database up to ``SCHEMA_VERSION`` (or ``upto``), all missing migrations in one
     transaction: any error rolls every one of them back, so a refusal writes nothing (issue 14,
@@ -77,6 +78,9 @@ def migrate(
             called when the database was already up to date.
         upto: the version to stop at (the integrity check builds older references with it);
             None: ``SCHEMA_VERSION``.
+        before: called inside the migrations' transaction before the first one (``db repair``
+            rebuilds damaged indexes there, so that no migration writes through them), or None;
+            not called when the database was already up to date.
 
     Returns:
         The version the database had before.
@@ -90,7 +94,7 @@ def migrate(
         raise BadInput(code="schema_too_new", path=path, current=current, known=SCHEMA_VERSION)
     if current == 0 and upto is None and _copy_new(conn, after):
         return current
-    _apply(conn, current, after, SCHEMA_VERSION if upto is None else upto)
+    _apply(conn, current, after, SCHEMA_VERSION if upto is None else upto, before)
     return current
 
 
@@ -99,6 +103,7 @@ def _apply(
     current: int,
     after: Callable[[sqlite3.Connection, int], None] | None,
     last: int = SCHEMA_VERSION,
+    before: Callable[[sqlite3.Connection], None] | None = None,
 ) -> None:
     """Apply the migrations after ``current`` up to ``last`` in one transaction (``migrate``)."""
     pending = [(version, name) for version, name in _NAMES if current < version <= last]
@@ -106,6 +111,8 @@ def _apply(
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if before is not None:
+            before(conn)
         for version, name in pending:
             for statement in _split(_read(name)):
                 conn.execute(statement)

@@ -416,8 +416,27 @@ def malformed(params: Mapping[str, Any]) -> str:
             "its header's schema version was overwritten: it says {stored}, but {later} is "
             "already as a later version makes it"
         ).format(stored=params["stored"], later=params["later"])
+    if "held_time" in params:
+        if not params["held_time"]:
+            return _(
+                "a stored time in column {column} is no time SQLite can read (raw SQL, or bytes "
+                "overwritten)"
+            ).format(column=params.get("column", "?"))
+        if "column" not in params:
+            return _(
+                "a stored time holds {time}, a form Schildwacht never writes (raw SQL, or "
+                "bytes overwritten)"
+            ).format(time=params["held_time"])
+        return _(
+            "a stored time in column {column} holds {time}, a form Schildwacht never writes "
+            "(raw SQL, or bytes overwritten)"
+        ).format(column=params["column"], time=params["held_time"])
     if "held" in params:
-        held = _("a blob") if params["held"] == "blob" else _("a number with a fraction")
+        held = {
+            "blob": _("a blob"),
+            "text": _("a text"),
+            "integer": _("a whole number"),
+        }.get(params["held"], _("a number with a fraction"))
         return _(
             "a stored value in column {column} is {held}, of a type the column never holds"
         ).format(column=params["column"], held=held)

@@ -158,7 +158,8 @@ def removed_queue(count: int) -> str:
 
 def as_json(done: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """What the repair did, for a script: the guards it put back, the queued rows removed, each
-    record set aside (its facts, its reason in words, what it held) and where that is kept.
+    record set aside (its facts, its reason in words, what it held) and where that is kept,
+    and whether the indexes were rebuilt from their tables.
 
     Args:
         done: ``Store.repaired`` (with ``set_aside`` counting both steps of the repair).
@@ -171,6 +172,7 @@ def as_json(done: Mapping[str, Any], kept: Sequence[Mapping[str, Any]]) -> dict[
             "altered": list(done.get("altered", [])),
             "unexpected": list(done.get("unexpected", [])),
         },
+        "reindexed": bool(done.get("reindexed")),  # indexes rebuilt from their tables
         "queue_rows_removed": int(done.get("malformed_queue", 0)),
         "set_aside": int(done.get("set_aside", 0)),
         "set_aside_records": [{**k, "reason": reason(k)} for k in kept],

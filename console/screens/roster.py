@@ -28,7 +28,6 @@ from store.errors import PermissionDenied
 from store.gaps import Gap, gaps_by_hour, live_first, shortfall_hours
 from store.staffing import deployment_violations
 from store.suggest import Option, apply_suggestion, may_apply, option_needs, suggest
-from store.validate import shown
 from words.counts import counted
 from words.facts import reason
 from words.suggestions import cost, describe
@@ -86,9 +85,7 @@ def fetch_roster(store: Store, day: date) -> RosterData:
     start = day_bounds(day)[0]
     # an index that no longer matches its table hides an activity from the gaps: refused as
     # damage, as `gaps` refuses it (rev14q)
-    if damage := machine.tables_check(store.conn, machine.GAP_TABLES):
-        where = shown(str(store.path), limit=machine.PATH_SHOWN)
-        raise machine.damaged(f"the database {where}", **damage)
+    store.refuse_damaged_tables(machine.GAP_TABLES)
     found, profile = gaps_by_hour(store, start, HOURS)
     now = store.clock.now()
     found = live_first(found, now)  # what the shift can still act on first; ended ones dimmed

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..clock import from_db, json_times
+from ..clock import json_times, utc_text
 
 #: Values a reason names are kept up to this many characters (the rest as "…").
 LIMIT = 40
@@ -107,7 +107,7 @@ def _with_times(params: dict[str, Any]) -> dict[str, Any]:
         found = params.get(name)
         if isinstance(found, str):
             with contextlib.suppress(ValueError):
-                params[name] = from_db(found)
+                params[name] = utc_text(found)
     for name in VALUE_TIMES:  # a bundle's value a reason names: a time when it reads as one
         if name in params:
             params[name] = _time_or_text(params[name])
@@ -145,7 +145,7 @@ def _time_or_text(value: object) -> object:
     aware UTC datetimes; any other value as it is."""
     if isinstance(value, str) and STORED_TIME.fullmatch(value):
         with contextlib.suppress(ValueError):
-            return from_db(value)
+            return utc_text(value)
     if isinstance(value, str) and _PYTHON_TIME.fullmatch(value):  # kept so before rev14m
         with contextlib.suppress(ValueError):
             return datetime.fromisoformat(value)

@@ -157,3 +157,41 @@ def test_a_refused_window_is_reported_by_the_ordinary_path_word_for_word(
         assert quick.returncode == ordinary.returncode == 2
         assert (quick.stdout, quick.stderr) == (ordinary.stdout, ordinary.stderr)
         assert quick.stderr.startswith(b"Error: ")
+
+
+def _index_rebuilt_as(path: Path, index: str, other: str) -> None:
+    """``index``'s entries no longer match its table (as one changed byte leaves them): rebuilt
+    under the definition ``other``, then its own definition put back."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    (own,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+    for sql in (other, own):
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (sql, index))
+        conn.close()
+        conn = sqlite3.connect(path, isolation_level=None)
+        if sql == other:
+            conn.execute(f"REINDEX {index}")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    conn.close()
+
+
+def test_the_fast_gaps_refuse_a_damaged_index_as_the_ordinary_path_does(
+    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was (rev14s H1): the ordinary path refused (exit 5), the fast one listed the gaps read
+    through the damaged activity index (8 of 29) with exit 0."""
+    monkeypatch.delenv("SCHILDWACHT_NOW", raising=False)
+    damaged = copy_database(demo_template, tmp_path / "damaged.db")
+    _index_rebuilt_as(
+        damaged,
+        "activity_time",
+        "CREATE INDEX activity_time ON activity(end_at, start_at, status, concept, subject_id, id)",
+    )
+    args = ("--db", str(damaged), "-q", "gaps", *GAPS, "--format", "json")
+    assert fast.parse(args) is not None and fast.run(args) is None
+    quick, ordinary = _run(SCRIPT, *args), _run(ORDINARY, *args)
+    assert quick.returncode == ordinary.returncode == 5, quick.stderr
+    assert (quick.stdout, quick.stderr) == (b"", ordinary.stderr)
+    assert b"is damaged" in quick.stderr

