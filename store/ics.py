@@ -76,12 +76,15 @@ updated even when the event moved out of the window, however far. An import canc
 the file provably no longer holds: each activity imported before that the window's expansion
 does not meet is looked up on its own (``_locate``: its series around its original time,
 unshifted and as each THISANDFUTURE change moves it), never judged gone for lying outside a
-reach. An event made recurring (same UID) keeps its activity as the occurrence at its start,
-and a series made one event again the one that remains (``_same_meeting``); when its start
-changed too, the activity becomes the series' occurrence at the series' (new) start, or the
-single event the series' first occurrence imported, moved there with a correction (flagged
-``changed_externally`` when it has a concept, its deployments kept). Past activities outside
-the window are never touched.
+reach; whether the window covers an occurrence is judged at its original time (its
+RECURRENCE-ID) too, not only where a planner moved it (``_in_window``). An EXDATE of a master
+not older than the activity cancels its occurrence even when the file still holds its
+override, as the expansion (a fresh import) has it. An event made recurring (same UID) keeps
+its activity as the occurrence at its start, and a series made one event again the one that
+remains (``_same_meeting``); when its start changed too, the activity becomes the series'
+occurrence at the series' (new) start, or the single event the series' first occurrence
+imported, moved there with a correction (flagged ``changed_externally`` when it has a concept,
+its deployments kept). Past activities outside the window are never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property): a
 file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
@@ -3081,18 +3084,18 @@ def _not_in_file(
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
-        if key in parsed.explicit:  # still in the file, outside the window: changes only
+        cancelled = row["status"] == "cancelled"
+        if key in parsed.excluded and (
+            cancelled or not superseded(parsed.excluded[key], _stored_version(row), True)
+        ):  # an EXDATE of a newer master wins over its override still in the file, as the
+            # expansion (a fresh import) has it (rev16u F2); what it cancelled stays so
+            if not cancelled and run.cancel(row, calendar_note("cancelled", run.name), None):
+                run.result.items.append(run.item(row, "cancelled"))
+        elif key in parsed.explicit:  # still in the file, outside the window: changes only
             item = run.apply(row, parsed.explicit[key])
             if item.action != "unchanged":
                 run.result.items.append(item)
-        elif row["status"] == "cancelled":
-            continue
-        elif key in parsed.excluded:
-            if not superseded(parsed.excluded[key], _stored_version(row), True) and run.cancel(
-                row, calendar_note("cancelled", run.name), None
-            ):
-                run.result.items.append(run.item(row, "cancelled"))
-        elif not _in_window(row, window):
+        elif cancelled or key in parsed.excluded or not _in_window(row, window):
             continue
         elif key in parsed.elsewhere:  # its series moved it out of the window: moved there
             item = run.apply(row, parsed.elsewhere[key])
@@ -3199,7 +3202,18 @@ def calendar_ending(authority: str, note: str) -> CalendarEnding | None:
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:
-    return bool(row["start_at"] < to_db(window[1]) and row["end_at"] > to_db(window[0]))
+    """Whether the activity overlaps the window where it is now or, for an occurrence of a
+    series, at its original time (its RECURRENCE-ID, with its length): what the file holds is
+    judged where the file puts it, not where a planner moved it (rev16u F3)."""
+    lo, hi = to_db(window[0]), to_db(window[1])
+    if row["start_at"] < hi and row["end_at"] > lo:
+        return True
+    rid = row["source_recurrence"]
+    if not rid:
+        return False
+    original = from_db(rid)
+    length = from_db(row["end_at"]) - from_db(row["start_at"])
+    return original < window[1] and original + length > window[0]
 
 
 def _stored_version(row: Any) -> Version:

@@ -85,3 +85,34 @@ def test_a_series_made_one_event_again_and_moved_keeps_the_first_occurrence(
         "ESCORT",
         "changed_externally",
     )
+
+
+def test_a_reimport_with_an_exdate_over_a_kept_override_ends_as_a_fresh_import(
+    initialised: Run,
+) -> None:
+    _person(initialised)
+    _import(initialised, "outlook-series-override.ics")
+    receipt = _import(initialised, "outlook-series-exdate-override-kept.ics")
+    assert [(r["action"], r["start"][:16]) for r in receipt if r["action"] != "unchanged"] == [
+        ("cancelled", "2027-01-19T15:00")
+    ]
+    again = _import(initialised, "outlook-series-exdate-override-kept.ics")
+    assert {r["action"] for r in again} == {"unchanged"}
+    assert [s for s, status in _agenda(initialised) if status == "planned"] == [
+        "2027-01-05T10:00", "2027-01-12T10:00", "2027-01-26T10:00", "2027-02-02T10:00",
+    ]  # fmt: skip
+
+
+def test_an_occurrence_moved_out_of_the_window_is_removed_with_its_series(
+    initialised: Run,
+) -> None:
+    _person(initialised)
+    second = _import(initialised, "weekly-overleg.ics")[1]
+    moved = initialised("activity", "restrict", second["id"], "--kind", "moved", "--reason",
+                        "tbp_choice", "--authority", "OvJ", "--start", "2027-06-01 10:00",
+                        "--end", "2027-06-01 11:00")  # fmt: skip
+    assert moved.exit_code == 0, moved.stderr
+    assert {r["action"] for r in _import(initialised, "weekly-overleg.ics")} == {"unchanged"}
+    receipt = _import(initialised, "weekly-overleg-gone.ics")
+    assert ("removed", "2027-06-01T10:00") in [(r["action"], r["start"][:16]) for r in receipt]
+    assert _agenda(initialised).count(("2027-06-01T10:00", "cancelled")) == 1

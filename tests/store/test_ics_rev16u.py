@@ -117,3 +117,67 @@ def test_a_series_made_one_event_again_and_moved_keeps_its_first_occurrence(
     ]
     again = import_ics(bever, single, person="BEVER", **WINDOW)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 1)
+
+
+def test_an_exdate_of_a_newer_master_cancels_the_override_still_in_the_file(
+    bever: Store,
+) -> None:
+    import_ics(bever, ICS / "outlook-series-override.ics", person="BEVER", **WINDOW)
+    later = ICS / "outlook-series-exdate-override-kept.ics"
+    result = import_ics(bever, later, person="BEVER", **WINDOW)
+    assert (result.cancelled, result.unchanged) == (1, 4)
+    assert ("2027-01-19T14:00", "cancelled", None, None) in _rows(bever)
+    planned = [r[0] for r in _rows(bever) if r[1] == "planned"]
+    again = import_ics(bever, later, person="BEVER", **WINDOW)
+    assert (again.cancelled, again.reinstated, again.unchanged) == (0, 0, 4)
+    # as a fresh import of the same file has it
+    subjects.add_subject(bever, "DAS", kind="person", domain="local", unit="RT")
+    subjects.assess_threat(bever, "DAS", level=2)
+    fresh = import_ics(bever, later, person="DAS", **WINDOW)
+    assert fresh.added == 4
+    assert [
+        a.start_at.astimezone(UTC).isoformat()[:16]
+        for a in agenda.list_activities(bever, person="DAS")
+    ] == planned
+
+
+def _moved_to_june(store: Store) -> str:
+    """The weekly 'Weekoverleg' imported, its 12 January occurrence moved by a planner to
+    1 June, outside the import window."""
+    import_ics(store, ICS / "weekly-overleg.ics", person="BEVER", **WINDOW)
+    second = agenda.list_activities(store, person="BEVER")[1]
+    agenda.restrict_activity(
+        store,
+        second.id,
+        kind="moved",
+        reason="tbp_choice",
+        authority="OvJ",
+        new_start=datetime(2027, 6, 1, 8, tzinfo=UTC),
+        new_end=datetime(2027, 6, 1, 9, tzinfo=UTC),
+    )
+    return second.id
+
+
+def test_a_series_gone_from_its_calendar_removes_an_occurrence_moved_out_of_the_window(
+    bever: Store,
+) -> None:
+    moved = _moved_to_june(bever)
+    result = import_ics(bever, ICS / "weekly-overleg-gone.ics", person="BEVER", **WINDOW)
+    assert (result.added, result.removed) == (1, 6)
+    assert agenda.get_activity(bever, moved).status == "cancelled"
+
+
+def test_a_count_cut_removes_an_occurrence_moved_out_of_the_window(bever: Store) -> None:
+    moved = _moved_to_june(bever)
+    result = import_ics(bever, ICS / "weekly-overleg-count-1.ics", person="BEVER", **WINDOW)
+    assert (result.removed, result.unchanged) == (5, 1)
+    assert agenda.get_activity(bever, moved).status == "cancelled"
+
+
+def test_the_unchanged_file_keeps_an_occurrence_moved_out_of_the_window(bever: Store) -> None:
+    moved = _moved_to_june(bever)
+    for window in (WINDOW, {"start": date(2027, 1, 12), "end": date(2027, 1, 12)}):
+        result = import_ics(bever, ICS / "weekly-overleg.ics", person="BEVER", **window)
+        assert (result.added, result.removed, result.cancelled, result.updated) == (0, 0, 0, 0)
+    kept = agenda.get_activity(bever, moved)
+    assert (kept.status, kept.start_at) == ("moved", datetime(2027, 6, 1, 8, tzinfo=UTC))
