@@ -447,6 +447,9 @@ def lapse_held(store: Store, activity_id: str) -> dict[str, Problem]:
     Returns:
         Per callsign a ``lapses`` problem (rule R8) naming the qualification and its lapse;
         empty when none, or the activity has no concept or is cancelled.
+
+    Raises:
+        NotFound: the activity's concept is not in the catalogue.
     """
     row = store.one(
         "SELECT concept, status, start_at, end_at FROM activity WHERE id = ?", (activity_id,)
