@@ -34,7 +34,8 @@ def _ids(run: Run, printed: list[str], mapping: dict[str, str]) -> None:
             continue
         readme, person, title, start = match.groups()
         shown = run("activity", "list", "--person", person, "--date", start[:10], "-f", "json")
-        (mine,) = [a for a in json.loads(shown.stdout) if (a["title"], a["start"]) == (title, start)]
+        rows = json.loads(shown.stdout)
+        (mine,) = [a for a in rows if (a["title"], a["start"]) == (title, start)]
         mapping[readme] = mine["id"]
 
 
