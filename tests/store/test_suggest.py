@@ -355,6 +355,5 @@ def test_outside_the_package_gets_the_package_concept_never_its_own(store: Store
     (escort,) = [o for o in options if o.action == "assign" and o.concept == "ESCORT"]
     assert escort.partial and not escort.feasible  # nobody deployed: its places stay open
     assert reason("", escort.fact) == (
-        "2 places to deploy (1 × Close protection, 1 × Protective driving); the unit can staff"
-        " them"
+        "2 places to deploy (1 × Close protection, 1 × Protective driving); the unit can staff them"
     )
