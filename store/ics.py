@@ -76,9 +76,15 @@ updated even when the event moved out of the window, however far. An import canc
 the file provably no longer holds: each activity imported before that the window's expansion
 does not meet is looked up on its own (``_locate``: its series around its original time,
 unshifted and as each THISANDFUTURE change moves it), never judged gone for lying outside a
-reach. An event made recurring (same UID) keeps its activity as the occurrence at its start,
-and a series made one event again the one that remains (``_same_meeting``). Past activities
-outside the window are never touched.
+reach; whether the window covers an occurrence is judged at its original time (its
+RECURRENCE-ID) too, not only where a planner moved it (``_in_window``). An EXDATE of a master
+not older than the activity cancels its occurrence even when the file still holds its
+override, as the expansion (a fresh import) has it. An event made recurring (same UID) keeps
+its activity as the occurrence at its start, and a series made one event again the one that
+remains (``_same_meeting``); when its start changed too, the activity becomes the series'
+occurrence at the series' (new) start, or the single event the series' first occurrence
+imported, moved there with a correction (flagged ``changed_externally`` when it has a concept,
+its deployments kept). Past activities outside the window are never touched.
 
 **What is refused, whole** (nothing imported, the sentence names the file, event and property): a
 file that is not iCalendar, is over 10 MB, is neither UTF-8 (with or without BOM, or UTF-16 or -32
@@ -369,6 +375,8 @@ class ParsedCalendar:
     #: that an activity imported before names (``_locate``), by their original key: still
     #: in the file, so an activity imported before in the window is moved there, not removed.
     elsewhere: dict[tuple[str, str], Occurrence] = field(default_factory=dict)
+    #: Each series' start (its DTSTART, the first occurrence's recurrence id), by UID.
+    starts: dict[str, str] = field(default_factory=dict)
 
 
 # Reading the file ----------------------------------------------------------------------------
@@ -2354,8 +2362,9 @@ def _parse_calendar(
     too_long = _drop_too_long(occurrences, explicit, events, warnings)
     elsewhere = {k: o for k, o in elsewhere.items() if not rules.too_long(o.start, o.end)}
     series = {uid: _version(master, name) for uid, master in masters.items()}
+    starts = {uid: to_db(_as_utc(m.decoded("DTSTART"))) for uid, m in masters.items()}
     return ParsedCalendar(
-        occurrences, explicit, warnings, excluded, identity, too_long, series, elsewhere
+        occurrences, explicit, warnings, excluded, identity, too_long, series, elsewhere, starts
     )
 
 
@@ -2963,33 +2972,86 @@ def import_ics(
 def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) -> None:
     """An event made recurring keeps its UID (Apple, Google, Outlook), and a series may become
     one event again: the activity of the single event *is* the series' occurrence at its start
-    (its RECURRENCE-ID), and the other way round, so it is kept with its concept rather than
-    removed and copied unstaffed (rev16q). ``existing`` is re-keyed in place for this import
-    (the stored key stays: it is the row's identity on every laptop); the occurrence is the
-    one at the activity's start, or the one at the time the calendar last gave it (a
-    planner's move). Only a file not older than the activity does so."""
-    for key, row in list(existing.items()):
-        uid, rid = key
-        if not rid and key not in parsed.explicit and uid in parsed.series:
-            pool = {**parsed.elsewhere, **parsed.occurrences}
-            if older(parsed.series[uid], _stored_version(row)):
+    (its RECURRENCE-ID), and the other way round, so it is kept with its concept and
+    deployments rather than removed and copied unstaffed (rev16q). ``existing`` is re-keyed in
+    place for this import (the stored key stays: it is the row's identity on every laptop).
+    The occurrence is the one at the activity's start, or the one at the time the calendar
+    last gave it (a planner's move); failing both (the start changed too, rev16u F1), the one
+    at the series' start (its DTSTART) for an event made recurring, and the single event for
+    the series' first occurrence imported (its earliest RECURRENCE-ID) for a series made one
+    event again: the activity is then moved there (a correction, flagged for review). Only a
+    file not older than the activity does so."""
+    for pass_ in ("time", "start"):
+        for key, row in list(existing.items()):
+            pool = _meeting_pool(key, row, existing, parsed)
+            if pool is None:
                 continue
-        elif rid and (uid, "") in parsed.explicit and uid not in parsed.series:
-            pool = {(uid, rid): parsed.explicit[(uid, "")]}
-            if (uid, "") in existing or older(pool[(uid, rid)].version, _stored_version(row)):
-                continue
-        else:
-            continue
-        hash_time = (row["source_hash"] or "")[:16]
-        for other, occ in sorted(pool.items()):
-            if other[0] != uid or (other in existing and other != key):
-                continue
-            at = to_db(occ.start)
-            same = at in (rid, row["start_at"]) if rid else row["start_at"] in (other[1], at)
-            if same or occ.digest[:16] == hash_time:
+            other = _same_time(key, row, pool, existing)
+            if other is None and pass_ == "start":
+                other = _series_start(key, pool, existing, parsed)
+            if other is not None:
                 del existing[key]
-                existing[(uid, "") if rid else other] = row
-                break
+                existing[(key[0], "") if key[1] else other] = row
+
+
+def _meeting_pool(
+    key: tuple[str, str],
+    row: Any,
+    existing: dict[tuple[str, str], Any],
+    parsed: ParsedCalendar,
+) -> dict[tuple[str, str], Occurrence] | None:
+    """The occurrences an imported activity may be the same meeting as (``_same_meeting``):
+    for a single event's activity whose UID is now a series, the series' occurrences; for a
+    series' occurrence whose UID is now one event, that event under the occurrence's key;
+    None otherwise or when the file is older than the activity."""
+    uid, rid = key
+    if not rid and key not in parsed.explicit and uid in parsed.series:
+        if older(parsed.series[uid], _stored_version(row)):
+            return None
+        return {**parsed.elsewhere, **parsed.occurrences}
+    if rid and (uid, "") in parsed.explicit and uid not in parsed.series:
+        single = parsed.explicit[(uid, "")]
+        if (uid, "") in existing or older(single.version, _stored_version(row)):
+            return None
+        return {key: single}
+    return None
+
+
+def _same_time(
+    key: tuple[str, str],
+    row: Any,
+    pool: dict[tuple[str, str], Occurrence],
+    existing: dict[tuple[str, str], Any],
+) -> tuple[str, str] | None:
+    """The key in ``pool`` of the occurrence at the activity's start or original time, or at
+    the time the calendar last gave it; None when there is none."""
+    uid, rid = key
+    hash_time = (row["source_hash"] or "")[:16]
+    for other, occ in sorted(pool.items()):
+        if other[0] != uid or (other in existing and other != key):
+            continue
+        at = to_db(occ.start)
+        same = at in (rid, row["start_at"]) if rid else row["start_at"] in (other[1], at)
+        if same or occ.digest[:16] == hash_time:
+            return other
+    return None
+
+
+def _series_start(
+    key: tuple[str, str],
+    pool: dict[tuple[str, str], Occurrence],
+    existing: dict[tuple[str, str], Any],
+    parsed: ParsedCalendar,
+) -> tuple[str, str] | None:
+    """The key in ``pool`` the activity is the same meeting as when no time matches: the
+    series' occurrence at its DTSTART for a single event's activity; for a series made one
+    event again, the single event when the activity is the earliest occurrence imported."""
+    uid, rid = key
+    if not rid:
+        first = (uid, parsed.starts.get(uid, ""))
+        return first if first in pool and first not in existing else None
+    earliest = min(r for u, r in existing if u == uid and r)
+    return key if rid == earliest else None
 
 
 def _imported_rows(conn: Any, subject_id: str) -> dict[tuple[str, str], Any]:
@@ -3022,18 +3084,18 @@ def _not_in_file(
     for key, row in existing.items():
         if key in parsed.occurrences or key in parsed.too_long:
             continue
-        if key in parsed.explicit:  # still in the file, outside the window: changes only
+        cancelled = row["status"] == "cancelled"
+        if key in parsed.excluded and (
+            cancelled or not superseded(parsed.excluded[key], _stored_version(row), True)
+        ):  # an EXDATE of a newer master wins over its override still in the file, as the
+            # expansion (a fresh import) has it (rev16u F2); what it cancelled stays so
+            if not cancelled and run.cancel(row, calendar_note("cancelled", run.name), None):
+                run.result.items.append(run.item(row, "cancelled"))
+        elif key in parsed.explicit:  # still in the file, outside the window: changes only
             item = run.apply(row, parsed.explicit[key])
             if item.action != "unchanged":
                 run.result.items.append(item)
-        elif row["status"] == "cancelled":
-            continue
-        elif key in parsed.excluded:
-            if not superseded(parsed.excluded[key], _stored_version(row), True) and run.cancel(
-                row, calendar_note("cancelled", run.name), None
-            ):
-                run.result.items.append(run.item(row, "cancelled"))
-        elif not _in_window(row, window):
+        elif cancelled or key in parsed.excluded or not _in_window(row, window):
             continue
         elif key in parsed.elsewhere:  # its series moved it out of the window: moved there
             item = run.apply(row, parsed.elsewhere[key])
@@ -3140,7 +3202,18 @@ def calendar_ending(authority: str, note: str) -> CalendarEnding | None:
 
 
 def _in_window(row: Any, window: tuple[datetime, datetime]) -> bool:
-    return bool(row["start_at"] < to_db(window[1]) and row["end_at"] > to_db(window[0]))
+    """Whether the activity overlaps the window where it is now or, for an occurrence of a
+    series, at its original time (its RECURRENCE-ID, with its length): what the file holds is
+    judged where the file puts it, not where a planner moved it (rev16u F3)."""
+    lo, hi = to_db(window[0]), to_db(window[1])
+    if row["start_at"] < hi and row["end_at"] > lo:
+        return True
+    rid = row["source_recurrence"]
+    if not rid:
+        return False
+    original = from_db(rid)
+    length = from_db(row["end_at"]) - from_db(row["start_at"])
+    return original < window[1] and original + length > window[0]
 
 
 def _stored_version(row: Any) -> Version:

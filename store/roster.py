@@ -28,6 +28,7 @@ from .catalogue import get_concept, get_unit, list_qualifications, travel_minute
 from .clock import (
     Clock,
     day_bounds,
+    epoch_seconds,
     from_db,
     hours_between,
     local,
@@ -39,9 +40,9 @@ from .clock import (
 )
 from .db import Store, resolve_id, short_id
 from .errors import BadInput, RuleViolation
-from .gaps import arrivals
+from .gaps import Bond, Duty, Need, arrivals, bind, load_duties
 from .ids import uuid7
-from .matching import GroupVerdict
+from .matching import GroupVerdict, cover
 from .staff import Staff, get_staff, list_staff
 
 REST = timedelta(hours=11)
@@ -655,12 +656,15 @@ def _shifts_from(store: Store, officer: Staff, start: str, end: str) -> list[Any
 
 def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Problem | None:
     """Why ``officer`` may not work the activity [start, end) under R8 (None when they may),
-    judged for the officer alone, whatever else they hold and whoever else is deployed: a
-    qualification of theirs that the activity needs may not be valid at some moment of it and
-    lapse before its end (``lapses``: the first such, naming the hour), and on every local day
-    it touches they must hold one of the qualifications it needs (``unqualified``: the first
-    moment without one)."""
+    judged for the officer alone: the one rule is that an officer fits a place when a
+    qualification that place needs is valid throughout the activity (rev16u F4), so he may
+    when he holds one of ``needs`` valid until its end, whatever else of his lapses within it
+    (which place he takes is the group's judgement, ``group_problems``). Else ``lapses`` when
+    one of ``needs`` he holds is valid at its start and lapses before its end (the first such,
+    naming the hour), or ``unqualified`` (none of them valid from its start)."""
     begin, finish = from_db(start), from_db(end)
+    if _lasting(officer, finish) & needs:
+        return None
     lapsing = _lapsing(officer, needs, begin, finish)
     if lapsing is not None:
         code, moment = lapsing
@@ -675,26 +679,29 @@ def _unqualified(officer: Staff, needs: set[str], start: str, end: str) -> Probl
                 "end": finish,
             },
         )
-    first, last = local(begin), local(finish - timedelta(seconds=1))
-    day = first.date()
-    while day <= last.date():
-        if not any(q.code in needs and q.valid_on(day) for q in officer.qualifications):
-            expired = {q.code for q in officer.qualifications} & needs
-            since = begin if day == first.date() else local_to_utc(day, 0, 0)
-            return Problem(
-                "unqualified",
-                "R8",
-                {
-                    "callsign": officer.callsign,
-                    "needs": sorted(needs),
-                    "since": since,
-                    "start": begin,
-                    "end": finish,
-                    "expired": sorted(expired),
-                },
-            )
-        day += timedelta(days=1)
-    return None
+    expired = {q.code for q in officer.qualifications} & needs
+    return Problem(
+        "unqualified",
+        "R8",
+        {
+            "callsign": officer.callsign,
+            "needs": sorted(needs),
+            "since": begin,
+            "start": begin,
+            "end": finish,
+            "expired": sorted(expired),
+        },
+    )
+
+
+def _lasting(officer: Staff, end: datetime) -> frozenset[str]:
+    """The codes of the officer's qualifications valid until ``end`` (aware UTC): those that
+    count for an activity ending then, all of it (R8)."""
+    return frozenset(
+        q.code
+        for q in officer.qualifications
+        if (moment := lapse_moment(q.valid_until)) is None or moment >= end
+    )
 
 
 def lapse_moment(until: date | None) -> datetime | None:
@@ -903,24 +910,92 @@ def _deployed(store: Store, activity_id: str) -> list[Staff]:
     return [get_staff(store, r["callsign"]) for r in rows]
 
 
+def open_parts(
+    store: Store,
+    activity_id: str,
+    concept: str,
+    officers: list[Staff],
+    span: tuple[datetime, datetime] | None = None,
+    pool: list[Duty] | None = None,
+) -> list[Need]:
+    """The demand of the activity (carrying ``concept``, at ``span``) that the group
+    ``officers`` deployed on it leaves open, part by part: ``gaps.bind`` of the activity alone,
+    the group's duties taken from their shifts (R8 per local day).
+
+    Args:
+        activity_id: the activity's full id.
+        concept: the concept its places are those of.
+        officers: the deployed group (with any officer a suggestion adds).
+        span: (start, end), aware UTC, as if it ran then; None for its own time.
+        pool: the officers on duty then (``gaps.load_duties``), whose scarcity decides which
+            place a deployed officer takes when he could take several; None to load them.
+
+    Returns:
+        The open parts, each a ``Need`` of the activity with the places left open.
+
+    Raises:
+        BadInput: ``end`` is not after ``start`` (``gaps.load_duties``).
+        NotFound: ``concept`` is not in the catalogue (``catalogue.get_concept``).
+    """
+    row = store.one(
+        "SELECT a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"
+        " ON s.id = a.subject_id WHERE a.id = ?",
+        (activity_id,),
+    )
+    assert row is not None
+    start, end = span or (from_db(row["start_at"]), from_db(row["end_at"]))
+    staffing = tuple((s.qualification, s.count) for s in get_concept(store, concept).staffing)
+    need = Need(row["unit"], epoch_seconds(start), epoch_seconds(end), staffing, activity_id)
+    if pool is None:
+        pool = load_duties(store, start, end, unit=row["unit"])
+    return bound_parts(need, group_parts(store, activity_id, officers, span), officers, pool)
+
+
+def bound_parts(
+    need: Need, parts: list[GroupPart], officers: list[Staff], pool: list[Duty]
+) -> list[Need]:
+    """``need`` (an activity's) bound to the group ``officers`` over its ``parts``
+    (``group_parts``), the unit's other officers on duty ``pool`` deciding which place a
+    deployed officer takes when he could take several (``gaps.bind``).
+
+    Args:
+        need: the activity's demand.
+        parts: its parts with the group's valid qualifications.
+        officers: the deployed group.
+        pool: the officers on duty then (``gaps.load_duties``).
+
+    Returns:
+        The open parts, each a ``Need`` of the activity with the places left open.
+    """
+    group = {o.callsign for o in officers}
+    duties = [
+        Duty(callsign, need.unit, epoch_seconds(part.start), epoch_seconds(part.end), quals)
+        for part in parts
+        for callsign, quals in part.officers.items()
+    ]
+    others = [d for d in pool if d.officer not in group and d.unit == need.unit]
+    left, _duties = bind([need], duties + others, [Bond(c, need.source) for c in sorted(group)])
+    return [n for n in left if n.source == need.source and n.kind == "activity"]
+
+
 def _no_open_slot(
     names: dict[str, str],
     officer: Staff,
     staffing: dict[str, int],
     filled: dict[str, int],
-    day: date,
     since: datetime,
-    last: date,
+    end: datetime,
 ) -> Problem:
-    """Why ``officer`` adds nothing to the group: which of the slots they could fill are
-    already filled (on ``day``, from ``since``), and which of their qualifications lapse
-    before the activity's ``last`` day ends (R8)."""
+    """Why ``officer`` adds nothing to the group: which of the slots they fit (a
+    qualification valid throughout the activity, until ``end``) are already filled (from
+    ``since``), and which of their qualifications lapse before its end (R8)."""
     held = {q.code: q for q in officer.qualifications if q.code in staffing}
-    full = [[q, filled[q], staffing[q]] for q in sorted(held) if held[q].valid_on(day)]
+    lasting = _lasting(officer, end)
+    full = [[q, filled[q], staffing[q]] for q in sorted(held) if q in lasting]
     lapsed = [
-        [code, local_to_utc(until + timedelta(days=1), 0, 0)]
+        [code, moment]
         for code, until in sorted((c, q.valid_until) for c, q in held.items())
-        if until is not None and until < last
+        if (moment := lapse_moment(until)) is not None and moment < end
     ]
     return Problem(
         "no_open_slot",
@@ -970,6 +1045,7 @@ def group_parts(
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
     gone: dict[str, Absence] | None = None,
+    throughout: Collection[str] = (),
 ) -> list[GroupPart]:
     """The activity cut where a qualification's validity (local midnight, R8) or a shift of
     one of ``officers`` changes, or where one is elsewhere (``absences``): per part its local
@@ -981,6 +1057,10 @@ def group_parts(
         officers: the group.
         span: (start, end), aware UTC, as if the activity ran then; None for its own time.
         gone: the group's ``absences`` over the same time, when the caller has them.
+        throughout: the callsigns of officers taken with only the qualifications valid
+            throughout the activity (the places a newly deployed officer fits, R8:
+            ``group_problems``); the others with those valid on the part's day (the binding
+            of ``gaps.bind``).
 
     Returns:
         The parts in time order, each a ``GroupPart`` (local day, start, end, officers):
@@ -995,8 +1075,17 @@ def group_parts(
     if gone is None:
         gone = absences(store, activity_id, officers, (from_db(start), from_db(end)))
     busy = {c: a.spans() for c, a in gone.items()}
+    lasting = {o.callsign: _lasting(o, from_db(end)) for o in officers}
     return [
-        GroupPart(day, a, b, {o.callsign: _valid(o, day) for o in on_duty})
+        GroupPart(
+            day,
+            a,
+            b,
+            {
+                o.callsign: lasting[o.callsign] if o.callsign in throughout else _valid(o, day)
+                for o in on_duty
+            },
+        )
         for day, a, b, on_duty in _duty_parts(store, officers, start, end, busy)
     ]
 
@@ -1162,6 +1251,7 @@ def judge_group(
     concept: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
+    throughout: Collection[str] = (),
 ) -> GroupJudgement:
     """The group ``officers`` on the activity as if it carried ``concept`` (and ran over
     ``span``, default its own time): the one judgement of staffing that deploying, assigning
@@ -1173,6 +1263,9 @@ def judge_group(
         concept: the concept judged.
         officers: the group.
         span: (start, end), aware UTC, or None for the activity's own.
+        throughout: the callsigns judged by the qualifications valid throughout the
+            activity (``group_parts``: the officers about to be deployed); the others by
+            those valid on each part's day, as ``gaps.bind`` binds them.
 
     Returns:
         A ``GroupJudgement``: the parts of the activity (``group_parts``) and the verdict.
@@ -1181,7 +1274,7 @@ def judge_group(
         NotFound: ``concept`` is not in the catalogue.
     """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    parts = group_parts(store, activity_id, officers, span)
+    parts = group_parts(store, activity_id, officers, span, throughout=throughout)
     callsigns = [o.callsign for o in officers]
     verdict = matching.judge_group(staffing, callsigns, [p.officers for p in parts])
     return GroupJudgement(parts, verdict)
@@ -1201,6 +1294,14 @@ def group_problems(
     what it can and leaves slots open (a lapse at midnight, too few officers) is not refused:
     ``staffing.staffing_shortfalls`` shows what stays open.
 
+    The officers ``named`` (about to be deployed) are judged against the places the others
+    leave open as ``gaps.bind`` binds them (``open_parts``), each by the qualifications valid
+    throughout the activity — an officer fits a place when a qualification that place needs
+    is valid all of it (R8, rev16u F4): accepted when he fits an open place (named together,
+    when the group of them fills one more with him), refused naming his lapse when that is
+    why he fits none. Without ``named`` the whole group is judged part by part, each officer
+    by the qualifications valid throughout it alike.
+
     ``named``: only these officers' problems (the ones about to be deployed). Officers already
     deployed who now fill nothing (stranded: a lapse recorded later, a restriction that moved
     the activity past their shift) never block others: adding an officer can never make an
@@ -1216,15 +1317,19 @@ def group_problems(
     Returns:
         One ``no_open_slot`` problem (rule R8 or staffing) per idle officer, by callsign;
         params: ``callsign``, ``since`` (aware UTC), ``full`` ([code, filled, needed] per
-        slot he could fill that day), ``lapsed`` ([code, lapse moment, aware UTC]) and
-        ``names`` (the catalogue's). Empty when every officer fills a slot, or none is given.
+        slot he fits: valid throughout the activity), ``lapsed`` ([code, lapse moment,
+        aware UTC]) and ``names`` (the catalogue's). Empty when every officer fills a slot,
+        or none is given.
 
     Raises:
         NotFound: ``concept`` is not in the catalogue.
     """
     if not officers:
         return []
-    parts, verdict = judge_group(store, activity_id, concept, officers)
+    if named is not None:
+        return _unfit(store, activity_id, concept, officers, named)
+    every = [o.callsign for o in officers]
+    parts, verdict = judge_group(store, activity_id, concept, officers, throughout=every)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
     names = {q.code: q.name for q in list_qualifications(store)} if verdict.idle else {}
@@ -1233,11 +1338,37 @@ def group_problems(
             continue
         officer = next(o for o in officers if o.callsign == callsign)
         where = next((i for i, p in enumerate(parts) if callsign in p.officers), 0)
-        day, since = parts[where].day, parts[where].start
-        last = parts[-1].day
-        found = _no_open_slot(names, officer, staffing, verdict.filled[where], day, since, last)
+        since, end = parts[where].start, parts[-1].end
+        found = _no_open_slot(names, officer, staffing, verdict.filled[where], since, end)
         problems.append(found)
     return problems
+
+
+def _unfit(
+    store: Store, activity_id: str, concept: str, officers: list[Staff], named: Collection[str]
+) -> list[Problem]:
+    """``group_problems`` of the officers ``named``: who of them fits no place the others'
+    binding leaves open, by the qualifications valid throughout the activity."""
+    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
+    others = [o for o in officers if o.callsign not in named]
+    new = [o for o in officers if o.callsign in named]
+    row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
+    assert row is not None
+    begin, end = from_db(row["start_at"]), from_db(row["end_at"])
+    if others:
+        left = [dict(n.needs) for n in open_parts(store, activity_id, concept, others)]
+    else:
+        left = [dict(staffing)]
+    fits = {o.callsign: _lasting(o, end) & staffing.keys() for o in new}
+    busy = {c for part in left for c in matching.needed(part, fits)}
+    idle = sorted(set(fits) - busy)
+    names = {q.code: q.name for q in list_qualifications(store)} if idle else {}
+    first = left[0] if left else {}  # the first open part, with them
+    taken = cover(first.items(), fits.values())
+    filled = {q: staffing[q] - first.get(q, 0) + taken.get(q, 0) for q in staffing}
+    return [
+        _no_open_slot(names, o, staffing, filled, begin, end) for o in new if o.callsign in idle
+    ]
 
 
 def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
@@ -1519,8 +1650,10 @@ def deployable(
 
 def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
     """The officers on duty during the activity whom R8 keeps off it for a lapse within it
-    (``deployment_problem``'s ``lapses``: a qualification the concept needs lapses before
-    its end), so a form that offers the free officers can say why these are not offered.
+    (``deployment_problem``'s ``lapses``: none of the concept's qualifications is valid
+    throughout it, one lapses before its end; or the only open places he could fill need the
+    qualification that lapses, ``group_problems``), so a form that offers the free officers can
+    say why these are not offered.
 
     Args:
         store: the open database.
@@ -1546,12 +1679,24 @@ def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
             (row["end_at"], row["start_at"]),
         )
     }
-    deployed = {o.id for o in _deployed(store, activity_id)}
+    group = _deployed(store, activity_id)
+    deployed = {o.id for o in group}
+    begin, end = from_db(row["start_at"]), from_db(row["end_at"])
     found = []
     for officer in list_staff(store):
         if officer.id not in on_duty or officer.id in deployed:
             continue
         why = _unqualified(officer, needs, row["start_at"], row["end_at"])
+        lapsing = _lapsing(officer, needs, begin, end)
+        if why is None and lapsing is not None:  # he fits no open place but for a lapse
+            unfit = _unfit(
+                store, activity_id, row["concept"], [*group, officer], {officer.callsign}
+            )
+            if unfit and unfit[0].params["lapsed"]:
+                params = {"callsign": officer.callsign, "qualification": lapsing[0]}
+                why = Problem(
+                    "lapses", "R8", {**params, "lapse": lapsing[1], "start": begin, "end": end}
+                )
         if why is not None and why.code == "lapses":
             found.append(why)
     return sorted(found, key=lambda p: p.params["callsign"])

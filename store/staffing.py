@@ -30,7 +30,7 @@ from .catalogue import get_concept, get_unit
 from .clock import epoch_seconds, from_db, from_epoch, to_db
 from .db import Store
 from .errors import RuleViolation
-from .gaps import Bond, Duty, Need, bind, load_duties
+from .gaps import Duty, Need, load_duties
 from .ids import uuid7
 from .matching import cover
 from .roster import (
@@ -43,6 +43,7 @@ from .roster import (
     double_bookings,
     group_parts,
 )
+from .roster import open_parts as open_parts  # the binding of one activity: shared
 from .staff import Staff, get_staff
 
 T = TypeVar("T")
@@ -85,61 +86,6 @@ class Shortfall:
     travelling: tuple[str, ...] = ()
     leaving: tuple[str, ...] = ()
     arriving: tuple[tuple[str, str], ...] = ()
-
-
-def open_parts(
-    store: Store,
-    activity_id: str,
-    concept: str,
-    officers: list[Staff],
-    span: tuple[datetime, datetime] | None = None,
-    pool: list[Duty] | None = None,
-) -> list[Need]:
-    """The demand of the activity (carrying ``concept``, at ``span``) that the group
-    ``officers`` deployed on it leaves open, part by part: ``gaps.bind`` of the activity alone,
-    the group's duties taken from their shifts (R8 per local day).
-
-    Args:
-        activity_id: the activity's full id.
-        concept: the concept its places are those of.
-        officers: the deployed group (with any officer a suggestion adds).
-        span: (start, end), aware UTC, as if it ran then; None for its own time.
-        pool: the officers on duty then (``gaps.load_duties``), whose scarcity decides which
-            place a deployed officer takes when he could take several; None to load them.
-
-    Returns:
-        The open parts, each a ``Need`` of the activity with the places left open.
-
-    Raises:
-        BadInput: ``end`` is not after ``start`` (``gaps.load_duties``).
-        NotFound: ``concept`` is not in the catalogue (``catalogue.get_concept``).
-    """
-    row = store.one(
-        "SELECT a.start_at, a.end_at, s.unit FROM activity a JOIN subject s"
-        " ON s.id = a.subject_id WHERE a.id = ?",
-        (activity_id,),
-    )
-    assert row is not None
-    start, end = span or (from_db(row["start_at"]), from_db(row["end_at"]))
-    staffing = tuple((s.qualification, s.count) for s in get_concept(store, concept).staffing)
-    need = Need(row["unit"], epoch_seconds(start), epoch_seconds(end), staffing, activity_id)
-    if pool is None:
-        pool = load_duties(store, start, end, unit=row["unit"])
-    return _bound(need, group_parts(store, activity_id, officers, span), officers, pool)
-
-
-def _bound(
-    need: Need, parts: list[GroupPart], officers: list[Staff], pool: list[Duty]
-) -> list[Need]:
-    group = {o.callsign for o in officers}
-    duties = [
-        Duty(callsign, need.unit, epoch_seconds(part.start), epoch_seconds(part.end), quals)
-        for part in parts
-        for callsign, quals in part.officers.items()
-    ]
-    others = [d for d in pool if d.officer not in group and d.unit == need.unit]
-    left, _duties = bind([need], duties + others, [Bond(c, need.source) for c in sorted(group)])
-    return [n for n in left if n.source == need.source and n.kind == "activity"]
 
 
 def most_open(parts: list[Need]) -> dict[str, int]:
@@ -239,7 +185,7 @@ def _shortfalls(store: Store, activity_id: str, pool: list[Duty] | None) -> list
     need = Need(row["unit"], epoch_seconds(first), epoch_seconds(last), staffing, activity_id)
     costly = _lapse_costs(dict(staffing), officers, parts)
     found = []
-    for q, n, lo, hi in whole_places(_bound(need, parts, officers, pool)):
+    for q, n, lo, hi in whole_places(roster.bound_parts(need, parts, officers, pool)):
         inside = [
             i
             for i, p in enumerate(parts)
@@ -470,16 +416,87 @@ def deployment_violations(
         (to_db(end), to_db(start), code, code),
     )
     found = []
+    held: dict[str, dict[str, Problem]] = {}
     for row in rows:
         officer = get_staff(store, row["callsign"])
         why = deployment_problem(store, row["activity_id"], officer, next_too=False)
         if why is not None and why.code == "one_place":
             why = _as_warned(store, row["activity_id"], why)
+        if why is None or why.rule not in ("on duty", "travel"):  # R8 comes before the rest
+            if row["activity_id"] not in held:
+                held[row["activity_id"]] = lapse_held(store, row["activity_id"])
+            why = held[row["activity_id"]].get(row["callsign"], why)
         if why is not None:
             found.append(
                 {"activity": row["activity_id"], "callsign": row["callsign"], "problem": why}
             )
     return found
+
+
+def lapse_held(store: Store, activity_id: str) -> dict[str, Problem]:
+    """The deployed officers who hold a place of the activity by a qualification that lapses
+    within it (R8, rev16u F4): in the binding of its deployed officers (``group_parts``, as
+    ``gaps.bind`` cuts it), a part after the lapse where the group would fill more with that
+    qualification still valid — the place it held opens. An officer one of whose
+    qualifications lapses while he holds a place by another valid throughout is not one.
+
+    Args:
+        store: the open database.
+        activity_id: the activity's full id.
+
+    Returns:
+        Per callsign a ``lapses`` problem (rule R8) naming the qualification and its lapse;
+        empty when none, or the activity has no concept or is cancelled.
+
+    Raises:
+        NotFound: the activity's concept is not in the catalogue.
+    """
+    row = store.one(
+        "SELECT concept, status, start_at, end_at FROM activity WHERE id = ?", (activity_id,)
+    )
+    if row is None or row["concept"] is None or row["status"] == "cancelled":
+        return {}
+    begin, finish = from_db(row["start_at"]), from_db(row["end_at"])
+    staffing = {s.qualification: s.count for s in get_concept(store, row["concept"]).staffing}
+    officers = deployed_officers(store, activity_id)
+    found: dict[str, Problem] = {}
+    for part in group_parts(store, activity_id, officers):
+        here = dict(part.officers)
+        now = sum(cover(staffing.items(), here.values()).values())
+        for officer in officers:  # by callsign: one officer per place a lapse opened
+            if officer.callsign not in here:
+                continue
+            for moment, code in sorted(_lapsed_within(officer, staffing, begin, part.start)):
+                mine = here[officer.callsign] | {code}
+                restored = {**here, officer.callsign: mine}
+                more = sum(cover(staffing.items(), restored.values()).values())
+                if more > now:
+                    here[officer.callsign], now = mine, more
+                    params = {"callsign": officer.callsign, "qualification": code}
+                    found.setdefault(
+                        officer.callsign,
+                        Problem(
+                            "lapses",
+                            "R8",
+                            {**params, "lapse": moment, "start": begin, "end": finish},
+                        ),
+                    )
+                    break
+    return found
+
+
+def _lapsed_within(
+    officer: Staff, staffing: dict[str, int], begin: datetime, by: datetime
+) -> list[tuple[datetime, str]]:
+    """The officer's qualifications of ``staffing`` that lapse after ``begin`` and by ``by``
+    (lapse moment, code)."""
+    return [
+        (moment, q.code)
+        for q in officer.qualifications
+        if q.code in staffing
+        and (moment := roster.lapse_moment(q.valid_until)) is not None
+        and begin < moment <= by
+    ]
 
 
 def _as_warned(store: Store, activity_id: str, clash: Problem) -> Problem:

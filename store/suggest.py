@@ -346,15 +346,25 @@ def _own_hours(row: Gap, own: list[Need]) -> float:
     )
 
 
-def _short_fact(code: str, missing: dict[str, int], names: dict[str, str]) -> dict[str, Any]:
-    """``still_short`` or ``partly_covers``: per qualification how many are missing, and
-    whether it would take officers the unit's other activities need then."""
+def _short_fact(
+    code: str,
+    missing: dict[str, int],
+    names: dict[str, str],
+    short: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """``still_short`` or ``partly_covers``, one measure for every option (rev16u F5): per
+    qualification the places of the concept still to deploy (``missing``: what the deployed
+    officers, with the option's, leave open, ``_open_places``) and of those what the unit
+    cannot staff (``short``: its shortfall in the gap computation), and whether it would take
+    officers the unit's other activities need then."""
     counts = [(q, n) for q, n in sorted(missing.items()) if q != "others"]
+    lacking = [(q, n) for q, n in sorted((short or {}).items()) if q != "others"]
     return fact(
         code,
         missing=[[q, n] for q, n in counts],
-        others="others" in missing,
-        names={q: names.get(q, q) for q, _n in counts},
+        short=[[q, n] for q, n in lacking],
+        others="others" in missing or "others" in (short or {}),
+        names={q: names.get(q, q) for q, _n in [*counts, *lacking]},
     )
 
 
@@ -536,7 +546,8 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             else fact("use_concept", concept=option.code, level=option.level, current=current)
         )
         # the unit could staff it, but the officers deployed on it leave places open: partly
-        own = {} if gap else _open_places(ctx, option.code)
+        places = _open_places(ctx, option.code)
+        own = {} if gap else places
         # a valid concept in place of one that breaks R1/R3/R4 is progress even when the unit
         # is short (R1 comes first): partly, and it may be applied (README's KIEVIT example)
         puts_right = bool(gap) and current is not None and current not in ctx.valid
@@ -546,7 +557,9 @@ def _concepts(ctx: _Context) -> Iterator[Option]:
             NO_COST,
             not gap and not own,
             fact=(
-                _short_fact("partly_covers" if puts_right else "still_short", gap, ctx.names)
+                _short_fact(
+                    "partly_covers" if puts_right else "still_short", places, ctx.names, gap
+                )
                 if gap
                 else _short_fact("partly_covers", own, ctx.names)
                 if own
@@ -784,7 +797,8 @@ def _combine(ctx: _Context) -> Iterator[Option]:
         team = ctx.deploying(*(o.callsign for o in kept))
         for qualification, count in ctx.fits(neighbour.concept, extra=team).items():
             gap[qualification] = max(gap.get(qualification, 0), count)
-        own = {} if gap else _open_places(ctx, neighbour.concept, extra=kept)
+        places = _open_places(ctx, neighbour.concept, extra=kept)
+        own = {} if gap else places
         yield Option(
             "combine",
             fact(
@@ -800,7 +814,7 @@ def _combine(ctx: _Context) -> Iterator[Option]:
             NO_COST,
             not gap and not own,
             fact=(
-                _short_fact("still_short", gap, ctx.names)
+                _short_fact("still_short", places, ctx.names, gap)
                 if gap
                 else _short_fact("partly_covers", own, ctx.names)
                 if own

@@ -142,13 +142,44 @@ def shortfall(p: Params) -> str:
     return ", ".join(parts)
 
 
+def _counted(counts: list[list[Any]], names: Mapping[str, str]) -> str:
+    return ", ".join(
+        _("{count} × {qualification}").format(count=n, qualification=qualification(q, names))
+        for q, n in counts
+    )
+
+
+def places_short(p: Params) -> str:
+    """One measure for every option (rev16u F5): the places still to deploy and, of those,
+    what the unit cannot staff — ``3 places to deploy; the unit can staff 2 (short: 1 ×
+    High-risk protection)``."""
+    names = p.get("names") or {}
+    total = sum(n for _q, n in p["missing"])
+    short = p.get("short") or []
+    lacking = sum(n for _q, n in short)
+    if not total and not short:
+        return _("staffs it, but takes officers the unit's other activities need then")
+    if not total:  # nothing left to deploy here, but the unit is short then
+        return _("{missing} short in the unit").format(missing=_counted(short, names))
+    listed = _counted(p["missing"], names)
+    text = ngettext(
+        "{count} place to deploy ({which})", "{count} places to deploy ({which})", total
+    ).format(count=total, which=listed)
+    if short:
+        missing = _counted(short, names)
+        text += _("; the unit can staff {count} (short: {missing})").format(
+            count=max(0, total - lacking), missing=missing
+        )
+    else:
+        text += _("; the unit can staff them")
+    if p.get("others"):
+        text += _("; it takes officers the unit's other activities need then")
+    return text
+
+
 WHY: dict[str, Callable[[Params], str]] = {
-    "still_short": lambda p: _("still short of {missing}").format(missing=shortfall(p)),
-    "partly_covers": lambda p: (
-        _("partly covers (still short: {missing})").format(missing=shortfall(p))
-        if p["missing"]
-        else _("staffs it, but takes officers the unit's other activities need then")
-    ),
+    "still_short": places_short,
+    "partly_covers": places_short,
     "home_short": lambda p: _("would leave {unit} short (with travel both ways)").format(
         unit=p["unit"]
     ),

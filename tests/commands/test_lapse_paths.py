@@ -36,14 +36,19 @@ def _night(run: Run) -> str:
 def test_suggest_never_offers_an_officer_deploy_refuses_for_a_lapse(
     initialised: Run, db_path: Path
 ) -> None:
-    """W3 deployed; W1's close protection lapses at midnight, within the activity: deploy
-    refuses W1 (R8, naming the qualification and the hour) and ``suggest`` never offers W1
-    (the one judging function, ``roster.deployment_problem``), before W3 is deployed or
-    after."""
+    """W3 deployed (driving); W1's close protection lapses at midnight, within the activity,
+    so W1 fits no open place (rev16u F4: a place needs a qualification valid throughout):
+    deploy refuses W1 (R8, naming the qualification and the hour) and ``suggest`` never
+    offers W1 (the one judging function). Before W3 is deployed W1 fits the driving place:
+    offered and deployable alike."""
     activity_id = _night(initialised)
+    rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
+    assert [r for r in rows if r.get("callsign") == "W1"], rows
+    assert initialised("deploy", activity_id, "W3").exit_code == 0, "W3"
     refusal = (
-        "Error: Not deployed: W1: close_protection lapses 2026-12-02 00:00, within the activity"
-        " 2026-12-01 23:00–2026-12-02 01:00 (rule R8).\n"
+        "Error: Not deployed: W1 fills no open slot of the concept from 2026-12-01 23:00"
+        " (already filled: Protective driving (1 of 1); Close protection lapsed 2026-12-02"
+        " 00:00) (rule R8).\n"
     )
     for _ in range(2):
         rows = json.loads(initialised("suggest", activity_id, "-f", "json").stdout)
@@ -52,8 +57,6 @@ def test_suggest_never_offers_an_officer_deploy_refuses_for_a_lapse(
         direct = initialised("deploy", activity_id, "W1")
         assert (direct.exit_code, direct.stderr) == (2, refusal)
         assert snapshot(db_path) == before
-        if not _:
-            assert initialised("deploy", activity_id, "W3").exit_code == 0, "W3"
     listed = initialised(
         "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
         "-f", "json",

@@ -229,47 +229,95 @@ def test_suggest_apply_checks_the_token_of_the_option_shown(
     assert (item["start"], item["status"]) == ("2026-12-01T11:00:00+01:00", "moved")
 
 
-@pytest.mark.parametrize("order", [("W1", "W3"), ("W3", "W1")])
-def test_deploy_across_a_lapse_is_refused_naming_the_rule_and_the_hour(
-    initialised: Run, order: tuple[str, str]
-) -> None:
-    """Issue 16 (plan8, rev16r): W1 (close protection lapsing at midnight, driving) and W3
-    (driving) on an ESCORT 23:00–01:00: W1 is refused on their own (R8, the qualification and
-    the hour), named with W3 or alone, before W3 or after; W3 is deployed in either order
-    (rev16r: `deploy A W1` was accepted alone and W3 then refused for W1's lapse)."""
-    initialised("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
-    initialised("threat", "assess", "BEVER", "--level", "2")
-    held = {
-        "W1": ["close_protection:2026-12-01", "protective_driving"],
-        "W3": ["protective_driving"],
-    }
+def _midnight(run: Run, held: dict[str, list[str]]) -> str:
+    """BEVER (W2) with an ESCORT (1 close protection + 1 driver) 23:00–01:00 across midnight,
+    the officers ``held`` on duty 20:00–04:00."""
+    run("person", "add", "BEVER", "--domain", "local", "--unit", "RT")
+    run("threat", "assess", "BEVER", "--level", "2")
     for callsign, qualifications in held.items():
         flags = [a for q in qualifications for a in ("--qualification", q)]
-        initialised("staff", "add", callsign, "--unit", "RT", *flags)
-        initialised(
-            "shift", "add", callsign, "--start", "2026-12-01 20:00", "--end", "2026-12-02 04:00"
-        )
-    activity_id = initialised(
+        assert run("staff", "add", callsign, "--unit", "RT", *flags).exit_code == 0
+        run("shift", "add", callsign, "--start", "2026-12-01 20:00", "--end", "2026-12-02 04:00")
+    return run(
         "activity", "add", "--person", "BEVER", "--title", "Nachtrit", "--start",
         "2026-12-01 23:00", "--end", "2026-12-02 01:00", "--concept", "ESCORT",
     ).stdout.strip()  # fmt: skip
-    refusal = [
-        "Error: Not deployed: W1: close_protection lapses 2026-12-02 00:00, within the activity"
-        " 2026-12-01 23:00–2026-12-02 01:00 (rule R8)."
-    ]
-    result = initialised("deploy", activity_id, *order)
-    assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
-    for callsign in order:
-        result = initialised("deploy", activity_id, callsign)
-        if callsign == "W1":
-            assert (result.exit_code, result.stderr.splitlines()) == (2, refusal)
-        else:
-            assert result.exit_code == 0, result.stderr
-    listed = initialised(
+
+
+def _agree(run: Run, activity_id: str) -> tuple[list[str], list[str], list[str], str]:
+    """What gaps, violations, the activity's open places and suggest say of the night."""
+    window = ("--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00")
+    gaps = json.loads(run("gaps", *window, "--unit", "RT", "-f", "json").stdout)
+    violations = json.loads(run("gaps", "--violations", *window, "-f", "json").stdout)
+    shown = json.loads(run("activity", "show", activity_id, "-f", "json").stdout)
+    suggested = json.loads(run("suggest", activity_id, "-f", "json").stdout)
+    return (
+        [f"{g['qualification']} {g['start'][11:16]}" for g in gaps],
+        [v["callsign"] for v in violations],
+        shown["staffing_open"],
+        suggested[0]["action"],
+    )
+
+
+def test_an_officer_fits_the_place_his_qualification_valid_throughout_needs(
+    initialised: Run,
+) -> None:
+    """rev16u F4 (r8_midnight): RT-X1 holds close protection until midnight and driving
+    throughout: deploy takes him for the driving place (gaps.bind keeps him there); RT-X3,
+    whose only qualification lapses at midnight, fits none and is refused naming it and the
+    hour; RT-X2 then protects. gaps, violations, the open places and suggest agree."""
+    activity_id = _midnight(
+        initialised,
+        {
+            "RT-X1": ["close_protection:2026-12-01", "protective_driving"],
+            "RT-X2": ["close_protection", "protective_driving"],
+            "RT-X3": ["protective_driving:2026-12-01"],
+        },
+    )
+    first = initialised("deploy", activity_id, "RT-X1")
+    assert first.exit_code == 0, first.stderr
+    assert "close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00" in first.stderr
+    refused = initialised("deploy", activity_id, "RT-X3")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: Not deployed: RT-X3: protective_driving lapses 2026-12-02 00:00, within the"
+        " activity 2026-12-01 23:00–2026-12-02 01:00 (rule R8).\n",
+    )
+    gaps, violations, open_, action = _agree(initialised, activity_id)
+    assert (gaps, violations, action) == ([], [], "deploy")
+    assert open_ == ["close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00"]
+    assert initialised("deploy", activity_id, "RT-X2").exit_code == 0
+    assert _agree(initialised, activity_id) == ([], [], [], "none")
+
+
+def test_a_lapse_recorded_later_is_a_violation_only_when_it_opens_a_place(
+    initialised: Run,
+) -> None:
+    """rev16u F4 (r8_after): RT-X1 and RT-X2 deployed; RT-X1's close protection then lapses at
+    midnight. RT-X2 protects and RT-X1 drives throughout: nothing is open, nothing listed,
+    suggest has nothing to do. When RT-X2's lapses too, the place one of them held by close
+    protection opens at midnight: listed (for RT-X1), a gap from midnight, open there."""
+    activity_id = _midnight(
+        initialised,
+        {
+            "RT-X1": ["close_protection", "protective_driving"],
+            "RT-X2": ["close_protection", "protective_driving"],
+        },
+    )
+    assert initialised("deploy", activity_id, "RT-X1", "RT-X2").exit_code == 0
+    initialised("staff", "qualify", "RT-X1", "close_protection:2026-12-01")
+    assert _agree(initialised, activity_id) == ([], [], [], "none")
+    failing = initialised(
         "gaps", "--violations", "--from", "2026-12-01 20:00", "--to", "2026-12-02 04:00",
-        "-f", "json",
+        "--fail-on-gap",
     )  # fmt: skip
-    assert json.loads(listed.stdout) == []
+    assert failing.exit_code == 0
+    initialised("staff", "qualify", "RT-X2", "close_protection:2026-12-01")
+    gaps, violations, open_, _action = _agree(initialised, activity_id)
+    assert (gaps, violations) == (["close_protection 00:00"], ["RT-X1"])
+    assert open_ == [
+        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (RT-X1, RT-X2 lapsed; rule R8)"
+    ]
 
 
 def _unique_prefix(full: str, ids: list[str]) -> str:

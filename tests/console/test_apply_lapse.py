@@ -79,7 +79,8 @@ async def test_the_roster_names_deployments_that_break_a_rule(store: Store) -> N
         qualifications=[("close_protection", date(2026, 11, 28)), ("protective_driving", None)],
     )
     staff.add_staff(store, "W6", unit="RT", qualifications=[("close_protection", None)])
-    for callsign in ("W1", "W6"):
+    staff.add_staff(store, "W3", unit="RT", qualifications=[("protective_driving", None)])
+    for callsign in ("W1", "W6", "W3"):
         roster.add_shift(
             store, callsign, start=at(store, "2026-11-28 20:00"), end=at(store, "2026-11-29 04:00")
         )
@@ -87,7 +88,8 @@ async def test_the_roster_names_deployments_that_break_a_rule(store: Store) -> N
         store, person="BEVER", title="Nachtrit", concept="ESCORT",
         start=at(store, "2026-11-28 23:00"), end=at(store, "2026-11-29 01:00"),
     )  # fmt: skip
-    deploy_before_the_lapse(store, item.id, ["W1"])
+    # W3 drives, W1 protects: from midnight the place W1 holds by close protection opens
+    deploy_before_the_lapse(store, item.id, ["W1", "W3"])
     app = SchildwachtApp(store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(160, 40)) as pilot:
         await press(pilot, "g")

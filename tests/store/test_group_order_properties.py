@@ -1,6 +1,7 @@
 """Property (issue 16): a deployed group is judged as a whole, so the verdict never depends on
-the order the officers are named in; an officer whose needed qualification lapses inside the
-activity is refused on their own (R8) in any order, and a lapse never names another; a valid
+the order the officers are named in; an officer holding no qualification the concept needs
+valid throughout the activity is refused (R8) in any order — one whose other qualification is
+valid throughout fits its place (rev16u F4) — and a lapse never names another; a valid
 group is deployed whole at once or one at a time in any order; an officer deployed before who
 fills nothing (stranded) changes no verdict.
 
@@ -156,14 +157,19 @@ def test_the_verdict_is_the_same_in_any_order(
         # replacement is never blocked by a deployed officer); the group named at once is
         # refused, as G3 fills nothing in it. The redundant officer is listed by
         # ``group_problems`` over the deployed group and can be released.)
-        # R8 per officer (rev16r): one holding a qualification that lapses at midnight,
-        # inside the activity, is never deployed, in any order; a lapse names nobody else
+        # R8, one rule (rev16u F4): an officer fits a place when a qualification that place
+        # needs is valid throughout the activity: one holding none valid throughout (only a
+        # qualification lapsing at midnight, or one lapsed before) is never deployed, in any
+        # order; a lapse names nobody but an officer one of whose qualifications lapses
         lapsing = {c for c, held in zip(group, holdings, strict=True) if LAPSING in held}
+        unfit = {
+            c for c, held in zip(group, holdings, strict=True) if None not in held
+        }  # no qualification held without an end: none valid past midnight
         for order in (group, shuffled):
             deployed, _ = _strip(_verdict(path, activity, [[c] for c in order]))
             if valid:
                 assert deployed == set(group)
-            assert not deployed & lapsing
+            assert not deployed & unfit
             assert _lapses_named(path, activity, order) <= lapsing
 
 

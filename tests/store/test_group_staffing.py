@@ -1,7 +1,9 @@
 """Deployment judges the group against the concept's staffing (issue 16): an officer who fills
-no slot the others leave open is refused (staffing); an officer a qualification of whose that
-the concept needs lapses within the activity is refused on their own (R8, naming the
-qualification and the hour), and listed as a violation when the lapse is recorded later."""
+no slot the others leave open is refused (staffing). ONE rule for R8 (rev16u F4): an officer
+fits a place when a qualification that place needs is valid throughout the activity; one who
+fits none is refused naming the lapsing qualification and the hour when that is why, and a
+deployed officer is listed as a violation only when the binding leaves a place he held by a
+lapsing qualification (not merely because one of his qualifications lapses)."""
 
 from __future__ import annotations
 
@@ -74,19 +76,49 @@ def _violations(store: Store) -> list[tuple[str, str]]:
     ]
 
 
-def test_officers_whose_needed_qualification_lapses_within_are_refused_naming_it_and_the_hour(
+def _full_and_lapsed(callsign: str) -> str:
+    return (
+        f"{callsign} fills no open slot of the concept from 2026-12-01 23:00 (already filled:"
+        " Protective driving (1 of 1); Close protection lapsed 2026-12-02 00:00) (rule R8)"
+    )
+
+
+def test_an_officer_fits_the_place_his_qualification_valid_throughout_needs(
     night: tuple[Store, str],
 ) -> None:
-    """Issue 16 (rev16r, the lead's rule): an officer whose qualification the concept needs is
-    valid at some moment of the activity and lapses before its end is refused under R8,
-    naming the qualification and the hour — whatever else they hold (X1 also drives) and
-    whoever else is deployed. Recorded after the deployment, the lapse is listed per officer
-    by ``gaps --violations``, and the place it leaves open counts from midnight (R8)."""
+    """rev16u F4 (one rule): X1's close protection lapses at midnight, his driving is valid
+    throughout: he fits the driving place for all of the activity and is deployed, breaking
+    nothing (close protection stays open for all of it, no violation). Named together, X1
+    and X2 (alike) each fit only the driving place: neither is needed while the other is
+    there, both refused naming the lapse. With C1 protecting, X2 fits no open place."""
     store, activity_id = night
     refusal = _refused(store, activity_id, ["X1", "X2"])
     assert refusal.rule == "R8"
-    assert sentence(refusal) == f"Not deployed: {_lapse('X1')}; {_lapse('X2')}."
-    assert sentence(_refused(store, activity_id, ["X1"])) == f"Not deployed: {_lapse('X1')}."
+    assert sentence(refusal) == (
+        f"Not deployed: {_full_and_lapsed('X1')}; {_full_and_lapsed('X2')}."
+    )
+    staffing.deploy(store, activity_id, ["X1"])
+    shown = [
+        phrase(staffing.shortfall_problem(s))
+        for s in staffing.staffing_shortfalls(store, activity_id)
+    ]
+    assert shown == ["close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00"]
+    assert _violations(store) == []
+    staffing.deploy(store, activity_id, ["C1"])
+    assert staffing.staffing_shortfalls(store, activity_id) == []
+    assert sentence(_refused(store, activity_id, ["X2"])) == (
+        f"Not deployed: {_full_and_lapsed('X2')}."
+    )
+    assert _violations(store) == []
+
+
+def test_a_place_held_by_a_lapsing_qualification_is_listed_for_one_officer(
+    night: tuple[Store, str],
+) -> None:
+    """X1 and X2 deployed before their lapse was recorded: from midnight neither can protect,
+    so the place one of them held by close protection opens — listed once, for the first by
+    callsign (one officer per place a lapse opened), naming the qualification and the hour."""
+    store, activity_id = night
     deploy_before_the_lapse(store, activity_id, ["X1", "X2"])
     shown = [
         phrase(staffing.shortfall_problem(s))
@@ -95,7 +127,7 @@ def test_officers_whose_needed_qualification_lapses_within_are_refused_naming_it
     assert shown == [
         "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)"
     ]
-    assert _violations(store) == [("X1", _lapse("X1")), ("X2", _lapse("X2"))]
+    assert _violations(store) == [("X1", _lapse("X1"))]
 
 
 def _w1_w3(store: Store) -> None:
@@ -112,32 +144,42 @@ def _w1_w3(store: Store) -> None:
         )
 
 
-@pytest.mark.parametrize("order", [["W1", "W3"], ["W3", "W1"]])
-def test_the_verdict_does_not_depend_on_the_order_or_on_the_others(
-    night: tuple[Store, str], order: list[str]
+def test_an_officer_whose_only_open_place_lapses_is_refused_naming_it(
+    night: tuple[Store, str],
 ) -> None:
-    """rev16r: `deploy A W1` (close protection lapsing at midnight) was accepted alone and
-    `deploy A W3` (driving only, breaking nothing) then refused naming W1's lapse. Per
-    officer, in any order and one at a time: W1 is refused under R8, W3 is deployed."""
+    """W3 drives: W1 (close protection lapsing at midnight, driving valid) fits no open place
+    — driving is taken, close protection he cannot hold all of the activity — and is refused
+    under R8 naming the qualification and the hour; nobody is listed as a violation."""
     store, activity_id = night
     _w1_w3(store)
-    for callsign in order:
-        if callsign == "W1":
-            assert (
-                sentence(_refused(store, activity_id, ["W1"])) == f"Not deployed: {_lapse('W1')}."
-            )
-        else:
-            staffing.deploy(store, activity_id, ["W3"])
-    assert sentence(_refused(store, activity_id, order)).startswith("Not deployed: ")
-    assert [d.callsign for d in roster.list_deployments(store, activity_id)] == ["W3"]
+    staffing.deploy(store, activity_id, ["W3"])
+    refusal = _refused(store, activity_id, ["W1"])
+    assert refusal.rule == "R8"
+    assert sentence(refusal) == f"Not deployed: {_full_and_lapsed('W1')}."
+    assert _violations(store) == []
+
+
+def test_two_who_fit_only_the_driving_place_take_it_first_come(
+    night: tuple[Store, str],
+) -> None:
+    """W1 deployed fits the driving place (his driving valid throughout): W3, who only
+    drives, then fits no open place (staffing) — W1 never holds close protection he cannot
+    hold all of the activity, so nothing is listed."""
+    store, activity_id = night
+    _w1_w3(store)
+    staffing.deploy(store, activity_id, ["W1"])
+    refusal = _refused(store, activity_id, ["W3"])
+    assert refusal.rule == "deployment"
+    assert "W3 fills no open slot" in sentence(refusal)
     assert _violations(store) == []
 
 
 def test_one_at_a_time_an_innocent_officer_is_never_refused_for_another(
     night: tuple[Store, str],
 ) -> None:
-    """A lapse recorded after W1 and W3 were deployed is listed against W1 alone; W3 (who
-    breaks nothing) is never named, and another driver is still judged as staffing."""
+    """A lapse recorded after W1 and W3 were deployed (W1 protecting, W3 driving) opens the
+    place W1 held by close protection: listed against W1 alone; W3 (who breaks nothing) is
+    never named, and another driver is still judged as staffing."""
     store, activity_id = night
     _w1_w3(store)
     deploy_before_the_lapse(store, activity_id, ["W1", "W3"])
@@ -169,20 +211,25 @@ def test_a_group_that_fills_every_slot_all_night_is_deployed(night: tuple[Store,
 def test_a_lapse_recorded_after_the_deployment_is_listed_for_that_officer(
     night: tuple[Store, str],
 ) -> None:
-    """X2 lapses after X1, X2 were deployed: listed (R8, the qualification and the hour) for
-    X2 alone, although X2 could still drive; X1, whose lapse was known, stays listed too."""
+    """rev16u F4 (r8_after): X2's lapse recorded after X1, X2 were deployed: X1 protects and
+    X2 drives throughout, so no place is held by a lapsing qualification — nothing listed,
+    nothing open. When X1's lapses too, the place one of them held by close protection opens:
+    listed for X1 (R8, the qualification and the hour)."""
     store, activity_id = night
     staff.set_qualification(store, "X1", "close_protection", None)
     staff.set_qualification(store, "X2", "close_protection", None)
     staffing.deploy(store, activity_id, ["X1", "X2"])
     assert _violations(store) == []
     staff.set_qualification(store, "X2", "close_protection", LAPSES)
+    assert _violations(store) == []
+    assert staffing.staffing_shortfalls(store, activity_id) == []
+    staff.set_qualification(store, "X1", "close_protection", LAPSES)
     (row,) = staffing.deployment_violations(
         store, at(store, "2026-12-01 12:00"), at(store, "2026-12-02 12:00")
     )
-    assert (row["activity"], row["callsign"]) == (activity_id, "X2")
+    assert (row["activity"], row["callsign"]) == (activity_id, "X1")
     assert (row["problem"].code, row["problem"].rule) == ("lapses", "R8")
-    assert phrase(row["problem"]) == _lapse("X2")
+    assert phrase(row["problem"]) == _lapse("X1")
 
 
 def test_a_lapse_at_the_end_or_before_the_start_is_no_lapse_within(store: Store) -> None:
@@ -218,9 +265,11 @@ def test_a_driver_next_to_an_officer_whose_lapse_was_recorded_later_is_deployed(
     store: Store,
 ) -> None:
     """Issue 16 reviews: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00. P2's close
-    protection lapses at midnight: P2 is refused under R8 for themself; P1 (close
-    protection) and P3 (driving) are deployed whoever else is there — also next to P2 when
-    P2's lapse was recorded after P2's deployment (then listed for P2 alone)."""
+    protection lapses at midnight, his driving is valid throughout (rev16u F4): with P1
+    (close protection) he is deployed, fitting the driving place. The binding (``gaps.bind``)
+    then has P2 protect until midnight, as P3, on duty, can drive: P3 fits that open driving
+    place and is deployed; the place P2 holds by close protection opens at midnight: listed
+    for P2 alone."""
     subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "KIEVIT", level=3)
     held: dict[str, list[tuple[str, date | None]]] = {
@@ -241,8 +290,8 @@ def test_a_driver_next_to_an_officer_whose_lapse_was_recorded_later_is_deployed(
         end=at(store, "2026-12-02 01:00"),
         concept="CP-LIGHT",
     )
-    assert sentence(_refused(store, item.id, ["P1", "P2"])) == f"Not deployed: {_lapse('P2')}."
-    deploy_before_the_lapse(store, item.id, ["P1", "P2"])
+    staffing.deploy(store, item.id, ["P1", "P2"])
+    assert _violations(store) == []
     staffing.deploy(store, item.id, ["P3"])
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)

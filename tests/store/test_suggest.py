@@ -120,8 +120,8 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
         True,
         # DH-0035 takes the HRB place RT cannot fill (the scarcest, as ``gaps.bind``: the gap
         # rows below agree), leaving both close-protection places to RT (plan13)
-        "partly covers (still short: 2 × Close protection, 1 × High-risk protection,"
-        " 1 × Protective driving)",
+        "4 places to deploy (2 × Close protection, 1 × High-risk protection, 1 × Protective"
+        " driving); the unit can staff them",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
@@ -355,5 +355,5 @@ def test_outside_the_package_gets_the_package_concept_never_its_own(store: Store
     (escort,) = [o for o in options if o.action == "assign" and o.concept == "ESCORT"]
     assert escort.partial and not escort.feasible  # nobody deployed: its places stay open
     assert reason("", escort.fact) == (
-        "partly covers (still short: 1 × Close protection, 1 × Protective driving)"
+        "2 places to deploy (1 × Close protection, 1 × Protective driving); the unit can staff them"
     )

@@ -97,8 +97,8 @@ def test_a_token_covers_the_verdict(store: Store, zitting: str) -> None:
     # the words say what changed: the same option, now filling less
     assert sentence(refused.value) == (
         f"Option {n} is no longer the one shown ({use.token}): it is now Use CP-LIGHT (W3) "
-        "instead of ESCORT, partly covers (still short: 1 × Close protection, 1 × Protective "
-        "driving); list the options again and choose."
+        "instead of ESCORT, 2 places to deploy (1 × Close protection, 1 × Protective driving);"
+        " the unit can staff them; list the options again and choose."
     )
     assert snapshot(store.path) == before
     done, item = apply_suggestion(store, zitting, token=same.token)

@@ -50,8 +50,8 @@ def test_a_shortfall_is_worded_with_the_catalogue_names() -> None:
         },
     }
     assert reason("", fact) == (
-        "partly covers (still short: 1 × High-risk protection, 2 × Protective driving, officers "
-        "the unit's other activities need then)"
+        "3 places to deploy (1 × High-risk protection, 2 × Protective driving); the unit can "
+        "staff them; it takes officers the unit's other activities need then"
     )
     assert cost({"code": "moved", "params": {"minutes": -90}}) == "moved -1:30"
     assert cost({"code": "travel", "params": {"minutes": 50}}) == "travel 50 min"
