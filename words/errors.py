@@ -478,6 +478,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "move_needs_restriction": lambda p: (
         _ended_move(p)
         if p.get("ended")
+        else _both_at_once(p)
+        if p.get("both")
         else _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
             "a restriction (reason and deciding authority), or, when the agenda was simply "
@@ -2146,6 +2148,22 @@ def _ended_move(p: Mapping[str, Any]) -> str:
     return _(
         "'{title}' ended at {ended}: a restriction only moves it to a time still ahead "
         "(rule R5), and your role may not correct the agenda."
+    ).format(**joined(p))
+
+
+def _both_at_once(p: Mapping[str, Any]) -> str:
+    """A change of an activity's time and place at once, asked without a correction: no one
+    restriction records both (R5), so it is made one at a time, or is a correction (rev17r:
+    ``e`` blamed the activity's end, or offered a restriction the store then refused)."""
+    if p.get("may_correct", True):
+        return _(
+            "'{title}' gets another time and another place at once, which is no one "
+            "restriction (rule R5): change the time and the place one at a time, each its own "
+            "restriction, or, when the agenda was simply wrong, say why as a correction."
+        ).format(**joined(p))
+    return _(
+        "'{title}' gets another time and another place at once, which is no one restriction "
+        "(rule R5): change the time and the place one at a time, each its own restriction."
     ).format(**joined(p))
 
 
