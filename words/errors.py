@@ -2173,7 +2173,7 @@ def _after_end(p: Mapping[str, Any]) -> str:
     (rev17q: a move to another past time read as if nothing were possible)."""
     fill = joined(p)
     correct = (
-        _(" When the agenda was simply wrong, say why as a correction instead.")
+        _(" When the agenda was simply wrong, say why as a correction instead (e: Edit).")
         if p.get("may_correct")
         else ""
     )
