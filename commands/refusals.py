@@ -37,6 +37,18 @@ def _with_options(code: str, **options: str) -> Callable[[Mapping[str, Any]], st
     return lambda params: SENTENCES[code]({**params, **options})
 
 
+def _both_at_once(p: Mapping[str, Any]) -> str:
+    """``activity edit`` of an activity's time and place at once without --correction: no one
+    restriction records both (R5), so ``activity restrict`` takes them one at a time."""
+    if p.get("may_correct", True):
+        return _(
+            "'{title}' gets another time and another place at once, which is no one "
+            "restriction (rule R5): record them one at a time with `activity restrict`, or, "
+            "when the agenda was simply wrong, say why with --correction REASON."
+        ).format(title=p["title"])
+    return SENTENCES["move_needs_restriction"](p)
+
+
 def _ended_move(p: Mapping[str, Any]) -> str:
     """``activity edit`` of an activity that has ended, without --correction: of what has
     ended a restriction only moves it to a time still ahead (R5), so this is a correction."""
@@ -223,6 +235,8 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "move_needs_restriction": lambda p: (
         _ended_move(p)
         if p.get("ended")
+        else _both_at_once(p)
+        if p.get("both")
         else _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it with "
             "`activity restrict` (reason and deciding authority), or, when the agenda was "

@@ -31,8 +31,9 @@ import-linter: ``[tool.importlinter]`` in pyproject.toml, run by ``make lint``):
 7. ``rules`` (the one rule table), beneath the bundle format, which refuses a change larger
    than the table allows as it reads it; ``workflows`` (the workflow checks of signals,
    reports, handovers and the log, which the store and the judge both run).
-8. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``sync.change``,
-   ``sync.tables``, ``sync.notice``, ``sync.reason``.
+8. Foundation: ``clock``, ``validate``, ``access``, ``ids``, ``errors``, ``dbfile`` (the
+   database file's bytes read through a descriptor never closed: SQLite's locks stay),
+   ``sync.change``, ``sync.tables``, ``sync.notice``, ``sync.reason``.
 
 No module imports one above it, not even inside a function: the acting person reaches the
 layers below ``staff`` as the ``access.Actor`` protocol, not as a staff record.

@@ -898,9 +898,12 @@ class Move:
         Returns:
             True when a restriction may not record this change because the activity has ended.
         """
+        # time and place at once (``both``): its time is judged, as the move it could be
+        # recorded as once the place is changed apart (rev17r)
+        place = None if self.both() else self.location
         try:
-            kind = restriction_kind(self.current, self.start, self.end, self.location)
-        except BadInput:  # time and place at once: no one restriction; judged as a relocation
+            kind = restriction_kind(self.current, self.start, self.end, place)
+        except BadInput:  # pragma: no cover - one change at most, once ``both`` is set apart
             kind = "relocated"
         row = {
             "old_end_at": to_db(self.current.end_at),
@@ -910,6 +913,17 @@ class Move:
             "authority": "",
         }
         return rules.restricted_after_end(row) is not None
+
+    def both(self) -> bool:
+        """Whether this change gives the activity another time and another place at once: no
+        one restriction (``check_one_restriction``), so never recorded as one.
+
+        Returns:
+            True when both the time and the place change.
+        """
+        new_time = (self.start, self.end) != (self.current.start_at, self.current.end_at)
+        place = self.location
+        return new_time and place is not None and place.strip() != self.current.location
 
 
 def move_ways(actor: access.Actor, status: str, move: Move | None = None) -> tuple[str, ...]:
@@ -922,13 +936,14 @@ def move_ways(actor: access.Actor, status: str, move: Move | None = None) -> tup
         status: the activity's status.
         move: the change asked, or None for any change: of an activity that has ended only a
             move to a time still ahead is a restriction (``Move.ended``, rev17q: ``e`` offered
-            a restriction the store refused once the form was saved).
+            a restriction the store refused once the form was saved), and a change of time and
+            place at once is none (``Move.both``, rev17r: the store refuses it as one).
 
     Returns:
         ``correction`` (the agenda was wrong, with its reason: ``activity.write``) and
         ``restriction`` (decided, with reason and deciding authority: ``activity.restrict``, of
-        an activity neither cancelled nor done, nor ended unless moved ahead), in that order;
-        empty when neither.
+        an activity neither cancelled nor done, nor ended unless moved ahead, and of one change
+        of time or of place), in that order; empty when neither.
     """
     ways = []
     if access.may(actor, "activity.write"):
@@ -936,7 +951,7 @@ def move_ways(actor: access.Actor, status: str, move: Move | None = None) -> tup
     if (
         access.may(actor, "activity.restrict")
         and status not in NO_RESTRICTION
-        and (move is None or not move.ended())
+        and (move is None or not (move.ended() or move.both()))
     ):
         ways.append("restriction")
     return tuple(ways)
@@ -957,14 +972,16 @@ def move_refusal(
 
     Returns:
         ``move_needs_restriction`` (R5) with ``may_restrict`` (a restriction is one of the
-        ways), ``status``, and ``ended`` (the activity's end) when the activity has ended and
-        the change is no move ahead.
+        ways), ``status``, ``ended`` (the activity's end) when the activity has ended and the
+        change is no move ahead, else ``both`` when the change is of time and place at once
+        and this person could restrict either apart.
     """
-    ended = (
-        {"ended": move.current.end_at}
-        if move is not None and status not in NO_RESTRICTION and move.ended()
-        else {}
-    )
+    ended: dict[str, object] = {}
+    if move is not None and status not in NO_RESTRICTION:
+        if move.ended():
+            ended = {"ended": move.current.end_at}
+        elif move.both() and access.may(actor, "activity.restrict"):
+            ended = {"both": True}
     return RuleViolation(
         "R5",
         code="move_needs_restriction",

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import access, fingerprint, integrity, machine, migrations, validate
+from . import access, dbfile, fingerprint, integrity, machine, migrations, validate
 from .clock import CLOCK_KEY, Clock, SystemClock, to_db
 from .errors import (
     BadInput,
@@ -65,11 +65,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _is_plain(path: Path) -> bool:
     """A file that starts with SQLite's plain header (never one an encrypted database makes)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(16) == SQLITE_HEADER
-    except OSError:
-        return False
+    read = dbfile.head(path, 16)
+    return read is not None and read[0] == SQLITE_HEADER
 
 
 def is_encrypted(path: Path) -> bool:
@@ -81,12 +78,8 @@ def is_encrypted(path: Path) -> bool:
     Returns:
         True for an encrypted (or not a SQLite) file; False for a plain or empty one.
     """
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except OSError:
-        return False
-    return len(head) == 16 and head != SQLITE_HEADER
+    read = dbfile.head(path, 16)
+    return read is not None and len(read[0]) == 16 and read[0] != SQLITE_HEADER
 
 
 def _driver(encrypted: bool) -> Any:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from . import dbfile
 from .errors import BadInput, IntegrityFailure, MachineFault, StoreError
 from .validate import shown
 
@@ -477,12 +478,9 @@ def cut_short(database: Path) -> dict[str, object]:
     Returns:
         ``size`` and ``expected`` (bytes) when it is cut short, else nothing.
     """
-    try:
-        with open(database, "rb") as file:
-            header = file.read(100)
-            size = os.fstat(file.fileno()).st_size
-    except OSError:
+    if (read := dbfile.head(database, 100)) is None:
         return {}
+    header, size = read
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         return {}
     page = int.from_bytes(header[16:18], "big")
@@ -640,22 +638,17 @@ def format_overwritten(database: Path) -> bool:
     Returns:
         True when those bytes are damaged.
     """
-    try:
-        with open(database, "rb") as file:
-            header = file.read(20)
-    except OSError:
+    if (read := dbfile.head(database, 20)) is None:
         return False
+    header = read[0]
     return header.startswith(SQLITE_HEADER) and not {header[18], header[19]} <= {1, 2}
 
 
 def _plain_sqlite(database: Path) -> bool:
     """Whether the file starts as a plain SQLite file does (damaged after its first bytes,
     not a file of another kind nor an encrypted one)."""
-    try:
-        with open(database, "rb") as file:
-            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
+    read = dbfile.head(database, len(SQLITE_HEADER))
+    return read is not None and read[0] == SQLITE_HEADER
 
 
 #: The refusals of a database that cannot be written beside (SQLite's, and ``not_writable``'s
@@ -1166,7 +1159,7 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
     except OSError as exc:
         raise _unreadable(what, name, exc) from None
     finally:
-        os.close(fd)
+        dbfile.let_go(fd)  # the database itself given as the file: its locks stay (issue #17)
 
 
 def read_at_most(fd: int, limit: int) -> bytes | None:

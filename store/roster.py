@@ -1548,8 +1548,43 @@ def check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> 
         group = [*_deployed(store, activity_id), *officers]
         named = {o.callsign for o in officers}
         problems = group_problems(store, activity_id, row["concept"], group, named)
+        if problems:
+            problems = _bound_in_order(store, activity_id, row["concept"], officers, problems)
     if problems:
         raise deployment_refusal(problems)
+
+
+def _bound_in_order(
+    store: Any, activity_id: str, concept: str, officers: list[Staff], problems: list[Problem]
+) -> list[Problem]:
+    """The refusal's problems said place by place (rev17r): the named officers bound in the
+    order named, each to a place still open (as ``gaps.bind`` binds a deployed group), so only
+    those left without one are named, with how many places of their qualifications are open
+    and who fills them (two officers for one close-protection place both read "fills no open
+    slot (already filled 1 of 1)"). The verdict is the group's (``group_problems``): when the
+    order binds everyone (a part across midnight), the problems stay as found."""
+    base = _deployed(store, activity_id)
+    taken: list[Staff] = []
+    for officer in officers:
+        trial = [*base, *taken, officer]
+        if not group_problems(store, activity_id, concept, trial, {officer.callsign}):
+            taken.append(officer)
+    left = {o.callsign for o in officers} - {o.callsign for o in taken}
+    kept = [p for p in problems if p.params.get("callsign") in left]
+    if not kept:
+        return problems
+    parts, verdict = judge_group(store, activity_id, concept, base) if base else ([], None)
+    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
+    bound = [o.callsign for o in taken]
+    for problem in kept:
+        since = problem.params["since"]
+        where = next((i for i, p in enumerate(parts) if p.start <= since < p.end), None)
+        filled = verdict.filled[where] if verdict is not None and where is not None else {}
+        problem.params["open"] = [
+            [code, staffing[code] - filled.get(code, 0)] for code, _f, _n in problem.params["full"]
+        ]
+        problem.params["bound"] = bound
+    return kept
 
 
 def deployment_refusal(problems: list[Problem]) -> RuleViolation:

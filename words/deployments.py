@@ -61,6 +61,8 @@ def _lapses(p: Params) -> str:
 
 def _no_open_slot(p: Params) -> str:
     names = p.get("names") or {}  # the catalogue's names (none in problems kept before them)
+    if p.get("open") and not p["lapsed"]:
+        return _left_without_place(p, names)
     full = [
         _("{code} ({filled} of {count})").format(code=qualification(q, names), filled=f, count=c)
         for q, f, c in p["full"]
@@ -75,6 +77,28 @@ def _no_open_slot(p: Params) -> str:
     rule = _("rule R8") if p["lapsed"] else _("rule: staffing")
     return _("{callsign} fills no open slot of the concept from {since} ({why}) ({rule})").format(
         callsign=p["callsign"], since=_minute(p["since"]), why=why, rule=rule
+    )
+
+
+def _left_without_place(p: Params, names: Mapping[str, str]) -> str:
+    """An officer left without a place once those named before him took the open ones
+    (``roster._bound_in_order``): how many places of each of his qualifications are open,
+    and who fills them (rev17r: two officers for one place were both refused as if it were
+    already filled)."""
+    places = [
+        ngettext("{count} {code} slot", "{count} {code} slots", count).format(
+            count=count, code=qualification(code, names)
+        )
+        for code, count in p["open"]
+    ]
+    bound = p.get("bound") or []
+    why = _("{places} open").format(places=", ".join(places))
+    if bound and any(count for _code, count in p["open"]):
+        why = _("{places} open, filled by {callsigns}").format(
+            places=", ".join(places), callsigns=", ".join(bound)
+        )
+    return _("{callsign} fills no open slot of the concept from {since} ({why}) ({rule})").format(
+        callsign=p["callsign"], since=_minute(p["since"]), why=why, rule=_("rule: staffing")
     )
 
 

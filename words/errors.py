@@ -497,6 +497,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "move_needs_restriction": lambda p: (
         _ended_move(p)
         if p.get("ended")
+        else _both_at_once(p)
+        if p.get("both")
         else _(
             "Changing the time or place of '{title}' is a restriction (rule R5): record it as "
             "a restriction (reason and deciding authority), or, when the agenda was simply "
@@ -2168,13 +2170,29 @@ def _ended_move(p: Mapping[str, Any]) -> str:
     ).format(**joined(p))
 
 
+def _both_at_once(p: Mapping[str, Any]) -> str:
+    """A change of an activity's time and place at once, asked without a correction: no one
+    restriction records both (R5), so it is made one at a time, or is a correction (rev17r:
+    ``e`` blamed the activity's end, or offered a restriction the store then refused)."""
+    if p.get("may_correct", True):
+        return _(
+            "'{title}' gets another time and another place at once, which is no one "
+            "restriction (rule R5): change the time and the place one at a time, each its own "
+            "restriction, or, when the agenda was simply wrong, say why as a correction."
+        ).format(**joined(p))
+    return _(
+        "'{title}' gets another time and another place at once, which is no one restriction "
+        "(rule R5): change the time and the place one at a time, each its own restriction."
+    ).format(**joined(p))
+
+
 def _after_end(p: Mapping[str, Any]) -> str:
     """A restriction of an activity that has ended (R5): what is wrong, and what may be done
     instead — move it to a time still ahead, or correct the agenda when this person may
     (rev17q: a move to another past time read as if nothing were possible)."""
     fill = joined(p)
     correct = (
-        _(" When the agenda was simply wrong, say why as a correction instead.")
+        _(" When the agenda was simply wrong, say why as a correction instead (e: Edit).")
         if p.get("may_correct")
         else ""
     )

@@ -560,7 +560,7 @@ class AgendaScreen(BaseScreen[AgendaData]):
             ),
             ("correction",): _("'{title}' moves to {when}: a correction"),
             ("restriction",): _("'{title}' moves to {when}: a restriction"),
-        }[ways].format(title=item.title, when=local_span(move.start, move.end))
+        }[ways].format(title=item.title, when=_moved_to(item, move.start, move.end, values))
         note = "" if "restriction" in ways else sentence(refusal)
 
         def follow(_said: str) -> None:
@@ -862,6 +862,18 @@ def _all_warnings(result: Any, limit: int = TOAST_WARNINGS) -> DocumentScreen | 
         body.append("\n\n")
     body.rstrip()
     return DocumentScreen(title, body)
+
+
+def _moved_to(item: Activity, start: datetime, end: datetime, values: dict[str, str]) -> str:
+    """Where and when a change moves an activity, for the move question's heading: its time,
+    and its new place when it gets one (rev17r: a new place went unnamed)."""
+    place = values["location"].strip()
+    when = local_span(start, end)
+    if not place or place == item.location:
+        return when
+    if (start, end) == (item.start_at, item.end_at):
+        return place
+    return _("{when}, {place}").format(when=when, place=place)
 
 
 def _double_booked(store: Store, activity_id: str) -> str:

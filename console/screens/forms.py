@@ -59,15 +59,17 @@ def codes(kind: str, values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(labels.choices(kind, list(values)))
 
 
-def decided_by(reason: str) -> tuple[Field, Field]:
-    """A restriction's reason and its deciding authority (R5), as two fields."""
+def decided_by(reason: str, default: str = "capacity") -> tuple[Field, Field]:
+    """A restriction's reason and its deciding authority (R5), as two fields; ``default`` ""
+    leaves the reason to be chosen (``Choose…``), as the CLI's --reason is required."""
     return (
         Field(
             "reason",
             reason,
             "choice",
-            "capacity",
+            default,
             codes("restriction_reason", agenda.RESTRICTION_REASONS),
+            blank=None if default else _("Choose…"),
         ),
         Field(
             "authority",
@@ -326,7 +328,13 @@ def restrict_fields(
     item: Activity, start: str, end: str, kinds: Sequence[str] = agenda.RESTRICTION_KINDS
 ) -> list[Field]:
     """The restriction's fields; ``kinds``: those the store takes now (``restriction_kinds``:
-    an activity that has ended only moves, and that is then chosen)."""
+    an activity that has ended only moves, and that is then chosen). Its focus starts on the
+    authority, past the reason (fix17s), so its reason is chosen, never a default nobody
+    chose (rev17r); and its present times are past, which no move takes (rev17r: the first
+    save always refused), so its new times start empty."""
+    ended = tuple(kinds) == ("moved",)
+    if ended:
+        start = end = ""
     return [
         Field(
             "kind",
@@ -336,8 +344,13 @@ def restrict_fields(
             codes("restriction_kind", kinds),
             blank=_("Choose…"),  # no default: typing ahead never cancels an activity
         ),
-        *decided_by(_("Reason")),
-        Field("start", _("New start"), default=start, placeholder=_("HH:MM (moved, shortened)")),
+        *decided_by(_("Reason"), default="" if ended else "capacity"),
+        Field(
+            "start",
+            _("New start"),
+            default=start,
+            placeholder=_("a time still ahead, HH:MM") if ended else _("HH:MM (moved, shortened)"),
+        ),
         Field("end", _("New end"), default=end, placeholder=_("HH:MM (moved, shortened)")),
         Field(
             "location",
@@ -394,6 +407,10 @@ class RestrictForm(Form[T]):
                 _("Choose what happens: moved, shortened, relocated or cancelled.")
             )
             self.query_one("#kind").focus()
+            return
+        if not self.values()["reason"]:  # required, as the CLI's --reason (rev17r)
+            self.query_one(".error", Static).update(_("Choose the reason of the restriction."))
+            self.query_one("#reason").focus()
             return
         over = self.item.end_at <= self.store.clock.now()  # the clock, not the database
         if kind != "cancelled" or over:  # an activity that is over: refused inline, not asked

@@ -328,17 +328,31 @@ class TodayScreen(BaseScreen[TodayData]):
             return None
         return self.data.subjects[code]
 
+    def say_refused(self, key: str) -> bool:
+        """Enter on a subject with no activity today is refused at the key, as ``o`` is: the
+        row-selected message it would post is handled after the keys typed with it, and a
+        ``q`` in the same read quit the console (rev17r)."""
+        on_subjects = key == "enter" and self.focused is self.query_one(self.MAIN)
+        if on_subjects and (text := self._no_day()) is not None:
+            self.refuse_key(text)
+            return True
+        return super().say_refused(key)
+
+    def _no_day(self) -> str | None:
+        """Why the selected subject's day cannot be opened on the Agenda: it has no activity
+        today (the Agenda's cursor would be on someone else's activity, rev17g)."""
+        code = self.selected_code()
+        if self.data is None or code is None or self.data.activities.get(code):
+            return None
+        return _("{code} has no activity today: nothing to open on the Agenda.").format(code=code)
+
     def action_open_day(self) -> None:
         subject = self._subject()
         if subject is None or self.data is None:
             return
         items = self.data.activities.get(subject.code, [])
-        if not items:  # the Agenda's cursor would be on someone else's activity (rev17g)
-            self.refuse_key(
-                _("{code} has no activity today: nothing to open on the Agenda.").format(
-                    code=subject.code
-                )
-            )
+        if (text := self._no_day()) is not None:
+            self.refuse_key(text)
             return
         self.console_app.action_go("agenda")
         screen = self.console_app.main_screen()

@@ -58,7 +58,7 @@ import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .. import machine, rules
+from .. import dbfile, machine, rules
 from ..errors import BadInput, IntegrityFailure
 from ..validate import visible
 from .change import Change, Run, checked_values, compact, normal_prevs, runs_of, strict_json
@@ -945,7 +945,7 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
     except OSError as exc:
         raise _unreadable(path, exc) from None
     finally:
-        os.close(fd)
+        dbfile.let_go(fd)  # the database itself given as the bundle: its locks stay (issue #17)
 
 
 def _unreadable(path: Path, exc: OSError) -> BadInput:

@@ -200,3 +200,27 @@ async def test_restrict_of_an_ended_activity_starts_on_the_deciding_authority(
         assert isinstance(app.screen, RestrictForm)
         await pilot.press(*"OvJ")
         assert app.screen.query_one("#authority", Input).value == "OvJ"
+
+
+async def test_restrict_of_an_ended_activity_asks_the_reason_and_proposes_no_past_time(
+    app: SchildwachtApp,
+) -> None:
+    """rev17r: its new times started as its present past ones (the first save always
+    refused), and its reason was the default "capacity" nobody chose (focus starts past it)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        item = app.screen.selected()  # type: ignore[attr-defined]
+        assert item.end_at <= app.store.clock.now()
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RestrictForm)
+        assert form.query_one("#start", Input).value == ""
+        assert form.query_one("#end", Input).value == ""
+        assert form.values()["reason"] == ""
+        await pilot.press(*"OvJ", "enter")
+        await settle(pilot)
+        assert app.screen is form
+        assert error_of(app) == "Choose the reason of the restriction."
+        assert app.focused is form.query_one("#reason")

@@ -6,7 +6,7 @@ takes no restriction."""
 
 from __future__ import annotations
 
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 
 from console.app import SchildwachtApp
 from console.screens.forms import ActivityForm, MoveForm
@@ -66,3 +66,27 @@ async def test_a_cancelled_activity_is_said_to_take_no_restriction(demo_store: S
             "'Nachtrit' is cancelled: it takes no restriction (rule R5); a change of its time "
             "or place is a correction: say why."
         )
+
+
+async def test_time_and_place_at_once_is_asked_as_a_correction_naming_the_new_place(
+    demo_store: Store,
+) -> None:
+    """rev17r: a new time and a new place at once were offered as a restriction the store
+    then refused on saving; now the question says so before asking, and names the place."""
+    item, _start = _night(demo_store)
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open(app, pilot, item, "e")
+        assert isinstance(app.screen, ActivityForm)
+        app.screen.query_one("#location", Input).value = "Elders, zaal 2"
+        await _submit_start(app, pilot, "23:30")
+        form = app.screen
+        assert isinstance(form, MoveForm), error_of(app)
+        offered, note = _offered(form)
+        assert offered == ["correction"]
+        assert note == (
+            "'Nachtrit' gets another time and another place at once, which is no one "
+            "restriction (rule R5): change the time and the place one at a time, each its own "
+            "restriction, or, when the agenda was simply wrong, say why as a correction."
+        )
+        assert "Elders, zaal 2" in form.heading and "a correction" in form.heading

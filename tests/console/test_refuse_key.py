@@ -123,6 +123,29 @@ async def test_today_open_day_without_activity_drops_the_next_key(app: Schildwac
         assert app.current_mode == "today"
 
 
+@pytest.mark.parametrize("key", ["o", "enter"])
+async def test_today_open_day_without_activity_drops_a_q_typed_with_it(
+    app: SchildwachtApp, key: str
+) -> None:
+    """rev17r: Enter does what o does on Today's subjects, but its refusal came from the
+    row-selected message, handled after the q typed in the same read: the console quit."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        for _ in range(screen.query_one(screen.MAIN).row_count):  # type: ignore[attr-defined]
+            if not screen.data.activities.get(screen.selected_code()):  # type: ignore[attr-defined]
+                break
+            await pilot.press("down")
+            await settle(pilot)
+        assert app.focused is screen.query_one(screen.MAIN)  # type: ignore[attr-defined]
+        _burst(app, key, "q")
+        await _quiet(pilot)
+        assert any("has no activity today" in t for t in toasts(app)), toasts(app)
+        assert not app._exit, f"'q' typed with the refused {key!r} quit the console"
+        assert app.current_mode == "today"
+
+
 async def test_a_key_that_does_nothing_drops_the_q_typed_after_it(app: SchildwachtApp) -> None:
     """rev17q: the Agenda's 0 on today's board ("Already on today's board") did nothing and
     answered with an information toast, so the q typed with it quit the console."""

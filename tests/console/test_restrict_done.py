@@ -3,7 +3,7 @@ stays open with the store's sentence, and nothing is written."""
 
 from __future__ import annotations
 
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from console.app import SchildwachtApp
 from console.screens.agenda import AgendaScreen
@@ -31,6 +31,9 @@ async def test_a_restriction_of_a_done_activity_is_refused_in_the_form(
         assert isinstance(app.screen, RestrictForm)
         app.screen.query_one("#kind", Select).value = "moved"
         assert app.focused is app.screen.query_one("#authority")  # its one kind chosen already
+        app.screen.query_one("#reason", Select).value = "threat"  # chosen, no default (rev17r)
+        app.screen.query_one("#start", Input).value = "2026-11-30 10:00"  # none proposed
+        app.screen.query_one("#end", Input).value = "2026-11-30 11:00"
         await pilot.press(*"OvJ", "enter")
         await settle(pilot)
         assert isinstance(app.screen, RestrictForm)  # stays open

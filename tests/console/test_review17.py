@@ -427,6 +427,7 @@ async def test_a_move_to_another_day_takes_the_board_there(demo_store: Store) ->
         form.query_one("#start", Input).value = "2026-11-30 10:00"
         form.query_one("#end", Input).value = "2026-11-30 11:00"
         form.query_one("#authority", Input).value = "OvJ"
+        form.query_one("#reason", Select).value = "capacity"  # chosen (rev17r)
         form.submit()
         await settle(pilot)
         assert app.screen is agenda_screen, error_of(app)

@@ -74,6 +74,8 @@ async def restrict(pilot: Pilot[None], kind: str, **values: str) -> None:
     form = pilot.app.screen
     form.query_one("#kind", Select).value = kind
     form.query_one("#authority", Input).value = "OvJ Havenstad"
+    if form.query_one("#reason", Select).is_blank():  # an ended activity's: chosen (rev17r)
+        form.query_one("#reason", Select).value = "capacity"
     for name, value in values.items():
         form.query_one(f"#{name}", Input).value = value
     await pilot.press("ctrl+s")

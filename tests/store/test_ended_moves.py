@@ -76,7 +76,7 @@ def test_a_move_of_an_ended_activity_to_the_past_says_what_may_be_done(store: St
     assert sentence(refused.value) == (
         "'Overleg' ended at 2026-11-27 10:00: a restriction may move it only to a time still "
         "ahead, and 2026-11-28 07:00 has already passed (rule R5); give a later start. When "
-        "the agenda was simply wrong, say why as a correction instead."
+        "the agenda was simply wrong, say why as a correction instead (e: Edit)."
     )
     staff.add_staff(store, "OVJ-1", unit="RT", role="authority")  # restricts, never corrects
     with pytest.raises(StoreError) as by_authority:

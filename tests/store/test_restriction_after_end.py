@@ -54,11 +54,11 @@ def test_an_activity_that_is_over_is_not_restricted(
     assert sentence(caught.value) == (
         "'Overleg' ended at 2026-11-27 10:00: a restriction may move it only to a time still "
         "ahead, and 2026-11-27 07:00 has already passed (rule R5); give a later start. When the "
-        "agenda was simply wrong, say why as a correction instead."
+        "agenda was simply wrong, say why as a correction instead (e: Edit)."
         if kind == "moved"
         else "'Overleg' ended at 2026-11-27 10:00: what has taken place is not restricted any "
         "more (rule R5); a restriction may only move it to a time still ahead. When the agenda "
-        "was simply wrong, say why as a correction instead."
+        "was simply wrong, say why as a correction instead (e: Edit)."
     )  # what is wrong, and what may be done instead (rev17q)
     assert snapshot(store.path) == before
     assert agenda.restriction_counts(store) == []

@@ -48,6 +48,7 @@ NOT_WRITING = {
     "demo": "demo data: a local write, sent as rows the judge checks",
     "errors": "the error classes",
     "findings": "read only",
+    "dbfile": "the database file read beside SQLite: no refusals",
     "fingerprint": "the catalogue is local",
     "gaps": "read only",
     "ics": "a calendar file: the rows its import writes are judged as rows",
