@@ -306,3 +306,23 @@ def test_a_trail_cut_with_its_trigger_put_back_is_named_on_every_open(
         assert "Restore the latest backup" in refused.stderr, command
         assert "catalogue" not in refused.stderr, command
     assert _contents(db_path) == before
+
+
+def test_a_reference_sqlite_rewrote_on_a_rename_is_named(demo: Run, db_path: Path) -> None:
+    """rev13t: a tool renames the table first, makes ours again and drops the old one; SQLite
+    rewrote the references of the tables that refer to it. Repair's refusal says so, instead of
+    "made again with another definition" of a table nobody touched."""
+    ours = integrity.reference()["activity"][1]
+    _raw(
+        db_path,
+        "ALTER TABLE activity RENAME TO activity_old",
+        ours,
+        "INSERT INTO activity SELECT * FROM activity_old",
+        "DROP TABLE activity_old",
+    )
+    before = _contents(db_path)
+    refused = demo("db", "repair")
+    assert refused.exit_code == 5, refused.stderr
+    assert "refers to activity_old instead of activity" in refused.stderr
+    assert "Restore the latest backup" in refused.stderr
+    assert _contents(db_path) == before
