@@ -543,6 +543,14 @@ def rebuild_tables(conn: sqlite3.Connection, findings: Findings, path: str) -> l
             continue  # gone (made again by ``restore``), or its added columns were its change
         ours = _definition(expected[table][1])
         if ours is None or _definition(str(row[1])) != ours:
+            if moved := _reference_rewritten(conn, table, expected[table][1]):
+                raise IntegrityFailure(
+                    code="table_reference_rewritten",
+                    path=path,
+                    table=table,
+                    refers=moved[0],
+                    meant=moved[1],
+                )
             raise IntegrityFailure(code="table_redefined", path=path, table=table)
         try:
             _rebuild(conn, str(row[0]), table, expected[table][1])
@@ -550,6 +558,28 @@ def rebuild_tables(conn: sqlite3.Connection, findings: Findings, path: str) -> l
             raise IntegrityFailure(code="table_redefined", path=path, table=table) from None
         rebuilt.append(table)
     return rebuilt
+
+
+def _reference_rewritten(
+    conn: sqlite3.Connection, table: str, create: str
+) -> tuple[str, str] | None:
+    """The (table it refers to, table ours refers to) of the first foreign key of ``table``
+    whose target differs from our definition's: SQLite rewrites a ``REFERENCES`` when a tool
+    renames the table it names (``ALTER TABLE activity RENAME TO activity_old`` before making
+    it again; rev13t). None when every reference is ours."""
+    reference_conn = sqlite3.connect(":memory:")
+    try:
+        reference_conn.execute(create)
+        ours = reference_conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()
+    finally:
+        reference_conn.close()
+    stored = conn.execute(f'PRAGMA main.foreign_key_list("{table}")').fetchall()
+    if len(stored) != len(ours):
+        return None
+    for theirs, mine in zip(stored, ours, strict=True):
+        if str(theirs[2]).lower() != str(mine[2]).lower():
+            return str(theirs[2]), str(mine[2])
+    return None
 
 
 def _rebuild(conn: sqlite3.Connection, stored: str, table: str, create: str) -> None:

@@ -710,6 +710,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "backup."
         )
     ),
+    "table_reference_rewritten": template(
+        _(
+            "{path} was changed outside Schildwacht: its table {table} refers to {refers} "
+            "instead of {meant}: SQLite rewrote that reference when a tool renamed {meant} "
+            "(and made it again), which a repair cannot undo; nothing was changed. Restore the "
+            "latest backup."
+        )
+    ),
     "audit_trail_cut": template(
         _(
             "{path} was changed outside Schildwacht: its audit trail was emptied or cut "

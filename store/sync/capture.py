@@ -189,6 +189,24 @@ def lost_rows(conn: sqlite3.Connection) -> dict[str, int]:
     return lost
 
 
+def said_gone(conn: sqlite3.Connection, table: TableShape, pks: Iterable[str]) -> None:
+    """Make the clocks of these rows say deleted where the table does not hold them: a row a
+    merge removed, or never inserted, by the same-fact rule (``facts``), as an audited deletion's
+    clock does, so ``lost_rows`` does not take it for a row lost here (issue 13, rev13t). The
+    causal length goes one up (even: deleted); a later record of the row with that length or
+    less cannot bring it back, and a rebuild of the row (``rebuild``) starts without its clocks.
+
+    Args:
+        table: the row's table.
+        pks: the row keys (JSON text); a row the table holds is left as it is.
+    """
+    conn.executemany(
+        "UPDATE sync_clock SET cl = cl + 1 WHERE tbl = ? AND pk = ? AND col = '' AND cl % 2 = 1"
+        f" AND NOT EXISTS (SELECT 1 FROM main.{table.name} WHERE {table.key_match})",
+        [(table.name, pk, *[pk] * len(table.key)) for pk in sorted(pks) if table.is_key(pk)],
+    )
+
+
 def queue_drift(conn: sqlite3.Connection) -> int:
     """Queue every row and field written while the triggers were missing (rows the table holds
     that the change log does not, fields whose value differs from the log's); return how many

@@ -50,7 +50,11 @@ BULK = 512
 
 
 def settle(
-    conn: sqlite3.Connection, table: TableShape, touched: set[str], skip: set[str]
+    conn: sqlite3.Connection,
+    table: TableShape,
+    touched: set[str],
+    skip: set[str],
+    gone: set[str] | None = None,
 ) -> set[str]:
     """Make ``table`` hold, for the fact of each ``touched`` row, the row the rule keeps; return
     the rows to rebuild from the change log (kept by the rule, not held here). Rows in ``skip``
@@ -60,6 +64,8 @@ def settle(
         table: the table's shape.
         touched: the row keys this merge touched.
         skip: the row keys the database refused in this merge.
+        gone: where to add the keys of the rows removed here (their clocks must then say
+            deleted: ``capture.said_gone``).
 
     Returns:
         The keys of the rows the rule keeps that this table does not hold: the caller rebuilds them
@@ -91,6 +97,8 @@ def settle(
         for pk in held_here:
             if pk != keep:
                 conn.execute(delete, [pk] * len(table.key))
+                if gone is not None:
+                    gone.add(pk)
         if keep is not None and keep not in held_here:
             revive.add(keep)
     return revive

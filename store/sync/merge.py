@@ -35,8 +35,8 @@ from typing import Any
 
 from ..db import integrity_errors
 from . import clashes, conflicts, facts
-from .capture import set_clocks
-from .change import EXISTENCE, Change, Run, row_id
+from .capture import said_gone, set_clocks
+from .change import EXISTENCE, Change, Run, key_of, row_id
 from .notice import Notice
 from .tables import SAME_FACT, TableShape, shapes
 
@@ -114,6 +114,7 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     for tbl, groups in sorted(plan.clashes.items()):
         outcome.clashes += settle(conn, tbl, groups)
     set_clocks(conn, _stamps(plan, refused))
+    gone = plan.gone
     del plan, clocks  # the winners and the stamps held before: let go before the conflicts
     for key, group in rows.items():
         if key in refused:
@@ -131,7 +132,9 @@ def merge(conn: sqlite3.Connection, accepted: Iterable[Accepted]) -> Outcome:
     conflicts.refresh(
         conn, conflicts.fields_of_runs(a for k, g in rows.items() if k not in refused for a in g)
     )
-    outcome.revive = _the_same_fact(conn, table_shapes, rows, refused)
+    outcome.revive = _the_same_fact(conn, table_shapes, rows, refused, gone)
+    for tbl, pks in sorted(gone.items()):
+        said_gone(conn, table_shapes[tbl], pks)
     return outcome
 
 
@@ -140,11 +143,12 @@ def _the_same_fact(
     table_shapes: dict[str, TableShape],
     rows: dict[tuple[str, str], list[Accepted]],
     refused: dict[tuple[str, str], str],
+    gone: dict[str, set[str]],
 ) -> set[tuple[str, str]]:
     """Settle the facts whose rows this merge created or deleted (``facts``): a row of a fact
     created before the fact's latest deletion goes, the row the rule keeps and this laptop
     does not hold is returned, to be rebuilt from the change log. Only when the merge carries
-    existence records of a ``SAME_FACT`` table."""
+    existence records of a ``SAME_FACT`` table. The rows the rule removed are added to ``gone``."""
     others: set[tuple[str, str]] = set()
     for tbl in SAME_FACT:
         touched = {
@@ -154,7 +158,7 @@ def _the_same_fact(
         }
         if touched and tbl in table_shapes:
             skip = {pk for t, pk in refused if t == tbl}
-            kept = facts.settle(conn, table_shapes[tbl], touched, skip)
+            kept = facts.settle(conn, table_shapes[tbl], touched, skip, gone[tbl])
             others |= {(tbl, pk) for pk in kept}
     return others
 
@@ -281,6 +285,9 @@ class _Plan:
     winners: dict[tuple[str, str], Winners] = field(default_factory=dict)
     #: per table, the unique names two rows were given offline (``clashes``), to settle
     clashes: dict[str, set[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(set))
+    #: per table, the keys of the rows the same-fact rule removed or did not insert (``facts``):
+    #: their clocks must say deleted, or ``capture.lost_rows`` takes them for rows lost here
+    gone: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def execute(
         self, conn: sqlite3.Connection, table_shapes: dict[str, TableShape]
@@ -377,7 +384,9 @@ class _Plan:
                         continue
                     except integrity_errors() as again:
                         exc = again
-                elif insert_into is not None and _same_fact(conn, tbl, cols, values, sql):
+                elif insert_into is not None and _same_fact(
+                    conn, tbl, cols, values, sql, self.gone[tbl]
+                ):
                     continue
                 elif insert_into is not None and clashes.clash_of(tbl, str(exc)):
                     try:  # under a name of its own for now; ``settle`` decides who keeps it
@@ -423,10 +432,16 @@ def _clash_insert(
 
 
 def _same_fact(
-    conn: sqlite3.Connection, tbl: str, cols: tuple[str, ...], values: list[Any], insert: str
+    conn: sqlite3.Connection,
+    tbl: str,
+    cols: tuple[str, ...],
+    values: list[Any],
+    insert: str,
+    gone: set[str],
 ) -> bool:
     """Two laptops recorded the same fact offline (the same officer deployed on the same
-    activity) under different ids: on every device the row with the smaller id stays."""
+    activity) under different ids: on every device the row with the smaller id stays. The key
+    of the row the table does not hold afterwards is added to ``gone``."""
     fact = SAME_FACT.get(tbl)
     if fact is None or not set(fact) <= set(cols):
         return False
@@ -440,6 +455,9 @@ def _same_fact(
     if row["id"] < existing[0]:
         conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (existing[0],))
         conn.execute(insert, values)
+        gone.add(key_of(str(existing[0])))
+    else:
+        gone.add(key_of(str(row["id"])))
     return True
 
 

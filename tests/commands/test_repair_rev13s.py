@@ -276,3 +276,53 @@ def test_an_audit_trail_cut_at_its_start_is_named_by_repair(demo: Run, db_path: 
     refused = demo("db", "repair")
     assert refused.exit_code == 5, refused.stderr
     assert "its audit trail was emptied or cut" in refused.stderr
+
+
+@pytest.mark.parametrize("cut", ["seq = 1", "seq <= 2"])
+def test_a_trail_cut_with_its_trigger_put_back_is_named_on_every_open(
+    demo: Run, db_path: Path, cut: str
+) -> None:
+    """rev13t: with the guard put back exactly, `db status` and `audit verify` named the
+    catalogue as changed ("run db repair") while repair refused the cut trail: all three name
+    it the same way (restore a backup)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        (trigger,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'audit_event_no_delete'"
+        ).fetchone()
+    finally:
+        conn.close()
+    _raw(
+        db_path,
+        "DROP TRIGGER audit_event_no_delete",
+        f"DELETE FROM audit_event WHERE {cut}",
+        trigger,
+    )
+    before = _contents(db_path)
+    for command in (("db", "status"), ("audit", "verify"), ("db", "repair")):
+        refused = demo(*command)
+        assert refused.exit_code == 5, (command, refused.stderr)
+        assert "its audit trail was emptied or cut" in refused.stderr, command
+        assert "Restore the latest backup" in refused.stderr, command
+        assert "catalogue" not in refused.stderr, command
+    assert _contents(db_path) == before
+
+
+def test_a_reference_sqlite_rewrote_on_a_rename_is_named(demo: Run, db_path: Path) -> None:
+    """rev13t: a tool renames the table first, makes ours again and drops the old one; SQLite
+    rewrote the references of the tables that refer to it. Repair's refusal says so, instead of
+    "made again with another definition" of a table nobody touched."""
+    ours = integrity.reference()["activity"][1]
+    _raw(
+        db_path,
+        "ALTER TABLE activity RENAME TO activity_old",
+        ours,
+        "INSERT INTO activity SELECT * FROM activity_old",
+        "DROP TABLE activity_old",
+    )
+    before = _contents(db_path)
+    refused = demo("db", "repair")
+    assert refused.exit_code == 5, refused.stderr
+    assert "refers to activity_old instead of activity" in refused.stderr
+    assert "Restore the latest backup" in refused.stderr
+    assert _contents(db_path) == before
