@@ -223,8 +223,10 @@ class Store:
         file (no migration writes through a damaged index; ``db repair`` instead rebuilds the
         indexes in the migrations' transaction, before the first), and the checks run inside
         that transaction, after the last migration: a refusal rolls every migration back, and
-        the file is byte for byte as it was. Returns the guards' findings and whether the
-        indexes were rebuilt here."""
+        the file is byte for byte as it was. The catalogue's fingerprint is checked before
+        the first migration (rev14t H1): a migration records it anew, which would otherwise
+        accept a catalogue changed outside Schildwacht. Returns the guards' findings and
+        whether the indexes were rebuilt here."""
         current = migrations.schema_version(conn)
         if not 0 < current < migrations.SCHEMA_VERSION:  # up to date, new, or refused as newer
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
@@ -237,9 +239,13 @@ class Store:
             _finish_migrations(c, version)
             checked.append(self._opening_checks(c, user, secret, create, repair))
 
-        migrations.migrate(
-            conn, str(self.path), after=after, before=self._reindex if reindex else None
-        )
+        def before(c: sqlite3.Connection) -> None:
+            if reindex:
+                self._reindex(c)
+            if not repair:  # before any migration records the catalogue anew (rev14t H1)
+                fingerprint.check(c, str(self.path))
+
+        migrations.migrate(conn, str(self.path), after=after, before=before)
         return checked[0], reindex
 
     def _opening_checks(
