@@ -5,8 +5,12 @@ a shape never written is damage; a refused repair writes nothing."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from store import machine
+from store.db import Store
 from tests.commands.conftest import Run
 from tests.commands.test_damage_rev14p import _fingerprint
 from tests.commands.test_damage_rev14s import LAST, _version, callsign, older  # noqa: F401
@@ -33,3 +37,50 @@ def test_an_older_file_with_a_changed_catalogue_is_refused_before_it_migrates(
         assert result.exit_code == 5, result.stderr
         assert "changed outside Schildwacht" in result.stderr
         assert _fingerprint(db_path) == before and _version(db_path) == LAST - 1
+
+
+def _tables_read(db_path: Path, *reads: Callable[[Store], object]) -> set[str]:
+    """The tables SQLite reads (its authorizer: views resolved to their tables) while every
+    one of ``reads`` runs on the database."""
+    store = Store(db_path)
+    try:
+        tables = {
+            n for (n,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        read: set[str] = set()
+
+        def authorizer(action: int, table: str | None, *_: object) -> int:
+            if action == sqlite3.SQLITE_READ and table in tables:
+                read.add(table)
+            return sqlite3.SQLITE_OK
+
+        store.conn.set_authorizer(authorizer)
+        for one in reads:
+            one(store)
+        store.conn.set_authorizer(None)
+        return read
+    finally:
+        store.close()
+
+
+def test_gaps_checks_the_indexes_of_every_table_it_reads(demo: Run, db_path: Path) -> None:
+    """Was (H2): GAP_TABLES named 4 of the tables; an index of standing_post (or staff, or
+    the catalogue) that no longer matched its table hid gaps (67 of 85, exit 0)."""
+    from store import gaps
+    from store.agenda import list_activities
+    from store.staffing import deployment_violations
+
+    start = datetime(2026, 12, 2, tzinfo=UTC)
+    end = start + timedelta(days=7)
+    read = _tables_read(
+        db_path,
+        lambda s: gaps.find_gaps(s, start, end),
+        lambda s: gaps.gaps_by_hour(s, start, 24),
+        lambda s: gaps.unplanned_activities(s, start, end, unit=None),
+        lambda s: gaps.posts_below_required(s, start, end, unit=None),
+        lambda s: gaps.any_deployed(s, start, end, unit=None),
+        lambda s: list_activities(s, start=start, end=end),
+        lambda s: deployment_violations(s, start, end, unit=None),
+    )
+    assert {"standing_post", "staff", "deployment"} <= read
+    assert read <= set(machine.GAP_TABLES), sorted(read - set(machine.GAP_TABLES))
