@@ -84,3 +84,22 @@ def test_gaps_checks_the_indexes_of_every_table_it_reads(demo: Run, db_path: Pat
     )
     assert {"standing_post", "staff", "deployment"} <= read
     assert read <= set(machine.GAP_TABLES), sorted(read - set(machine.GAP_TABLES))
+
+
+def test_a_space_padded_stored_day_is_damage_in_every_reading(demo: Run, db_path: Path) -> None:
+    """Was (M3): activity show/list read '2026-12- 2T07:00:00Z' as a time (exit 0), gaps
+    refused it as damage."""
+    conn = sqlite3.connect(db_path)
+    (activity,) = conn.execute(
+        "SELECT id FROM activity WHERE end_at > '2026-12-02T08:00:00Z' ORDER BY start_at LIMIT 1"
+    ).fetchone()
+    conn.close()
+    _sql(db_path, f"UPDATE activity SET start_at = '2026-12- 2T07:00:00Z' WHERE id = '{activity}'")
+    for command in (
+        ("activity", "show", activity),
+        ("activity", "list", "--from", "2026-12-01 00:00", "--to", "2026-12-09 00:00"),
+        ("gaps", "--from", "2026-12-01 00:00", "--to", "2026-12-09 00:00"),
+    ):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "is damaged" in result.stderr
