@@ -358,6 +358,8 @@ class Store:
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
         if integrity.audit_trail_cut(conn):  # no repair makes it whole (rev13s F5)
             raise IntegrityFailure(code="audit_trail_cut", path=str(self.path))
+        if restore_catalogue is not None:  # its refusal, before the first write (rev14t H5)
+            self._tried(conn, restore_catalogue)
         self._repair_schema(conn, findings, detail, reindex=reindex)
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -375,6 +377,16 @@ class Store:
             detail["rederived"] = rederive_threat_levels(c)
             capture.queue_drift(c)
         return detail
+
+    def _tried(self, conn: sqlite3.Connection, restore_catalogue: CatalogueRestore) -> None:
+        """The catalogue's restoration tried in a transaction rolled back: a catalogue that
+        cannot be restored is refused before ``_repair_schema`` commits anything (rev14t H5:
+        planted objects were dropped, committed, and then the repair refused)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            restore_catalogue(conn, str(self.path))
+        finally:
+            _rollback(conn)
 
     def _repair_schema(
         self,

@@ -135,3 +135,35 @@ def test_a_text_threat_level_is_damage_though_another_table_has_a_text_level(
         assert result.exit_code == 5, (command, result.stderr, result.stdout[:200])
         assert "threat_assessment.level" in result.stderr
     assert _fingerprint(db_path) == before
+
+
+def test_a_repair_refused_for_its_catalogue_changes_nothing(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """Was (H5): ``db repair`` dropped a planted index and committed that before the audited
+    write refused the catalogue (not the shipped one, changed outside): exit 5, file changed."""
+    from store import catalogue
+
+    own = tmp_path / "own.toml"
+    own.write_text(
+        Path(catalogue.__file__)
+        .with_name("catalogue.toml")
+        .read_text("utf-8")
+        .replace('label = "Low"', 'label = "Low (ours)"', 1),
+        "utf-8",
+    )
+    made = run(
+        "init", "--callsign", "OPS-01", "--name", "Demo", "--role", "shift_leader",
+        "--unit", "RT", "--catalogue", str(own),
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    _sql(db_path, "UPDATE threat_level SET package = 'PKG-W1' WHERE level = 3")
+    _sql(db_path, "CREATE INDEX planted_idx ON activity (title)")
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = _fingerprint(db_path)
+    result = run("db", "repair")
+    assert result.exit_code == 5, result.stderr
+    assert "cannot be restored here" in result.stderr
+    assert _fingerprint(db_path) == before
