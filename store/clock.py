@@ -35,6 +35,9 @@ CLOCK_KEY = "clock"
 LOCAL_TZ_NAME = "Europe/Amsterdam"
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
 _DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: The exact shape ``_DB_FORMAT`` writes: ``strptime`` alone also reads a space-padded or
+#: one-digit field ('2026-12- 2T07:00:00Z', rev14t M3), which sorts as another time in SQL.
+_DB_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _HHMM = r"(?P<h>[0-9]{2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2}))?"
 #: Local wall-clock forms: ``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` and ``today HH:MM``
@@ -243,7 +246,7 @@ def from_db(text: str) -> datetime:
         sqlite3.DatabaseError: anything else (``StoredTimeDamaged``, a ``ValueError`` too): the
             database is damaged, as a driver error says it (rows are checked when written).
     """
-    if type(text) is not str or len(text) != 20 or not "1969" <= text[:4] <= "2100":
+    if type(text) is not str or not _DB_SHAPE.fullmatch(text) or not "1969" <= text[:4] <= "2100":
         raise stored_time_damaged(text)
     try:
         return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)

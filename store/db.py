@@ -216,8 +216,10 @@ class Store:
         file (no migration writes through a damaged index; ``db repair`` instead rebuilds the
         indexes in the migrations' transaction, before the first), and the checks run inside
         that transaction, after the last migration: a refusal rolls every migration back, and
-        the file is byte for byte as it was. Returns the guards' findings and whether the
-        indexes were rebuilt here."""
+        the file is byte for byte as it was. The catalogue's fingerprint is checked before
+        the first migration (rev14t H1): a migration records it anew, which would otherwise
+        accept a catalogue changed outside Schildwacht. Returns the guards' findings and
+        whether the indexes were rebuilt here."""
         current = migrations.schema_version(conn)
         if not 0 < current < migrations.SCHEMA_VERSION:  # up to date, new, or refused as newer
             migrations.migrate(conn, str(self.path), after=_finish_migrations)
@@ -230,9 +232,13 @@ class Store:
             _finish_migrations(c, version)
             checked.append(self._opening_checks(c, user, secret, create, repair))
 
-        migrations.migrate(
-            conn, str(self.path), after=after, before=self._reindex if reindex else None
-        )
+        def before(c: sqlite3.Connection) -> None:
+            if reindex:
+                self._reindex(c)
+            if not repair:  # before any migration records the catalogue anew (rev14t H1)
+                fingerprint.check(c, str(self.path))
+
+        migrations.migrate(conn, str(self.path), after=after, before=before)
         return checked[0], reindex
 
     def _opening_checks(
@@ -248,6 +254,8 @@ class Store:
         findings = integrity.check(conn)
         if findings and not repair:
             raise integrity.refusal(findings, str(self.path))
+        # a column whose name another table declares otherwise: the row factory cannot judge it
+        machine.shared_name_types(conn, _driver(self.passphrase is not None).DatabaseError)
         if not repair:
             try:
                 fingerprint.check(conn, str(self.path))
@@ -350,6 +358,8 @@ class Store:
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
         if integrity.audit_trail_cut(conn):  # no repair makes it whole (rev13s F5)
             raise IntegrityFailure(code="audit_trail_cut", path=str(self.path))
+        if restore_catalogue is not None:  # its refusal, before the first write (rev14t H5)
+            self._tried(conn, restore_catalogue)
         self._repair_schema(conn, findings, detail, reindex=reindex)
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -367,6 +377,16 @@ class Store:
             detail["rederived"] = rederive_threat_levels(c)
             capture.queue_drift(c)
         return detail
+
+    def _tried(self, conn: sqlite3.Connection, restore_catalogue: CatalogueRestore) -> None:
+        """The catalogue's restoration tried in a transaction rolled back: a catalogue that
+        cannot be restored is refused before ``_repair_schema`` commits anything (rev14t H5:
+        planted objects were dropped, committed, and then the repair refused)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            restore_catalogue(conn, str(self.path))
+        finally:
+            _rollback(conn)
 
     def _repair_schema(
         self,

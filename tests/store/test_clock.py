@@ -440,3 +440,25 @@ def test_a_refused_bare_past_time_never_suggests_a_moment_ahead() -> None:
     with pytest.raises(BadInput) as later:
         parse_past_time("02:30", FixedClock(datetime(2027, 3, 28, 2, 0, tzinfo=UTC)))
     assert "2027-03-28T02:30+01:00." in sentence(later.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12- 2T07:00:00Z",
+        "2026-12-02T 7:00:00Z",
+        "2026- 1-02T07:00:00Z",
+        "2026-12-02T07: 0:00Z",
+        "2026-12-02T07:00: 0Z",
+        "2026-12-+2T07:00:00Z",
+        "2026-12-0\u0662T07:00:00Z",
+    ],
+)
+def test_a_stored_time_with_a_padded_or_foreign_digit_is_damage(text: str) -> None:
+    """rev14t M3: ``strptime`` read '2026-12- 2T07:00:00Z' as 2 December (exit 0 where gaps
+    said damage, and a Dec 1 listing held it: in SQL it sorts before '2026-12-01')."""
+    from store.clock import StoredTimeDamaged
+
+    with pytest.raises(StoredTimeDamaged):
+        from_db(text)
+    assert from_db("2026-12-02T07:00:00Z") == datetime(2026, 12, 2, 7, tzinfo=UTC)
