@@ -254,8 +254,6 @@ class Store:
         findings = integrity.check(conn)
         if findings and not repair:
             raise integrity.refusal(findings, str(self.path))
-        # a column whose name another table declares otherwise: the row factory cannot judge it
-        machine.shared_name_types(conn, _driver(self.passphrase is not None).DatabaseError)
         if not repair:
             try:
                 fingerprint.check(conn, str(self.path))
