@@ -242,10 +242,15 @@ def _r1_holds(store: Store) -> None:
         " AND (required_rank IS NULL OR concept_rank IS NULL OR concept_rank < required_rank)"
     )
     assert hidden == []
+    # R2 since migration 035: the latest assessment, or the higher level of an open threat
+    # conflict (concurrent assessments) — never lower than the latest assessment (R1).
     wrong = store.tuples(
-        "SELECT s.code FROM subject s WHERE s.threat_level IS NOT (SELECT a.level FROM"
-        " threat_assessment a WHERE a.subject_id = s.id ORDER BY a.assessed_at DESC, a.id DESC"
-        " LIMIT 1)"
+        "SELECT s.code FROM subject s WHERE s.threat_level IS NOT max("
+        " (SELECT a.level FROM threat_assessment a WHERE a.subject_id = s.id"
+        "  ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1),"
+        " COALESCE((SELECT max(json_extract(h.value, '$.value')) FROM sync_conflict c,"
+        "  json_each(c.heads) h WHERE c.table_name = 'subject' AND c.column_name = 'threat_level'"
+        "  AND c.row_id = s.id AND c.resolved_at IS NULL), -1))"
     )
     assert wrong == []
 
