@@ -1557,15 +1557,16 @@ def check_deployments(store: Store, activity_id: str, officers: list[Staff]) -> 
 def _bound_in_order(
     store: Any, activity_id: str, concept: str, officers: list[Staff], problems: list[Problem]
 ) -> list[Problem]:
-    """The refusal's problems said place by place (rev17r): the named officers bound in the
-    order named, each to a place still open (as ``gaps.bind`` binds a deployed group), so only
+    """The refusal's problems said place by place (rev17r): the named officers bound in
+    callsign order (never the order named: the verdict and its words are the same in any
+    order, a property test), each to a place still open (as ``gaps.bind`` binds a deployed group), so only
     those left without one are named, with how many places of their qualifications are open
     and who fills them (two officers for one close-protection place both read "fills no open
     slot (already filled 1 of 1)"). The verdict is the group's (``group_problems``): when the
     order binds everyone (a part across midnight), the problems stay as found."""
     base = _deployed(store, activity_id)
     taken: list[Staff] = []
-    for officer in officers:
+    for officer in sorted(officers, key=lambda o: o.callsign):
         trial = [*base, *taken, officer]
         if not group_problems(store, activity_id, concept, trial, {officer.callsign}):
             taken.append(officer)

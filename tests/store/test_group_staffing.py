@@ -189,17 +189,17 @@ def test_one_at_a_time_an_innocent_officer_is_never_refused_for_another(
 
 def test_a_second_driver_fills_no_slot(night: tuple[Store, str]) -> None:
     """Two drivers for one driving slot: neither is needed while the other is there, so the
-    group is refused (in any order); the refusal binds them in the order named, as
-    ``gaps.bind`` does, and names only the one left over (rev17r: both were named, the slot
-    said "already filled" by the two refused)."""
+    group is refused (in any order); the refusal binds them in callsign order, as
+    ``gaps.bind`` does, and names only the one left over, the same whichever order they are
+    named in (rev17r: both were named, the slot said "already filled" by the two refused)."""
     store, activity_id = night
-    refusal = _refused(store, activity_id, ["D2", "D1"])
-    assert refusal.rule == "deployment"
-    assert "D1 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
-    assert "D2 fills" not in sentence(refusal)
-    # the qualification named as the catalogue names it, never its code (issue 17)
-    assert "(1 Protective driving slot open, filled by D2)" in sentence(refusal)
-    assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D1", "D2"]))
+    for named in (["D2", "D1"], ["D1", "D2"]):
+        refusal = _refused(store, activity_id, named)
+        assert refusal.rule == "deployment"
+        assert "D2 fills no open slot of the concept from 2026-12-01 23:00" in sentence(refusal)
+        assert "D1 fills" not in sentence(refusal)
+        # the qualification named as the catalogue names it, never its code (issue 17)
+        assert "(1 Protective driving slot open, filled by D1)" in sentence(refusal)
     staffing.deploy(store, activity_id, ["D1"])
     assert "D2 fills no open slot" in sentence(_refused(store, activity_id, ["D2"]))
 
