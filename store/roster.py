@@ -1559,11 +1559,12 @@ def _bound_in_order(
 ) -> list[Problem]:
     """The refusal's problems said place by place (rev17r): the named officers bound in
     callsign order (never the order named: the verdict and its words are the same in any
-    order, a property test), each to a place still open (as ``gaps.bind`` binds a deployed group), so only
-    those left without one are named, with how many places of their qualifications are open
-    and who fills them (two officers for one close-protection place both read "fills no open
-    slot (already filled 1 of 1)"). The verdict is the group's (``group_problems``): when the
-    order binds everyone (a part across midnight), the problems stay as found."""
+    order, a property test), each to a place still open (as ``gaps.bind`` binds a deployed
+    group), so only those left without one are named, with how many places of their
+    qualifications are open and who fills them (two officers for one close-protection place
+    both read "fills no open slot (already filled 1 of 1)"). The verdict is the group's
+    (``group_problems``): when the order binds everyone (a part across midnight), the
+    problems stay as found."""
     base = _deployed(store, activity_id)
     taken: list[Staff] = []
     for officer in sorted(officers, key=lambda o: o.callsign):
