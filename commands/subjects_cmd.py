@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from store.clock import local_iso
+from store.errors import BadInput
 from store.posts import list_posts
 from store.rules import DOMAINS
 from store.rules import SUBJECT_KINDS as KINDS
@@ -89,10 +90,38 @@ def threat() -> None:
 )
 @click.option("--domain", type=click.Choice(DOMAINS), help=_("Change the subject's domain."))
 @click.option("--summary", default="", help=_("A short summary of the assessment."))
+@click.option(
+    "--preview",
+    is_flag=True,
+    help=_(
+        "Record nothing: show which activities would fall below the level, the officer-hours "
+        "needed over the next 7 days and which units would go short."
+    ),
+)
+@output_options
 @pass_env
-def threat_assess(env: Env, code: str, level: int, domain: str | None, summary: str) -> None:
+def threat_assess(
+    env: Env,
+    code: str,
+    level: int,
+    domain: str | None,
+    summary: str,
+    preview: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Record a threat assessment; protection follows from it deterministically."""
     store = env.store()
+    if preview:
+        from .previews import assessment_preview
+
+        emit(assessment_preview(store, code, level, domain), fmt, output)
+        return
+    for option in ("fmt", "output"):  # a report's options mean nothing to a recording
+        source = click.get_current_context().get_parameter_source(option)
+        if source is not click.core.ParameterSource.DEFAULT:
+            shown = "--format" if option == "fmt" else "--output"
+            raise BadInput(code="option_without_change", option=shown, needs="--preview")
     with creating(store):
         assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
     replan = explain_threat(store, code).activities_to_replan

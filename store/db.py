@@ -809,6 +809,54 @@ class Store:
             self._local.depth = 0
             self.forget_actor()  # a role may have changed (staff role, an import)
 
+    @contextmanager
+    def rehearsal(self, *, require: str | None = None) -> Iterator[sqlite3.Connection]:
+        """Store actions tried and always undone: a preview (issue 20) runs the real action in
+        this block, reads what the rules, triggers and views make of it, and leaves nothing.
+
+        The block runs in one ``BEGIN IMMEDIATE`` transaction that is rolled back whatever
+        happens: no record, no audit event, no change-log row stays, and no other connection
+        ever sees the tried state. Store actions called inside it nest as in ``write``.
+
+        Args:
+            require: a permission (``access.PERMISSIONS``) the acting person, read afresh
+                inside the transaction, must have.
+
+        Yields:
+            The connection, inside the transaction.
+
+        Raises:
+            PermissionDenied: the acting person may not take ``require``.
+            MachineFault: the database is read-only or busy.
+            RuntimeError: called inside a store action (a programming fault).
+        """
+        conn = self.conn
+        if getattr(self._local, "depth", 0):  # inside a write its work would be undone too
+            raise RuntimeError("a rehearsal inside a store action")
+        if self.read_only is not None:
+            raise self.cannot_write()
+        self._install_capture(conn)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except database_errors() as exc:
+            raise self._fault(exc) from None
+        self._local.depth, self._local.targets, self._local.made = 1, [None], ()
+        announce, self.before_commit = self.before_commit, None  # nothing is announced
+        try:
+            self.forget_actor()
+            if require is not None:
+                access.require(self.actor, require)
+            yield conn
+        except integrity_errors() as exc:
+            raise _constraint_error(exc) from None
+        except database_errors() as exc:
+            raise self._fault(exc) from None
+        finally:
+            _rollback(conn)
+            self._local.depth = 0
+            self.before_commit = announce
+            self.forget_actor()
+
     def _close_action(self, conn: sqlite3.Connection, action: str, detail: dict[str, Any]) -> None:
         """The end of the outermost action, before its COMMIT: seal what it changed into the
         change log, write its audit event (with those rows and who set the actor's secret),

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import _, facts
+from . import _, facts, ngettext
 from .suggestions import cost, describe
 
 if TYPE_CHECKING:
+    from store.preview import AssessmentPreview
     from store.requests import RequestOption
 
 #: A request's verdict (``store.requests.VERDICTS``) in words.
@@ -62,3 +63,67 @@ def option_why(option: RequestOption) -> str:
         return facts.reason("", fact)
     except (KeyError, TypeError, ValueError, AttributeError):
         return str(fact.get("code"))
+
+
+def preview_text(seen: AssessmentPreview) -> str:
+    """What recording an assessment would change, in one paragraph (the console's form).
+
+    Args:
+        seen: the preview (``store.preview.preview_assessment``).
+
+    Returns:
+        The required level and package it gives, how many activities and posts would fall
+        below, the officer-hours more (or fewer) in the window, and the units that would go
+        short with their shortfall before and after.
+    """
+    after = seen.after
+    parts = [
+        _("At level {level}: requires {required}, package {package}.").format(
+            level=after.threat_level, required=after.required_level, package=after.package
+        )
+    ]
+    activities = sum(1 for f in seen.falling if f.kind == "activity")
+    posts = len(seen.falling) - activities
+    if activities:
+        parts.append(
+            ngettext(
+                "{n} activity would need re-planning.",
+                "{n} activities would need re-planning.",
+                activities,
+            ).format(n=activities)
+        )
+    if posts:
+        parts.append(
+            ngettext(
+                "{n} standing post would need re-planning.",
+                "{n} standing posts would need re-planning.",
+                posts,
+            ).format(n=posts)
+        )
+    if not seen.falling:
+        parts.append(_("Nothing planned would need re-planning."))
+    days = round((seen.end - seen.start).total_seconds() / 86400)
+    parts.append(
+        _("Protection would need {hours} officer-hours more in the next {days} days.").format(
+            hours=f"{seen.hours_needed:g}", days=days
+        )
+        if seen.hours_needed > 0
+        else _("Protection would need no more officer-hours in the next {days} days.").format(
+            days=days
+        )
+    )
+    short = [u for u in seen.units if u.goes_short]
+    if short:
+        parts.append(
+            _("Would go short: {units}.").format(
+                units=", ".join(
+                    _("{unit} ({before:g} → {after:g} hours short)").format(
+                        unit=u.unit, before=u.shortfall_before, after=u.shortfall_after
+                    )
+                    for u in short
+                )
+            )
+        )
+    else:
+        parts.append(_("No unit would go short."))
+    return " ".join(parts)

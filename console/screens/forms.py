@@ -23,10 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from store import agenda, logbook, signals
+from store import agenda, logbook, preview, signals
 from store.agenda import Activity, ConceptOption
 from store.db import Store
 from store.errors import BadInput
+from words import person as person_words
 from words.errors import concept_why
 
 from .. import labels
@@ -34,7 +35,7 @@ from ..i18n import _
 from ..literal import literal, plain
 from ..times import at
 from ..widgets.inputs import FlagBox, FormSelect, SecretInput, TextInput
-from .base import Confirm, FormScreen
+from .base import Confirm, FormScreen, sentence
 
 T = TypeVar("T")
 Save = Callable[[Store, dict[str, str]], T]
@@ -464,6 +465,52 @@ class MoveForm(Form[T]):
         ]
         first = "why" if "correction" in ways else None
         super().__init__(heading, fields, save, first=first, note=note)
+
+
+class AssessForm(Form[T]):
+    """A threat assessment (level, domain, summary). As a level is typed, what recording it
+    would change is previewed under the note (issue 20: ``preview.preview_assessment``, the real
+    assessment tried and rolled back in a worker; nothing is written until the button)."""
+
+    def __init__(self, save: Save[T], heading: str, fields: Sequence[Field], code: str) -> None:
+        note = _(
+            "The required resistance and package follow from the level (R2); "
+            "activities it leaves short are flagged for re-planning at once (R1)."
+        )
+        super().__init__(heading, fields, save, button=_("Record assessment"), note=note)
+        self.code = code
+        self.shown = {f.name: f.default for f in fields}  # the subject as it is
+
+    @on(Input.Changed, "#level")
+    @on(Select.Changed, "#domain")
+    def _changed(self) -> None:
+        from store.validate import whole_text
+
+        values = self.values()
+        note = self.query_one(".note", Static)
+        try:
+            level = whole_text(values["level"], _("The threat level"), low=0, high=1000)
+        except BadInput:
+            level = None
+        same = all(values[k] == self.shown[k] for k in ("level", "domain"))
+        if level is None or same:
+            note.update(literal(self.note, limit=None))
+            return
+        code, domain = self.code, values["domain"] or None
+
+        def previewed(seen: Any) -> None:
+            said = f"{self.note}\n{person_words.preview_text(seen)}"
+            note.update(literal(said, limit=None, lines=True))
+
+        def not_previewed(error: BaseException) -> None:
+            note.update(literal(f"{self.note}\n{sentence(error)}", limit=None, lines=True))
+
+        self.call_store(
+            lambda store: preview.preview_assessment(store, code, level=level, domain=domain),
+            previewed,
+            group="preview",
+            failed=not_previewed,
+        )
 
 
 class LogForm(Form[T]):

@@ -34,7 +34,7 @@ from ..widgets.dayboard import activity_columns, activity_row
 from ..widgets.table import Column, RecordTable, Row
 from .base import BaseScreen
 from .document import DocumentScreen
-from .forms import Field, Form, codes
+from .forms import AssessForm, Field, Form, codes
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,8 @@ class TodayScreen(BaseScreen[TodayData]):
             )
 
         self.open_form(
-            Form(
+            AssessForm(
+                save,
                 _("Threat assessment for {code} (now level {level})").format(
                     code=code, level=subject.threat_level or "—"
                 ),
@@ -395,12 +396,7 @@ class TodayScreen(BaseScreen[TodayData]):
                     ),
                     Field("summary", _("Summary"), placeholder=_("what the assessment rests on")),
                 ],
-                save,
-                button=_("Record assessment"),
-                note=_(
-                    "The required resistance and package follow from the level (R2); "
-                    "activities it leaves short are flagged for re-planning at once (R1)."
-                ),
+                code,
             ),
             lambda found: _("Threat level of {code} is now {level}: requires {req}.").format(
                 code=code, level=found.level, req=found.required_level
