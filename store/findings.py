@@ -283,27 +283,13 @@ def back_dated(store: Store, since: datetime | None = None) -> list[Finding]:
     """Laptops whose records were dated well before they were written.
 
     Args:
+        store: the open store.
         since: only events from then on (aware), None: every one.
 
     Returns:
         One finding per laptop.
     """
-    labels = _labels(store)
-    return [
-        Finding(
-            "back_dated",
-            "back_dated",
-            {"label": labels.get(origin, origin[:13]), "count": count, "example": example},
-            (origin,),
-            origin,
-            _at(at),
-        )
-        for origin, count, example, at in store.tuples(
-            "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
-            " WHERE kind = 'back_dated' AND noticed_at >= ? GROUP BY origin ORDER BY origin",
-            (_since(since),),
-        )
-    ]
+    return _flagged(store, "back_dated", since)
 
 
 def clocks_apart(store: Store, since: datetime | None = None) -> list[Finding]:
@@ -317,11 +303,17 @@ def clocks_apart(store: Store, since: datetime | None = None) -> list[Finding]:
     Returns:
         One finding per laptop.
     """
+    return _flagged(store, "clocks_apart", since)
+
+
+def _flagged(store: Store, kind: str, since: datetime | None) -> list[Finding]:
+    """One finding (code ``kind``) per laptop with ``sync_flag`` rows of that kind since
+    ``since``: how many, the first in order as the example, the latest noticed."""
     labels = _labels(store)
     return [
         Finding(
-            "clocks_apart",
-            "clocks_apart",
+            kind,
+            kind,
             {"label": labels.get(origin, origin[:13]), "count": count, "example": example},
             (origin,),
             origin,
@@ -329,8 +321,8 @@ def clocks_apart(store: Store, since: datetime | None = None) -> list[Finding]:
         )
         for origin, count, example, at in store.tuples(
             "SELECT origin, count(*), min(detail), max(noticed_at) FROM sync_flag"
-            " WHERE kind = 'clocks_apart' AND noticed_at >= ? GROUP BY origin ORDER BY origin",
-            (_since(since),),
+            " WHERE kind = ? AND noticed_at >= ? GROUP BY origin ORDER BY origin",
+            (kind, _since(since)),
         )
     ]
 
