@@ -14,7 +14,9 @@ from store.db import Store
 from store.preview import preview_assessment
 
 
-def assessment_preview(store: Store, code: str, level: int, domain: str | None) -> dict[str, Any]:
+def assessment_preview(
+    store: Store, code: str, level: int, domain: str | None, summary: str = ""
+) -> dict[str, Any]:
     """The preview of ``threat assess CODE --level N`` as the report's one object.
 
     Args:
@@ -22,6 +24,7 @@ def assessment_preview(store: Store, code: str, level: int, domain: str | None) 
         code: the subject's code name.
         level: the threat level previewed.
         domain: the domain previewed, or None to keep it.
+        summary: the summary, checked as the real assessment checks it.
 
     Returns:
         The report: ``subject``, ``level``/``required_level``/``package`` as ``before → after``
@@ -32,7 +35,7 @@ def assessment_preview(store: Store, code: str, level: int, domain: str | None) 
     Raises:
         StoreError: what ``preview_assessment`` raises.
     """
-    seen = preview_assessment(store, code, level=level, domain=domain)
+    seen = preview_assessment(store, code, level=level, domain=domain, summary=summary)
     before, after = seen.before, seen.after
     return {
         "subject": before.code,

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from store.agenda import replanned
 from store.clock import local_iso
 from store.errors import BadInput
 from store.posts import list_posts
@@ -115,7 +116,7 @@ def threat_assess(
     if preview:
         from .previews import assessment_preview
 
-        emit(assessment_preview(store, code, level, domain), fmt, output)
+        emit(assessment_preview(store, code, level, domain, summary), fmt, output)
         return
     for option in ("fmt", "output"):  # a report's options mean nothing to a recording
         source = click.get_current_context().get_parameter_source(option)
@@ -124,7 +125,8 @@ def threat_assess(
             raise BadInput(code="option_without_change", option=shown, needs="--preview")
     with creating(store):
         assessment = assess_threat(store, code, level=level, domain=domain, summary=summary)
-    replan = explain_threat(store, code).activities_to_replan
+    subject_id = get_subject(store, code).id  # those not yet ended: an ended one is not re-planned
+    replan = [r for r in replanned(store, start=store.now()) if r.subject_id == subject_id]
     message = _("{subject}: threat level {level} → {required}, package {package}.").format(
         subject=assessment.subject,
         level=assessment.level,

@@ -457,6 +457,42 @@ def capacity_report(
     )
 
 
+def unit_report(
+    store: Store,
+    demand: Demand,
+    duties: list[Duty],
+    bonds: list[Bond],
+    start: datetime,
+    end: datetime,
+) -> list[CapacityRow]:
+    """``capacity_report`` by unit from demand, duties and bonds already read (a preview reads
+    the demand before and after a tried change and judges both against the same roster).
+
+    Args:
+        store: the open database (the catalogue's units and qualifications are read).
+        demand: ``protection_demand`` of the period.
+        duties: ``gaps.load_duties`` of the period.
+        bonds: ``gaps.load_bonds`` of the period.
+        start: the period's start (aware UTC).
+        end: the period's end (aware UTC).
+
+    Returns:
+        One row per unit with supply or demand, ordered by unit code.
+    """
+    return _report(
+        store,
+        demand.needs,
+        duties,
+        start,
+        end,
+        "unit",
+        DEFAULT_HOURS_PER_FTE,
+        demand.assumed,
+        demand.planned,
+        bonds,
+    )
+
+
 def _report(
     store: Store,
     needs: list[Need],

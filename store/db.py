@@ -828,6 +828,7 @@ class Store:
         Raises:
             PermissionDenied: the acting person may not take ``require``.
             MachineFault: the database is read-only or busy.
+            BadInput: this computer's clock is outside the time range.
             RuntimeError: called inside a store action (a programming fault).
         """
         conn = self.conn
@@ -835,6 +836,7 @@ class Store:
             raise RuntimeError("a rehearsal inside a store action")
         if self.read_only is not None:
             raise self.cannot_write()
+        validate.moment(self.clock.now(), "system_clock")  # as ``write``: the same refusal
         self._install_capture(conn)
         try:
             conn.execute("BEGIN IMMEDIATE")

@@ -23,9 +23,9 @@ from datetime import datetime, timedelta
 
 from . import validate
 from .agenda import replanned
-from .capacity import INVALID_CONCEPT, CapacityRow, capacity_report
+from .capacity import INVALID_CONCEPT, CapacityRow, protection_demand, unit_report
 from .db import Store
-from .gaps import posts_below_required
+from .gaps import load_bonds, load_duties, posts_below_required
 from .subjects import Subject, assess_threat, get_subject
 
 #: The window of the officer-hours and shortfall, in days from now (the issue's 7 days).
@@ -100,7 +100,7 @@ class AssessmentPreview:
     @property
     def hours_needed(self) -> float:
         """The officer-hours protection would need in the window beyond what it needs now."""
-        return round(sum(u.demand_after - u.demand_before for u in self.units), 2)
+        return round(float(sum(u.demand_after - u.demand_before for u in self.units)), 2)
 
     @property
     def units_short(self) -> tuple[str, ...]:
@@ -114,46 +114,66 @@ def preview_assessment(
     *,
     level: int,
     domain: str | None = None,
+    summary: str = "",
     days: int = PREVIEW_DAYS,
 ) -> AssessmentPreview:
     """What ``assess_threat`` with these values would change, writing nothing.
+
+    The write lock is held only while the assessment is tried and the demand after it read;
+    the roster and the shortfall computation run outside it (a preview on a large database
+    never keeps a real write waiting for long). Another program's commit between the reading
+    before and the trial is noticed (``PRAGMA data_version``) and the before read again inside
+    the trial, so before and after always describe the same database.
 
     Args:
         store: the open database, acting as a person who may ``subject.write``.
         code: the subject's code name (any case).
         level: the threat level to preview (one the catalogue knows).
         domain: ``local`` or ``national`` to preview a domain change; None keeps it.
-        days: the window of hours and shortfall, in whole days from now (1–92).
+        summary: the assessment's summary, checked as the real assessment checks it.
+        days: the window of hours and shortfall, in whole days from now (1–92); it ends at the
+            end of the time range (2099-12-31) at the latest.
 
     Returns:
-        The preview: the subject before and after, what falls below, hours per unit.
+        The preview: the subject before and after, what newly falls below, hours per unit.
 
     Raises:
         PermissionDenied: the acting person may not write subjects.
         NotFound: no subject has that code name.
         BadInput: what ``assess_threat`` refuses (a level not in the catalogue, an unknown
-            domain), or ``days`` out of range.
+            domain, a summary too long, the computer's clock out of range), or ``days`` out of
+            range.
         MachineFault: the database is read-only or busy (a preview needs the write lock to try
             the assessment).
     """
     validate.integer(days, "days", low=1, high=92)
     start = store.now()
-    end = start + timedelta(days=days)
+    validate.moment(start, "system_clock")  # the real assessment's refusal, before any read
+    end = min(start + timedelta(days=days), validate.latest_moment())
+    version = store.data_version()
+    before = get_subject(store, code)
+    was, demand = _falling(store, before.id, start, end), protection_demand(store, start, end)
     with store.rehearsal(require="subject.write"):
-        before = get_subject(store, code)
-        was = _falling(store, before.id, start, end)
-        demand = {r.key: r for r in capacity_report(store, start, end)}
-        assess_threat(store, before.code, level=level, domain=domain)
+        if store.data_version() != version:  # another program committed meanwhile: read again
+            was, demand = (
+                _falling(store, before.id, start, end),
+                protection_demand(store, start, end),
+            )
+        assess_threat(store, before.code, level=level, domain=domain, summary=summary)
         after = get_subject(store, code)
-        falling = [f for f in _falling(store, before.id, start, end) if f.id not in was]
-        changed = {r.key: r for r in capacity_report(store, start, end)}
+        known = {f.id for f in was}  # already in need of re-planning: not newly falling
+        falling = [f for f in _falling(store, before.id, start, end) if f.id not in known]
+        changed = protection_demand(store, start, end)
+    duties, bonds = load_duties(store, start, end), load_bonds(store, start, end)
+    rows = {r.key: r for r in unit_report(store, demand, duties, bonds, start, end)}
+    rows_after = {r.key: r for r in unit_report(store, changed, duties, bonds, start, end)}
     return AssessmentPreview(
         before=before,
         after=after,
         start=start,
         end=end,
         falling=tuple(falling),
-        units=tuple(_unit(u, demand.get(u), changed.get(u)) for u in sorted({*demand, *changed})),
+        units=tuple(_unit(u, rows.get(u), rows_after.get(u)) for u in sorted({*rows, *rows_after})),
     )
 
 

@@ -87,31 +87,30 @@ def preview_text(seen: AssessmentPreview) -> str:
     if activities:
         parts.append(
             ngettext(
-                "{n} activity would need re-planning.",
-                "{n} activities would need re-planning.",
+                "{n} more activity would need re-planning.",
+                "{n} more activities would need re-planning.",
                 activities,
             ).format(n=activities)
         )
     if posts:
         parts.append(
             ngettext(
-                "{n} standing post would need re-planning.",
-                "{n} standing posts would need re-planning.",
+                "{n} more standing post would need re-planning.",
+                "{n} more standing posts would need re-planning.",
                 posts,
             ).format(n=posts)
         )
     if not seen.falling:
-        parts.append(_("Nothing planned would need re-planning."))
+        parts.append(_("Nothing more would need re-planning."))
     days = round((seen.end - seen.start).total_seconds() / 86400)
-    parts.append(
-        _("Protection would need {hours} officer-hours more in the next {days} days.").format(
-            hours=f"{seen.hours_needed:g}", days=days
-        )
-        if seen.hours_needed > 0
-        else _("Protection would need no more officer-hours in the next {days} days.").format(
-            days=days
-        )
-    )
+    hours = seen.hours_needed
+    if hours > 0:
+        said = _("Protection would need {hours} officer-hours more in the next {days} days.")
+    elif hours < 0:
+        said = _("Protection would need {hours} officer-hours fewer in the next {days} days.")
+    else:
+        said = _("The officer-hours protection needs in the next {days} days would not change.")
+    parts.append(said.format(hours=f"{abs(hours):g}", days=days))
     short = [u for u in seen.units if u.goes_short]
     if short:
         parts.append(

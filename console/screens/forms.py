@@ -470,7 +470,14 @@ class MoveForm(Form[T]):
 class AssessForm(Form[T]):
     """A threat assessment (level, domain, summary). As a level is typed, what recording it
     would change is previewed under the note (issue 20: ``preview.preview_assessment``, the real
-    assessment tried and rolled back in a worker; nothing is written until the button)."""
+    assessment tried and rolled back in a worker; nothing is written until the button).
+
+    Typing is let settle (``SETTLE`` seconds) before a preview starts, one preview runs at a
+    time, and only the preview of what the fields hold now is ever shown: a value changed while
+    one runs starts the next when it ends, and a value that is the subject's own or no level
+    shows the note alone (or why it is no level)."""
+
+    SETTLE = 0.4
 
     def __init__(self, save: Save[T], heading: str, fields: Sequence[Field], code: str) -> None:
         note = _(
@@ -480,36 +487,59 @@ class AssessForm(Form[T]):
         super().__init__(heading, fields, save, button=_("Record assessment"), note=note)
         self.code = code
         self.shown = {f.name: f.default for f in fields}  # the subject as it is
+        self.asked: tuple[str, str] | None = None  # the level and domain the note is about
+        self.running = False
+        self.timer: Any = None
+
+    def _say(self, more: str = "") -> None:
+        said = f"{self.note}\n{more}" if more else self.note
+        self.query_one(".note", Static).update(literal(said, limit=None, lines=True))
 
     @on(Input.Changed, "#level")
     @on(Select.Changed, "#domain")
     def _changed(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+        values = self.values()
+        self.asked = (values["level"], values["domain"])
+        if all(values[k] == self.shown[k] for k in ("level", "domain")) or not values["level"]:
+            self._say()  # the subject as it is: nothing to preview
+            return
+        self.timer = self.set_timer(self.SETTLE, self._start)
+
+    def _start(self) -> None:
+        """The preview of what the fields hold now, unless one is still running (it starts
+        this one when it ends)."""
         from store.validate import whole_text
 
-        values = self.values()
-        note = self.query_one(".note", Static)
-        try:
-            level = whole_text(values["level"], _("The threat level"), low=0, high=1000)
-        except BadInput:
-            level = None
-        same = all(values[k] == self.shown[k] for k in ("level", "domain"))
-        if level is None or same:
-            note.update(literal(self.note, limit=None))
+        self.timer = None
+        if self.running or self.asked is None:
             return
-        code, domain = self.code, values["domain"] or None
+        typed, domain = asked = self.asked
+        if all(a == self.shown[k] for a, k in zip(asked, ("level", "domain"), strict=True)):
+            return
+        try:
+            level = whole_text(typed, _("The threat level"), low=0, high=1000)
+        except BadInput as error:
+            self._say(sentence(error))
+            return
+        code = self.code
+        self.running = True
 
-        def previewed(seen: Any) -> None:
-            said = f"{self.note}\n{person_words.preview_text(seen)}"
-            note.update(literal(said, limit=None, lines=True))
-
-        def not_previewed(error: BaseException) -> None:
-            note.update(literal(f"{self.note}\n{sentence(error)}", limit=None, lines=True))
+        def shown(said: str) -> None:
+            self.running = False
+            if self.asked == asked:
+                self._say(said)
+            else:
+                self._start()  # the fields changed meanwhile: their preview next
 
         self.call_store(
-            lambda store: preview.preview_assessment(store, code, level=level, domain=domain),
-            previewed,
+            lambda store: preview.preview_assessment(
+                store, code, level=level, domain=domain or None
+            ),
+            lambda seen: shown(person_words.preview_text(seen)),
             group="preview",
-            failed=not_previewed,
+            failed=lambda error: shown(sentence(error)),
         )
 
 

@@ -5,6 +5,7 @@ may not assess may not preview (exit 4). Every refusal writes nothing."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -71,11 +72,30 @@ def test_the_readme_shows_what_the_preview_prints(demo: Run) -> None:
     example = readme.split("$ schildwacht threat assess MEREL --level 3 --preview\n", 1)[1]
     example = example.split("```", 1)[0]
     printed = demo("threat", "assess", "MEREL", "--level", "3", "--preview").stdout
-    data = json.loads(
+
+    def without_ids(text: str) -> list[str]:
+        return [re.sub(r"id: [0-9a-f-]{36}", "id: …", line) for line in text.splitlines()]
+
+    assert without_ids(example) == without_ids(printed)  # ids differ per demo, nothing else
+
+
+def test_the_preview_counts_what_the_real_assessment_then_says(demo: Run) -> None:
+    seen = json.loads(
         demo("threat", "assess", "MEREL", "--level", "3", "--preview", "-f", "json").stdout
     )
-    kept = [line for line in example.splitlines() if "…" not in line and not line.startswith("-")]
-    assert kept and all(line.rstrip() in printed for line in kept)
-    assert f"({len(data['falling'])} activities" in example
-    first = data["falling"][0]
-    assert f"start: {first['start']}; end: {first['end']}" in example  # ids differ per run
+    real = demo("threat", "assess", "MEREL", "--level", "3")
+    assert real.exit_code == 0
+    # an activity already over is not re-planned: the real message counts from now on too
+    assert f"{len(seen['falling'])} activities now need re-planning" in real.stderr
+
+
+def test_a_summary_the_assessment_refuses_is_refused_by_the_preview(
+    demo: Run, db_path: Path
+) -> None:
+    rows = snapshot(db_path)
+    long = "x" * 4001
+    previewed = demo("threat", "assess", "MEREL", "--level", "3", "--summary", long, "--preview")
+    recorded = demo("threat", "assess", "MEREL", "--level", "3", "--summary", long)
+    assert previewed.exit_code == recorded.exit_code == 2
+    assert previewed.stderr == recorded.stderr
+    assert snapshot(db_path) == rows

@@ -34,17 +34,50 @@ async def test_the_form_previews_the_level_typed_and_writes_only_on_save(
         assert "would need re-planning" not in str(note.render())  # the level as it is
         level = form.query_one("#level", Input)
         level.value = "3"
+        await pilot.pause(AssessForm.SETTLE + 0.2)
         await settle(pilot)
         shown = " ".join(str(note.render()).split())
         assert " ".join(expected.split()) in shown
         assert "RT (" in shown and "would need re-planning" in shown
         assert snapshot(demo_store.path) == before  # a preview is not a record
         level.value = "x"  # not a level: the preview goes, nothing is said as if it were one
+        await pilot.pause(AssessForm.SETTLE + 0.2)
         await settle(pilot)
         assert "would need re-planning" not in str(note.render())
         level.value = "3"
+        await pilot.pause(AssessForm.SETTLE + 0.2)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, AssessForm)
     assert subjects.get_subject(demo_store, "MEREL").threat_level == 3
+
+
+async def test_only_the_preview_of_what_the_fields_hold_is_shown(demo_store: Store) -> None:
+    app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.screen.query_one("#subjects", RecordTable).move_to("MEREL")
+        await pilot.press("d")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AssessForm)
+        note = form.query_one(".note", Static)
+        level = form.query_one("#level", Input)
+        level.value = "3"
+        await pilot.pause(AssessForm.SETTLE + 0.2)  # its preview has started
+        level.value = "1"  # back to the level MEREL has, while that preview may still run
+        await settle(pilot)
+        await pilot.pause(AssessForm.SETTLE + 0.2)
+        await settle(pilot)
+        assert "At level" not in str(note.render())
+        level.value = "x"  # no level: said so, no preview
+        await pilot.pause(AssessForm.SETTLE + 0.2)
+        await settle(pilot)
+        said = str(note.render())
+        assert "At level" not in said and "threat level" in said.lower()
+        level.value = "999"  # a level the catalogue lacks: the store's refusal
+        await pilot.pause(AssessForm.SETTLE + 0.2)
+        await settle(pilot)
+        assert "999" in str(note.render()) and "At level" not in str(note.render())
+        await pilot.press("escape")
+        await settle(pilot)

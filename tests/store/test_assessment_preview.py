@@ -6,15 +6,16 @@ it writes nothing — no row, no audit event, no change-log row, nothing another
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from store import capacity, subjects
-from store.clock import to_db
+from store.clock import FixedClock, to_db
 from store.db import Store
 from store.errors import BadInput, NotFound, PermissionDenied
 from store.preview import preview_assessment
+from store.validate import latest_moment
 from tests.conftest import as_user, snapshot
 
 
@@ -92,3 +93,35 @@ def test_only_who_may_assess_may_preview(demo_store: Store) -> None:
 def test_a_preview_inside_a_store_action_is_a_programming_fault(demo_store: Store) -> None:
     with pytest.raises(RuntimeError), demo_store.write("test.nested"):
         preview_assessment(demo_store, "MEREL", level=3)
+
+
+def test_only_what_newly_falls_below_is_listed(demo_store: Store) -> None:
+    already = _replan(demo_store, "KIEVIT")
+    assert already, "the demo's KIEVIT has activities in need of re-planning at its level 3"
+    same = preview_assessment(demo_store, "KIEVIT", level=3)
+    assert same.falling == () and same.hours_needed == 0.0 and same.units_short == ()
+    assert isinstance(same.hours_needed, float)  # one JSON type, 0.0 too
+    raised = preview_assessment(demo_store, "KIEVIT", level=4)
+    subjects.assess_threat(demo_store, "KIEVIT", level=4)
+    newly = _replan(demo_store, "KIEVIT") - already
+    assert {f.id for f in raised.falling if f.kind == "activity"} == newly
+    assert not {f.id for f in raised.falling} & already
+
+
+def test_the_summary_is_checked_as_the_real_assessment_checks_it(demo_store: Store) -> None:
+    rows = snapshot(demo_store.path)
+    with pytest.raises(BadInput) as refused:
+        preview_assessment(demo_store, "MEREL", level=3, summary="x" * 4001)
+    with pytest.raises(BadInput) as real:
+        subjects.assess_threat(demo_store, "MEREL", level=3, summary="x" * 4001)
+    assert refused.value.code == real.value.code
+    assert snapshot(demo_store.path) == rows
+
+
+def test_the_window_ends_with_the_time_range(demo_store: Store) -> None:
+    late = Store(demo_store.path, clock=FixedClock(datetime(2099, 12, 31, 12, tzinfo=UTC)))
+    try:
+        seen = preview_assessment(late, "MEREL", level=3)
+        assert seen.end == latest_moment() and seen.start < seen.end
+    finally:
+        late.close()
