@@ -1,0 +1,85 @@
+"""fix14u (issue 14, rev14t): the protection chain read only from undamaged tables (H4)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.commands.conftest import Run
+from tests.commands.test_damage_rev14p import _fingerprint
+
+
+def _planted(path: Path, table: str, column: str, change: str, where: str) -> None:
+    """``UPDATE table SET change WHERE where`` with ``column`` declared without a type for
+    that one statement (no affinity: the value stays as given, a text '3 ' or a real 3.0), the
+    schema text put back after it and the table's triggers kept out of it: a value of a
+    storage class the column never holds, as one changed byte of a record's header leaves it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    (own,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    loose = re.sub(rf"\b{column} (TEXT|INTEGER)", column, own.rsplit(") STRICT", 1)[0]) + ")"
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (loose, table))
+    conn.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).fetchall()
+    conn.execute("BEGIN")
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    assert conn.execute(f"UPDATE {table} SET {change} WHERE {where}").rowcount == 1
+    for _name, sql in triggers:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (own, table))
+    conn.close()
+
+
+def _handovers(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM handover").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("value", "held"), [("'3 '", "text"), ("3.0", "real")])
+def test_a_threat_level_of_another_storage_class_is_refused_by_every_chain_reader(
+    demo: Run, db_path: Path, value: str, held: str
+) -> None:
+    """Was (rev14t H4): ``threat_assessment.level`` is INTEGER and ``concept.level`` TEXT, so
+    the row factory, which sees only result names, let a text (or real) level pass: threat
+    explain, person show, gaps and the handover read it, and ``handover sign`` signed it."""
+    conn = sqlite3.connect(db_path)
+    (assessment, code) = conn.execute(
+        "SELECT a.id, s.code FROM threat_assessment a JOIN subject s ON s.id = a.subject_id"
+        " ORDER BY a.assessed_at DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    _planted(db_path, "threat_assessment", "level", f"level = {value}", f"id = '{assessment}'")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute(
+        "SELECT typeof(level) FROM threat_assessment WHERE id = ?", (assessment,)
+    ).fetchone() == (held,)
+    conn.close()
+    before, signed = _fingerprint(db_path), _handovers(db_path)
+    for command in (
+        ("threat", "explain", code),
+        ("threat", "explain", code, "-f", "json"),
+        ("person", "show", code, "-f", "json"),
+        ("person", "list"),
+        ("gaps",),
+        ("handover", "draft", "-f", "json"),
+        ("handover", "sign"),
+        ("threat", "assess", code, "--level", "2"),
+    ):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr, result.stdout[:200])
+        assert "threat_assessment.level" in result.stderr, (command, result.stderr)
+        assert "is damaged" in result.stderr
+    assert _fingerprint(db_path) == before and _handovers(db_path) == signed
+
