@@ -356,8 +356,7 @@ class Store:
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
         if integrity.audit_trail_cut(conn):  # no repair makes it whole (rev13s F5)
             raise IntegrityFailure(code="audit_trail_cut", path=str(self.path))
-        if restore_catalogue is not None:  # its refusal, before the first write (rev14t H5)
-            self._tried(conn, restore_catalogue)
+        self._tried(conn, findings, restore_catalogue, reindex=reindex)  # before any write
         self._repair_schema(conn, findings, detail, reindex=reindex)
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -376,15 +375,47 @@ class Store:
             capture.queue_drift(c)
         return detail
 
-    def _tried(self, conn: sqlite3.Connection, restore_catalogue: CatalogueRestore) -> None:
-        """The catalogue's restoration tried in a transaction rolled back: a catalogue that
-        cannot be restored is refused before ``_repair_schema`` commits anything (rev14t H5:
-        planted objects were dropped, committed, and then the repair refused)."""
-        conn.execute("BEGIN IMMEDIATE")
+    def _tried(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        restore_catalogue: CatalogueRestore | None,
+        *,
+        reindex: bool,
+    ) -> None:
+        """Every step of ``db repair`` that can refuse, tried in one transaction rolled back
+        before its first write: the schema's repair (``_repair_schema``'s steps), then what the
+        audited write does that can refuse — the guards restored and checked again
+        (``repair_incomplete``), the catalogue restored (rev14t H5: planted objects were
+        dropped and committed, and then the repair refused; a UNIQUE index restore could not
+        make again refused likewise). A refused repair leaves the file byte for byte as it
+        was; the repair then runs the same steps for real."""
+        from .sync import capture
+
+        validate.moment(self.clock.now(), "system_clock")  # what ``write`` refuses first
+        conn.execute("PRAGMA foreign_keys = OFF")  # as ``_repair_schema`` runs its steps
         try:
-            restore_catalogue(conn, str(self.path))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._schema_steps(conn, findings, {}, reindex=reindex)
+                capture.set_aside_malformed(conn, self.device_id)
+                capture.install_triggers(conn, baseline=False)
+                try:
+                    integrity.restore(conn, integrity.check(conn))
+                except integrity_errors() as exc:  # a UNIQUE index the table no longer takes
+                    raise _duplicates(conn, f"the database {self._shown_path()}", exc) from None
+                if left := integrity.check(conn):
+                    raise IntegrityFailure(
+                        code="repair_incomplete", path=str(self.path), found=left.sentence()
+                    )
+                if restore_catalogue is not None:
+                    restore_catalogue(conn, str(self.path))
+            except integrity_errors() as exc:  # as ``write`` words a constraint refusing
+                raise _constraint_error(exc) from None
+            finally:
+                _rollback(conn)
         finally:
-            _rollback(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
 
     def _repair_schema(
         self,
@@ -395,28 +426,40 @@ class Store:
         reindex: bool,
     ) -> None:
         """``db repair``'s first transaction, before ``write`` (its capture cannot run with
-        them there): indexes rebuilt, planted objects dropped, unsealed malformed queued rows
-        cleared, added columns dropped, tables whose definition a tool rewrote rebuilt with ours
-        (foreign keys off: a table rebuilt is dropped, which must cascade nothing). Anything
-        refused rolls it all back."""
-        from .sync import capture
-
+        them there): ``_schema_steps``, with foreign keys off (a table rebuilt is dropped,
+        which must cascade nothing). Anything refused rolls it all back; ``_tried`` ran the
+        whole repair before it, so nothing refuses after this commits."""
         conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if reindex:
-                    self._reindex(conn)
-                detail["dropped_planted"] = integrity.drop_planted(conn, findings)
-                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-                detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
-                detail["rebuilt"] = integrity.rebuild_tables(conn, findings, str(self.path))
+                self._schema_steps(conn, findings, detail, reindex=reindex)
             except BaseException:
                 _rollback(conn)
                 raise
             conn.execute("COMMIT")
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
+
+    def _schema_steps(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        detail: dict[str, Any],
+        *,
+        reindex: bool,
+    ) -> None:
+        """Indexes rebuilt, planted objects dropped, unsealed malformed queued rows cleared,
+        added columns dropped, tables whose definition a tool rewrote rebuilt with ours; in
+        the caller's transaction, foreign keys off."""
+        from .sync import capture
+
+        if reindex:
+            self._reindex(conn)
+        detail["dropped_planted"] = integrity.drop_planted(conn, findings)
+        detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+        detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
+        detail["rebuilt"] = integrity.rebuild_tables(conn, findings, str(self.path))
 
     def _check_path(self, create: bool) -> None:
         """Refuse a path that is no database file (or, to create one, one that exists);

@@ -83,3 +83,38 @@ def test_a_threat_level_of_another_storage_class_is_refused_by_every_chain_reade
         assert "is damaged" in result.stderr
     assert _fingerprint(db_path) == before and _handovers(db_path) == signed
 
+
+def _checkpointed(path: Path) -> bytes:
+    """The file's SHA-256 after its write-ahead log is folded in (a commit left there counts)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return _fingerprint(path)
+
+
+def test_a_repair_refused_in_its_audited_write_changes_nothing(demo: Run, db_path: Path) -> None:
+    """Was (rev14t H5, the rest): ``db repair`` dropped a planted index and committed that
+    (``_repair_schema``) before its audited write failed to make again a UNIQUE index that its
+    table, holding a value twice, no longer takes: exit 2, the planted index gone for good."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("DROP INDEX activity_source")
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM activity WHERE subject_id = (SELECT subject_id FROM activity"
+            " GROUP BY subject_id HAVING count(*) > 1 LIMIT 1) LIMIT 2"
+        )
+    ]
+    conn.execute(
+        "UPDATE activity SET source_uid = 'dup', source_recurrence = 'r' WHERE id IN (?, ?)", ids
+    )
+    conn.execute("CREATE INDEX planted_idx ON activity (title)")
+    conn.close()
+    before = _checkpointed(db_path)
+    result = demo("db", "repair")
+    assert result.exit_code == 5, result.stderr
+    assert "held twice" in result.stderr and ids[0] in result.stderr, result.stderr
+    assert _checkpointed(db_path) == before
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'planted_idx'").fetchone()
+    conn.close()
