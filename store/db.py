@@ -134,6 +134,8 @@ class Store:
     read_only: str | None = None
     #: The device id once read (``device_id``: set once by ``init``, never changed).
     _device_id: str | None = None
+    #: Whether the opening's checks passed (``_write_ahead``): connections then use WAL.
+    _opened: bool = False
 
     def __init__(
         self,
@@ -189,6 +191,7 @@ class Store:
                     reindex=reindex and not rebuilt,
                     rebuilt=rebuilt,
                 )
+            self._write_ahead(conn)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -549,7 +552,8 @@ class Store:
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
             conn.execute("PRAGMA trusted_schema = ON")
             if not read_only:
-                conn.execute("PRAGMA journal_mode = WAL")
+                if self._opened:  # the first connection: once every refusing check passed
+                    conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
             fault = machine.machine_fault(exc, self.path)
@@ -557,6 +561,17 @@ class Store:
                 raise fault from None
             raise _not_a_database(self.path, exc) from None
         return conn
+
+    def _write_ahead(self, conn: sqlite3.Connection) -> None:
+        """Put the file in write-ahead-log mode once the opening will succeed (every check
+        that refuses it passed; ``db repair`` done): switching rewrites header bytes (18, 19,
+        27, 95), so a refused rollback-journal file (a copy made with ``.backup`` or of a
+        closed file) was changed although nothing was written (rev14t M5). Its migrations and
+        repair before that run with a rollback journal: a refusal restores the file as it was.
+        Later connections (other threads) switch as they open (a no-op on such a file)."""
+        self._opened = True
+        if self.read_only is None:
+            conn.execute("PRAGMA journal_mode = WAL")
 
     def _install_capture(self, conn: sqlite3.Connection) -> None:
         """TEMP triggers on every user table record this connection's changes (before and

@@ -118,3 +118,41 @@ def test_a_repair_refused_in_its_audited_write_changes_nothing(demo: Run, db_pat
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'planted_idx'").fetchone()
     conn.close()
+
+
+@pytest.mark.parametrize("version", [0, 34])
+def test_a_refused_rollback_journal_file_keeps_its_header(
+    demo: Run, db_path: Path, tmp_path: Path, version: int
+) -> None:
+    """Was (rev14t M5): a copy made by ``backup`` (a rollback journal) whose schema version
+    was lowered was refused ("nothing was written") after the opening had put it in WAL mode:
+    header bytes 18, 19, 27 and 95 changed."""
+    copy = tmp_path / "copy.db"
+    assert demo("backup", str(copy)).exit_code == 0
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    copy.rename(db_path)
+    before = _fingerprint(db_path)
+    for command in (("person", "list"), ("db", "status"), ("db", "repair")):
+        result = demo(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert _fingerprint(db_path) == before, command
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [
+        db_path.name
+    ]
+
+
+def test_an_opened_rollback_journal_file_is_put_in_wal_mode(demo: Run, db_path: Path) -> None:
+    """The switch to WAL moved after the opening's checks still happens when it succeeds."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    assert demo("person", "list").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
