@@ -238,6 +238,10 @@ class Store:
         def before(c: sqlite3.Connection) -> None:
             if reindex:
                 self._reindex(c)
+            if found := integrity.check_at(c, current):  # before a migration meets it (M6)
+                if not repair:
+                    raise integrity.refusal(found, str(self.path))
+                integrity.restore_at(c, found, current)
             if not repair:  # before any migration records the catalogue anew (rev14t H1)
                 fingerprint.check(c, str(self.path))
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.commands.conftest import Run
 from tests.commands.test_damage_rev14p import _fingerprint
+from tests.commands.test_damage_rev14s import LAST, _version, callsign, older  # noqa: F401
 
 
 def _planted(path: Path, table: str, column: str, change: str, where: str) -> None:
@@ -156,3 +157,27 @@ def test_an_opened_rollback_journal_file_is_put_in_wal_mode(demo: Run, db_path: 
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
+
+
+def test_an_older_file_with_a_guard_dropped_is_refused_as_a_current_one(
+    older: Run,  # noqa: F811
+    db_path: Path,
+) -> None:
+    """Was (rev14t M6): a guard of an older file dropped by a tool, which the next migration
+    drops and makes again, failed that migration: "not a Schildwacht database" (exit 2), and
+    ``db repair`` could not repair it either."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("DROP TRIGGER subject_threat_level_insert")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = _fingerprint(db_path)
+    for command in (("person", "list"), ("db", "status")):
+        result = older(*command)
+        assert result.exit_code == 5, (command, result.stderr)
+        assert "guards are not the ones" in result.stderr, result.stderr
+        assert "subject_threat_level_insert" in result.stderr
+        assert _fingerprint(db_path) == before and _version(db_path) == LAST - 1
+    repaired = older("db", "repair")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert _version(db_path) == LAST
+    assert older("person", "list").exit_code == 0
