@@ -171,6 +171,8 @@ class Store:
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         self._tuple_rows: Callable[[Any, tuple[Any, ...]], Any] | None = None  # ``_open``'s
         self._create = create
+        self._restore_catalogue = restore_catalogue
+        self._restored_before: CatalogueState | None = None  # put back before migrations
         self._check_path(create)
         conn = self.conn
         try:
@@ -244,9 +246,26 @@ class Store:
                 integrity.restore_at(c, found, current)
             if not repair:  # before any migration records the catalogue anew (rev14t H1)
                 fingerprint.check(c, str(self.path))
+            else:
+                self._catalogue_before_migrations(c)
 
         migrations.migrate(conn, str(self.path), after=after, before=before)
         return checked[0], reindex
+
+    def _catalogue_before_migrations(self, conn: sqlite3.Connection) -> None:
+        """``db repair`` of an older file: a catalogue changed outside Schildwacht is put back
+        (``restore_catalogue``: the shipped one) or the repair refused, before the migrations
+        record the catalogue's fingerprint anew, which took the changed one as made (rev14t
+        LOW: exit 0, the level's package as a tool left it). A trail cut at its start is left
+        to ``_repair``, which names it."""
+        try:
+            fingerprint.check(conn, str(self.path))
+        except IntegrityFailure:
+            if integrity.audit_trail_cut(conn):
+                return
+            if self._restore_catalogue is None:
+                raise
+            self._restored_before = self._restore_catalogue(conn, str(self.path))
 
     def _opening_checks(
         self,
@@ -373,7 +392,7 @@ class Store:
                 raise IntegrityFailure(
                     code="repair_incomplete", path=str(self.path), found=left.sentence()
                 )
-            detail["catalogue"] = (
+            detail["catalogue"] = self._restored_before or (
                 restore_catalogue(c, str(self.path))
                 if restore_catalogue is not None
                 else _catalogue_state(c, str(self.path))

@@ -328,9 +328,11 @@ _DECLARED: dict[str, frozenset[type] | None] = {
     "BLOB": frozenset({bytes}),
 }
 _ANY: frozenset[type] = frozenset({str, int, float, bytes, type(None)})
-#: A name no table declares (an alias, an expression): any type but a blob (no query of the
-#: store computes one, and an alias is no way round the check).
-_UNDECLARED: frozenset[type] = frozenset({str, int, float, type(None)})
+#: A name no table declares (an alias, an expression, a view's column): a text, a whole number
+#: or NULL. No table declares REAL and no query of the store computes a blob or a real, so
+#: either under an alias is a stored value of the wrong type read through it (rev14t LOW: a
+#: real subject code listed as ``s.code AS subject``); an alias is no way round the check.
+_UNDECLARED: frozenset[type] = frozenset({str, int, type(None)})
 
 
 def typed_rows(driver_row: Any, error: type[Exception]) -> Callable[[Any, tuple[Any, ...]], Any]:

@@ -181,3 +181,65 @@ def test_an_older_file_with_a_guard_dropped_is_refused_as_a_current_one(
     assert repaired.exit_code == 0, repaired.stderr
     assert _version(db_path) == LAST
     assert older("person", "list").exit_code == 0
+
+
+def test_a_real_number_under_an_alias_is_damage(demo: Run, db_path: Path) -> None:
+    """Was (rev14t LOW): a name no table declares (``subject_code AS person``, a view's
+    column) took a real number, so a real subject code was listed (exit 0)."""
+    conn = sqlite3.connect(db_path)
+    (subject,) = conn.execute("SELECT subject_id FROM activity LIMIT 1").fetchone()
+    conn.close()
+    _planted(db_path, "subject", "code", "code = 1.5", f"id = '{subject}'")
+    before = _fingerprint(db_path)
+    result = demo("activity", "list", "--from", "1970-01-02 00:00", "--to", "2099-12-30 00:00")
+    assert result.exit_code == 5, (result.stderr, result.stdout[:300])
+    assert "is damaged" in result.stderr and "a number with a fraction" in result.stderr
+    assert _fingerprint(db_path) == before
+
+
+def test_a_repair_of_an_older_file_keeps_refusing_a_changed_catalogue(
+    older: Run,  # noqa: F811
+    db_path: Path,
+) -> None:
+    """rev14t LOW: ``db repair`` migrates an older file (the migrations record the catalogue's
+    fingerprint anew): a catalogue changed outside Schildwacht is still not taken as it is."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("UPDATE threat_level SET package = 'PKG-W1' WHERE level = 3")
+    conn.close()
+    repaired = older("db", "repair")
+    conn = sqlite3.connect(db_path)
+    package = conn.execute("SELECT package FROM threat_level WHERE level = 3").fetchone()[0]
+    conn.close()
+    assert repaired.exit_code == 0, repaired.stderr  # the shipped catalogue: put back, said
+    assert package == "PKG-W3", repaired.stdout
+    said = (repaired.stdout + repaired.stderr).lower()
+    assert "restored" in said or "put back" in said, said
+    assert _version(db_path) == LAST
+    assert older("person", "list").exit_code == 0
+
+
+def test_a_repair_of_an_older_file_refuses_a_changed_own_catalogue(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    """The same with a catalogue not shipped (``init --catalogue``): nothing restores it, so
+    the repair is refused (exit 5) and the file left as it was, one version behind."""
+    from store import catalogue
+    from tests.commands.test_damage_rev14s import _one_version_behind
+
+    own = tmp_path / "own.toml"
+    shipped = Path(catalogue.__file__).with_name("catalogue.toml").read_text("utf-8")
+    own.write_text(shipped.replace('label = "Low"', 'label = "Low (ours)"', 1), "utf-8")
+    made = run(
+        "init", "--callsign", "OPS-01", "--name", "Demo", "--role", "shift_leader",
+        "--unit", "RT", "--catalogue", str(own),
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    _one_version_behind(db_path)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("UPDATE threat_level SET package = 'PKG-W1' WHERE level = 3")
+    conn.close()
+    before = _checkpointed(db_path)
+    repaired = run("db", "repair")
+    assert repaired.exit_code == 5, repaired.stderr
+    assert "cannot be restored here" in repaired.stderr
+    assert _checkpointed(db_path) == before and _version(db_path) == LAST - 1
