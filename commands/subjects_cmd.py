@@ -9,6 +9,7 @@ import click
 from store.agenda import replanned
 from store.clock import local_iso
 from store.errors import BadInput
+from store.machine import CHAIN_TABLES
 from store.posts import list_posts
 from store.rules import DOMAINS
 from store.rules import SUBJECT_KINDS as KINDS
@@ -73,7 +74,9 @@ def person_list(env: Env, unit: str | None, kind: str | None, fmt: str, output: 
 @pass_env
 def person_show(env: Env, code: str, fmt: str, output: str | None) -> None:
     """Show one protected subject."""
-    emit(subject_dict(get_subject(env.store(), code)), fmt, output)
+    store = env.store()
+    store.refuse_damaged_tables(CHAIN_TABLES)  # a level shown is read from them (rev14t H4)
+    emit(subject_dict(get_subject(store, code)), fmt, output)
 
 
 @click.group()

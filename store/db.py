@@ -134,6 +134,8 @@ class Store:
     read_only: str | None = None
     #: The device id once read (``device_id``: set once by ``init``, never changed).
     _device_id: str | None = None
+    #: Whether the opening's checks passed (``_write_ahead``): connections then use WAL.
+    _opened: bool = False
 
     def __init__(
         self,
@@ -169,6 +171,8 @@ class Store:
         self.repaired: dict[str, Any] = {}  # what ``repair`` found and did
         self._tuple_rows: Callable[[Any, tuple[Any, ...]], Any] | None = None  # ``_open``'s
         self._create = create
+        self._restore_catalogue = restore_catalogue
+        self._restored_before: CatalogueState | None = None  # put back before migrations
         self._check_path(create)
         conn = self.conn
         try:
@@ -189,6 +193,7 @@ class Store:
                     reindex=reindex and not rebuilt,
                     rebuilt=rebuilt,
                 )
+            self._write_ahead(conn)
         except (sqlite3.DatabaseError, _driver(self.passphrase is not None).DatabaseError) as exc:
             self.close()
             fault = machine.machine_fault(exc, self.path)
@@ -235,11 +240,32 @@ class Store:
         def before(c: sqlite3.Connection) -> None:
             if reindex:
                 self._reindex(c)
+            if found := integrity.check_at(c, current):  # before a migration meets it (M6)
+                if not repair:
+                    raise integrity.refusal(found, str(self.path))
+                integrity.restore_at(c, found, current)
             if not repair:  # before any migration records the catalogue anew (rev14t H1)
                 fingerprint.check(c, str(self.path))
+            else:
+                self._catalogue_before_migrations(c)
 
         migrations.migrate(conn, str(self.path), after=after, before=before)
         return checked[0], reindex
+
+    def _catalogue_before_migrations(self, conn: sqlite3.Connection) -> None:
+        """``db repair`` of an older file: a catalogue changed outside Schildwacht is put back
+        (``restore_catalogue``: the shipped one) or the repair refused, before the migrations
+        record the catalogue's fingerprint anew, which took the changed one as made (rev14t
+        LOW: exit 0, the level's package as a tool left it). A trail cut at its start is left
+        to ``_repair``, which names it."""
+        try:
+            fingerprint.check(conn, str(self.path))
+        except IntegrityFailure:
+            if integrity.audit_trail_cut(conn):
+                return
+            if self._restore_catalogue is None:
+                raise
+            self._restored_before = self._restore_catalogue(conn, str(self.path))
 
     def _opening_checks(
         self,
@@ -356,8 +382,7 @@ class Store:
             raise IntegrityFailure(code="table_lost", path=str(self.path), table=lost[0])
         if integrity.audit_trail_cut(conn):  # no repair makes it whole (rev13s F5)
             raise IntegrityFailure(code="audit_trail_cut", path=str(self.path))
-        if restore_catalogue is not None:  # its refusal, before the first write (rev14t H5)
-            self._tried(conn, restore_catalogue)
+        self._tried(conn, findings, restore_catalogue, reindex=reindex)  # before any write
         self._repair_schema(conn, findings, detail, reindex=reindex)
         with self.write("db.repair", None, detail) as c:
             detail.update(capture.set_aside_malformed(c, self.device_id))
@@ -367,7 +392,7 @@ class Store:
                 raise IntegrityFailure(
                     code="repair_incomplete", path=str(self.path), found=left.sentence()
                 )
-            detail["catalogue"] = (
+            detail["catalogue"] = self._restored_before or (
                 restore_catalogue(c, str(self.path))
                 if restore_catalogue is not None
                 else _catalogue_state(c, str(self.path))
@@ -376,15 +401,47 @@ class Store:
             capture.queue_drift(c)
         return detail
 
-    def _tried(self, conn: sqlite3.Connection, restore_catalogue: CatalogueRestore) -> None:
-        """The catalogue's restoration tried in a transaction rolled back: a catalogue that
-        cannot be restored is refused before ``_repair_schema`` commits anything (rev14t H5:
-        planted objects were dropped, committed, and then the repair refused)."""
-        conn.execute("BEGIN IMMEDIATE")
+    def _tried(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        restore_catalogue: CatalogueRestore | None,
+        *,
+        reindex: bool,
+    ) -> None:
+        """Every step of ``db repair`` that can refuse, tried in one transaction rolled back
+        before its first write: the schema's repair (``_repair_schema``'s steps), then what the
+        audited write does that can refuse — the guards restored and checked again
+        (``repair_incomplete``), the catalogue restored (rev14t H5: planted objects were
+        dropped and committed, and then the repair refused; a UNIQUE index restore could not
+        make again refused likewise). A refused repair leaves the file byte for byte as it
+        was; the repair then runs the same steps for real."""
+        from .sync import capture
+
+        validate.moment(self.clock.now(), "system_clock")  # what ``write`` refuses first
+        conn.execute("PRAGMA foreign_keys = OFF")  # as ``_repair_schema`` runs its steps
         try:
-            restore_catalogue(conn, str(self.path))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._schema_steps(conn, findings, {}, reindex=reindex)
+                capture.set_aside_malformed(conn, self.device_id)
+                capture.install_triggers(conn, baseline=False)
+                try:
+                    integrity.restore(conn, integrity.check(conn))
+                except integrity_errors() as exc:  # a UNIQUE index the table no longer takes
+                    raise _duplicates(conn, f"the database {self._shown_path()}", exc) from None
+                if left := integrity.check(conn):
+                    raise IntegrityFailure(
+                        code="repair_incomplete", path=str(self.path), found=left.sentence()
+                    )
+                if restore_catalogue is not None:
+                    restore_catalogue(conn, str(self.path))
+            except integrity_errors() as exc:  # as ``write`` words a constraint refusing
+                raise _constraint_error(exc) from None
+            finally:
+                _rollback(conn)
         finally:
-            _rollback(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
 
     def _repair_schema(
         self,
@@ -395,28 +452,40 @@ class Store:
         reindex: bool,
     ) -> None:
         """``db repair``'s first transaction, before ``write`` (its capture cannot run with
-        them there): indexes rebuilt, planted objects dropped, unsealed malformed queued rows
-        cleared, added columns dropped, tables whose definition a tool rewrote rebuilt with ours
-        (foreign keys off: a table rebuilt is dropped, which must cascade nothing). Anything
-        refused rolls it all back."""
-        from .sync import capture
-
+        them there): ``_schema_steps``, with foreign keys off (a table rebuilt is dropped,
+        which must cascade nothing). Anything refused rolls it all back; ``_tried`` ran the
+        whole repair before it, so nothing refuses after this commits."""
         conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if reindex:
-                    self._reindex(conn)
-                detail["dropped_planted"] = integrity.drop_planted(conn, findings)
-                detail["malformed_queue"] = capture.clear_malformed_pending(conn)
-                detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
-                detail["rebuilt"] = integrity.rebuild_tables(conn, findings, str(self.path))
+                self._schema_steps(conn, findings, detail, reindex=reindex)
             except BaseException:
                 _rollback(conn)
                 raise
             conn.execute("COMMIT")
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
+
+    def _schema_steps(
+        self,
+        conn: sqlite3.Connection,
+        findings: integrity.Findings,
+        detail: dict[str, Any],
+        *,
+        reindex: bool,
+    ) -> None:
+        """Indexes rebuilt, planted objects dropped, unsealed malformed queued rows cleared,
+        added columns dropped, tables whose definition a tool rewrote rebuilt with ours; in
+        the caller's transaction, foreign keys off."""
+        from .sync import capture
+
+        if reindex:
+            self._reindex(conn)
+        detail["dropped_planted"] = integrity.drop_planted(conn, findings)
+        detail["malformed_queue"] = capture.clear_malformed_pending(conn)
+        detail["dropped_columns"] = integrity.drop_added_columns(conn, findings)
+        detail["rebuilt"] = integrity.rebuild_tables(conn, findings, str(self.path))
 
     def _check_path(self, create: bool) -> None:
         """Refuse a path that is no database file (or, to create one, one that exists);
@@ -506,7 +575,8 @@ class Store:
             # R1's trigger reads pragma_function_list(); the schema is checked at every open.
             conn.execute("PRAGMA trusted_schema = ON")
             if not read_only:
-                conn.execute("PRAGMA journal_mode = WAL")
+                if self._opened:  # the first connection: once every refusing check passed
+                    conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
         except driver.DatabaseError as exc:
             fault = machine.machine_fault(exc, self.path)
@@ -514,6 +584,17 @@ class Store:
                 raise fault from None
             raise _not_a_database(self.path, exc) from None
         return conn
+
+    def _write_ahead(self, conn: sqlite3.Connection) -> None:
+        """Put the file in write-ahead-log mode once the opening will succeed (every check
+        that refuses it passed; ``db repair`` done): switching rewrites header bytes (18, 19,
+        27, 95), so a refused rollback-journal file (a copy made with ``.backup`` or of a
+        closed file) was changed although nothing was written (rev14t M5). Its migrations and
+        repair before that run with a rollback journal: a refusal restores the file as it was.
+        Later connections (other threads) switch as they open (a no-op on such a file)."""
+        self._opened = True
+        if self.read_only is None:
+            conn.execute("PRAGMA journal_mode = WAL")
 
     def _install_capture(self, conn: sqlite3.Connection) -> None:
         """TEMP triggers on every user table record this connection's changes (before and

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import access, rules, validate, witness, workflows
+from . import access, machine, rules, validate, witness, workflows
 from .agenda import replanned
 from .clock import (
     LOCAL_TZ,
@@ -328,7 +328,11 @@ def draft_handover(
 
     Raises:
         BadInput: a bound outside 1970–2099, or the end not after the start.
+        IntegrityFailure: ``database_damaged``: a table of the protection chain holds a value
+            of a type its column never holds (a signed handover froze a text threat level,
+            rev14t H4), or an index that no longer matches it (exit 5).
     """
+    store.refuse_damaged_tables(machine.CHAIN_TABLES)
     if start is None or end is None:
         start, end = current_shift(store.clock.now())
     validate.moment(start, "period_start")

@@ -118,6 +118,48 @@ def applied_later(conn: sqlite3.Connection, version: int) -> list[str]:
     )
 
 
+def check_at(conn: sqlite3.Connection, version: int) -> Findings:
+    """Compare an older database's guards (triggers, views, indexes) with the ones the
+    migrations up to ``version`` (the schema version its header holds) make, before it is
+    migrated: a guard a tool dropped or changed, which a later migration drops or replaces, made
+    that migration fail ("not a Schildwacht database", exit 2) or replaced it unseen (rev14t
+    M6); it is refused as a current file's is (``refusal``). Tables are left to their own
+    checks; capture triggers (the program's, not a migration's) are not compared.
+
+    Args:
+        conn: a connection to the database.
+        version: the schema version its header holds (older than this program's).
+
+    Returns:
+        ``Findings``: the guards of that version missing or altered (empty: as made).
+    """
+    then = {n: made for n, made in _reference_at(version).items() if made[0] != "table"}
+    present = _guards(conn)
+    return Findings(
+        missing=sorted(n for n in then if n not in present),
+        altered=sorted(n for n in then if n in present and present[n] != then[n]),
+    )
+
+
+def restore_at(conn: sqlite3.Connection, findings: Findings, version: int) -> None:
+    """Make again, as the migrations up to ``version`` make them, the guards ``check_at``
+    found missing or altered; inside the caller's transaction (``db repair`` of an older
+    database, before its migrations run).
+
+    Args:
+        conn: the repair's connection, inside the migrations' transaction.
+        findings: what ``check_at`` found.
+        version: the schema version the database's header holds.
+    """
+    then = _reference_at(version)
+    for name in findings.altered:
+        if (kind := _kind(conn, name)) is not None:
+            _drop(conn, kind, name)
+    order = {"index": 0, "view": 1, "trigger": 2}  # triggers read the views
+    for name in sorted(findings.missing + findings.altered, key=lambda n: (order[then[n][0]], n)):
+        conn.execute(then[name][1])
+
+
 @cache
 def _may_exist() -> frozenset[str]:
     """Tables a migration creates ``IF NOT EXISTS`` (a database may hold them before it), with

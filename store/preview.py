@@ -26,6 +26,7 @@ from .agenda import replanned
 from .capacity import INVALID_CONCEPT, CapacityRow, protection_demand, unit_report
 from .db import Store
 from .gaps import load_bonds, load_duties, posts_below_required
+from .machine import CHAIN_TABLES
 from .subjects import Subject, assess_threat, get_subject
 
 #: The window of the officer-hours and shortfall, in days from now (the issue's 7 days).
@@ -145,11 +146,13 @@ def preview_assessment(
             range.
         MachineFault: the database is read-only or busy (a preview needs the write lock to try
             the assessment).
+        IntegrityFailure: a table of the protection chain is damaged (``database_damaged``).
     """
     validate.integer(days, "days", low=1, high=92)
     start = store.now()
     validate.moment(start, "system_clock")  # the real assessment's refusal, before any read
     end = min(start + timedelta(days=days), validate.latest_moment())
+    store.refuse_damaged_tables(CHAIN_TABLES)  # a level previewed is read from them (rev14t H4)
     version = store.data_version()
     before = get_subject(store, code)
     was, demand = _falling(store, before.id, start, end), protection_demand(store, start, end)

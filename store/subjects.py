@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import validate
+from . import machine, validate
 from .clock import from_db, to_db, with_times
 from .db import Store
 from .errors import BadInput, NotFound
@@ -227,7 +227,10 @@ def list_subjects(
 
     Raises:
         NotFound: ``unit`` is not a unit of the catalogue.
+        IntegrityFailure: ``database_damaged``: a table of the protection chain holds a value
+            of a type its column never holds, or an index that no longer matches it (exit 5).
     """
+    store.refuse_damaged_tables(machine.CHAIN_TABLES)
     clauses, params = [], []
     if unit is not None:
         from . import catalogue
@@ -265,12 +268,14 @@ def assess_threat(
         NotFound: no subject has that code name.
         BadInput: a level out of range or not in the catalogue, an unknown domain, a summary
             too long.
+        IntegrityFailure: as ``list_subjects`` (the level in force is derived from them).
     """
     assessment_id = uuid7()
     detail: dict[str, object] = {}
     with store.write("threat.assess", None, detail, require="subject.write") as conn:
         validate.integer(level, "threat_level", low=0, high=MAX_LEVEL)
         summary = validate.text(summary, "summary")
+        store.refuse_damaged_tables(machine.CHAIN_TABLES)
         subject = get_subject(store, code)
         store.target(subject.id)
         from . import catalogue
@@ -340,7 +345,9 @@ def explain_threat(store: Store, code: str) -> Explanation:
 
     Raises:
         NotFound: no subject has that code name.
+        IntegrityFailure: as ``list_subjects``.
     """
+    store.refuse_damaged_tables(machine.CHAIN_TABLES)
     subject = get_subject(store, code)
     history = _assessments(store, "WHERE a.subject_id = ?", (subject.id,))
     from . import catalogue
