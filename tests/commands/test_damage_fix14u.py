@@ -77,6 +77,7 @@ def test_a_threat_level_of_another_storage_class_is_refused_by_every_chain_reade
         ("handover", "draft", "-f", "json"),
         ("handover", "sign"),
         ("threat", "assess", code, "--level", "2"),
+        ("threat", "assess", code, "--level", "4", "--preview"),
     ):
         result = demo(*command)
         assert result.exit_code == 5, (command, result.stderr, result.stdout[:200])
