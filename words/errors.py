@@ -1361,6 +1361,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "without SCHILDWACHT_PASSPHRASE."
         )
     ),
+    "database_replaced": template(
+        _(
+            "The database file {path} was replaced while open (a backup put in its place, or "
+            "its -wal removed); nothing was written: close and open again."
+        )
+    ),
     "encrypted_or_foreign": template(
         _(
             "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "
