@@ -493,6 +493,7 @@ class Store:
                     self._file_id, self._wal_id = _identity(self.path), None
                     self._opened_files()
                     _STORES.add(self)
+                    dbfile.opened(self, self.path)  # its -wal and -shm are never closed
                 self._connections.append(conn)
         return conn
 
@@ -635,6 +636,8 @@ class Store:
                     conn.close()
             self._connections.clear()
             self._file_id = self._wal_id = None  # the next connection opens the files anew
+            if not replaced:  # abandoned connections still hold their locks
+                dbfile.closed(self)
         self._local = threading.local()
 
     # Reading -------------------------------------------------------------------------------

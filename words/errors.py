@@ -1414,6 +1414,14 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "written. Choose a folder on a writable disk."
         )
     ),
+    "database_own_file": lambda p: (
+        _("That is the database's own file: {name} is the database in use, not a {what}.")
+        if not p["part"]
+        else _(
+            "That is the database's own file: {name} is the {part} file of the database in "
+            "use, not a {what}."
+        )
+    ).format(**joined(p)),
     "file_not_regular": template(
         _("{what} {name} is not a regular file (a folder, a pipe or a device).")
     ),
