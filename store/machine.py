@@ -1176,6 +1176,8 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
         read = read_at_most(fd, limit)
         if read is None:
             raise BadInput(code="file_grew", what=what, name=name, limit=limit)
+        if read.startswith(SQLITE_HEADER):  # a database (a backup, another laptop's) named
+            raise BadInput(code="file_is_database", what=what, name=name)
         return read
     except OSError as exc:
         raise _unreadable(what, name, exc) from None

@@ -1414,12 +1414,18 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "written. Choose a folder on a writable disk."
         )
     ),
+    "file_is_database": template(
+        _(
+            "{name} is a database file (SQLite: a Schildwacht database or a backup), not a "
+            "{what} file; nothing was read."
+        )
+    ),
     "database_own_file": lambda p: (
-        _("That is the database's own file: {name} is the database in use, not a {what}.")
+        _("That is the database's own file: {name} is the database in use, not a {what} file.")
         if not p["part"]
         else _(
             "That is the database's own file: {name} is the {part} file of the database in "
-            "use, not a {what}."
+            "use, not a {what} file."
         )
     ).format(**joined(p)),
     "file_not_regular": template(
@@ -1653,6 +1659,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "bundle_not_age": _refused(_("it does not begin as an encrypted bundle does.")),
+    "bundle_is_database": _refused(
+        _("it is a database file (SQLite: a Schildwacht database or a backup), not a bundle.")
+    ),
     "bundle_damaged_since_joined": _refused(
         _(
             "it was written for this team after this laptop joined, yet this laptop cannot "
