@@ -35,7 +35,7 @@ from .labels import label
 from .literal import plain
 from .palette import ActionsProvider
 from .screens.agenda import AgendaScreen
-from .screens.base import BaseScreen, Context, Steady, StoreWork, closing
+from .screens.base import BaseScreen, Context, Steady, StoreWork, closing, sentence
 from .screens.capacity import CapacityScreen
 from .screens.handover import HandoverScreen
 from .screens.help import HelpScreen
@@ -163,6 +163,10 @@ class SchildwachtApp(StoreWork, App[None]):
 
     class DatabaseChanged(Message):
         """Another connection committed (a script, a sync import, a worker of ours)."""
+
+    class DatabaseReplaced(Message):
+        """The database file was replaced under the open console (a backup restored over it):
+        every write is refused from now on (``Store.replaced``)."""
 
     def __init__(
         self,
@@ -474,7 +478,11 @@ class SchildwachtApp(StoreWork, App[None]):
         when any other connection commits) and say so to the UI thread."""
         assert self.watch_interval
         version: int | None = None
+        told = False
         while not self._stop.is_set():
+            if not told and self.store.replaced():  # said once, before any write is tried
+                told = True
+                self.post_message(self.DatabaseReplaced())
             now: int | None
             try:
                 now = self.store.data_version()
@@ -487,6 +495,10 @@ class SchildwachtApp(StoreWork, App[None]):
 
     def on_schildwacht_app_database_changed(self) -> None:
         self.changed()
+
+    def on_schildwacht_app_database_replaced(self) -> None:
+        said = plain(sentence(self.store.replaced_refusal()))
+        self.notify(said, severity="error", timeout=3600, markup=False)  # until it is seen
 
     def changed(self) -> None:
         """Something was written: the screen shows the new state, the badge the new count."""

@@ -41,6 +41,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "today.decide": ("gezag", "maatwerk", "besluit"),
     "agenda.concept": ("beveiligingsconcept",),
     "agenda.restrict": ("beperking", "facilitering", "gezag"),
+    # a restriction's overview: after Restrict (its second word), so a role that may not
+    # restrict finds the restrictions it may read (fix17u: "beperkingen" found nothing)
+    "capacity.tab('restrictions')": ("beperkingen per eenheid", "beperking"),
     "agenda.deploy": ("beveiliger", "beveiligers", "inzet"),
     "agenda.log": ("journaal",),
     "roster.new_shift": ("dienst",),

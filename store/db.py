@@ -18,12 +18,14 @@ captured again.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +122,37 @@ def database_errors() -> tuple[type[Exception], ...]:
     return _driver_errors("OperationalError")
 
 
+#: Every store of this process (``_let_go_at_exit``).
+_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+#: Connections to a database file replaced under them, never closed (``_abandon``), and the
+#: files (device, inode) they hold.
+_ABANDONED: list[Any] = []
+_ABANDONED_FILES: set[tuple[int, int]] = set()
+
+
+def _abandon(conn: Any, file_id: tuple[int, int] | None) -> None:
+    """Keep a connection to a replaced database file open for the life of the process: closing
+    it, SQLite would checkpoint its ``-wal`` into the file now at that path (a backup copied
+    over it: the restored file damaged) and delete the ``-wal`` and ``-shm`` under that name
+    (another one's). The process's exit lets it go without a word (rev17s). Not even the
+    interpreter's last clean-up closes it: its count of references never falls to nothing."""
+    import ctypes
+
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(conn))
+    _ABANDONED.append(conn)
+    if file_id is not None:
+        _ABANDONED_FILES.add(file_id)
+
+
+@atexit.register
+def _let_go_at_exit() -> None:
+    """At the process's end, the connections of a store whose file was replaced are abandoned,
+    not closed (the console never closes its store: the interpreter would)."""
+    for store in list(_STORES):
+        if store.replaced():
+            store.close()
+
+
 class Store:
     """A Schildwacht database, the clock that stamps it, and the person acting on it."""
 
@@ -136,6 +169,12 @@ class Store:
     _device_id: str | None = None
     #: Whether the opening's checks passed (``_write_ahead``): connections then use WAL.
     _opened: bool = False
+    #: The identity (device, inode) of the database file and of its ``-wal`` as this store's
+    #: connections opened them (``_opened_files``), compared before every write
+    #: (``_same_files``): a backup restored over the file while it is open is refused, never
+    #: written into the old file or a deleted ``-wal`` and lost (issue #17, rev17s).
+    _file_id: tuple[int, int] | None = None
+    _wal_id: tuple[int, int] | None = None
 
     def __init__(
         self,
@@ -160,6 +199,7 @@ class Store:
         instead of ``clock`` only when this database was created with one (``clock_fixed``),
         before ``repair`` writes anything."""
         self.path = Path(path).expanduser()
+        self._wal_path = f"{self.path}-wal"  # a string: ``replaced`` runs at every write
         self.passphrase = passphrase or None
         self.clock: Clock = clock or SystemClock()
         self._user = user
@@ -512,11 +552,55 @@ class Store:
         """This thread's connection, opened on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            if _ABANDONED_FILES and _identity(self.path) in _ABANDONED_FILES:
+                # SQLite shares one -shm mapping per file in a process: the abandoned ones'
+                raise self.replaced_refusal()
             conn = self._connect()
             self._local.conn = conn
             with self._lock:
+                if not self._connections:  # the files as they are now: the ones it opened
+                    self._file_id, self._wal_id = _identity(self.path), None
+                    self._opened_files()
+                    _STORES.add(self)
+                    dbfile.opened(self, self.path)  # its -wal and -shm are never closed
                 self._connections.append(conn)
         return conn
+
+    def _opened_files(self) -> None:
+        """Note the ``-wal``'s identity once it is there (SQLite makes it at the first read in
+        WAL mode): while a connection of this store is open, SQLite neither deletes nor
+        replaces it, so another one under its name was put there by someone else."""
+        if self._wal_id is None and self._file_id is not None:
+            self._wal_id = _identity(self._wal_path)
+
+    def _same_files(self) -> None:
+        """Refuse a write when the database file or its ``-wal`` under this store's path is no
+        longer the one its connections opened (a backup copied or moved over it, the ``-wal``
+        removed): SQLite would write into the old file, or a ``-wal`` no one reads, and the
+        write be lost without a word. Two ``stat`` calls (rev17s)."""
+        if self.replaced():
+            raise self.replaced_refusal()
+
+    def replaced_refusal(self) -> IntegrityFailure:
+        """The refusal of a write to a database file replaced while open (``replaced``).
+
+        Returns:
+            ``database_replaced`` naming this database (exit 5), to be raised or said.
+        """
+        return IntegrityFailure(code="database_replaced", path=self._shown_path())
+
+    def replaced(self) -> bool:
+        """Whether the database file or its ``-wal`` under this store's path is no longer the
+        one its open connections hold (a backup put in its place, the ``-wal`` removed).
+
+        Returns:
+            True when replaced: every write is refused (``database_replaced``) and ``close``
+            leaves its connections open until the process ends.
+        """
+        if self._file_id is None:
+            return False
+        wal = None if self._wal_id is None else _identity(self._wal_path)
+        return _identity(self.path) != self._file_id or wal != self._wal_id
 
     def _connect(self) -> sqlite3.Connection:
         """A connection that reads and writes; when nothing can be written beside the database
@@ -621,11 +705,20 @@ class Store:
         conn.execute("RELEASE audit_capture")
 
     def close(self) -> None:
-        """Close every connection this store opened (on any thread); later calls open anew."""
+        """Close every connection this store opened (on any thread); later calls open anew.
+        When its file was replaced (``replaced``), they are left open until the process ends
+        instead: closing them would write into, or delete files of, the file that replaced it."""
         with self._lock:
+            replaced = self.replaced()
             for conn in self._connections:
-                conn.close()
+                if replaced:
+                    _abandon(conn, self._file_id)
+                else:
+                    conn.close()
             self._connections.clear()
+            self._file_id = self._wal_id = None  # the next connection opens the files anew
+            if not replaced:  # abandoned connections still hold their locks
+                dbfile.closed(self)
         self._local = threading.local()
 
     # Reading -------------------------------------------------------------------------------
@@ -861,6 +954,7 @@ class Store:
             raise machine.damaged(f"the database {self._shown_path()}", **cut)
         validate.moment(self.clock.now(), "system_clock")  # every record is stamped
         self._install_capture(conn)  # at the first action: a reading command never needs it
+        self._same_files()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except database_errors() as exc:
@@ -876,7 +970,9 @@ class Store:
                 access.require(self.actor, require)
             yield conn
             self._close_action(conn, action, detail)
+            self._same_files()  # replaced while the action ran: its commit would be lost
             conn.execute("COMMIT")
+            self._opened_files()
         except integrity_errors() as exc:
             _rollback(conn)
             raise _constraint_error(exc) from None
@@ -1095,9 +1191,16 @@ class Store:
 
         Returns:
             The refusal (a ``StoreError``), or ``error`` unchanged when it is no database error.
+            When the database file was replaced while open (``replaced``), a database error or
+            damage is ``database_replaced``: the old connections read the new file's pages
+            through the old ``-wal``, which is no damage of the file (rev17s).
         """
+        if isinstance(error, IntegrityFailure | MachineFault) and self.replaced():
+            return self.replaced_refusal()
         if not isinstance(error, sqlite3.Error | _driver(self.passphrase is not None).Error):
             return error
+        if self.replaced():
+            return self.replaced_refusal()
         return self._fault(error)
 
     def importing(self) -> Any:
@@ -1146,11 +1249,13 @@ class Store:
             self._local.conn = conn  # store helpers used inside the import write through it
             try:
                 conn.execute("PRAGMA foreign_keys = OFF")
+                self._same_files()
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     self._seal_outside(conn)
                     yield conn
                     conn.execute("DELETE FROM sync_pending")
+                    self._same_files()
                     conn.execute("COMMIT")
                 except database_errors() as exc:
                     _rollback(conn)
@@ -1161,7 +1266,19 @@ class Store:
             finally:
                 self._local.conn = previous
                 self._actor = None  # a roster that came with the import may change our role
-                conn.close()
+                if self.replaced():
+                    _abandon(conn, self._file_id)
+                else:
+                    conn.close()
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    """The (device, inode) of the file at ``path`` (a link followed), or None: there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _read_only_uri(path: Path, how: str) -> str:

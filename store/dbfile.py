@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import weakref
 from pathlib import Path
 
 #: The descriptor held for each file read, by (device, inode).
@@ -28,6 +29,11 @@ _GUARD = threading.Lock()
 #: Past this many files held, those deleted meanwhile are let go: a file no longer in any
 #: folder cannot be opened by another process, so no other process can delete its -wal.
 _MANY = 64
+#: The databases this process has open with SQLite, by the store that opened each (``opened``):
+#: the files beside them are theirs, and locked by SQLite as the database is (rev17s).
+_OPEN: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
+#: The files SQLite keeps beside a database.
+BESIDE = ("-wal", "-shm", "-journal")
 
 
 def head(path: str | Path, count: int) -> tuple[bytes, int] | None:
@@ -51,10 +57,57 @@ def head(path: str | Path, count: int) -> tuple[bytes, int] | None:
         return None
 
 
+def opened(owner: object, path: str | Path) -> None:
+    """Note a database this process opens with SQLite, for as long as ``owner`` lives or until
+    ``closed``: its files (``own_file``) are never closed by ``let_go``.
+
+    Args:
+        owner: what holds the connections (a ``Store``).
+        path: the database file.
+    """
+    with _GUARD:
+        _OPEN[owner] = os.path.abspath(path)
+
+
+def closed(owner: object) -> None:
+    """``owner`` closed its connections (``opened``).
+
+    Args:
+        owner: as given to ``opened``.
+    """
+    with _GUARD:
+        _OPEN.pop(owner, None)
+
+
+def own_file(info: os.stat_result) -> str | None:
+    """Which file of a database this process has open (``opened``) a file is: ``""`` for the
+    database itself (under any name: a hard link), ``"-wal"``, ``"-shm"`` or ``"-journal"``.
+
+    Args:
+        info: the file's ``os.stat``/``os.fstat``.
+
+    Returns:
+        The part, or None when it is no file of an open database.
+    """
+    key = (info.st_dev, info.st_ino)
+    with _GUARD:
+        paths = set(_OPEN.values())
+    for path in paths:
+        for end in ("", *BESIDE):
+            try:
+                found = os.stat(path + end)
+            except OSError:
+                continue
+            if (found.st_dev, found.st_ino) == key:
+                return end
+    return None
+
+
 def let_go(fd: int) -> None:
     """Close a descriptor opened elsewhere (a file given to import), unless it is one of a file
-    this process reads as a database: that one is kept, since closing it would drop the locks
-    SQLite holds on the file.
+    this process reads as a database, or the ``-wal``, ``-shm`` or ``-journal`` of a database it
+    has open (``own_file``): that one is kept, since closing it would drop the locks SQLite
+    holds on the file (rev17s: a -shm given as a roster dropped its lock).
 
     Args:
         fd: an open descriptor, no longer needed by the caller.
@@ -68,6 +121,10 @@ def let_go(fd: int) -> None:
         if (info.st_dev, info.st_ino) in _HELD:
             _SPARE.append(fd)
             return
+    if own_file(info) is not None:
+        with _GUARD:
+            _SPARE.append(fd)
+        return
     os.close(fd)
 
 

@@ -1188,11 +1188,15 @@ def read_regular(path: str | Path, limit: int, what: str) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise BadInput(code="file_not_regular", what=what, name=name)
+        if (part := dbfile.own_file(info)) is not None:  # its locks: never read and let go
+            raise BadInput(code="database_own_file", what=what, name=name, part=part)
         if info.st_size > limit:
             raise BadInput(code="file_too_large", what=what, name=name, limit=limit)
         read = read_at_most(fd, limit)
         if read is None:
             raise BadInput(code="file_grew", what=what, name=name, limit=limit)
+        if read.startswith(SQLITE_HEADER):  # a database (a backup, another laptop's) named
+            raise BadInput(code="file_is_database", what=what, name=name)
         return read
     except OSError as exc:
         raise _unreadable(what, name, exc) from None

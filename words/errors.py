@@ -1361,6 +1361,12 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "without SCHILDWACHT_PASSPHRASE."
         )
     ),
+    "database_replaced": template(
+        _(
+            "The database file {path} was replaced while open (a backup put in its place, or "
+            "its -wal removed); nothing was written: close and open again."
+        )
+    ),
     "encrypted_or_foreign": template(
         _(
             "{path} is not a plain SQLite file: it is encrypted (give its passphrase in "
@@ -1408,6 +1414,20 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "written. Choose a folder on a writable disk."
         )
     ),
+    "file_is_database": template(
+        _(
+            "{name} is a database file (SQLite: a Schildwacht database or a backup), not a "
+            "{what} file; nothing was read."
+        )
+    ),
+    "database_own_file": lambda p: (
+        _("That is the database's own file: {name} is the database in use, not a {what} file.")
+        if not p["part"]
+        else _(
+            "That is the database's own file: {name} is the {part} file of the database in "
+            "use, not a {what} file."
+        )
+    ).format(**joined(p)),
     "file_not_regular": template(
         _("{what} {name} is not a regular file (a folder, a pipe or a device).")
     ),
@@ -1639,6 +1659,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         )
     ),
     "bundle_not_age": _refused(_("it does not begin as an encrypted bundle does.")),
+    "bundle_is_database": _refused(
+        _("it is a database file (SQLite: a Schildwacht database or a backup), not a bundle.")
+    ),
     "bundle_damaged_since_joined": _refused(
         _(
             "it was written for this team after this laptop joined, yet this laptop cannot "

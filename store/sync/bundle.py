@@ -937,6 +937,8 @@ def read_file(path: Path, *, follow: bool = True) -> bytes:
             raise Refused("size", code="bundle_too_large", limit=MAX_BUNDLE_BYTES)
         head = os.read(fd, len(AGE_MAGIC))  # a junk file is refused before the rest is read
         if head != AGE_MAGIC:
+            if head.startswith(machine.SQLITE_HEADER):  # a database given as the bundle
+                raise Refused("damaged", code="bundle_is_database")
             raise Refused("damaged", code="bundle_not_age")
         read = machine.read_at_most(fd, MAX_BUNDLE_BYTES - len(head))
         if read is None:

@@ -10,9 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from store import logbook, machine
 from store.db import Store
-from tests.conftest import TEST_SECRET
+from store.errors import BadInput
+from store.sync import bundle
+from tests.conftest import TEST_SECRET, refused_as
 
 from .conftest import Run
 
@@ -101,8 +105,62 @@ def test_the_database_given_as_a_file_to_read_keeps_its_locks(
     console = Store(db_path)
     try:
         logbook.add_entry(console, "one (console)")
-        machine.read_regular(db_path, 1 << 26, "The calendar")
+        with refused_as(BadInput, "That is the database's own file"):  # rev17s
+            machine.read_regular(db_path, 1 << 26, "calendar")
         assert _cli(db_path, "staff", "list").returncode == 0
         assert _beside(db_path) == ["-shm", "-wal"], "the console's -wal/-shm were deleted"
+    finally:
+        console.close()
+
+
+def _locks(path: Path) -> int:
+    """The POSIX locks this process holds on ``path``'s file (/proc/locks)."""
+    inode = f":{path.stat().st_ino}"
+    mine = str(os.getpid())
+    with open("/proc/locks", encoding="ascii") as listed:
+        rows = [line.split() for line in listed]
+    return sum(1 for r in rows if r[4] == mine and r[5].endswith(inode))
+
+
+@pytest.mark.parametrize("end", ["-shm", "-wal"])
+def test_the_databases_wal_or_shm_given_as_a_file_to_read_keeps_its_locks(
+    initialised: Run, db_path: Path, end: str
+) -> None:
+    """rev17s: ``dbfile.let_go`` kept the database's descriptor but closed one of its -shm:
+    POSIX dropped the -shm's lock SQLite holds (its DMS lock), and a CLI command beside it could
+    then delete the -wal and -shm under the console. Now the files beside an open database are
+    refused as input and their descriptors kept."""
+    console = Store(db_path)
+    try:
+        logbook.add_entry(console, "one (console)")
+        shm = Path(f"{db_path}-shm")
+        held = _locks(shm)
+        assert held >= 1
+        with refused_as(BadInput, f"That is the database's own file: .* the {end} file"):
+            machine.read_regular(f"{db_path}{end}", 1 << 26, "roster")
+        with pytest.raises(Exception, match="bundle_not_age"):  # a bundle read lets go alike
+            bundle.read_file(Path(f"{db_path}{end}"))
+        assert _locks(shm) == held, "the -shm's lock was dropped"
+        for number in range(3):
+            assert _cli(db_path, "log", "add", f"cli {number}").returncode == 0
+            logbook.add_entry(console, f"console {number}")
+    finally:
+        console.close()
+    listed = _cli(db_path, "log", "list").stdout
+    for text in ("one (console)", "cli 2", "console 2"):
+        assert text in listed, f"{text!r} lost: {listed}"
+
+
+@pytest.mark.parametrize("end", ["", "-shm", "-wal"])
+def test_the_cli_refuses_the_databases_own_files_as_a_calendar_or_roster(
+    demo: Run, db_path: Path, end: str
+) -> None:
+    console = Store(db_path)  # holds the -wal and -shm there
+    try:
+        logbook.add_entry(console, "the console's")
+        for args in (("activity", "import-ics", "--person", "BEVER"), ("shift", "import")):
+            result = demo(*args, f"{db_path}{end}")
+            assert result.exit_code == 2, result.output
+            assert "That is the database's own file" in result.output, result.output
     finally:
         console.close()

@@ -117,3 +117,29 @@ async def test_duiding_finds_interpret_for_the_information_analyst(demo_store: S
         await pilot.pause()
         await type_text(pilot, "duiding")
         assert (await _top(app, pilot, want)).startswith(want)
+
+
+@pytest.mark.parametrize("role", ["operator", "info_analyst"])
+async def test_beperkingen_finds_the_restrictions_a_role_may_read(
+    demo_store: Store, role: str
+) -> None:
+    """fix17t/rev17s: as an operator "beperkingen" found nothing, though "Restrictions per unit
+    and week" (Capacity's r) is that role's to read; Restrict is not theirs."""
+    app = SchildwachtApp(acting(demo_store, role), remember=False, watch=None, ahead=False)
+    want = "Capacity: Restrictions per unit and week"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for word in ("beperkingen", "beperking"):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await type_text(pilot, word)
+            assert await _top(app, pilot, want) == want, word
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "beperkingen")
+        await _top(app, pilot, want)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "capacity"
