@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     "period": _("The period"),
     "period_start": _("The period's start"),
     "period_end": _("The period's end"),
+    "days": _("The number of days"),
     "handover_period": _("The handover's period"),
     "activity": _("The activity"),
     "shift": _("{callsign}'s shift"),

@@ -48,6 +48,7 @@ NOT_WRITING = {
     "demo": "demo data: a local write, sent as rows the judge checks",
     "errors": "the error classes",
     "findings": "read only",
+    "preview": "an assessment tried in a transaction that is always rolled back: writes nothing",
     "dbfile": "the database file read beside SQLite: no refusals",
     "fingerprint": "the catalogue is local",
     "gaps": "read only",
