@@ -272,12 +272,15 @@ def _care_not_offered(item: Item, details: bool) -> str:
         item["count"],
     ).format(n=item["count"])
     if details:
-        text += "".join(
-            _("; {member} of {person}: {module} (since {since})").format(
+        for m in item["params"].get("modules", []):
+            said = (
+                _("; {person} themself: {module} (since {since})")
+                if m["member"] == "self"
+                else _("; {member} of {person}: {module} (since {since})")
+            )
+            text += said.format(
                 member=m["member"], person=m["person"], module=m["module"], since=_dated(m["since"])
             )
-            for m in item["params"].get("modules", [])
-        )
     return text
 
 
