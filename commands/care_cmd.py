@@ -81,7 +81,10 @@ def care_list(env: Env, code: str, fmt: str, output: str | None) -> None:
             "relation": s.relation,
             "module": s.module,
             "status": s.status or "not_offered",
-            **{step: (s.days[step].isoformat() if step in s.days else None) for step in care.STATUSES},
+            **{
+                step: (s.days[step].isoformat() if step in s.days else None)
+                for step in care.STATUSES
+            },
             "in_package": s.in_package,
         }
         for s in care.care_overview(env.store(), code)

@@ -1152,7 +1152,9 @@ class Judge:
             added = made("household_member", key, "added_at")
             on = values.get("on_date")
             if isinstance(added, str) and isinstance(on, str) and on < rules.local_day(added):
-                return quarantine("care", "care_date_before_member", on=on, added=rules.local_day(added))
+                return quarantine(
+                    "care", "care_date_before_member", on=on, added=rules.local_day(added)
+                )
         if rules.care_module_for(module) != relation:
             return quarantine("care", "care_module_not_for_member", module=cut(module))
         return None

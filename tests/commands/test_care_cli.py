@@ -40,7 +40,9 @@ def test_household_and_care_through_the_cli(demo: Run, db_path: Path) -> None:
     assert offered.exit_code == 0, offered.stderr
     record_id = offered.stdout.strip().splitlines()[-1]
     history = json.loads(demo("care", "history", "MEREL", "--format", "json").stdout)
-    assert [(h["id"], h["status"], h["note"]) for h in history] == [(record_id, "offered", "intake")]
+    assert [(h["id"], h["status"], h["note"]) for h in history] == [
+        (record_id, "offered", "intake")
+    ]
     before = snapshot(db_path)
     for args, code, words in (
         (("--member", "self", "--module", module, "--status", "offered"), 2, "already"),

@@ -193,7 +193,6 @@ def test_the_mapping_from_module_names() -> None:
     ]
 
 
-
 def test_a_module_a_package_change_adds_is_open_in_the_handover_until_offered(
     store: Store, clock: FixedClock
 ) -> None:
