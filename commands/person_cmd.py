@@ -1,4 +1,5 @@
-"""``person experience|experiences|statement|household``: the protected person at the centre (issue 20).
+"""``person experience|experiences|statement|household``: the protected person at the centre
+(issue 20).
 Added to the ``person`` group (``cli.LAZY_SUBCOMMANDS``)."""
 
 from __future__ import annotations

@@ -543,8 +543,8 @@ def _care_item(store: Store) -> Item:
         for f in found
     ]
     ids = [f.person if f.member == care.SELF else f.member for f in found]
-    return _counted("care_not_offered", ids, modules=named) if found else Item(
-        "care_not_offered", 0
+    return (
+        _counted("care_not_offered", ids, modules=named) if found else Item("care_not_offered", 0)
     )
 
 

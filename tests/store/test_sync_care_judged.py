@@ -61,8 +61,9 @@ def test_care_records_no_store_would_write_are_quarantined(
     for name, change in forged.items():
         made[name] = uuid7()
         row = {"id": made[name], **base, **change}
-        hostile.forge(("care_record", key(made[name]), "", None),
-                      *(("care_record", key(made[name]), c, v) for c, v in row.items()))  # fmt: skip
+        pk = key(made[name])
+        hostile.forge(("care_record", pk, "", None),
+                      *(("care_record", pk, c, v) for c, v in row.items()))  # fmt: skip
     member = uuid7()
     hostile.forge(
         ("household_member", key(member), "", None),
