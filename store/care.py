@@ -259,11 +259,11 @@ def _module(modules: tuple[str, ...], given: str, subject: Subject) -> str:
             code="care_module_not_in_package",
             given=validate.shown(given),
             package=subject.package or "",
-            modules=", ".join(modules),
+            modules=list(modules),
         )
     if len(matching) > 1:
         raise BadInput(
-            code="care_module_ambiguous", given=validate.shown(given), modules=", ".join(matching)
+            code="care_module_ambiguous", given=validate.shown(given), modules=matching
         )
     return matching[0]
 
@@ -584,7 +584,7 @@ def _not_offered_of(
             key = (person, code, name)
             if name not in modules:
                 continue
-            if relation != care_module_for(name) or added_at >= at or key in found:
+            if relation != care_module_for(name) or added_at > at or key in found:
                 continue
             if (member_id, name) not in offered:
                 found[key] = NotOffered(person, code, name, from_db(at), assessment)

@@ -215,6 +215,7 @@ def test_a_module_a_package_change_adds_is_open_in_the_handover_until_offered(
     assert item.count == 2
     assert any(r.kind == "care_not_offered" and r.count == 2 for r in draft.recommendation)
     # a child recorded after the change is no open item (the package had the module already)
+    clock.advance(minutes=5)
     care.add_member(store, "MEREL", "child")
     assert len(care.not_offered(store)) == 2
     care.record_care(store, "MEREL", member="MEREL-P1", module=PARTNER, status="offered")
