@@ -262,9 +262,7 @@ def _module(modules: tuple[str, ...], given: str, subject: Subject) -> str:
             modules=list(modules),
         )
     if len(matching) > 1:
-        raise BadInput(
-            code="care_module_ambiguous", given=validate.shown(given), modules=matching
-        )
+        raise BadInput(code="care_module_ambiguous", given=validate.shown(given), modules=matching)
     return matching[0]
 
 
