@@ -223,3 +223,18 @@ def test_a_module_a_package_change_adds_is_open_in_the_handover_until_offered(
     care.end_member(store, "MEREL", "MEREL-C1")  # no longer in the household: not open
     draft = draft_handover(store)
     assert next(i for i in draft.assessment if i.kind == "care_not_offered").count == 0
+
+
+def test_care_is_in_no_person_statement(store: Store) -> None:
+    import json
+
+    from store import statement
+    from words import statement as words
+
+    _merel(store)
+    care.add_member(store, "MEREL", "partner")
+    care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="offered",
+                     note="intake")  # fmt: skip
+    found = statement.weekly_statement(store, "MEREL", "2026-W48")
+    for text in (json.dumps(words.as_json(found)), words.as_markdown(found), words.as_html(found)):
+        assert "MEREL-P1" not in text and "Psychosocial" not in text and "intake" not in text
