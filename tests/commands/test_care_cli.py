@@ -73,18 +73,20 @@ def test_household_and_care_through_the_cli(demo: Run, db_path: Path) -> None:
 
 
 def test_the_handover_names_a_module_a_package_change_added(demo: Run) -> None:
-    demo("person", "household", "MEREL", "--add", "child")  # the package has children's care
-    raised = demo("threat", "assess", "MEREL", "--level", "5")  # adds relocation support
+    demo("person", "household", "MEREL", "--add", "child")  # MEREL is at level 1: PKG-W1
+    raised = demo("threat", "assess", "MEREL", "--level", "5")  # children's care, relocation
     assert raised.exit_code == 0, raised.stderr
     draft = json.loads(demo("handover", "draft", "--format", "json").stdout)
     items = [i for i in draft["assessment"] if i["kind"] == "care_not_offered"]
-    assert [(i["count"], i["ids"]) for i in items] == [(1, ["MEREL"])]
+    assert [(i["count"], i["ids"]) for i in items] == [(2, ["MEREL", "MEREL-C1"])]
     text = demo("handover", "draft").stdout
     assert "MEREL themself: Temporary relocation support" in text
+    assert "MEREL-C1 of MEREL: Psychosocial care: children" in text
     assert "Offer the care modules the package change added" in text
-    done = demo("care", "record", "MEREL", "--member", "self", "--module", "relocation",
-                "--status", "offered")  # fmt: skip
-    assert done.exit_code == 0, done.stderr
+    for member, module in (("self", "relocation"), ("MEREL-C1", "children")):
+        done = demo("care", "record", "MEREL", "--member", member, "--module", module,
+                    "--status", "offered")  # fmt: skip
+        assert done.exit_code == 0, done.stderr
     draft = json.loads(demo("handover", "draft", "--format", "json").stdout)
     items = [i for i in draft["assessment"] if i["kind"] == "care_not_offered"]
     assert [(i["count"], i["ids"]) for i in items] == [(0, [])]
