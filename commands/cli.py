@@ -33,6 +33,7 @@ LAZY_COMMANDS = {
     "db": "setup_cmds",
     "catalogue": "catalogue_cmd",
     "person": "subjects_cmd",
+    "care": "care_cmd",
     "threat": "subjects_cmd",
     "staff": "staff_cmd",
     "activity": "agenda_cmd",

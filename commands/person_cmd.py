@@ -1,13 +1,15 @@
-"""``person experience|experiences|statement``: the protected person at the centre (issue 20).
+"""``person experience|experiences|statement|household``: the protected person at the centre
+(issue 20).
 Added to the ``person`` group (``cli.LAZY_SUBCOMMANDS``)."""
 
 from __future__ import annotations
 
 import click
 
-from store import experience, statement
+from store import care, experience, statement
 from store.clock import local_iso
 from words import _
+from words.care import RELATIONS
 
 from .context import Env, pass_env
 from .jsonout import json_text
@@ -107,4 +109,49 @@ def person_statement(env: Env, code: str, week: str, fmt: str, output: str | Non
     write_text(text, output)
 
 
-SUBCOMMANDS = [person_experience, person_experiences, person_statement]
+HOUSEHOLD_COLUMNS = ("member", "relation", "added_at", "added_by", "ended_at", "ended_by")
+
+
+@click.command("household")
+@click.argument("code")
+@click.option(
+    "--add",
+    "relation",
+    type=click.Choice(care.RELATIONS),
+    help=_("Record a partner or child (by code, no name); prints the member's code."),
+)
+@click.option("--end", "member", help=_("End this member (no longer in the household)."))
+@output_options
+@pass_env
+def person_household(
+    env: Env, code: str, relation: str | None, member: str | None, fmt: str, output: str | None
+) -> None:
+    """The person's household by code: list it, add a partner or child, end a member
+    (nothing is deleted). Shift leaders, planners and admins."""
+    if relation is not None and member is not None:
+        raise click.UsageError(_("Give --add or --end, not both."))
+    store = env.store()
+    if relation is not None:
+        added = care.add_member(store, code, relation)
+        created(added.code, _("Recorded {member} ({relation}).").format(
+            member=added.code, relation=RELATIONS.get(added.relation, added.relation)))  # fmt: skip
+        return
+    if member is not None:
+        ended = care.end_member(store, code, member)
+        created(ended.code, _("Ended {member}.").format(member=ended.code))
+        return
+    rows = [
+        {
+            "member": m.code,
+            "relation": m.relation,
+            "added_at": local_iso(m.added_at),
+            "added_by": m.added_by,
+            "ended_at": local_iso(m.ended_at),
+            "ended_by": m.ended_by,
+        }
+        for m in care.list_members(store, code)
+    ]
+    emit(rows, fmt, output, HOUSEHOLD_COLUMNS)
+
+
+SUBCOMMANDS = [person_experience, person_experiences, person_statement, person_household]

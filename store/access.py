@@ -51,6 +51,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "request.answer": frozenset({"planner", "shift_leader", "authority", "admin"}),
     "experience.write": frozenset({"operator", "shift_leader", "planner"}),
     "experience.read": frozenset({"shift_leader", "admin"}),
+    # psychosocial care: recorded and read by those who arrange the package around the person
+    # (shift leaders, planners, admins); need-to-know: not by operators (README).
+    "care.write": frozenset({"shift_leader", "planner", "admin"}),
+    "care.read": frozenset({"shift_leader", "planner", "admin"}),
 }
 
 

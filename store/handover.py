@@ -514,6 +514,7 @@ def _assessment(store: Store, period: _Period) -> tuple[Item, ...]:
         _overlap_item(store),
         *_quarantine_items(store),
         *_finding_items(store),
+        _care_item(store),
         _expiring(store, period),
     )
 
@@ -532,6 +533,23 @@ def _overlap_item(store: Store) -> Item:
     ]
     ids = tuple(dict.fromkeys(i for pair in pairs for i in pair.ids))
     return Item("overlapping_handovers", len(pairs), ids, {"pairs": named} if pairs else {})
+
+
+def _care_item(store: Store) -> Item:
+    """Care modules a package change added for a member already in the household (the person
+    themself too), not offered yet (``care.not_offered``): open until offered. Its ids are the
+    members (the person's own code for the person themself)."""
+    from . import care
+
+    found = care.not_offered(store)
+    named = [
+        {"person": f.person, "member": f.member, "module": f.module, "since": f.since}
+        for f in found
+    ]
+    ids = [f.person if f.member == care.SELF else f.member for f in found]
+    return (
+        _counted("care_not_offered", ids, modules=named) if found else Item("care_not_offered", 0)
+    )
 
 
 def _expiring(store: Store, period: _Period) -> Item:

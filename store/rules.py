@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from . import access, validate
 from .clock import LOCAL_TZ, from_db, iso_week
@@ -73,6 +73,18 @@ DECISION_STEPS = ("decision", "execution", "monitoring")
 REQUEST_VERDICTS = ("as_asked", "with_changes", "not_feasible")
 REQUEST_ANSWERS = ("accepted", "refused")
 EXPERIENCE_WEIGHTS = ("none", "some", "heavy")
+#: Psychosocial care (store/care.py): a household member's relation, a care module's statuses.
+HOUSEHOLD_RELATIONS = ("partner", "child")
+CARE_STATUSES = ("offered", "accepted", "declined", "ended")
+#: How many days before the day it is recorded a care status may say it took effect: a status
+#: is recorded when it happens, or soon after; further back it is back-dated (refused by the
+#: store, quarantined by the judge).
+CARE_BACKDATE_DAYS = 31
+#: The most characters of a care record's note: a pointer, never the content of care.
+CARE_NOTE_LENGTH = 200
+#: A member's code: the person's code, ``-P`` (partner) or ``-C`` (child) and a number.
+MEMBER_CODE_PATTERN = re.compile(r"^([A-Z][A-Z0-9-]{1,31})-([PC])([1-9][0-9]{0,2})\Z")
+_MEMBER_LETTERS = {"partner": "P", "child": "C"}
 #: The most characters a request's assessment (its options as JSON) may have.
 MAX_ASSESSMENT = 200_000
 #: The most options of ``suggest`` an assessment keeps besides planning it as asked (it ranks
@@ -665,6 +677,74 @@ def _activity_or_week(row: Mapping[str, object]) -> None:
         raise BadInput(code="experience_activity_and_week")
 
 
+def care_module_for(module: str) -> str:
+    """Which member a care module of the catalogue is for, from its name: a name ending in
+    ``: partner`` is for a partner, one ending in ``: children`` (or ``: child``) for a child,
+    every other module (``Psychosocial care: protected person``, ``Temporary relocation
+    support``) for the protected person themself (``self``).
+
+    Args:
+        module: the module's name as the catalogue's packages list it.
+
+    Returns:
+        ``self``, ``partner`` or ``child``.
+    """
+    tail = module.rsplit(":", 1)[-1].strip().casefold() if ":" in module else ""
+    if tail == "partner":
+        return "partner"
+    if tail in ("children", "child"):
+        return "child"
+    return "self"
+
+
+def member_code(person: str, relation: str, number: int) -> str:
+    """A household member's code: ``MEREL-P1`` for MEREL's first partner, ``MEREL-C2`` for the
+    second child.
+
+    Args:
+        person: the subject's code name.
+        relation: ``partner`` or ``child``.
+        number: the member's number among the person's members of that relation (from 1).
+
+    Returns:
+        The code.
+    """
+    return f"{person}-{_MEMBER_LETTERS[relation]}{number}"
+
+
+def local_day(stamp: str) -> str:
+    """The Amsterdam day of a stored UTC time, as stored date text.
+
+    Args:
+        stamp: stored UTC text.
+
+    Returns:
+        ``YYYY-MM-DD``.
+    """
+    return from_db(stamp).astimezone(LOCAL_TZ).date().isoformat()
+
+
+def _member_code(row: Mapping[str, object]) -> None:
+    code, relation = row.get("code"), row.get("relation")
+    found = MEMBER_CODE_PATTERN.match(code) if isinstance(code, str) else None
+    if found is None or _MEMBER_LETTERS.get(str(relation)) != found[2]:
+        raise BadInput(code="care_member_code", given=validate.shown(code))
+
+
+def _care_day(row: Mapping[str, object]) -> None:
+    """A care status's day: not after the day it was recorded (a day ahead in Amsterdam is
+    still that UTC day's), at most ``CARE_BACKDATE_DAYS`` before it."""
+    on, at = row.get("on_date"), row.get("recorded_at")
+    if not (isinstance(on, str) and isinstance(at, str)):
+        return
+    recorded = from_db(at).astimezone(LOCAL_TZ).date()
+    day = validate.day(date.fromisoformat(on), "on_date")
+    if day > recorded:
+        raise BadInput(code="care_date_ahead", on=on, today=recorded.isoformat())
+    if (recorded - day).days > CARE_BACKDATE_DAYS:
+        raise BadInput(code="care_backdated", on=on, days=CARE_BACKDATE_DAYS)
+
+
 # Creation permissions that depend on the row ----------------------------------------------------
 
 
@@ -1167,6 +1247,50 @@ _RULES = (
         },
         row_checks=(_activity_or_week,),
         together=frozenset({"activity_id", "week"}),
+    ),
+    TableRule(
+        "household_member",
+        _always("care.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "code": FieldRule(_pattern(MEMBER_CODE_PATTERN, "member code")),
+            "relation": FieldRule(_choice(HOUSEHOLD_RELATIONS)),
+            "added_at": STAMP,
+            "added_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_member_code,),
+        together=frozenset({"code", "relation"}),
+    ),
+    TableRule(
+        "household_end",
+        _always("care.write"),
+        {
+            "id": ID,
+            "member_id": _ref("household_member"),
+            "ended_at": STAMP,
+            "ended_by": ACTOR,
+            "device": DEVICE,
+        },
+    ),
+    TableRule(
+        "care_record",
+        _always("care.write"),
+        {
+            "id": ID,
+            "subject_id": _ref("subject"),
+            "member_id": _ref("household_member", optional=True),
+            "module": FieldRule(_text(required=True, max_len=200), catalogue="care_module"),
+            "status": FieldRule(_choice(CARE_STATUSES)),
+            "on_date": FieldRule(validate.stored_date),
+            "note": FieldRule(_text(max_len=CARE_NOTE_LENGTH)),
+            "recorded_at": STAMP,
+            "recorded_by": ACTOR,
+            "device": DEVICE,
+        },
+        row_checks=(_care_day,),
+        together=frozenset({"on_date", "recorded_at"}),
     ),
     TableRule(  # the admin laptop's witness of a name's first holder (``sync/clashes.py``)
         "name_claim",

@@ -37,6 +37,8 @@ ACTIONS: dict[str, str] = {
     "request.answer": _("answer a requested activity"),
     "experience.write": _("record the protected person's experience"),
     "experience.read": _("read the protected person's experiences"),
+    "care.write": _("record the protected person's household and care"),
+    "care.read": _("read the protected person's household and care"),
     "staff.grant_admin": _("make someone an admin or change an admin's role"),
     "intel.acknowledge": _("acknowledge signal reports"),
     "sync.claim_name": _("witness which row first held a unique name (the team's admin laptop)"),

@@ -265,6 +265,25 @@ def _expiring(item: Item, details: bool) -> str:
     return text
 
 
+def _care_not_offered(item: Item, details: bool) -> str:
+    text = ngettext(
+        "{n} care module a package change added is not offered yet",
+        "{n} care modules a package change added are not offered yet",
+        item["count"],
+    ).format(n=item["count"])
+    if details:
+        for m in item["params"].get("modules", []):
+            said = (
+                _("; {person} themself: {module} (since {since})")
+                if m["member"] == "self"
+                else _("; {member} of {person}: {module} (since {since})")
+            )
+            text += said.format(
+                member=m["member"], person=m["person"], module=m["module"], since=_dated(m["since"])
+            )
+    return text
+
+
 def _finding(item: Item, details: bool) -> str:
     """A trust finding (``store.findings``) from its code and params (``words.findings``); one
     signed before findings were facts, its sentence as written, made visible."""
@@ -366,6 +385,7 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
                 "back-dated records)"
             )
         ),
+        "care_not_offered": _care_not_offered,
         "expiring": _expiring,
     },
     "recommendation": {
@@ -392,6 +412,12 @@ SENTENCES: dict[str, dict[str, Callable[[Item, bool], str]]] = {
             _(
                 "Ask the admin about the quarantined changes (`sync quarantine`): "
                 "revoke a laptop that sends them on purpose, or correct its role"
+            )
+        ),
+        "care_not_offered": _counted(
+            _(
+                "Offer the care modules the package change added (`care record CODE --member M "
+                "--module MOD --status offered`)"
             )
         ),
         "expiring": _counted(_("Arrange renewal or replacement for the lapsing qualifications")),

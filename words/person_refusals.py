@@ -61,6 +61,48 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "experience_activity_of_another": template(
         _("Activity {activity} is on {owner}'s agenda, not {person}'s.")
     ),
+    "care_not_a_person": template(
+        _("{person} is not a person: a household and care belong to a protected person.")
+    ),
+    "care_no_such_member": template(
+        _(
+            "{person} has no household member {given}; name self or a member's code "
+            "(person household {person})."
+        )
+    ),
+    "care_member_ended": template(
+        _("Member {member} was ended; only the status ended may still be recorded.")
+    ),
+    "care_module_not_in_package": template(
+        _("{given} is not a care module of package {package} now; it has: {modules}.")
+    ),
+    "care_module_ambiguous": template(
+        _("{given} names more than one care module ({modules}); name it in full.")
+    ),
+    "care_module_not_for_member": template(
+        _("{module} is not for {member} ({relation}); choose a module for that member.")
+    ),
+    "care_not_offered": template(
+        _("{module} was not offered to {member} yet; record offered first.")
+    ),
+    "care_status_unchanged": template(
+        _("{module} is {status} for {member} already; record the next status.")
+    ),
+    "care_date_before_last": template(
+        _("{on} is before the module's last status ({last}); a history goes forward.")
+    ),
+    "care_date_ahead": template(
+        _("{on} is after today ({today}); record a status once it has taken effect.")
+    ),
+    "care_backdated": template(
+        _("{on} is more than {days} days back; record a status when it happens, or soon after.")
+    ),
+    "care_date_before_member": template(
+        _("{on} is before member {member} was recorded ({added}).")
+    ),
+    "care_member_code": template(
+        _("{given} is not a member code (the person's code, -P or -C and a number).")
+    ),
     "not_a_week": template(_("{field} must be an ISO week, YYYY-Www (2026-W53); {given} is not.")),
     "no_such_week": template(
         _(

@@ -277,6 +277,16 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "the experience names an activity of another person than the one it is about; the "
         "store refuses that (name the person whose activity it is, or the week)"
     ),
+    "care_member_of_another": lambda p: _(
+        "the care record names a household member of another person than the one it is about"
+    ),
+    "care_module_not_for_member": lambda p: _(
+        "the care record's module {module} is not for that member (a partner's module for a "
+        "partner, a child's for a child, the others for the person themself)"
+    ).format(module=_v(p["module"])),
+    "care_date_before_member": lambda p: _(
+        "the care record's day {on} is before its member was recorded ({added})"
+    ).format(on=_v(p["on"]), added=_v(p["added"])),
     "answer_of_unreadable": lambda p: _(
         "the answer accepts an option of a request whose assessment is not one the store "
         "writes ({fault}); such a request can only be refused"

@@ -51,6 +51,7 @@ JUMPS = {
     "open_signals": "signals",
     "flagged_log": "agenda",
     "expiring": "roster",
+    "care_not_offered": "today",  # the subject's panel lists its package's care modules
     "conflicts": "sync",
     "quarantined": "sync",
     "overlapping_handovers": "handover",  # the signed handovers below, marked
@@ -75,6 +76,7 @@ ITEMS = {
     "conflicts": _("unresolved sync conflicts"),
     "quarantined": _("changes quarantined at sync"),
     "expiring": _("qualifications lapse within a week"),
+    "care_not_offered": _("care modules a package change added, not offered"),
     "overlapping_handovers": _("signed handovers overlapping in force"),
     "witness": _("audit trails cut or rewritten: admin"),
     "clash": _("names given twice offline"),
@@ -100,6 +102,10 @@ ADVICE = {
     "conflicts": _("Resolve the sync conflicts: j, then 1, 2 or v."),
     "quarantined": _("Look at the quarantined changes with the team admin: j."),
     "expiring": _("Arrange renewal or replacement for the lapsing qualifications."),
+    "care_not_offered": _(
+        "Offer the care modules the package change added (on the command line: `care record "
+        "CODE --member M --module MOD --status offered`)."
+    ),
     "overlapping_handovers": _(
         "Overlapping signed handovers (marked below): each signer supersedes their own with a "
         "period that no longer overlaps."

@@ -143,6 +143,8 @@ JUDGED_CODES = frozenset(
         "calendar_authority_reserved",  # _from_a_calendar
         "signal_activity_of_another",  # activity_of_another
         "experience_activity_of_another",  # experience_activity_of_another
+        "care_module_not_for_member",  # _care_of_its_member
+        "care_date_before_member",  # _care_of_its_member
         "withdraw_not_yours",  # withdraw_not_signer
         "handover_withdrawn",  # accepts_withdrawn
         "no_such_option",  # answer_no_such_option
@@ -967,6 +969,8 @@ class Judge:
             failed = self._activity_of_another(rule.name, values)
         if failed is None and rule.name == "request_answer":
             failed = self._answers_its_request(values)
+        if failed is None and rule.name == "care_record":
+            failed = self._care_of_its_member(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None:
@@ -1122,6 +1126,38 @@ class Judge:
         if table == "experience":
             return quarantine("experience", "experience_activity_of_another")
         return quarantine("signal", "activity_of_another")
+
+    def _care_of_its_member(self, values: Mapping[str, object]) -> Verdict | None:
+        """A care record as the store writes one: of a member of its own person, of a module
+        for that member (``rules.care_module_for``: the person themself when no member is
+        named), on a day not before the member was recorded; a member's person, relation and
+        recording never change."""
+        module = str(values.get("module"))
+        member = values.get("member_id")
+        relation = "self"
+        if member is not None:
+            key = json.dumps([member], ensure_ascii=False)
+            if not self._known("household_member", key):
+                return defer(
+                    f"row:household_member:{key}",
+                    "refers_unknown",
+                    table="care_record",
+                    column="member_id",
+                    to="household_member",
+                )
+            made = self.context.created_value
+            if made("household_member", key, "subject_id") != values.get("subject_id"):
+                return quarantine("care", "care_member_of_another")
+            relation = str(made("household_member", key, "relation"))
+            added = made("household_member", key, "added_at")
+            on = values.get("on_date")
+            if isinstance(added, str) and isinstance(on, str) and on < rules.local_day(added):
+                return quarantine(
+                    "care", "care_date_before_member", on=on, added=rules.local_day(added)
+                )
+        if rules.care_module_for(module) != relation:
+            return quarantine("care", "care_module_not_for_member", module=cut(module))
+        return None
 
     def _answers_its_request(self, values: Mapping[str, object]) -> Verdict | None:
         """An acceptance as the store records one: it names an option of the request's

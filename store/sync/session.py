@@ -592,6 +592,7 @@ def _catalogue(conn: sqlite3.Connection) -> dict[str, frozenset[object]]:
         "concept": "SELECT code FROM concept",
         "qualification": "SELECT code FROM qualification",
         "threat_level": "SELECT level FROM threat_level",
+        "care_module": "SELECT DISTINCT m.value FROM package p, json_each(p.care_modules) m",
     }
     return {name: frozenset(r[0] for r in conn.execute(sql)) for name, sql in lists.items()}
 

@@ -39,6 +39,9 @@ SYNCED_TABLES = (
     "activity_request",
     "request_answer",
     "experience",
+    "household_member",
+    "household_end",
+    "care_record",
     "name_claim",
 )
 

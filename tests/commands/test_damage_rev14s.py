@@ -27,7 +27,8 @@ LAST = migrations.SCHEMA_VERSION
 def _one_version_behind(path: Path) -> None:
     """The database as the migration before the last left it: the triggers the last one
     replaced or made put back as they were, the header's version one lower (a genuine older
-    file, as a laptop not yet updated holds it; the last migration only replaces triggers)."""
+    file, as a laptop not yet updated holds it): the tables the last one made dropped, the
+    triggers it replaced or made put back as they were."""
     reference = sqlite3.connect(":memory:", isolation_level=None)
     migrations.migrate(reference, ":memory:", upto=LAST - 1)
     older = dict(reference.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
@@ -37,6 +38,10 @@ def _one_version_behind(path: Path) -> None:
     assert made and made <= set(older) | made
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
+    # the tables the last migration made go (their indexes and triggers with them), the last
+    # made first (036: care_record refers to household_member)
+    for table in reversed(re.findall(r"CREATE TABLE (\w+)", migrations._read(name))):
+        conn.execute(f'DROP TABLE "{table}"')
     for trigger in made:
         conn.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
         if trigger in older:

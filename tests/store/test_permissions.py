@@ -17,6 +17,7 @@ from store import (
     access,
     agenda,
     capacity,
+    care,
     decisions,
     experience,
     handover,
@@ -65,6 +66,8 @@ EXERCISERS: dict[str, Exerciser] = {
         s, "BEVER", weight="some", text="Zwaar", week="2026-W49"
     ),
     "experience.read": lambda s, ids: experience.list_experiences(s, "BEVER"),
+    "care.write": lambda s, ids: care.add_member(s, "BEVER", "child"),
+    "care.read": lambda s, ids: care.care_overview(s, "BEVER"),
 }
 #: Actions whose store functions belong to an issue not yet built (sync, issue 6).
 NOT_YET_EXERCISED = {"team.manage"}

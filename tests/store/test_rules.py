@@ -53,6 +53,8 @@ ENUMS = {
     ("activity_request", "verdict"): rules.REQUEST_VERDICTS,
     ("request_answer", "answer"): rules.REQUEST_ANSWERS,
     ("experience", "weight"): rules.EXPERIENCE_WEIGHTS,
+    ("household_member", "relation"): rules.HOUSEHOLD_RELATIONS,
+    ("care_record", "status"): rules.CARE_STATUSES,
     ("name_claim", "tbl"): rules.NAMED_TABLES,
 }
 

@@ -19,6 +19,7 @@ STORE = Path(store.__file__).parent
 #: The store's modules that write synced tables (the rest: ``NOT_WRITING``).
 WRITING = (
     "agenda",
+    "care",
     "decisions",
     "experience",
     "handover",
@@ -79,6 +80,10 @@ _FIELD = "a field's value: the rule table's field check refuses it (value_refuse
 _ROW = "the rule table's row check refuses it (row_refused)"
 _NOOP = "a write that changes nothing: a bundle's records are changes, nothing to refuse"
 _LOCAL = "secrets are local and never travel"
+_CARE = (
+    "a care history's order across laptops: two laptops recording offline may each be first; "
+    "the history keeps both records, by day (never overwritten)"
+)
 _CLASH = "two laptops may give one name at once: the merge settles it (clashes.settle)"
 
 #: Codes raised in a writing module that no bundle can carry, or that a check of the rule
@@ -97,6 +102,18 @@ ALLOWED = {
     "restriction_needs_reason": _FIELD,
     "restriction_needs_authority": _FIELD,
     "experience_activity_and_week": _ROW,
+    "care_backdated": _ROW,
+    "care_date_ahead": _ROW,
+    "care_module_ambiguous": _INPUT,
+    "care_module_not_in_package": "the package in force follows from the assessments each "
+    "laptop holds: the judge checks the module is the catalogue's (not_in_catalogue) and for "
+    "the member (care_module_not_for_member); a module the package no longer has stays history",
+    "care_not_a_person": "a member or record of an object or service: no module of the "
+    "catalogue is for one, and nothing reads it (the overview and the handover read persons)",
+    "care_member_ended": _CARE,
+    "care_not_offered": _CARE,
+    "care_status_unchanged": _CARE,
+    "care_date_before_last": _CARE,
     "supersede_needs_reason": _ROW + ": handover_supersede_without_reason",
     "log_entry_needs_text": _FIELD,
     "unknown_log_kind": _FIELD,

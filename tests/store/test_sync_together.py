@@ -149,6 +149,7 @@ def test_every_cross_field_check_of_a_synced_table_is_judged_together(store: Sto
     expected["activity_request"] = {"start_at", "end_at"}  # issue 20's records: append-only
     expected["request_answer"] = {"answer", "option", "activity_id", "reason", "authority"}
     expected["experience"] = {"activity_id", "week"}
+    expected["care_record"] = {"on_date", "recorded_at"}  # a day not ahead of its recording
     assert crossed == expected
     for table, read in crossed.items():
         assert read <= rules.TABLES[table].together
