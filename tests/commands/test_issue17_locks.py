@@ -13,6 +13,7 @@ from pathlib import Path
 from store import logbook, machine
 from store.db import Store
 from tests.conftest import TEST_SECRET
+from tests.source import parse_file
 
 from .conftest import Run
 
@@ -75,7 +76,7 @@ def test_no_module_opens_a_file_but_those_known() -> None:
     found = set()
     for folder in ("store", "commands", "console"):
         for path in sorted((ROOT / folder).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parse_file(path)
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue
