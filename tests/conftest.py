@@ -64,6 +64,32 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 TEST_SECRET = proof.DEMO_SECRET
 
 
+def runs_long(item: pytest.Function) -> bool:
+    """A test that runs many cases in one call: a hypothesis test, or one marked ``runs_long``."""
+    hypothesis = getattr(item.obj, "is_hypothesis_test", False)
+    return bool(hypothesis or item.get_closest_marker("runs_long"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules that hold property tests (hypothesis) or a test marked ``runs_long`` (one
+    call that loops over many cases) run first, each module whole and in its own order; the
+    rest follows as collected.
+
+    A property test runs its examples in one call (10-30 s of CPU), which xdist cannot split
+    or steal. Collected in file order they came near the end of the second worker's queue
+    (tests/store/test_sync_*), so at the end one worker ran a property test alone while the
+    other had nothing left to take. First, they run while the other worker still has its own
+    queue, and work-stealing evens out the short tests at the end. Whole modules, so that a
+    module's fixtures (the sync templates) are still made once. Every worker collects the
+    same items and sorts them alike (xdist checks)."""
+    first = {
+        item.module.__name__
+        for item in items
+        if isinstance(item, pytest.Function) and runs_long(item)
+    }
+    items.sort(key=lambda item: getattr(getattr(item, "module", None), "__name__", "") not in first)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every data, state and config directory at the test's own temp folder."""

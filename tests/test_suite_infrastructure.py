@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from store import proof
+from tests.conftest import runs_long
 
 #: The hasher when this module was imported: at collection, before any fixture of any scope.
 HASHER_AT_COLLECTION = proof.HASHER
@@ -38,3 +39,22 @@ def test_bytecode_is_kept_before_the_installed_plugins_load(pytestconfig: pytest
     names = [name for name, _plugin in pytestconfig.pluginmanager.list_name_plugin()]
     assert names.index("tests.bytecode") < names.index("hypothesispytest"), names
     assert not sys.dont_write_bytecode
+
+
+def test_modules_with_property_tests_are_collected_first(request: pytest.FixtureRequest) -> None:
+    """``pytest_collection_modifyitems`` (tests/conftest.py): every module holding a hypothesis
+    test or a ``runs_long`` one comes before
+    any module without one, and each module's tests stay together."""
+    items = request.session.items
+    if len(items) < 2:  # run alone: nothing to order (the whole suite, as `make test` runs it, is)
+        return
+    names = [item.module.__name__ for item in items if isinstance(item, pytest.Function)]
+    with_property = {
+        item.module.__name__
+        for item in items
+        if isinstance(item, pytest.Function) and runs_long(item)
+    }
+    flags = [name in with_property for name in names]
+    assert flags == sorted(flags, reverse=True), "a module with a property test comes late"
+    order = [name for i, name in enumerate(names) if i == 0 or names[i - 1] != name]
+    assert len(order) == len(set(order)), "a module's tests were split apart"

@@ -10,6 +10,7 @@ import pytest
 import store
 from commands.output import EXIT_CODES, ExitCode, exit_code
 from store import errors
+from tests.source import parse_file
 
 
 def _store_error_classes() -> list[type[errors.StoreError]]:
@@ -51,7 +52,7 @@ def test_every_process_exit_in_commands_names_its_code() -> None:
 
     literal = []
     for path in sorted((Path(__file__).parents[2] / "commands").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse_file(path)):
             if (
                 isinstance(node, ast.Call)
                 and ast.unparse(node.func) in ("os._exit", "sys.exit", "SystemExit", "ctx.exit")

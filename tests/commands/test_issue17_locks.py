@@ -17,6 +17,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.sync import bundle
 from tests.conftest import TEST_SECRET, refused_as
+from tests.source import parse_file
 
 from .conftest import Run
 
@@ -79,7 +80,7 @@ def test_no_module_opens_a_file_but_those_known() -> None:
     found = set()
     for folder in ("store", "commands", "console"):
         for path in sorted((ROOT / folder).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parse_file(path)
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue

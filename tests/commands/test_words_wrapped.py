@@ -13,6 +13,8 @@ import functools
 import re
 from pathlib import Path
 
+from tests.source import parse_file
+
 COMMANDS = Path(__file__).parents[2] / "commands"
 
 #: Calls that show their text to a person: name → the positions of the text arguments.
@@ -96,7 +98,7 @@ def _name(call: ast.Call) -> str:
 def _found() -> tuple[str, ...]:
     found = []
     for path in sorted(COMMANDS.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_file(path)
         for call in ast.walk(tree):
             if not isinstance(call, ast.Call):
                 continue
@@ -134,7 +136,7 @@ def _formatted() -> tuple[str, ...]:
     error's English), and not on ``ALLOWED``."""
     found = []
     for path in sorted(COMMANDS.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_file(path)
         parents = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
         for node in ast.walk(tree):
             if not isinstance(node, ast.JoinedStr):

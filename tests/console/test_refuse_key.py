@@ -14,6 +14,7 @@ from textual import events
 
 from console.app import SchildwachtApp
 from tests.console.conftest import settle, toasts
+from tests.source import parse_file
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
 
@@ -21,7 +22,7 @@ CONSOLE = Path(__file__).resolve().parents[2] / "console"
 def _warnings_outside_refuse_key() -> list[str]:
     found = []
     for path in sorted(CONSOLE.rglob("*.py")):
-        tree = ast.parse(path.read_text(), str(path))
+        tree = parse_file(path)
         for node in ast.walk(tree):
             if not (
                 isinstance(node, ast.Call)

@@ -14,13 +14,15 @@ import re
 from functools import cache
 from pathlib import Path
 
+from tests.source import parse_file
+
 ROOT = Path(__file__).parents[2]
 ONE_MODULE = "console/textual_private.py"
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
     return [
-        (path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        (path.relative_to(ROOT).as_posix(), parse_file(path))
         for path in sorted((ROOT / "console").rglob("*.py"))
         if path.relative_to(ROOT).as_posix() != ONE_MODULE
     ]

@@ -7,15 +7,15 @@ import functools
 import re
 from pathlib import Path
 
+from tests.source import parse_file
+
 STORE = Path(__file__).parents[2] / "store"
 
 
 @functools.cache
 def _parsed() -> tuple[tuple[Path, ast.Module], ...]:
     """Every module of store/ and its syntax tree, parsed once per process (read only)."""
-    return tuple(
-        (path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(STORE.rglob("*.py"))
-    )
+    return tuple((path, parse_file(path)) for path in sorted(STORE.rglob("*.py")))
 
 
 #: The longest a function in store/ may be, its signature and docstring included; only the
@@ -57,10 +57,7 @@ def _functions(root: Path = STORE) -> list[tuple[str, int]]:
     trees = (
         _parsed()
         if root == STORE
-        else tuple(
-            (path, ast.parse(path.read_text(encoding="utf-8")))
-            for path in sorted(root.rglob("*.py"))
-        )
+        else tuple((path, parse_file(path)) for path in sorted(root.rglob("*.py")))
     )
     for path, tree in trees:
         for node in ast.walk(tree):

@@ -23,6 +23,7 @@ from store import capacity, clock, staff, subjects, validate
 from store.db import Store
 from store.errors import BadInput, StoreError
 from tests.conftest import snapshot
+from tests.source import parse_file
 from words.errors import SENTENCES, sentence
 
 STORE = Path(__file__).resolve().parents[2] / "store"
@@ -68,8 +69,7 @@ def _name(call: ast.Call) -> str | None:
 def _modules(root: Path = STORE) -> list[tuple[str, ast.Module]]:
     """Every module under ``root`` (the store's by default), parsed once per test process."""
     return [
-        (path.relative_to(root).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(root.rglob("*.py"))
+        (path.relative_to(root).as_posix(), parse_file(path)) for path in sorted(root.rglob("*.py"))
     ]
 
 

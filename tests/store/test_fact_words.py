@@ -16,6 +16,7 @@ from store.findings import Finding
 from store.sync.quarantine import Quarantined
 from store.sync.reason import fact, read
 from store.witness import ALARM_CODES, read_alarm
+from tests.source import parse_file
 from words.alarms import ALARMS
 from words.findings import SENTENCES as FINDINGS
 from words.findings import as_json as finding_json
@@ -37,7 +38,7 @@ def _calls() -> list[tuple[str, ast.Call]]:
     """Every call of a builder in the store, with where it is."""
     found = []
     for path in sorted(STORE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_file(path)
         for node in ast.walk(tree):
             name = (
                 node.func.id

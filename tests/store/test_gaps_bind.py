@@ -10,6 +10,8 @@ import random
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from store import agenda, roster, staff, staffing, subjects
 from store.capacity import capacity_report
 from store.db import Store, backup_database
@@ -135,6 +137,7 @@ def _situation(store: Store, seed: int) -> list[str]:
     return ids
 
 
+@pytest.mark.runs_long
 def test_every_yes_option_carried_out_leaves_no_gap_naming_the_activity(
     store: Store, tmp_path: Path
 ) -> None:

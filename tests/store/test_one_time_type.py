@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from store import clock
+from tests.source import parse_file
 
 ROOT = Path(__file__).parents[2]
 HELPERS = (clock.local, clock.local_iso, clock.local_text, clock.local_span, clock.hours_between)
@@ -47,7 +48,7 @@ def test_no_store_or_command_passes_a_row_column_to_the_clock_helpers() -> None:
     found = []
     for folder in ("store", "commands"):
         for path in sorted((ROOT / folder).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parse_file(path)):
                 if not isinstance(node, ast.Call):
                     continue
                 called = node.func.id if isinstance(node.func, ast.Name) else None
@@ -112,7 +113,7 @@ def test_no_public_store_function_takes_a_time_as_text_or_a_number() -> None:
     numbers exist only at SQL rows, JSON and the screen."""
     found = []
     for path in sorted((ROOT / "store").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse_file(path)):
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
             if (path.stem, node.name) in _TEXT_ON_PURPOSE:
@@ -144,7 +145,7 @@ def test_epoch_conversions_go_through_the_clock() -> None:
             name = path.relative_to(ROOT).as_posix()
             if name in _EPOCH_ALLOWED:
                 continue
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parse_file(path)):
                 func = node.func if isinstance(node, ast.Call) else None
                 if isinstance(func, ast.Attribute) and func.attr in _EPOCH_CALLS:
                     found.append(f"{name}:{node.lineno} {ast.unparse(node)}")
@@ -176,7 +177,7 @@ def test_officer_hours_are_computed_in_one_place() -> None:
     found = []
     for folder in ("store", "commands", "console", "words"):
         for path in sorted((ROOT / folder).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parse_file(path)):
                 if (
                     isinstance(node, ast.BinOp)
                     and isinstance(node.op, ast.Div | ast.FloorDiv)

@@ -21,6 +21,7 @@ from store.sync.export import Exported
 from store.sync.notice import Notice, notice
 from store.sync.receipt import Receipt
 from store.sync.status import Peer
+from tests.source import parse_file
 from words.receipts import SENTENCES, as_json, said
 
 STORE = Path(__file__).resolve().parents[2] / "store"
@@ -30,7 +31,7 @@ ITEMS = {"warnings", "alarms", "gaps"}
 @functools.cache
 def _modules() -> list[tuple[str, ast.Module]]:
     return [
-        (path.relative_to(STORE).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        (path.relative_to(STORE).as_posix(), parse_file(path))
         for path in sorted(STORE.rglob("*.py"))
     ]
 

@@ -9,6 +9,8 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from store.db import Store
 from store.gaps import Gap, find_gaps
 from store.suggest import apply_option, suggest
@@ -25,6 +27,7 @@ def _short(rows: list[Gap]) -> dict[str, float]:
     return total
 
 
+@pytest.mark.runs_long
 def test_a_feasible_option_applied_leaves_no_unit_shorter(
     demo_store: Store, tmp_path: Path
 ) -> None:

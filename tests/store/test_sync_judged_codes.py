@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import store
+from tests.source import parse_file
 
 STORE = Path(store.__file__).parent
 
@@ -194,7 +195,7 @@ SCANNED_ERRORS = {"BadInput", "RuleViolation", "PermissionDenied"}
 
 def _raised(module: str) -> set[str]:
     """The refusal codes a store module raises (``code="…"`` of the scanned error classes)."""
-    tree = ast.parse((STORE / f"{module}.py").read_text(encoding="utf-8"))
+    tree = parse_file(STORE / f"{module}.py")
     codes = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Tuple) and len(node.elts) >= 2:  # ("R1", "code", facts): a

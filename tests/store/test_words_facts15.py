@@ -9,6 +9,7 @@ import pytest
 from store import capacity
 from store.errors import BadInput
 from store.staff import parse_qualification
+from tests.source import parse_file
 from words.errors import sentence
 
 
@@ -110,7 +111,7 @@ def _compared_as_text() -> list[str]:
     found = []
     for package in ("store", "commands", "console", "words"):
         for path in sorted((root / package).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parse_file(path)):
                 if isinstance(node, ast.Compare):
                     sides = [node.left, *node.comparators]
                     by_result = any(

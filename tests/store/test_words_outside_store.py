@@ -20,6 +20,7 @@ from store.clock import require_order
 from store.errors import BadInput, PermissionDenied, StoreError
 from store.ics import CALENDAR_ENDINGS, calendar_note
 from store.sync.notice import notice
+from tests.source import parse_file
 from words import access as access_words
 from words import calendar as calendar_words
 from words.errors import SENTENCES, sentence
@@ -60,10 +61,7 @@ _EVENT_PROPERTY = re.compile(r"[: ]*[A-Z][A-Z-]*|[: ]+")
 
 @functools.cache
 def _trees() -> list[tuple[str, ast.AST]]:
-    return [
-        (str(p.relative_to(STORE.parent)), ast.parse(p.read_text(encoding="utf-8")))
-        for p in sorted(STORE.rglob("*.py"))
-    ]
+    return [(str(p.relative_to(STORE.parent)), parse_file(p)) for p in sorted(STORE.rglob("*.py"))]
 
 
 def _name(call: ast.Call) -> str:
