@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import combinations, pairwise, product
+from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -55,7 +55,7 @@ from . import validate
 from .catalogue import get_unit, list_concepts, list_qualifications, travel_minutes
 from .clock import LOCAL_TZ, epoch_seconds, epochs_read, from_epoch, to_db
 from .db import Store
-from .matching import assign, attribution_order, cover
+from .matching import assign, attribution_order, bind_places
 
 
 class Need(NamedTuple):
@@ -233,8 +233,9 @@ def bind(
 ) -> tuple[list[Need], list[Duty]]:
     """What the deployments assign, taken out before the unit's pool is matched: an officer
     deployed on an activity is at it for its whole time, so while on duty he fills the places
-    of that activity he can (``matching.cover``: as many as the group can fill at once; which
-    ones, ``_fills``) and counts nowhere else then. Returns the demand left — each
+    of that activity he can (``matching.bind_places``: a maximum matching of the deployed group
+    to the places, by the qualifications valid throughout the activity) and counts nowhere
+    else then. Returns the demand left — each
     activity's places its deployed officers leave open, part by part, still named by the
     activity — and the duties left to the pool.
 
@@ -267,87 +268,9 @@ def bind(
     for need in needs:
         (staffed if need.kind == "activity" and need.source in group else kept).append(need)
     shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
-    pool = _Pool(duties)
     for need in sorted(staffed, key=lambda n: (n.start, n.source)):
-        kept += _bound_need(need, group[need.source], free, shared, pool)
+        kept += _bound_need(need, group[need.source], free, shared)
     return kept, rest + [d for pieces in free.values() for d in pieces]
-
-
-class _Pool:
-    """The officers on duty, by unit: how many hold a qualification while a need runs (all of
-    them, deployed or not: so a deployment elsewhere or on another day never changes which
-    places a group takes)."""
-
-    def __init__(self, duties: list[Duty]) -> None:
-        self.by_unit: dict[str, list[Duty]] = defaultdict(list)
-        for duty in sorted(duties, key=itemgetter(2)):
-            self.by_unit[duty.unit].append(duty)
-        self.starts = {u: [d.start for d in ds] for u, ds in self.by_unit.items()}
-        self.longest = max((d.end - d.start for d in duties), default=0)
-        self.covered: dict[tuple[object, ...], dict[str, int]] = {}
-        self.kept: list[object] = []
-
-    def cover(
-        self,
-        staffing: tuple[tuple[str, int], ...],
-        wanted: dict[str, int],
-        held: Iterable[frozenset[str]],
-        order: tuple[str, ...] | None,
-    ) -> dict[str, int]:
-        """``matching.cover``, once per distinct staffing, group and order (the tuples and
-        sets are shared by identity, as ``load_needs`` and ``load_duties`` build them)."""
-        group = list(held)
-        key = (id(staffing), order, tuple(sorted(map(id, group))))
-        found = self.covered.get(key)
-        if found is None:
-            found = self.covered[key] = cover(wanted.items(), group, order)
-            self.kept.append((staffing, group))  # alive while keyed by their ids
-        return found
-
-    def scarcest_first(self, need: Need, own: list[str]) -> tuple[str, ...]:
-        """The need's qualifications by how few other officers of its unit (not ``own``) hold
-        them while it runs (then by code): a deployed officer takes the place the others can
-        fill least."""
-        duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
-        lo = bisect_left(starts, need.start - self.longest)
-        hi = bisect_left(starts, need.end)
-        needed = {q for q, _n in need.needs}
-        on_duty = {
-            duty.officer: duty.qualifications & needed
-            for duty in duties[lo:hi]
-            if duty.end > need.start and duty.officer not in own
-        }
-        holders: dict[str, int] = dict.fromkeys(needed, 0)
-        for held in on_duty.values():
-            for q in held:
-                holders[q] += 1
-        return tuple(sorted(needed, key=lambda q: (holders[q], q)))
-
-    def part_holders(
-        self, need: Need, own: list[str], spans: list[tuple[int, int]]
-    ) -> list[dict[str, int]]:
-        """Per part [lo, hi) of ``need``, how many other officers of its unit (not ``own``;
-        deployed elsewhere or not, as ``scarcest_first``) hold each of its qualifications
-        valid on duty for all of the part: how many places of each the pool could fill there,
-        leaving the unit's other demand aside."""
-        duties, starts = self.by_unit.get(need.unit, []), self.starts.get(need.unit, [])
-        lo = bisect_left(starts, need.start - self.longest)
-        hi = bisect_left(starts, need.end)
-        near = [d for d in duties[lo:hi] if d.end > need.start and d.officer not in own]
-        needed = {q for q, _n in need.needs}
-        found = []
-        for a, b in spans:
-            counts: dict[str, int] = dict.fromkeys(needed, 0)
-            for _officer, q in {
-                (d.officer, q)
-                for d in near
-                if d.start <= a and d.end >= b
-                for q in d.qualifications
-                if q in counts
-            }:
-                counts[q] += 1
-            found.append(counts)
-        return found
 
 
 def _bound_need(
@@ -355,24 +278,27 @@ def _bound_need(
     officers: list[str],
     free: dict[str, list[Duty]],
     shared: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]],
-    pool: _Pool,
 ) -> list[Need]:
-    """The parts of ``need`` its deployed ``officers`` leave open (cut where their duty or
-    valid qualifications change); their duties in its time are taken from ``free``. In each
-    part they fill as many places as they can at once (as many as ``staffing open`` counts);
-    where they could fill other places as well (``_fills``), the open places left are the
-    fewest whole places over the activity, then those the unit's pool can fill least."""
+    """The parts of ``need`` its deployed ``officers`` leave open; their duties in its time
+    are taken from ``free``. Each officer counts with the qualifications valid THROUGHOUT the
+    activity (R8: those of every duty piece of his within it) and the group is bound to the
+    places by the one maximum matching (``matching.bind_places``); how many places stay open
+    is the matching's alone, and which places stay open when it leaves a choice is canonical
+    (filled in attribution order): an officer on duty but not deployed never changes it. The
+    activity is cut only where one of them comes on or goes off duty (each part bound alike)."""
     a, b = need.start, need.end
     there = [d for o in officers for d in free.get(o, ()) if d.start < b and d.end > a]
+    lasting: dict[str, frozenset[str]] = {}
+    for d in there:
+        lasting[d.officer] = lasting.get(d.officer, d.qualifications) & d.qualifications
     cuts = sorted({a, b, *(max(d.start, a) for d in there), *(min(d.end, b) for d in there)})
     wanted: dict[str, int] = defaultdict(int)
     for q, count in need.needs:
         wanted[q] += count
-    spans = list(pairwise(cuts))
-    helds = [[d.qualifications for d in there if d.start <= lo and d.end >= hi] for lo, hi in spans]
     left: list[Need] = []
-    fills = _fills(need, officers, wanted, spans, helds, pool)
-    for (lo, hi), filled in zip(spans, fills, strict=True):
+    for lo, hi in pairwise(cuts):
+        present = {d.officer for d in there if d.start <= lo and d.end >= hi}
+        filled = bind_places(wanted, {o: lasting[o] for o in present}).filled
         if not any(filled.values()):
             rest = need.needs
         else:
@@ -391,104 +317,37 @@ def _bound_need(
     return left
 
 
-def _fills(
-    need: Need,
-    officers: list[str],
-    wanted: dict[str, int],
-    spans: list[tuple[int, int]],
-    helds: list[list[frozenset[str]]],
-    pool: _Pool,
-) -> list[dict[str, int]]:
-    """Per part ``spans`` of ``need``, the places its deployed officers fill (``helds``: each
-    one's valid qualifications in that part). Always as many as they can fill at once; when
-    that leaves a choice of which (an officer holding two of the qualifications while places
-    stay open), over all parts at once: first the choice that leaves the least open that the
-    unit's other officers on duty could not fill (officer-seconds, ``_Pool.part_holders``),
-    then the fewest whole open places (a lapse at midnight keeps the officer on the place he
-    can hold for all of the activity, so one place stays open for all of it, not two halves),
-    then in each part, first to last, the places the pool can fill least
-    (``_Pool.scarcest_first``)."""
-    fills = [pool.cover(need.needs, wanted, held, None) if held else {} for held in helds]
-    total = sum(wanted.values())
-    choice = [
-        sum(filled.values()) < total and any(len(quals & wanted.keys()) > 1 for quals in held)
-        for filled, held in zip(fills, helds, strict=True)
-    ]
-    if not any(choice):
-        return fills
-    order = pool.scarcest_first(need, officers)
-    if len(helds) == 1:
-        return [pool.cover(need.needs, wanted, helds[0], order)]
-    options = [
-        _max_fills(wanted, held, sum(filled.values()), order) if chosen else [filled]
-        for filled, held, chosen in zip(fills, helds, choice, strict=True)
-    ]
-    bare = [
-        [(b - a) * sum(max(0, n - f.get(q, 0) - free[q]) for q, n in wanted.items()) for f in part]
-        for (a, b), part, free in zip(
-            spans, options, pool.part_holders(need, officers, spans), strict=True
-        )
-    ]
-    return _fewest_places(wanted, options, bare)
+def on_duty_throughout(
+    duties: Iterable[Duty], unit: str | None, start: int, end: int
+) -> dict[str, frozenset[str]]:
+    """The officers on duty for ``unit`` for all of [start, end) (epoch seconds), each with the
+    qualifications valid in every piece of his duty within it: the edges of
+    ``matching.bind_places`` for officers who might be deployed (R8, valid throughout).
 
+    Args:
+        duties: supply (``load_duties``), any units.
+        unit: the unit's catalogue code the time counts for; None for any.
+        start: epoch seconds (UTC), inclusive.
+        end: epoch seconds (UTC), exclusive.
 
-def _max_fills(
-    wanted: dict[str, int], held: list[frozenset[str]], most: int, order: tuple[str, ...]
-) -> list[dict[str, int]]:
-    """Every way the officers holding ``held`` fill ``most`` places of ``wanted`` at once
-    (Hall's condition: no set of qualifications takes more places than officers hold one of
-    them), best first in ``order`` (the scarcest qualification filled most first)."""
-    quals = list(order)
-    reach = {
-        subset: sum(1 for quals_ in held if quals_ & set(subset))
-        for size in range(1, len(quals) + 1)
-        for subset in combinations(quals, size)
-    }
-    found = []
-    for counts in product(*(range(wanted[q] + 1) for q in quals)):
-        if sum(counts) != most:
-            continue
-        filled = dict(zip(quals, counts, strict=True))
-        if all(sum(filled[q] for q in subset) <= n for subset, n in reach.items()):
-            found.append(filled)
-    found.sort(key=lambda f: tuple(-f[q] for q in quals))
+    Returns:
+        Per callsign the qualification codes valid throughout; officers with none left out.
+    """
+    pieces: dict[str, list[Duty]] = defaultdict(list)
+    for d in duties:
+        if (unit is None or d.unit == unit) and d.start < end and d.end > start:
+            pieces[d.officer].append(d)
+    found = {}
+    for officer, mine in pieces.items():
+        reach, quals = start, None
+        for d in sorted(mine, key=itemgetter(2)):
+            if d.start > reach:
+                break
+            reach = max(reach, d.end)
+            quals = d.qualifications if quals is None else quals & d.qualifications
+        if reach >= end and quals:
+            found[officer] = quals
     return found
-
-
-def _fewest_places(
-    wanted: dict[str, int],
-    options: list[list[dict[str, int]]],
-    bare: list[list[int]] | None = None,
-) -> list[dict[str, int]]:
-    """One fill per part, from its ``options`` (best first): the choice that leaves the least
-    ``bare`` (per part and option, what the pool could not fill; none when not given), then
-    whose open places, stated as whole places over time, are fewest (a place opens where a
-    qualification's open count rises), then the earliest parts' best options. A shortest path
-    over the parts."""
-
-    def opened(before: dict[str, int] | None, after: dict[str, int]) -> int:
-        return sum(
-            max(0, (n - after.get(q, 0)) - (n - before.get(q, 0) if before is not None else 0))
-            for q, n in wanted.items()
-        )
-
-    costs = bare or [[0] * len(part) for part in options]
-    # per option of the part so far: (left bare, places opened, ranks taken, the fills)
-    paths: list[tuple[int, int, tuple[int, ...], list[dict[str, int]]]] = [
-        (costs[0][rank], opened(None, f), (rank,), [f]) for rank, f in enumerate(options[0])
-    ]
-    for part, cost in zip(options[1:], costs[1:], strict=True):
-        paths = [
-            min(
-                (
-                    (left + cost[rank], places + opened(fills[-1], f), (*ranks, rank), [*fills, f])
-                    for left, places, ranks, fills in paths
-                ),
-                key=lambda path: path[:3],
-            )
-            for rank, f in enumerate(part)
-        ]
-    return min(paths, key=lambda path: path[:3])[3]
 
 
 def _without(duty: Duty, a: int, b: int) -> list[Duty]:

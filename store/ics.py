@@ -2953,7 +2953,7 @@ def import_ics(
             if _in_window(row, window)
         )
         parsed = parse_calendar(Path(path), window, max_occurrences, calendar, wanted)
-        _same_meeting(existing, parsed)
+        _same_meeting(existing, parsed, store.now())
         detail["calendar"] = parsed.calendar
         result = ImportResult(window=window, warnings=parsed.warnings, calendar=parsed.calendar)
         run = _Run(store, subject.id, name, parsed.calendar, result)
@@ -2969,7 +2969,9 @@ def import_ics(
     return result
 
 
-def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) -> None:
+def _same_meeting(
+    existing: dict[tuple[str, str], Any], parsed: ParsedCalendar, now: datetime
+) -> None:
     """An event made recurring keeps its UID (Apple, Google, Outlook), and a series may become
     one event again: the activity of the single event *is* the series' occurrence at its start
     (its RECURRENCE-ID), and the other way round, so it is kept with its concept and
@@ -2980,7 +2982,10 @@ def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) 
     at the series' start (its DTSTART) for an event made recurring, and the single event for
     the series' first occurrence imported (its earliest RECURRENCE-ID) for a series made one
     event again: the activity is then moved there (a correction, flagged for review). Only a
-    file not older than the activity does so."""
+    file not older than the activity does so. An event made recurring is moved only to an
+    occurrence inside the import window and not in the past (``now``): the one at the series'
+    start when it is such, else the one nearest its own start; with none, it stays where it
+    is (``_not_in_file``: kept, flagged for re-planning when staffed; rev16v c4/c6)."""
     for pass_ in ("time", "start"):
         for key, row in list(existing.items()):
             pool = _meeting_pool(key, row, existing, parsed)
@@ -2988,7 +2993,7 @@ def _same_meeting(existing: dict[tuple[str, str], Any], parsed: ParsedCalendar) 
                 continue
             other = _same_time(key, row, pool, existing)
             if other is None and pass_ == "start":
-                other = _series_start(key, pool, existing, parsed)
+                other = _series_start(key, row, existing, parsed, now)
             if other is not None:
                 del existing[key]
                 existing[(key[0], "") if key[1] else other] = row
@@ -3039,17 +3044,28 @@ def _same_time(
 
 def _series_start(
     key: tuple[str, str],
-    pool: dict[tuple[str, str], Occurrence],
+    row: Any,
     existing: dict[tuple[str, str], Any],
     parsed: ParsedCalendar,
+    now: datetime,
 ) -> tuple[str, str] | None:
-    """The key in ``pool`` the activity is the same meeting as when no time matches: the
-    series' occurrence at its DTSTART for a single event's activity; for a series made one
-    event again, the single event when the activity is the earliest occurrence imported."""
+    """The key the activity is the same meeting as when no time matches: for a single event's
+    activity, an occurrence of the series inside the window and not in the past (``now``) —
+    the one at its DTSTART when it is such, else the one nearest the activity's start (then
+    the earlier) — or None; for a series made one event again, the single event when the
+    activity is the earliest occurrence imported."""
     uid, rid = key
     if not rid:
+        free = {
+            k: occ
+            for k, occ in parsed.occurrences.items()
+            if k[0] == uid and k not in existing and occ.start >= now
+        }
         first = (uid, parsed.starts.get(uid, ""))
-        return first if first in pool and first not in existing else None
+        if first in free:
+            return first
+        was = from_db(row["start_at"])
+        return min(free, key=lambda k: (abs(free[k].start - was), free[k].start), default=None)
     earliest = min(r for u, r in existing if u == uid and r)
     return key if rid == earliest else None
 
@@ -3101,6 +3117,12 @@ def _not_in_file(
             item = run.apply(row, parsed.elsewhere[key])
             if item.action != "unchanged":
                 run.result.items.append(item)
+        elif not key[1] and key[0] in parsed.series and _staffed(run, row):
+            # an event made recurring with no occurrence in the window and not in the past to
+            # be moved to (``_same_meeting``): kept where it is, flagged for re-planning —
+            # never lost, never moved into the past (rev16v c4/c6)
+            run.flag(row)
+            run.result.items.append(run.item(row, "unchanged"))
         elif (
             key[1]
             and (whole := _whole(parsed, key[0])) is not None
@@ -3116,6 +3138,13 @@ def _not_in_file(
             and run.cancel(row, calendar_note("removed", run.name), None)
         ):
             run.result.items.append(run.item(row, "removed"))
+
+
+def _staffed(run: _Run, row: Any) -> bool:
+    """Whether the activity has a concept or an officer deployed on it."""
+    return bool(row["concept"]) or bool(
+        run.conn.execute("SELECT 1 FROM deployment WHERE activity_id = ?", (row["id"],)).fetchone()
+    )
 
 
 def _whole(parsed: ParsedCalendar, uid: str) -> Version | None:
@@ -3333,6 +3362,16 @@ class _Run:
                 (*version, occ.digest, row["id"]),
             )
         return self.item(row, "unchanged")
+
+    def flag(self, row: Any) -> None:
+        """Flag the activity ``changed_externally`` for re-planning (its calendar changed it
+        in a way the import does not carry out on it)."""
+        self.conn.execute(
+            "UPDATE activity SET review_reason = 'changed_externally', updated_at = ? WHERE id = ?",
+            (to_db(self.store.now()), row["id"]),
+        )
+        if row["id"] not in self.result.replan:
+            self.result.replan.append(row["id"])
 
     def _update(self, row: Any, occ: Occurrence, changed: set[str], reason: str) -> None:
         """The parts of the event the calendar changed, on the activity; a new time or place

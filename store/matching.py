@@ -169,3 +169,97 @@ def judge_group(
     for part in parts:
         busy |= needed(staffing, part)
     return GroupVerdict(filled, tuple(sorted(set(group) - busy)))
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A deployed group bound to an activity's places (``bind_places``).
+
+    Attributes:
+        filled: places filled per qualification of the staffing (0 for none): a maximum
+            matching, the qualifications filled in ``attribution_order`` first.
+        placeless: callsigns, sorted, left without a place when the officers are bound one by
+            one in callsign order (each bound when an augmenting path gives him a place).
+    """
+
+    filled: dict[str, int]
+    placeless: tuple[str, ...]
+
+    def open(self, staffing: Mapping[str, int]) -> dict[str, int]:
+        """The places left open per qualification (only those with one open).
+
+        Args:
+            staffing: places per qualification (the same as bound).
+
+        Returns:
+            Open places per qualification code, none with zero.
+        """
+        return {
+            q: n - self.filled.get(q, 0) for q, n in staffing.items() if n > self.filled.get(q, 0)
+        }
+
+
+def bind_places(
+    staffing: Mapping[str, int],
+    officers: Mapping[str, frozenset[str]],
+    first: Iterable[str] = (),
+) -> Binding:
+    """THE binding of a deployed group to an activity's places: a maximum bipartite matching
+    of officers to places, an edge where the officer holds the qualification a place needs —
+    the caller passes, per officer, only the qualifications valid THROUGHOUT the activity (R8)
+    and only officers deployed on it (never a bystander on duty). Open places = places minus
+    the matching's size. ``gaps.bind`` (and through it ``gaps``, ``activity show``,
+    ``suggest``), the deploy refusal and ``gaps --violations`` all bind through it.
+
+    Simple augmenting paths (Kuhn's algorithm), written out here: an activity has a handful
+    of places, and no graph library is installed (no networkx or scipy in the environment).
+    Which places stay open is canonical: places are offered to the matching in attribution
+    order, so the matchable places found are the lexicographically first ones (a transversal
+    matroid: the greedy order gives the same counts as ``cover``). Who is left without a place
+    is found the same way from the officers' side, ``first`` then the others, each in callsign
+    order (an augmenting path never unseats an officer already placed, so an officer deployed
+    before keeps his place and a newcomer is the one left over); by the Mendelsohn-Dulmage
+    theorem one maximum matching realises both at once.
+
+    Args:
+        staffing: places per qualification.
+        officers: per callsign of each deployed officer, the qualifications valid throughout.
+        first: callsigns bound before the others (those deployed before; none: callsign order).
+
+    Returns:
+        The ``Binding``: places filled per qualification and the officers without a place.
+    """
+    places = [q for q in attribution_order(staffing) for _ in range(staffing[q])]
+    ahead = set(first)
+    callsigns = sorted(officers, key=lambda c: (c not in ahead, c))
+    edges = {c: [i for i, q in enumerate(places) if q in officers[c]] for c in callsigns}
+    # place side: each place, in order, tries to reach an officer
+    by_officer: dict[str, int] = {}
+
+    def place_path(i: int, seen: set[str]) -> bool:
+        for c in callsigns:
+            if i in edges[c] and c not in seen:
+                seen.add(c)
+                if c not in by_officer or place_path(by_officer[c], seen):
+                    by_officer[c] = i
+                    return True
+        return False
+
+    filled = dict.fromkeys(staffing, 0)
+    for i, q in enumerate(places):
+        if place_path(i, set()):
+            filled[q] += 1
+    # officer side: each officer, in callsign order, tries to reach a place
+    by_place: dict[int, str] = {}
+
+    def officer_path(c: str, seen: set[int]) -> bool:
+        for i in edges[c]:
+            if i not in seen:
+                seen.add(i)
+                if i not in by_place or officer_path(by_place[i], seen):
+                    by_place[i] = c
+                    return True
+        return False
+
+    placeless = tuple(c for c in callsigns if not officer_path(c, set()))
+    return Binding(filled, placeless)

@@ -42,7 +42,7 @@ from .db import Store, resolve_id, short_id
 from .errors import BadInput, RuleViolation
 from .gaps import Bond, Duty, Need, arrivals, bind, load_duties
 from .ids import uuid7
-from .matching import GroupVerdict, cover
+from .matching import GroupVerdict
 from .staff import Staff, get_staff, list_staff
 
 REST = timedelta(hours=11)
@@ -927,8 +927,8 @@ def open_parts(
         concept: the concept its places are those of.
         officers: the deployed group (with any officer a suggestion adds).
         span: (start, end), aware UTC, as if it ran then; None for its own time.
-        pool: the officers on duty then (``gaps.load_duties``), whose scarcity decides which
-            place a deployed officer takes when he could take several; None to load them.
+        pool: the officers on duty then (``gaps.load_duties``); None to load them (they never
+            change the open places: ``bound_parts``).
 
     Returns:
         The open parts, each a ``Need`` of the activity with the places left open.
@@ -955,26 +955,29 @@ def bound_parts(
     need: Need, parts: list[GroupPart], officers: list[Staff], pool: list[Duty]
 ) -> list[Need]:
     """``need`` (an activity's) bound to the group ``officers`` over its ``parts``
-    (``group_parts``), the unit's other officers on duty ``pool`` deciding which place a
-    deployed officer takes when he could take several (``gaps.bind``).
+    (``group_parts``) by ``gaps.bind`` of the group alone: the one maximum matching by the
+    qualifications valid throughout (``matching.bind_places``), the canonical open places
+    (fix16w: no undeployed officer decides which place a deployed one takes).
 
     Args:
         need: the activity's demand.
         parts: its parts with the group's valid qualifications.
         officers: the deployed group.
-        pool: the officers on duty then (``gaps.load_duties``).
+        pool: the officers on duty then (``gaps.load_duties``); no longer used to bind (an
+            undeployed officer never changes the open places), kept for the callers.
 
     Returns:
         The open parts, each a ``Need`` of the activity with the places left open.
     """
+    del pool
     group = {o.callsign for o in officers}
     duties = [
         Duty(callsign, need.unit, epoch_seconds(part.start), epoch_seconds(part.end), quals)
         for part in parts
         for callsign, quals in part.officers.items()
     ]
-    others = [d for d in pool if d.officer not in group and d.unit == need.unit]
-    left, _duties = bind([need], duties + others, [Bond(c, need.source) for c in sorted(group)])
+    # the group alone: an officer on duty but not deployed never changes what is open (fix16w)
+    left, _duties = bind([need], duties, [Bond(c, need.source) for c in sorted(group)])
     return [n for n in left if n.source == need.source and n.kind == "activity"]
 
 
@@ -1251,21 +1254,23 @@ def judge_group(
     concept: str,
     officers: list[Staff],
     span: tuple[datetime, datetime] | None = None,
-    throughout: Collection[str] = (),
+    first: Collection[str] = (),
 ) -> GroupJudgement:
     """The group ``officers`` on the activity as if it carried ``concept`` (and ran over
-    ``span``, default its own time): the one judgement of staffing that deploying, assigning
-    a concept, the staffing shown open, the violations and the suggestions share
-    (``matching.judge_group``, whole group, any order).
+    ``span``, default its own time): the one binding (``matching.bind_places``: a maximum
+    matching of the officers to the places, each officer by the qualifications valid
+    THROUGHOUT the activity, R8) that ``gaps``, the staffing shown open, deploying, assigning a
+    concept, the violations and the suggestions share. Bound per part only where one of them
+    comes on or goes off duty or is elsewhere; an officer is idle when he has a place in no
+    part he is there for.
 
     Args:
         activity_id: the activity's full id.
         concept: the concept judged.
         officers: the group.
         span: (start, end), aware UTC, or None for the activity's own.
-        throughout: the callsigns judged by the qualifications valid throughout the
-            activity (``group_parts``: the officers about to be deployed); the others by
-            those valid on each part's day, as ``gaps.bind`` binds them.
+        first: callsigns bound before the others (deployed before those about to be), so a
+            newcomer, not one already placed, is left over; each set in callsign order.
 
     Returns:
         A ``GroupJudgement``: the parts of the activity (``group_parts``) and the verdict.
@@ -1274,9 +1279,13 @@ def judge_group(
         NotFound: ``concept`` is not in the catalogue.
     """
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    parts = group_parts(store, activity_id, officers, span, throughout=throughout)
-    callsigns = [o.callsign for o in officers]
-    verdict = matching.judge_group(staffing, callsigns, [p.officers for p in parts])
+    every = [o.callsign for o in officers]
+    parts = group_parts(store, activity_id, officers, span, throughout=every)
+    bound = [matching.bind_places(staffing, p.officers, first) for p in parts]
+    placed = {
+        c for p, b in zip(parts, bound, strict=True) for c in p.officers if c not in b.placeless
+    }
+    verdict = GroupVerdict(tuple(b.filled for b in bound), tuple(sorted(set(every) - placed)))
     return GroupJudgement(parts, verdict)
 
 
@@ -1326,10 +1335,8 @@ def group_problems(
     """
     if not officers:
         return []
-    if named is not None:
-        return _unfit(store, activity_id, concept, officers, named)
-    every = [o.callsign for o in officers]
-    parts, verdict = judge_group(store, activity_id, concept, officers, throughout=every)
+    first = [o.callsign for o in officers if named is not None and o.callsign not in named]
+    parts, verdict = judge_group(store, activity_id, concept, officers, first=first)
     staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
     problems = []
     names = {q.code: q.name for q in list_qualifications(store)} if verdict.idle else {}
@@ -1342,33 +1349,6 @@ def group_problems(
         found = _no_open_slot(names, officer, staffing, verdict.filled[where], since, end)
         problems.append(found)
     return problems
-
-
-def _unfit(
-    store: Store, activity_id: str, concept: str, officers: list[Staff], named: Collection[str]
-) -> list[Problem]:
-    """``group_problems`` of the officers ``named``: who of them fits no place the others'
-    binding leaves open, by the qualifications valid throughout the activity."""
-    staffing = {s.qualification: s.count for s in get_concept(store, concept).staffing}
-    others = [o for o in officers if o.callsign not in named]
-    new = [o for o in officers if o.callsign in named]
-    row = store.one("SELECT start_at, end_at FROM activity WHERE id = ?", (activity_id,))
-    assert row is not None
-    begin, end = from_db(row["start_at"]), from_db(row["end_at"])
-    if others:
-        left = [dict(n.needs) for n in open_parts(store, activity_id, concept, others)]
-    else:
-        left = [dict(staffing)]
-    fits = {o.callsign: _lasting(o, end) & staffing.keys() for o in new}
-    busy = {c for part in left for c in matching.needed(part, fits)}
-    idle = sorted(set(fits) - busy)
-    names = {q.code: q.name for q in list_qualifications(store)} if idle else {}
-    first = left[0] if left else {}  # the first open part, with them
-    taken = cover(first.items(), fits.values())
-    filled = {q: staffing[q] - first.get(q, 0) + taken.get(q, 0) for q in staffing}
-    return [
-        _no_open_slot(names, o, staffing, filled, begin, end) for o in new if o.callsign in idle
-    ]
 
 
 def check_concept_fits(store: Store, activity_id: str, concept: str) -> None:
@@ -1613,7 +1593,7 @@ class Candidate:
     Attributes:
         callsign: the officer.
         unit: their unit (the activity's own unit first in a listing).
-        fills: the open places' qualifications they hold (valid that day), sorted.
+        fills: the open places' qualifications they hold valid throughout the activity, sorted.
     """
 
     callsign: str
@@ -1667,10 +1647,10 @@ def deployable(
             (row["end_at"], row["start_at"]),
         )
     }
-    day = local(from_db(row["start_at"])).date()
+    end = from_db(row["end_at"])
     found = []
     for officer in sorted(list_staff(store), key=lambda o: (o.unit != row["unit"], o.callsign)):
-        held = _held(officer, day)
+        held = _lasting(officer, end)  # valid throughout (R8): a lapsing one fits no place
         # one holding another of the concept's qualifications can take the place of a deployed
         # officer who holds the open one too (the group is judged whole: ``group_problems``)
         fills = held & wanted or held & staffing.keys()
@@ -1726,7 +1706,7 @@ def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
         why = _unqualified(officer, needs, row["start_at"], row["end_at"])
         lapsing = _lapsing(officer, needs, begin, end)
         if why is None and lapsing is not None:  # he fits no open place but for a lapse
-            unfit = _unfit(
+            unfit = group_problems(
                 store, activity_id, row["concept"], [*group, officer], {officer.callsign}
             )
             if unfit and unfit[0].params["lapsed"]:
@@ -1737,10 +1717,6 @@ def lapsing_within(store: Store, activity_id: str) -> list[Problem]:
         if why is not None and why.code == "lapses":
             found.append(why)
     return sorted(found, key=lambda p: p.params["callsign"])
-
-
-def _held(officer: Staff, day: date) -> set[str]:
-    return {q.code for q in officer.qualifications if q.valid_on(day)}
 
 
 def list_deployments(store: Store, activity_id: str) -> list[Deployment]:

@@ -73,7 +73,9 @@ from .gaps import (
     load_duties,
     load_needs,
     officer_hours,
+    on_duty_throughout,
 )
+from .matching import bind_places
 from .roster import (
     Problem,
     concept_misfit,
@@ -243,32 +245,29 @@ class _Context:
         supply: list[Duty] | None = None,
         extra: list[Bond] | None = None,
     ) -> dict[str, int]:
-        """Per qualification, the worst shortfall of the activity itself over [a, b) when it
-        carries ``concept`` (and ``extra`` officers are deployed on it): the gap rows that name
-        it, as ``gaps`` would list them once the option is carried out, each counted at most
-        at the places the activity itself still has open then (a row shared with the unit's
-        other activities counts their shortfall too); no concept: nothing."""
-        found: dict[str, int] = {}
-        rows, own = self._solve(concept, a, b, supply, None, extra)
-        for row in rows:
-            if self.activity.id not in row.activities:
-                continue
-            lo, hi = epoch_seconds(row.start), epoch_seconds(row.end)
-            mine = max(
-                (
-                    count
-                    for need in own
-                    if need.start < hi and need.end > lo
-                    for q, count in need.needs
-                    if q == row.qualification
-                ),
-                default=0,
-            )
-            if min(mine, row.shortfall):
-                found[row.qualification] = max(
-                    found.get(row.qualification, 0), min(mine, row.shortfall)
-                )
-        return found
+        """Per qualification, the places of the activity carrying ``concept`` at [a, b) (with
+        ``extra`` officers deployed on it) that the unit cannot staff: the one binding
+        (``matching.bind_places``) of the officers deployed on it first, then of the unit's
+        officers on duty for all of it and not bound elsewhere then — each by the
+        qualifications valid THROUGHOUT it (R8, fix16w: never part by part). Whether it would
+        take officers the unit's other demand needs is ``others_short``'s. No concept:
+        nothing."""
+        if not concept:
+            return {}
+        need = self.need(concept, a or self.start, b or self.end)
+        duties = self.duties if supply is None else supply
+        bonds = [*self.bonds, *(extra or [])]
+        mine = {o for o, activity in bonds if activity == self.activity.id}
+        _left, free = bind([*self.others, need], duties, bonds)
+        officers = on_duty_throughout(free, self.unit, need.start, need.end)
+        officers = {o: q for o, q in officers.items() if o not in mine}
+        every = [*self.all_duties, *(supply or [])]
+        for officer, held in on_duty_throughout(every, None, need.start, need.end).items():
+            if officer in mine:
+                officers[officer] = held
+        staffing = dict(need.needs)
+        filled = bind_places(staffing, officers, mine).filled
+        return {q: n - filled[q] for q, n in staffing.items() if n > filled[q]}
 
     def others_short(
         self,
@@ -595,8 +594,9 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
         if candidate.unit != ctx.unit:
             continue  # another unit's officer: a lend, with its travel (``_lend``)
         missing = _open_places(ctx, concept, extra=[get_staff(ctx.store, candidate.callsign)])
-        # once deployed, the activity as ``gaps`` counts it (the same binding): nothing short
-        for q, count in ctx.fits(concept, extra=ctx.deploying(candidate.callsign)).items():
+        # once deployed, what the unit still cannot staff (the same binding, valid throughout)
+        short = ctx.fits(concept, extra=ctx.deploying(candidate.callsign))
+        for q, count in short.items():
             missing[q] = max(missing.get(q, 0), count)
         yield Option(
             "deploy",
@@ -615,7 +615,7 @@ def _fill_open(ctx: _Context) -> Iterator[Option]:
             start=ctx.start,
             end=ctx.end,
             partial=bool(missing),
-            fact=_short_fact("partly_covers", missing, ctx.names) if missing else None,
+            fact=_short_fact("partly_covers", missing, ctx.names, short) if missing else None,
         )
 
 

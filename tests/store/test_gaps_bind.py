@@ -218,14 +218,15 @@ def test_an_officer_who_frees_a_deployed_driver_is_offered(store: Store) -> None
     assert option.feasible
 
 
-def test_a_bound_officer_whose_qualification_lapses_counts_until_local_midnight(
+def test_a_bound_officer_whose_qualification_lapses_fills_no_place_needing_it(
     store: Store,
 ) -> None:
     """The October clock change night (02:00–03:00 twice): ZC's close protection lapses at
-    local midnight on a 23:00–04:00 ESCORT with ZB driving. Bound to it, ZC fills the close
-    protection place until 00:00 local, then nothing: the activity is short of close
-    protection from midnight for its last five real hours (the night has 25), and no other
-    officer on duty is counted for it."""
+    local midnight on a 23:00–04:00 ESCORT with ZB driving. A place is bound only by a
+    qualification valid throughout the activity (R8, ``matching.bind_places``; fix16w), so ZC
+    fills the close protection place in no part: the activity is short of close protection
+    for all its six real hours (the night has 25), and no other officer on duty is counted
+    for it."""
     subjects.add_subject(store, "REIGER", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "REIGER", level=1)
     night = agenda.add_activity(
@@ -248,5 +249,5 @@ def test_a_bound_officer_whose_qualification_lapses_counts_until_local_midnight(
     _officer(store, "ZX", "RT", [CP], "2027-10-31 05:00", "2027-10-31 12:00")  # too late
     deploy_before_the_lapse(store, night.id, ["ZC", "ZB"])
     rows = [g for g in find_gaps(store, night.start_at, night.end_at) if night.id in g.activities]
-    assert [(g.qualification, g.shortfall, g.hours) for g in rows] == [("close_protection", 1, 5.0)]
-    assert rows[0].start == at(store, "2027-10-31 00:00")
+    assert [(g.qualification, g.shortfall, g.hours) for g in rows] == [("close_protection", 1, 6.0)]
+    assert rows[0].start == night.start_at

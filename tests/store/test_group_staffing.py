@@ -116,8 +116,9 @@ def test_a_place_held_by_a_lapsing_qualification_is_listed_for_one_officer(
     night: tuple[Store, str],
 ) -> None:
     """X1 and X2 deployed before their lapse was recorded: from midnight neither can protect,
-    so the place one of them held by close protection opens — listed once, for the first by
-    callsign (one officer per place a lapse opened), naming the qualification and the hour."""
+    so neither holds close protection throughout and the place is open for all of the
+    activity (one binding, valid throughout: fix16w) — listed once, for the first by callsign
+    (one officer per place a lapse opened), naming the qualification and the hour."""
     store, activity_id = night
     deploy_before_the_lapse(store, activity_id, ["X1", "X2"])
     shown = [
@@ -125,7 +126,7 @@ def test_a_place_held_by_a_lapsing_qualification_is_listed_for_one_officer(
         for s in staffing.staffing_shortfalls(store, activity_id)
     ]
     assert shown == [
-        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (X1, X2 lapsed; rule R8)"
+        "close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00 (X1, X2 lapsed; rule R8)"
     ]
     assert _violations(store) == [("X1", _lapse("X1"))]
 
@@ -264,15 +265,16 @@ def test_a_lapse_at_the_end_or_before_the_start_is_no_lapse_within(store: Store)
     assert _violations(store) == []
 
 
-def test_a_driver_next_to_an_officer_whose_lapse_was_recorded_later_is_deployed(
+def test_a_driver_next_to_an_officer_who_drives_throughout_is_refused(
     store: Store,
 ) -> None:
     """Issue 16 reviews: CP-LIGHT (2 close protection + 1 driver) 23:00–01:00. P2's close
     protection lapses at midnight, his driving is valid throughout (rev16u F4): with P1
-    (close protection) he is deployed, fitting the driving place. The binding (``gaps.bind``)
-    then has P2 protect until midnight, as P3, on duty, can drive: P3 fits that open driving
-    place and is deployed; the place P2 holds by close protection opens at midnight: listed
-    for P2 alone."""
+    (close protection) he is deployed, fitting the driving place. The one binding
+    (``matching.bind_places``, valid throughout; fix16w, rev16v t6/t7) has P2 drive for all of
+    it — never protect until midnight because P3 is on duty — so P3, a driver only, fits no
+    open place and is refused; one close protection place stays open for all of the
+    activity; nobody is listed as a violation."""
     subjects.add_subject(store, "KIEVIT", kind="person", domain="local", unit="RT")
     subjects.assess_threat(store, "KIEVIT", level=3)
     held: dict[str, list[tuple[str, date | None]]] = {
@@ -295,12 +297,13 @@ def test_a_driver_next_to_an_officer_whose_lapse_was_recorded_later_is_deployed(
     )
     staffing.deploy(store, item.id, ["P1", "P2"])
     assert _violations(store) == []
-    staffing.deploy(store, item.id, ["P3"])
+    refused = _refused(store, item.id, ["P3"])
+    assert [p["params"]["callsign"] for p in refused.params["problems"]] == ["P3"]
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, item.id)
     ]
-    assert shown == ["close_protection: 1 slot open 2026-12-02 00:00–01:00 (P2 lapsed; rule R8)"]
-    assert _violations(store) == [("P2", _lapse("P2"))]
+    assert shown == ["close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00"]
+    assert _violations(store) == []
 
 
 def test_a_lighter_concept_is_judged_against_the_deployed_group(store: Store) -> None:
@@ -381,5 +384,7 @@ def test_group_parts_and_judgement_are_named_records(night: tuple[Store, str]) -
     assert "close_protection" not in parts[1].officers["X1"]
     judged = roster.judge_group(store, activity_id, "ESCORT", officers)
     assert isinstance(judged, roster.GroupJudgement)
-    assert judged.parts == parts
-    assert judged.verdict.idle == ()
+    assert [(p.start, p.end) for p in judged.parts] == [(p.start, p.end) for p in parts]
+    # the judgement binds by what is valid throughout (fix16w)
+    assert "close_protection" not in judged.parts[0].officers["X1"]
+    assert judged.verdict.idle == ("X1",)  # D1 and X1 both fit the one driving place only

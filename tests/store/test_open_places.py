@@ -13,17 +13,16 @@ from __future__ import annotations
 import random
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise, product
+from itertools import pairwise
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import pytest
 
 from store import agenda, roster, staff, staffing, subjects
 from store.clock import FixedClock
 from store.db import Store, short_id
 from store.errors import BadInput, RuleViolation
-from store.gaps import _fewest_places, bind, find_gaps, load_bonds, load_duties, load_needs
+from store.gaps import Need, bind, find_gaps, load_bonds, load_duties, load_needs
 from store.suggest import suggest
 from tests.conftest import NOW, at, copy_database
 from tests.lapses import deploy_before_the_lapse
@@ -103,10 +102,10 @@ def test_a_lapse_at_midnight_leaves_one_whole_place_open(store: Store) -> None:
 
 
 def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: Store) -> None:
-    """Deploy RT-0068 too: both places filled until midnight; after it RT-0128 drives and
-    RT-0068 protects — nothing open. Then RT-0068's close protection lapses at midnight
-    (recorded after the deployment): the group is a place short from midnight because of it:
-    one close-protection place 00:00–01:00, R8; the officer whose lapse opened it is listed
+    """Deploy RT-0068 too: RT-0128 drives and RT-0068 protects — nothing open. Then RT-0068's
+    close protection lapses at midnight (recorded after the deployment): neither holds close
+    protection throughout (the one binding, fix16w), so one close-protection place is open for
+    all of the activity, R8; the officer whose lapse opened it is listed
     (one per place opened, rev16u F4), not RT-0128, who drives throughout."""
     night = _lapse_night(store)
     staffing.deploy(store, night, ["RT-0068"])
@@ -116,7 +115,8 @@ def test_a_deployed_driver_lapsing_is_named_only_where_it_costs_a_place(store: S
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
     ]
     assert shown == [
-        "close_protection: 1 slot open 2027-02-13 00:00–01:00 (RT-0068, RT-0128 lapsed; rule R8)"
+        "close_protection: 1 slot open 2027-02-12 23:00–2027-02-13 01:00"
+        " (RT-0068, RT-0128 lapsed; rule R8)"
     ]
     window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
     found = staffing.deployment_violations(store, *window)
@@ -163,13 +163,13 @@ def test_a_lapse_stays_listed_once_the_lapsed_officer_is_double_booked(store: St
     ]
 
 
-def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -> None:
-    """The other side of whole places: XX (close protection lapsing at midnight, driving) is
-    deployed and YY, who only drives, is on duty undeployed; nobody else protects. XX driving
-    all night would leave close protection open 23:00–01:00, which nobody can fill: two hours
-    short. XX protecting until midnight leaves the driving to YY then — the unit is short only
-    00:00–01:00. Fewest whole places come second to what the unit can cover (``_fills``):
-    the activity states the driving place YY can take, and ``gaps`` one hour."""
+def test_an_undeployed_officer_on_duty_never_changes_the_open_places(store: Store) -> None:
+    """Replaces the old rule that let the unit's pool decide which place a deployed officer
+    takes (rev16v F1, fix16w): XX (close protection lapsing at midnight, driving) is deployed
+    and YY, who only drives, is on duty undeployed; nobody else protects. One binding, by what
+    is valid throughout: XX drives all night, close protection is open 23:00–01:00 whether YY
+    is on duty or not, ``gaps`` says the same two hours, and YY (a second driver) fits no open
+    place: refused, and never offered as feasible."""
     night = _merel_night(store, {"XX": [(CP, LAPSES), (PD, None)], "YY": [(PD, None)]}, "XX")
     window = (at(store, "2027-02-12 22:00"), at(store, "2027-02-13 02:00"))
 
@@ -180,23 +180,14 @@ def test_whole_places_never_cost_the_unit_an_hour_it_could_cover(store: Store) -
             if night in g.activities
         ]
 
-    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
+    assert gaps() == [(CP, 1, at(store, "2027-02-12 23:00"), at(store, "2027-02-13 01:00"))]
     shown = [
         phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
     ]
-    assert shown == [
-        "protective_driving: 1 slot open 2027-02-12 23:00–00:00",
-        "close_protection: 1 slot open 2027-02-13 00:00–01:00",  # XX alone: the lapse costs none
-    ]
-    (offer,) = [o for o in suggest(store, night) if o.callsign == "YY"]
-    assert (offer.feasible, offer.partial) == (False, True)  # the close protection stays open
-    # YY breaks no rule himself: deployed whatever XX's lapse leaves open (R8 per officer)
-    staffing.deploy(store, night, ["YY"])
-    assert gaps() == [(CP, 1, at(store, "2027-02-13 00:00"), at(store, "2027-02-13 01:00"))]
-    shown = [
-        phrase(staffing.shortfall_problem(s)) for s in staffing.staffing_shortfalls(store, night)
-    ]
-    assert shown == ["close_protection: 1 slot open 2027-02-13 00:00–01:00 (XX lapsed; rule R8)"]
+    assert shown == ["close_protection: 1 slot open 2027-02-12 23:00–2027-02-13 01:00"]
+    assert not [o for o in suggest(store, night) if o.callsign == "YY" and o.feasible]
+    with pytest.raises(RuleViolation):
+        staffing.deploy(store, night, ["YY"])
 
 
 def _double_book(store: Store, rng: random.Random, main: str, deployed: list[str]) -> None:
@@ -353,19 +344,33 @@ def test_open_places_of_double_booked_officers_equal_the_binding(
 
 
 def _agrees(store: Store, activity_id: str, window: tuple[datetime, datetime], pool: bool) -> bool:
-    """Check one scenario (see the property tests); whether something is open."""
+    """Check one scenario (see the property tests); whether something is open. What the
+    activity shows open is ``gaps.bind`` of its deployed officers alone (fix16w: an officer on
+    duty but not deployed never changes it); with the unit's pool, ``gaps`` may pick another
+    of the group's maximum matchings, never another number of open places."""
     shown = staffing.staffing_shortfalls(store, activity_id)
     opened = [(s.qualification, s.missing, s.start, s.end) for s in shown]
-    left, _rest = bind(
-        load_needs(store, *window, unit="RT"),
-        load_duties(store, *window, unit="RT"),
-        load_bonds(store, *window),
+    bonds = load_bonds(store, *window)
+    duties = load_duties(store, *window, unit="RT")
+    deployed = {b.officer for b in bonds}
+    alone, _rest = bind(
+        load_needs(store, *window, unit="RT"), [d for d in duties if d.officer in deployed], bonds
     )
-    bound = [
-        (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
-        for q, n, a, b in staffing.whole_places([x for x in left if x.source == activity_id])
-    ]
-    assert opened == bound, (opened, bound)
+    left, _rest = bind(load_needs(store, *window, unit="RT"), duties, bonds)
+
+    def places(needs: list[Need]) -> list[tuple[str, int, datetime, datetime]]:
+        return [
+            (q, n, datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC))
+            for q, n, a, b in staffing.whole_places([x for x in needs if x.source == activity_id])
+        ]
+
+    assert opened == places(alone), (opened, places(alone))
+
+    def totals(rows: list[tuple[str, int, datetime, datetime]]) -> dict[tuple[str, datetime], int]:
+        return _step([("all", n, lo, hi) for _q, n, lo, hi in rows])
+
+    assert _same(totals(opened), totals(places(left))), (opened, places(left))
+    left = alone
     gaps = [
         (g.qualification, g.shortfall, g.start, g.end)
         for g in find_gaps(store, *window, unit="RT")
@@ -381,46 +386,6 @@ def _agrees(store: Store, activity_id: str, window: tuple[datetime, datetime], p
         peak = {q: max(n for (p, _t), n in _step(gaps).items() if p == q) for q, *_ in gaps}
         assert most == peak, (most, peak)
     return bool(opened)
-
-
-def _places(wanted: dict[str, int], fills: list[dict[str, int]]) -> int:
-    """Whole places the open counts need: a place opens where a count rises."""
-    before = dict.fromkeys(wanted, 0)
-    total = 0
-    for f in fills:
-        after = {q: n - f.get(q, 0) for q, n in wanted.items()}
-        total += sum(max(0, after[q] - before[q]) for q in wanted)
-        before = after
-    return total
-
-
-FILL = st.fixed_dictionaries({CP: st.integers(0, 2), PD: st.integers(0, 1)})
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.tuples(FILL, st.integers(0, 2)), min_size=1, max_size=3),
-        min_size=1,
-        max_size=4,
-    )
-)
-def test_the_choice_over_parts_leaves_the_least_bare_then_the_fewest_places(
-    parts: list[list[tuple[dict[str, int], int]]],
-) -> None:
-    """``_fewest_places`` against every choice: the least left that the pool cannot fill,
-    then the fewest whole places, then the earliest parts' best options."""
-    wanted = {CP: 2, PD: 1}
-    options = [[f for f, _bare in part] for part in parts]
-    bare = [[b for _f, b in part] for part in parts]
-    chosen = _fewest_places(wanted, options, bare)
-
-    def key(ranks: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
-        fills = [options[p][r] for p, r in enumerate(ranks)]
-        return (sum(bare[p][r] for p, r in enumerate(ranks)), _places(wanted, fills), ranks)
-
-    best = min(product(*(range(len(part)) for part in options)), key=key)
-    assert chosen == [options[p][r] for p, r in enumerate(best)]
 
 
 def test_a_double_booked_group_leaves_its_places_open_and_takes_a_replacement(

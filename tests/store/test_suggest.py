@@ -118,17 +118,16 @@ def test_an_officer_who_only_partly_covers_is_never_feasible(
     assert (lend.feasible, lend.partial, reason("", lend.fact)) == (
         False,
         True,
-        # DH-0035 takes the HRB place RT cannot fill (the scarcest, as ``gaps.bind``: the gap
-        # rows below agree), leaving both close-protection places to RT (plan13)
-        "4 places to deploy (2 × Close protection, 1 × High-risk protection, 1 × Protective"
+        # the activity's own open places with DH-0035 alone: the canonical maximum matching
+        # (``matching.bind_places``, attribution order; fix16w: no undeployed officer changes
+        # them), ``gaps`` alike (the rows below)
+        "4 places to deploy (1 × Close protection, 2 × High-risk protection, 1 × Protective"
         " driving); the unit can staff them",
     )
     apply_option(store, kievit.id, lend)  # a real step: deployed, and the gap stays visible
     assert [d.callsign for d in roster.list_deployments(store, kievit.id)] == ["DH-0035"]
-    assert {(g.qualification, g.shortfall) for g in covering(store, kievit.id)} == {
-        ("hrb", 1),
-        ("protective_driving", 1),
-    }
+    # two places short either way; DH-0035 holds the close-protection place (canonical)
+    assert {(g.qualification, g.shortfall) for g in covering(store, kievit.id)} == {("hrb", 2)}
 
 
 def covering(store: Store, activity_id: str) -> list[Gap]:
