@@ -318,21 +318,21 @@ def _bound_need(
 
 
 def on_duty_throughout(
-    duties: Iterable[Duty], unit: str | None, start: int, end: int
+    duties: Iterable[Duty], unit: str | None, need: Need
 ) -> dict[str, frozenset[str]]:
-    """The officers on duty for ``unit`` for all of [start, end) (epoch seconds), each with the
+    """The officers on duty for ``unit`` for all of the need's time, each with the
     qualifications valid in every piece of his duty within it: the edges of
     ``matching.bind_places`` for officers who might be deployed (R8, valid throughout).
 
     Args:
         duties: supply (``load_duties``), any units.
         unit: the unit's catalogue code the time counts for; None for any.
-        start: epoch seconds (UTC), inclusive.
-        end: epoch seconds (UTC), exclusive.
+        need: the activity's need (its ``start`` and ``end``, the sweep's epoch seconds).
 
     Returns:
         Per callsign the qualification codes valid throughout; officers with none left out.
     """
+    start, end = need.start, need.end
     pieces: dict[str, list[Duty]] = defaultdict(list)
     for d in duties:
         if (unit is None or d.unit == unit) and d.start < end and d.end > start:

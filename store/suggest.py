@@ -259,10 +259,10 @@ class _Context:
         bonds = [*self.bonds, *(extra or [])]
         mine = {o for o, activity in bonds if activity == self.activity.id}
         _left, free = bind([*self.others, need], duties, bonds)
-        officers = on_duty_throughout(free, self.unit, need.start, need.end)
+        officers = on_duty_throughout(free, self.unit, need)
         officers = {o: q for o, q in officers.items() if o not in mine}
         every = [*self.all_duties, *(supply or [])]
-        for officer, held in on_duty_throughout(every, None, need.start, need.end).items():
+        for officer, held in on_duty_throughout(every, None, need).items():
             if officer in mine:
                 officers[officer] = held
         staffing = dict(need.needs)

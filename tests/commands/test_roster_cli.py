@@ -295,8 +295,9 @@ def test_a_lapse_recorded_later_is_a_violation_only_when_it_opens_a_place(
 ) -> None:
     """rev16u F4 (r8_after): RT-X1 and RT-X2 deployed; RT-X1's close protection then lapses at
     midnight. RT-X2 protects and RT-X1 drives throughout: nothing is open, nothing listed,
-    suggest has nothing to do. When RT-X2's lapses too, the place one of them held by close
-    protection opens at midnight: listed (for RT-X1), a gap from midnight, open there."""
+    suggest has nothing to do. When RT-X2's lapses too, neither holds close protection valid
+    throughout the activity (R8, one rule since fix16w): the close-protection place is open for
+    all of it, listed (for RT-X1), a gap from its start, and said so."""
     activity_id = _midnight(
         initialised,
         {
@@ -314,9 +315,10 @@ def test_a_lapse_recorded_later_is_a_violation_only_when_it_opens_a_place(
     assert failing.exit_code == 0
     initialised("staff", "qualify", "RT-X2", "close_protection:2026-12-01")
     gaps, violations, open_, _action = _agree(initialised, activity_id)
-    assert (gaps, violations) == (["close_protection 00:00"], ["RT-X1"])
+    assert (gaps, violations) == (["close_protection 23:00"], ["RT-X1"])
     assert open_ == [
-        "close_protection: 1 slot open 2026-12-02 00:00–01:00 (RT-X1, RT-X2 lapsed; rule R8)"
+        "close_protection: 1 slot open 2026-12-01 23:00–2026-12-02 01:00 (RT-X1, RT-X2 lapsed;"
+        " rule R8)"
     ]
 
 

@@ -266,7 +266,9 @@ def test_gaps_show_and_suggest_agree_on_small_rosters(
             assert sum(s.missing for s in shown) == open_count
             assert all((s.start, s.end) == (at(store, START), at(store, END)) for s in shown)
             results.append(sorted((s.qualification, s.missing) for s in shown))
-            if not with_bystanders:
+            if not with_bystanders and len(placed) == len(deployed):
+                # (an officer refused a place is on duty beside the group: gaps counts him in
+                # the unit's pool, as it counts a bystander, so only then may gaps differ)
                 gaps = {(q, n) for q, n, a, b in _gaps(store)}
                 assert sorted(gaps) == results[-1]
             for option in suggest(store, activity_id):

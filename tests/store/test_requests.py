@@ -23,8 +23,9 @@ from words.person import option_cost, option_text
 # On the demo (seed 7, small), as the demo's roster stands:
 COVERED = ("KIEVIT", datetime(2026, 12, 1, 20, tzinfo=UTC))  # the officers on duty cover it
 MOVABLE = ("MEREL", datetime(2026, 12, 2, 3, tzinfo=UTC))  # covered three hours later
-SHORT = ("KIEVIT", datetime(2026, 12, 1, 9, tzinfo=UTC))  # nothing covers it nearby (BEVER at
-# 09:00 is covered by a move 90 minutes later since a move counts the free officers it would deploy)
+SHORT = ("KIEVIT", datetime(2026, 12, 1, 6, tzinfo=UTC))  # nothing covers it nearby (at 09:00 a
+# move to 06:00 is covered since fix16w binds only the deployed group to its own places: a
+# deployed officer no longer holds a place of the pool's choosing)
 
 
 def _request(store: Store, case: tuple[str, datetime], **more: object) -> requests.Request:
