@@ -166,9 +166,8 @@ def activity_list(
 @pass_env
 def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
     """Show one activity with its restrictions."""
-    from words.calendar import restriction_note  # only this view words restriction notes
-
     from store.signers import Signers  # who recorded a received restriction, and where
+    from words.calendar import restriction_note  # only this view words restriction notes
 
     store = env.store()
     item = agenda.get_activity(store, activity_id)

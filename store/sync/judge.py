@@ -1721,9 +1721,7 @@ def _cannot_act_there(roles: RoleBook, name: str, first: Run, device: Device) ->
     )
 
 
-def bound_elsewhere(
-    devices: Mapping[str, Device], name: str, device: Device
-) -> Verdict | None:
+def bound_elsewhere(devices: Mapping[str, Device], name: str, device: Device) -> Verdict | None:
     """The judge's side of the store's ``db.bound_elsewhere``: whoever the roster binds to an
     active laptop as its own operator acts only there, so a change set authored by them and
     sent by any other laptop was not made through a store (a raw edit of the laptop's

@@ -992,10 +992,6 @@ def revoke(store: Store, device: str) -> Roster:
         ]
         updated = _sign(store, data)
         _accept_own(conn, updated, data["issued_at"])
-        freed = set(bound_callsigns(roster)) - set(bound_callsigns(updated))
-    from .apply import rejudge_authors  # the importer's judging: loaded when it is needed
-
-    rejudge_authors(store, freed)  # its operator may act elsewhere now: judged as importers do
     return updated
 
 

@@ -165,9 +165,10 @@ def judge_and_apply(
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
     ``rebound``: callsigns whose binding a newer roster changes (bound anew, moved or no longer
-    bound): their records are judged again (``judge.bound_elsewhere``, another row's role). ``decides_holds``: this is the
-    team's admin laptop, which holds change sets of ``fresh`` late for a role lost since
-    (``late``). ``again``: held records (origin, number) whose change sets are judged again.
+    bound): their records are judged again (``judge.bound_elsewhere``, another row's role).
+    ``decides_holds``: this is the team's admin laptop, which holds change sets of ``fresh``
+    late for a role lost since (``late``). ``again``: held records (origin, number) whose
+    change sets are judged again.
 
     Args:
         team: the roster to judge by.

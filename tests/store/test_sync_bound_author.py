@@ -6,7 +6,6 @@ everywhere."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ from commands.cli import cli
 from store import db as store_db
 from store import logbook, subjects
 from store.clock import FixedClock
-from store.sync import exchange
-from store.sync import roster as rosters
+from store.sync import apply, exchange
 from tests.conftest import as_user
 from tests.store.test_sync_callsign import joined
 from tests.sync_team import Laptop, exchange_all, held, make_team, user_tables
@@ -117,7 +115,7 @@ def test_a_revocation_that_frees_the_callsign_is_judged_alike_everywhere(
     exchange.import_file(a.store, bundle)
     assert _bound_reasons(a)
     clock.advance(minutes=5)
-    rosters.revoke(a.store, "laptop-b")
+    apply.revoke(a.store, "laptop-b")
     from_a = exchange.export(a.store, out=tmp_path / "a.swb").path
     for path in [from_a, bundle] if order == "revocation-first" else [bundle, from_a]:
         exchange.import_file(e.store, path)
