@@ -1605,14 +1605,13 @@ class _Author:
                 operator=named(str(device.operator.get("callsign", ""))),
             )
             return cls(name, None, device, refused)
-        elsewhere = bound_elsewhere(context.devices, name, device)
-        if elsewhere is not None:
-            return cls(name, None, device, elsewhere)
         role = context.roles.role_at(name, (first.hlc, first.origin))
         if role is None:
             verdict = context.roles.without_role(name, (first.hlc, first.origin))
             return cls(name, None, device, verdict)
-        cannot = _cannot_act_there(context.roles, name, first, device)
+        cannot = _cannot_act_there(context.roles, name, first, device) or bound_elsewhere(
+            context.devices, name, device
+        )
         if cannot is not None:
             return cls(name, role, device, cannot)
         late = _late(context, runs, name)

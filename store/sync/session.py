@@ -197,7 +197,7 @@ def judge_and_apply(
     # bound anew or no longer: written under a name whose binding changed, judged again
     names = {callsign(n) for n in rebound}
     if names:
-        held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
+        held.add(candidates, _by_change_set(_received_by(conn, names)))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
     held.add(candidates, _load_change_sets(conn, again))
     arrived = {(r.origin, r.hlc) for r in fresh} if decides_holds else set()
@@ -1367,6 +1367,14 @@ def _waits_over(conn: sqlite3.Connection, context: Context, covered: _Covered) -
             "SELECT origin, seq FROM sync_deferred WHERE waits = ?", (waits,)
         ).fetchall()
     return [(str(o), int(s)) for o, s in keys if (str(o), int(s)) not in covered]
+
+
+def _received_by(conn: sqlite3.Connection, names: set[str]) -> list[Run]:
+    """Every held record other laptops sent authored under these callsigns (this laptop's own
+    records were made by its store, never judged)."""
+    me = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    own = None if me is None else str(me[0])
+    return [r for r in _by_actors_after(conn, dict.fromkeys(names, 0)) if r.origin != own]
 
 
 def _by_actors_after(
