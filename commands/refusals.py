@@ -428,13 +428,6 @@ CLI_SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "latest backup."
         )
     ),
-    "operator_changed": template(
-        _(
-            "{path} was changed outside Schildwacht: its own operator, who acts without a "
-            "secret, reads {found}, but this laptop was made (and enrolled) for {expected}. "
-            "Nothing was opened. Restore the latest backup."
-        )
-    ),
     "audit_trail_cut": template(
         _(
             "{path} was changed outside Schildwacht: its audit trail was emptied or cut "

@@ -1207,8 +1207,7 @@ def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
 
 def enrolled_operator(conn: sqlite3.Connection) -> str | None:
     """Who this laptop's own operator must be: the callsign the newest signed team roster binds
-    to this device, else the actor of the database's ``db.init`` audit event (None: neither is
-    held, a trail cut at its start is refused by its own check).
+    to this device (None outside a team: an audit event could be rewritten with the row).
 
     Args:
         conn: an open connection.
@@ -1223,10 +1222,7 @@ def enrolled_operator(conn: sqlite3.Connection) -> str | None:
         entry = next((d for d in entries if d.get("id") == device[0]), None)
         if entry is not None and isinstance(entry.get("callsign"), str):
             return str(entry["callsign"])
-    init = conn.execute(
-        "SELECT actor FROM audit_event WHERE action = 'db.init' ORDER BY seq LIMIT 1"
-    ).fetchone()
-    return None if init is None else str(init[0])
+    return None  # outside a team the guard (036) alone keeps the row: the trail is no proof
 
 
 def _check_operator(conn: sqlite3.Connection, path: str) -> None:

@@ -721,7 +721,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "operator_changed": template(
         _(
             "{path} was changed outside Schildwacht: its own operator, who acts without a "
-            "secret, reads {found}, but this laptop was made (and enrolled) for {expected}. "
+            "secret, reads {found}, but the team roster binds this laptop to {expected}. "
             "Nothing was opened. Restore the latest backup."
         )
     ),

@@ -235,30 +235,6 @@ def test_a_colleague_cannot_make_someone_else_the_operator(
     assert team_of_two("log", "add", "Dienst begonnen").exit_code == 0  # still the operator
 
 
-def test_an_operator_changed_past_its_guard_is_refused_at_open(
-    team_of_two: Run, db_path: Path
-) -> None:
-    """A guard dropped, the row changed and the guard made again (the guards look intact): the
-    operator no longer matches the one ``init`` recorded, and every opening exits 5."""
-    conn = sqlite3.connect(db_path)
-    made = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'meta_operator_no_update'"
-    ).fetchone()[0]
-    conn.close()
-    assert (
-        _raw(
-            db_path,
-            "DROP TRIGGER meta_operator_no_update;"
-            " UPDATE meta SET value = 'IO-01' WHERE key = 'operator';"
-            f" {made};",
-        )
-        is None
-    )
-    refused = team_of_two("log", "add", "als IO-01")
-    assert refused.exit_code == 5, refused.stderr
-    assert "reads 'IO-01'" in refused.stderr and "OPS-01" in refused.stderr
-
-
 @pytest.mark.parametrize(
     "sql",
     [
