@@ -166,11 +166,13 @@ def activity_list(
 @pass_env
 def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> None:
     """Show one activity with its restrictions."""
+    from store.signers import Signers  # who recorded a received restriction, and where
     from words.calendar import restriction_note  # only this view words restriction notes
 
     store = env.store()
     item = agenda.get_activity(store, activity_id)
     data = activity_dict(item)
+    signers = Signers(store)
     data["restrictions"] = [
         {
             "kind": r.kind,
@@ -178,7 +180,7 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
             "authority": r.authority,
             "note": restriction_note(r.authority, r.note),
             "recorded_at": local_iso(r.recorded_at),
-            "recorded_by": r.recorded_by,
+            "recorded_by": signers.shown(r.recorded_by, r.device),
         }
         for r in agenda.list_restrictions(store, item.id)
     ]
@@ -188,7 +190,7 @@ def activity_show(env: Env, activity_id: str, fmt: str, output: str | None) -> N
             "old": _time_and_place(c.old_start_at, c.old_end_at, c.old_location),
             "new": _time_and_place(c.new_start_at, c.new_end_at, c.new_location),
             "recorded_at": local_iso(c.recorded_at),
-            "recorded_by": c.recorded_by,
+            "recorded_by": signers.shown(c.recorded_by, c.device),
         }
         for c in agenda.list_corrections(store, item.id)
     ]

@@ -11,6 +11,7 @@ from store import handover as model
 from store.clock import local_iso
 from store.db import short_id
 from store.errors import BadInput
+from store.signers import Signers
 from words import _
 from words.handover import handover_json, handover_markdown, item_text, signature_of
 
@@ -65,16 +66,24 @@ def _signature(record: model.HandoverRecord | None) -> str | None:
     return None if record is None else signature_of(record)
 
 
-def _record_dict(record: model.HandoverRecord) -> dict[str, Any]:
+def _record_dict(record: model.HandoverRecord, signers: Signers | None = None) -> dict[str, Any]:
+    """The record's fields; with ``signers``, a person who signed or accepted it on another
+    laptop than their own is shown "X via LAPTOP" (README: the laptop's signature shows in
+    every listing)."""
+    signed_by, accepted_by = record.signed_by, record.accepted_by
+    if signers is not None:
+        signed_by = signers.shown(signed_by, record.device)
+        if accepted_by is not None:
+            accepted_by = signers.shown(accepted_by, record.accepted_device)
     return {
         "id": record.id,
         "period_start": local_iso(record.period_start),
         "period_end": local_iso(record.period_end),
         "signed_at": local_iso(record.signed_at),
-        "signed_by": record.signed_by,
+        "signed_by": signed_by,
         "sha256": record.content_hash,
         "accepted_at": local_iso(record.accepted_at),
-        "accepted_by": record.accepted_by,
+        "accepted_by": accepted_by,
         "questions": record.questions,
         "notes": record.notes,
         "supersedes": record.supersedes,
@@ -176,7 +185,9 @@ def handover_withdraw(env: Env, handover_id: str, reason: str) -> None:
 @pass_env
 def handover_list(env: Env, fmt: str, output: str | None) -> None:
     """Signed handovers, newest first."""
-    rows = [_record_dict(r) for r in model.list_handovers(env.store())]
+    store = env.store()
+    signers = Signers(store)
+    rows = [_record_dict(r, signers) for r in model.list_handovers(store)]
     emit(
         rows,
         fmt,

@@ -150,11 +150,19 @@ def threat_assess(
 @pass_env
 def threat_explain(env: Env, code: str, fmt: str, output: str | None) -> None:
     """Show why a subject has the protection it has."""
-    exp = explain_threat(env.store(), code)
+    from store.signers import Signers  # who assessed a received assessment, and where
+
+    store = env.store()
+    exp = explain_threat(store, code)
+    signers = Signers(store)
     data: dict[str, Any] = {
         **subject_dict(exp.subject),
         "assessed_at": local_iso(exp.assessment.assessed_at) if exp.assessment else None,
-        "assessed_by": exp.assessment.assessed_by if exp.assessment else None,
+        "assessed_by": (
+            signers.shown(exp.assessment.assessed_by, exp.assessment.device)
+            if exp.assessment
+            else None
+        ),
         "summary": exp.assessment.summary if exp.assessment else None,
         "rule": (
             f"threat level {exp.rule.level} ({exp.rule.label}) → {exp.rule.resistance_level} → "
@@ -168,7 +176,7 @@ def threat_explain(env: Env, code: str, fmt: str, output: str | None) -> None:
             {
                 "level": a.level,
                 "assessed_at": local_iso(a.assessed_at),
-                "assessed_by": a.assessed_by,
+                "assessed_by": signers.shown(a.assessed_by, a.device),
             }
             for a in exp.history
         ],

@@ -18,7 +18,7 @@ import click
 from store import findings
 from store.clock import local_iso, local_text
 from store.errors import IntegrityFailure
-from store.sync import exchange, status
+from store.sync import apply, exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.keys import fingerprint
@@ -616,7 +616,7 @@ def _role_words(role: str) -> str:
 def team_revoke(env: Env, device: str) -> None:
     """Revoke a device (lost laptop, officer leaves): no more bundles to or from it."""
     with creating(env.store()):
-        roster = rosters.revoke(env.store(), device)
+        roster = apply.revoke(env.store(), device)
     entry = rosters.find_device(roster, device)
     info(
         _(

@@ -109,6 +109,7 @@ class Restriction:
         new_end_at: its end after a move or shortening (aware UTC), else None.
         recorded_at: when it was recorded (aware UTC).
         recorded_by: who recorded it (callsign).
+        device: the id of the laptop it was recorded on ('' when not known).
     """
 
     id: str
@@ -123,6 +124,7 @@ class Restriction:
     new_end_at: datetime | None
     recorded_at: datetime
     recorded_by: str
+    device: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,7 @@ def list_restrictions(store: Store, activity_id: str) -> list[Restriction]:
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, kind, reason, authority, note, old_start_at, old_end_at,"
-        " new_start_at, new_end_at, recorded_at, recorded_by FROM restriction"
+        " new_start_at, new_end_at, recorded_at, recorded_by, device FROM restriction"
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )
@@ -1075,6 +1077,7 @@ class Correction:
         new_location: the place after.
         recorded_at: when it was recorded (aware UTC).
         recorded_by: who recorded it (callsign).
+        device: the id of the laptop it was recorded on ('' when not known).
     """
 
     id: str
@@ -1088,6 +1091,7 @@ class Correction:
     new_location: str
     recorded_at: datetime
     recorded_by: str
+    device: str = ""
 
 
 def list_corrections(store: Store, activity_id: str) -> list[Correction]:
@@ -1107,7 +1111,7 @@ def list_corrections(store: Store, activity_id: str) -> list[Correction]:
     full = resolve_id(store, "activity", activity_id, "activity")
     rows = store.query(
         "SELECT id, activity_id, reason, old_start_at, old_end_at, old_location, new_start_at,"
-        " new_end_at, new_location, recorded_at, recorded_by FROM activity_correction"
+        " new_end_at, new_location, recorded_at, recorded_by, device FROM activity_correction"
         " WHERE activity_id = ? ORDER BY recorded_at, id",
         (full,),
     )

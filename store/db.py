@@ -329,6 +329,7 @@ class Store:
                 if integrity.audit_trail_cut(conn):
                     raise IntegrityFailure(code="audit_trail_cut", path=str(self.path)) from None
                 raise
+            _check_operator(conn, str(self.path))
         if user is not None and not create:
             self._user = self._prove(user, secret)
         return findings
@@ -1402,6 +1403,52 @@ def enrolled_role(conn: sqlite3.Connection, device_id: str) -> str | None:
     devices = json.loads(bytes(row[0]))["devices"]
     entry = next((d for d in devices if d["id"] == device_id), None)
     return None if entry is None else str(entry["role"])
+
+
+def enrolled_operator(conn: sqlite3.Connection) -> str | None:
+    """Who this laptop's own operator must be: the callsign the newest signed team roster binds
+    to this device (None outside a team: an audit event could be rewritten with the row).
+
+    Args:
+        conn: an open connection.
+
+    Returns:
+        The callsign, or None.
+    """
+    row = conn.execute("SELECT body FROM sync_roster ORDER BY version DESC LIMIT 1").fetchone()
+    device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    if row is not None and device is not None:
+        entries = json.loads(bytes(row[0]))["devices"]
+        entry = next((d for d in entries if d.get("id") == device[0]), None)
+        if entry is not None and isinstance(entry.get("callsign"), str):
+            return str(entry["callsign"])
+    return None  # outside a team the guard (037) alone keeps the row: the trail is no proof
+
+
+def _check_operator(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a database whose own operator (who acts without a secret) is not the one its
+    enrolment or its ``init`` made: the meta row was changed outside Schildwacht (rev13u H2)."""
+    if not _has_table(conn, "audit_event"):
+        return  # a database being made: nothing to compare yet
+    expected = enrolled_operator(conn)
+    found = conn.execute("SELECT value FROM meta WHERE key = 'operator'").fetchone()
+    if expected is None or (found is not None and str(found[0]).upper() == expected.upper()):
+        return
+    raise IntegrityFailure(
+        code="operator_changed",
+        path=path,
+        found=validate.shown(str(found[0])) if found is not None else "",
+        expected=validate.shown(expected),
+    )
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        is not None
+    )
 
 
 def bound_elsewhere(conn: sqlite3.Connection, callsign: str, device_id: str) -> str | None:

@@ -34,7 +34,7 @@ from .clock import LOCAL_TZ, from_db, local_to_utc, to_db, today
 from .db import Store
 from .errors import BadInput
 from .ids import uuid7
-from .proof import demo_hash
+from .proof import demo_hash, secret_writer
 
 SCALES = {
     "small": {"subjects": 12, "officers": 150, "days": 7},
@@ -414,7 +414,7 @@ class _Builder:
             qual_rows,
         )
         secret = demo_hash()  # every demo person's secret is DEMO_SECRET; hashed once
-        self.conn.executemany(
+        secret_writer(self.conn).executemany(
             "INSERT INTO staff_secret (staff_id, hash, set_at, set_by) VALUES (?, ?, ?, ?)",
             [(row[0], secret, self.now, self.actor) for row in staff_rows],
         )

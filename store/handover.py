@@ -164,6 +164,8 @@ class HandoverRecord:
         withdrawn_at: when its signer (or an admin) withdrew it (aware UTC), or None.
         withdrawn_by: who withdrew it, or None.
         withdrawn_reason: why it was withdrawn ('' when it was not).
+        device: the id of the laptop that signed it ('' when not known).
+        accepted_device: the id of the laptop the acceptance was made on, or None.
         overlaps: the ids of the other handovers in force whose periods overlap this one's,
             while this one is in force (signed on laptops that had not synced; see
             ``overlapping_handovers``).
@@ -190,6 +192,8 @@ class HandoverRecord:
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
     withdrawn_reason: str = ""
+    device: str = ""
+    accepted_device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1078,7 +1082,8 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
     """
     full = resolve_id(store, "handover", handover_id, "handover")
     row = store.one(
-        "SELECT h.*, e.at AS accepted_at, e.actor AS accepted_by, e.note AS questions"
+        "SELECT h.*, e.at AS accepted_at, e.actor AS accepted_by, e.note AS questions,"
+        " e.device AS accepted_device"
         " FROM handover h LEFT JOIN handover_event e ON e.handover_id = h.id"
         " AND e.kind = 'accepted' WHERE h.id = ?",
         (full,),
@@ -1136,6 +1141,8 @@ def get_handover(store: Store, handover_id: str) -> HandoverRecord:
         accepted_at=from_db(row["accepted_at"]) if row["accepted_at"] else None,
         accepted_by=row["accepted_by"],
         questions=row["questions"] or "",
+        device=row["device"] or "",
+        accepted_device=row["accepted_device"],
     )
 
 

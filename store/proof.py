@@ -213,6 +213,30 @@ def prove(conn: sqlite3.Connection, callsign: str, secret: SecretSource) -> str:
     return found
 
 
+#: The application-defined function that lets a connection write ``staff_secret``
+#: (``sql/037_guard_operator_secrets.sql``): registered only by the store's own secret writers.
+SECRETS_FUNCTION = "schildwacht_secrets"
+
+
+def secret_writer(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Let ``conn`` write personal secrets (the table's triggers refuse every other writer,
+    any sqlite tool included). Only the store's secret writers call it: ``store_secret`` and
+    the demo.
+
+    Args:
+        conn: the store's connection about to write a secret.
+
+    Returns:
+        ``conn``.
+    """
+    conn.create_function(SECRETS_FUNCTION, 0, _one, deterministic=True)
+    return conn
+
+
+def _one() -> int:
+    return 1
+
+
 def store_secret(
     conn: sqlite3.Connection, staff_id: str, hashed: str, at: datetime, by: str
 ) -> None:
@@ -225,7 +249,7 @@ def store_secret(
         at: when, aware UTC.
         by: the callsign of who set it.
     """
-    conn.execute(
+    secret_writer(conn).execute(
         "INSERT INTO staff_secret (staff_id, hash, set_at, set_by) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (staff_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at,"
         " set_by = excluded.set_by",

@@ -67,6 +67,7 @@ class ThreatAssessment:
         assessed_by: who recorded it (callsign).
         required_level: the resistance level its level requires.
         package: the package its level gives.
+        device: the id of the laptop it was recorded on ('' when not known).
     """
 
     id: str
@@ -78,6 +79,7 @@ class ThreatAssessment:
     assessed_by: str
     required_level: str
     package: str
+    device: str = ""
 
 
 @dataclass(frozen=True)
@@ -324,7 +326,7 @@ def _assessed_at(conn: sqlite3.Connection, subject_id: str, now: datetime) -> st
 def _assessments(store: Store, where: str, params: tuple[str, ...]) -> list[ThreatAssessment]:
     rows = store.query(
         "SELECT a.id, s.code AS subject, a.level, a.domain, a.summary, a.assessed_at,"
-        " a.assessed_by, t.resistance_level AS required_level, t.package"
+        " a.assessed_by, t.resistance_level AS required_level, t.package, a.device"
         " FROM threat_assessment a JOIN subject s ON s.id = a.subject_id"
         " JOIN threat_level t ON t.level = a.level "
         f"{where} ORDER BY a.assessed_at DESC, a.id DESC",

@@ -628,14 +628,14 @@ def observe(
         " (SELECT target FROM audit_event WHERE action IN (?, ?) AND target IS NOT NULL)",
         (me, *HANDOVER_RECORDS),
     ).fetchall():
-        append_audit(
+        append_audit(  # the importer acted, here; the signing laptop is in the detail
             conn,
             moment,
             importer,
-            device,
+            me,
             "handover.received",
             handover_id,
-            {"sha256": digest, "via": sender},
+            {"sha256": digest, "via": sender, "signed_on": device},
         )
         embedded = _embedded_head(content)
         if embedded is not None and embedded[0] != me:

@@ -718,6 +718,13 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "latest backup."
         )
     ),
+    "operator_changed": template(
+        _(
+            "{path} was changed outside Schildwacht: its own operator, who acts without a "
+            "secret, reads {found}, but the team roster binds this laptop to {expected}. "
+            "Nothing was opened. Restore the latest backup."
+        )
+    ),
     "audit_trail_cut": template(
         _(
             "{path} was changed outside Schildwacht: its audit trail was emptied or cut "
@@ -1642,6 +1649,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "bundle_not_regular": _refused(_("it is not a regular file (a FIFO, a device or a folder).")),
     "bundle_too_large": _refused(_("it is larger than {limit} bytes.")),
     "bundle_grew": _refused(_("it grew past {limit} bytes while being read.")),
+    "bundle_refused_unchanged": _refused(
+        _("it was refused before ({refused}) and has not changed since; it was not read again.")
+    ),
     "bundle_from_newer_roster": _refused(
         _(
             "it was written with the team's roster version {version}, newer than this "

@@ -384,6 +384,10 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         action=action_words(str(p["action"])),
     ),
     "late_role": _late,
+    "bound_elsewhere": lambda p: _(
+        "author is bound to another laptop: the team roster binds {name} to {bound}, so only "
+        "{bound} can write as {name}, yet this came from {device}"
+    ).format(name=_n(p["name"]), bound=_n(p["bound"]), device=_n(p["device"])),
     "cannot_act_there": lambda p: _(
         "author cannot act on this laptop: {name} wrote on {device}, where only its operator "
         "{operator} can act (no one there could give anyone else a secret)"

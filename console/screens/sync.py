@@ -32,7 +32,7 @@ from textual.widgets import ProgressBar, Static
 from store import access, findings
 from store.db import Store
 from store.machine import os_fault
-from store.sync import exchange, status
+from store.sync import apply, exchange, status
 from store.sync import quarantine as kept
 from store.sync import roster as rosters
 from store.sync.bundle import SUFFIX
@@ -1063,7 +1063,7 @@ class SyncScreen(BaseScreen[SyncData]):
             ),
             _("Revoke"),
             lambda: self.write(
-                lambda store: rosters.revoke(store, key),
+                lambda store: apply.revoke(store, key),
                 _("{label} revoked; export now so the team learns of it.").format(label=peer.label),
             ),
         )

@@ -117,6 +117,52 @@ def rejudge(store: Store, origin: str, after: int) -> None:
     store.forget_actor()
 
 
+def revoke(store: Store, device: str) -> rosters.Roster:
+    """Revoke a device (``roster.revoke``), then judge again what was written under the
+    callsign it bound (``rejudge_authors``): its operator may act on another laptop now, as
+    every importer of the new roster judges.
+
+    Args:
+        store: the database; the actor needs ``team.manage``, on the admin device.
+        device: the device's label or a prefix of its id.
+
+    Returns:
+        The new roster.
+
+    Raises:
+        BadInput: as ``roster.revoke``.
+        NotFound: no single device matches.
+        PermissionDenied: the actor may not manage the team.
+        MachineFault: another import is running, or the database is busy or read-only.
+    """
+    before = set(rosters.bound_callsigns(rosters.current(store)))
+    updated = rosters.revoke(store, device)
+    rejudge_authors(store, before - set(rosters.bound_callsigns(updated)))
+    return updated
+
+
+def rejudge_authors(store: Store, names: set[str]) -> None:
+    """Judge again, here and now, every held change authored under ``names``: callsigns whose
+    binding to a laptop this laptop's own new roster changed (``revoke`` frees its
+    operator's callsign), as an import of that roster does on every other laptop
+    (``judge.bound_elsewhere``), so all of them end alike.
+
+    Args:
+        names: the callsigns (upper case).
+
+    Raises:
+        BadInput: this laptop is in no team (``roster.require_team``).
+        clashes.Unsettled: the database refused to settle a clash of names; nothing stored.
+        MachineFault: another import is running, or the database is busy or read-only.
+    """
+    if not names:
+        return
+    team = rosters.require_team(store)
+    with store.importing(), store.merging() as conn:
+        session.judge_and_apply(conn, team, [], now=store.now(), rebound=names)
+    store.forget_actor()
+
+
 def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: Progress) -> None:
     receipt = checked.receipt
     moment = store.now()
@@ -134,11 +180,10 @@ def _apply(store: Store, conn: sqlite3.Connection, checked: Verified, progress: 
     )
     rejudge = _accept_roster(store, conn, checked, moment)
     _admin_fork_alarm(store, conn, checked, moment)
-    rebound = {
-        name
-        for name, binding in rosters.bound_callsigns(checked.team).items()
-        if bound_before is not None and (name, binding) not in bound_before
-    }
+    bound_now = set(rosters.bound_callsigns(checked.team).items())
+    # bound anew, or no longer bound (unbound, moved): what was written under the name is
+    # judged again by the binding now in force (``judge.bound_elsewhere``)
+    rebound = set() if bound_before is None else {name for name, _b in bound_now ^ bound_before}
     for origin, cut in _keep_forks(store, conn, checked, moment).items():
         rejudge[origin] = min(cut, rejudge.get(origin, cut))
     branches = forks.take_in(conn, checked.branches, moment)

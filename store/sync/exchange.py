@@ -10,6 +10,7 @@ by the rule table first (``session.py``, ``judge.py``): applied, deferred, or qu
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -213,10 +214,15 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
     receipts = []
     read: list[Path] = []  # the files this laptop could decrypt
     unreadable: list[tuple[int, Path]] = []  # written for it, by their names, yet unreadable
+    remembered = _remembered(store)
     for path, problem in bundle_files(folder, store.device_id):
         if problem is not None:
             receipts.append(_refused(path, problem))
             continue
+        mark = _mark(folder, path)
+        if mark is not None and mark in remembered:
+            receipts.append(_refused(path, _unchanged(remembered[mark])))
+            continue  # refused for what it holds, and not changed since: never read again
         try:
             receipts.append(import_file(store, path, progress, follow=False))
             read.append(path)
@@ -227,6 +233,8 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
                     unreadable.append((len(receipts), path))
             elif refusal.check != "not addressed":
                 read.append(path)
+                if mark is not None and refusal.check in REMEMBERED_CHECKS:
+                    _remember(store, mark, refusal)
             receipts.append(_refused(path, refusal))
         except BadInput as exc:
             why = verify.inner_refusal(exc)  # worded by its code
@@ -247,6 +255,61 @@ def import_folder(store: Store, folder: Path, progress: Progress = quiet) -> lis
         for index, path in unreadable:
             receipts[index] = _refused(path, left_out)
     return receipts
+
+
+#: The meta key of the folder files refused for what they hold (``_remember``): a JSON list of
+#: [name in the folder, size, modification time (ns), check, code], the latest last.
+REFUSED_FILES_KEY = "sync_refused_files"
+#: At most this many refused files are remembered (the latest): one more pushes out the oldest.
+MAX_REMEMBERED = 64
+#: The refusals decided by a file's bytes alone (damaged, too large): the same file is refused
+#: the same way at every import, so it is not read (nor decrypted) again while it is unchanged.
+REMEMBERED_CHECKS = frozenset({"damaged", "size"})
+Mark = tuple[str, int, int]
+
+
+def _mark(folder: Path, path: Path) -> Mark | None:
+    """A folder file's name in the folder, size and modification time (``lstat``: nothing is
+    followed), or None when it cannot be read."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return (path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns)
+
+
+def _remembered(store: Store) -> dict[Mark, tuple[str, str]]:
+    """The refused files remembered: mark → (check, code)."""
+    found: dict[Mark, tuple[str, str]] = {}
+    try:
+        entries = json.loads(store.meta(REFUSED_FILES_KEY) or "[]")
+    except ValueError:
+        return found
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, list) and len(entry) == 5:
+            name, size, mtime, check, code = entry
+            found[(str(name), int(size), int(mtime))] = (str(check), str(code))
+    return found
+
+
+def _remember(store: Store, mark: Mark, refusal: Refused) -> None:
+    """Remember a file refused for what it holds (one audited write, after the import wrote
+    nothing of it); a database that cannot be written remembers nothing."""
+    if store.read_only is not None:
+        return
+    kept = [[*m, *why] for m, why in _remembered(store).items() if m[0] != mark[0]]
+    kept = [*kept, [*mark, refusal.check, str(refusal.code)]][-MAX_REMEMBERED:]
+    with store.write("sync.file_refused", None, {"file": mark[0], "code": refusal.code}) as conn:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = excluded.value",
+            (REFUSED_FILES_KEY, json.dumps(kept)),
+        )
+
+
+def _unchanged(why: tuple[str, str]) -> Refused:
+    """The refusal of a remembered file, not read again: refused before, unchanged since."""
+    return Refused(why[0], code="bundle_refused_unchanged", refused=why[1])
 
 
 #: The meta key a laptop keeps when the team's bundles tell it it is not in the team's roster

@@ -1645,7 +1645,9 @@ class _Author:
         if role is None:
             verdict = context.roles.without_role(name, (first.hlc, first.origin))
             return cls(name, None, device, verdict)
-        cannot = _cannot_act_there(context.roles, name, first, device)
+        cannot = _cannot_act_there(context.roles, name, first, device) or bound_elsewhere(
+            context.devices, name, device
+        )
         if cannot is not None:
             return cls(name, role, device, cannot)
         late = _late(context, runs, name)
@@ -1752,6 +1754,46 @@ def _cannot_act_there(roles: RoleBook, name: str, first: Run, device: Device) ->
         device=named(device.label),
         operator=named(callsign(operator)),
     )
+
+
+def bound_elsewhere(devices: Mapping[str, Device], name: str, device: Device) -> Verdict | None:
+    """The judge's side of the store's ``db.bound_elsewhere``: whoever the roster binds to an
+    active laptop as its own operator acts only there, so a change set authored by them and
+    sent by any other laptop was not made through a store (a raw edit of the laptop's
+    operator or of its change log) and is quarantined.
+
+    Judged by the newest roster this laptop holds, as the store refuses by it: a change carries
+    no roster version, and its clock is its sender's claim (a back-dated stamp would slip under
+    a binding). Every laptop ends with the same newest roster, and the records of a callsign
+    whose binding changes are judged again (``session.judge_and_apply``'s ``rebound``), so the
+    verdict does not depend on the order things arrive in.
+
+    Args:
+        devices: the team's devices as the roster names them.
+        name: the change set's author (upper-case callsign).
+        device: the laptop that made and signed it.
+
+    Returns:
+        A ``quarantine`` verdict (``bound_elsewhere``: the callsign, the laptop it is bound to
+        and the sending laptop), or None.
+    """
+    for other in devices.values():
+        bound = other.operator.get("callsign")
+        if (
+            other.id != device.id
+            and other.status == "active"
+            and other.operator.get("staff")
+            and bound
+            and callsign(bound) == name
+        ):
+            return quarantine(
+                "author",
+                "bound_elsewhere",
+                name=named(name),
+                bound=named(other.label),
+                device=named(device.label),
+            )
+    return None
 
 
 def _bootstrap(runs: Sequence[Run], name: str, device: Device) -> tuple[str, str] | None:

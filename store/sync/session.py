@@ -164,10 +164,11 @@ def judge_and_apply(
     again: Iterable[Key] = (),
 ) -> Outcome:
     """Judge ``fresh`` (stored already) and everything whose verdict may have changed; apply.
-    ``rebound``: callsigns a newer roster binds anew (their authors' records may be judged by
-    another person's role now). ``decides_holds``: this is the
-    team's admin laptop, which holds change sets of ``fresh`` late for a role lost since
-    (``late``). ``again``: held records (origin, number) whose change sets are judged again.
+    ``rebound``: callsigns whose binding a newer roster changes (bound anew, moved or no longer
+    bound): their records are judged again (``judge.bound_elsewhere``, another row's role).
+    ``decides_holds``: this is the team's admin laptop, which holds change sets of ``fresh``
+    late for a role lost since (``late``). ``again``: held records (origin, number) whose
+    change sets are judged again.
 
     Args:
         team: the roster to judge by.
@@ -193,9 +194,10 @@ def judge_and_apply(
     held = _Loader(conn)
     for origin, after in (rejudge_origins or {}).items():
         held.add(candidates, _by_change_set(log.after(conn, origin, after)))
-    names = _rebound(conn, team, rebound)
+    # bound anew or no longer: written under a name whose binding changed, judged again
+    names = {callsign(n) for n in rebound}
     if names:
-        held.add(candidates, _by_change_set(_by_actors_after(conn, dict.fromkeys(names, 0))))
+        held.add(candidates, _by_change_set(_received_by(conn, names)))
     held.add(candidates, _load_change_sets(conn, _retryable(conn, team, now_ms)))
     held.add(candidates, _load_change_sets(conn, again))
     arrived = {(r.origin, r.hlc) for r in fresh} if decides_holds else set()
@@ -217,17 +219,6 @@ def judge_and_apply(
         [(r.origin, r.seq, kind, detail, stamp) for r, kind, detail in outcome.flags],
     )
     return outcome
-
-
-def _rebound(conn: sqlite3.Connection, team: Roster, names: Iterable[str]) -> set[str]:
-    """Of the callsigns bound anew, those other rows were created with too (a clash): the
-    binding changes who they stand for, so what was written under them is judged again."""
-    wanted = {callsign(n) for n in names}
-    if not wanted:
-        return set()
-    book = _role_book(conn, set(), team)
-    bound = bound_rows(team)
-    return {name for name in wanted if book.others(name, bound.get(name))}
 
 
 def _taken_in(
@@ -1377,6 +1368,14 @@ def _waits_over(conn: sqlite3.Connection, context: Context, covered: _Covered) -
             "SELECT origin, seq FROM sync_deferred WHERE waits = ?", (waits,)
         ).fetchall()
     return [(str(o), int(s)) for o, s in keys if (str(o), int(s)) not in covered]
+
+
+def _received_by(conn: sqlite3.Connection, names: set[str]) -> list[Run]:
+    """Every held record other laptops sent authored under these callsigns (this laptop's own
+    records were made by its store, never judged)."""
+    me = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    own = None if me is None else str(me[0])
+    return [r for r in _by_actors_after(conn, dict.fromkeys(names, 0)) if r.origin != own]
 
 
 def _by_actors_after(

@@ -198,3 +198,66 @@ def test_handover_show_catches_content_and_hash_rewritten_together(
     assert initialised("db", "repair").exit_code == 0
     shown = initialised("handover", "show", handover_id)
     assert shown.exit_code == 5 and "audit trail recorded" in shown.stderr
+
+
+def _raw(db_path: Path, sql: str) -> str | None:
+    """``sql`` through another connection, as any sqlite tool would: None, or why it failed."""
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.executescript(sql)
+        conn.commit()
+        return None
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE meta SET value = 'IO-01' WHERE key = 'operator'",
+        "DELETE FROM meta WHERE key = 'operator'",
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('operator', 'IO-01')",
+        "UPDATE meta SET key = 'was_operator' WHERE key = 'operator'",
+    ],
+)
+def test_a_colleague_cannot_make_someone_else_the_operator(
+    team_of_two: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str
+) -> None:
+    """rev13u H2: the operator (who acts without a secret) is set at init, guarded like the
+    other records; nobody at the laptop becomes the analyst without the analyst's secret."""
+    before = snapshot(db_path)
+    assert "operator is set at init" in str(_raw(db_path, sql))
+    assert snapshot(db_path) == before
+    monkeypatch.delenv("SCHILDWACHT_SECRET")
+    assert team_of_two("signal", "list", user="IO-01").exit_code == 4
+    assert team_of_two("log", "add", "Dienst begonnen").exit_code == 0  # still the operator
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE staff_secret SET set_by = 'IO-01'",
+        "UPDATE staff_secret SET hash = (SELECT hash FROM staff_secret LIMIT 1)",
+        "DELETE FROM staff_secret",
+        "INSERT OR REPLACE INTO staff_secret SELECT staff_id, hash, set_at, 'X' FROM staff_secret",
+    ],
+)
+def test_secrets_are_written_only_by_the_store(
+    team_of_two: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str
+) -> None:
+    """rev13u H2: no raw tool sets a secret, copies one or wipes the "set by someone else"
+    mark; `staff secret` still works (the store's own writer)."""
+    before = snapshot(db_path)
+    assert "only with `schildwacht staff secret`" in str(_raw(db_path, sql))
+    assert snapshot(db_path) == before
+    monkeypatch.setenv("SCHILDWACHT_NEW_SECRET", "second-secret")
+    assert team_of_two("staff", "secret", user="IO-01").exit_code == 0
+    assert team_of_two("db", "status").exit_code == 0
+
+
+def test_a_dropped_secret_guard_is_noticed(team_of_two: Run, db_path: Path) -> None:
+    assert _raw(db_path, "DROP TRIGGER staff_secret_update") is None
+    refused = team_of_two("log", "add", "x")
+    assert refused.exit_code == 5 and "staff_secret_update" in refused.stderr
