@@ -42,9 +42,10 @@ def _read(master: int, seconds: float, until: bytes | None = None) -> bytes:
     reads all the time, and a console whose writes are not read blocks in them."""
     seen = b""
     deadline = time.monotonic() + seconds
+    waiting = select.poll()  # not select(): a long test process holds descriptors past 1024
+    waiting.register(master, select.POLLIN)
     while (until is None or until not in seen) and time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
+        if waiting.poll(100):
             try:
                 seen += os.read(master, 65536)
             except OSError:  # the console has gone and closed its side

@@ -414,6 +414,15 @@ def as_before_the_compact_log(laptop: Laptop, keys: dict[str, Any]) -> list[tupl
         conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")  # a table takes its indexes
         if name in then:
             conn.execute(then[name][1])
+    for name, (kind, made) in then.items():  # a table rebuilt above took its indexes along:
+        if (
+            kind in ("index", "trigger")
+            and made
+            and not conn.execute(  # as they were at 16
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+            ).fetchone()
+        ):
+            conn.execute(made)
     conn.execute("PRAGMA user_version = 16")
     assert not integrity.applied_later(conn, 16)
     conn.close()
