@@ -43,7 +43,7 @@ from .change import (
     key_of,
     key_parts,
 )
-from .clashes import derived, first_order, hashed
+from .clashes import derived, first_order, hashed, is_derived
 from .conflicts import ASSESSED, field_of
 from .reason import fact, read
 from .reason import value as cut
@@ -971,6 +971,8 @@ class Judge:
             failed = self._answers_its_request(values)
         if failed is None and rule.name == "care_record":
             failed = self._care_of_its_member(values)
+        if failed is None and rule.name == "household_member":
+            failed = self._member_code_of_its_person(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None:
@@ -1126,6 +1128,30 @@ class Judge:
         if table == "experience":
             return quarantine("experience", "experience_activity_of_another")
         return quarantine("signal", "activity_of_another")
+
+    def _member_code_of_its_person(self, values: Mapping[str, object]) -> Verdict | None:
+        """A member's code as the store makes one: its own person's code (as created, or as a
+        clash keeps that person) and ``-P<n>`` / ``-C<n>``, n 1..99 (``MEMBER_CODE_PATTERN``);
+        never a name, never another person's code (rev20b)."""
+        subject = values.get("subject_id")
+        key = json.dumps([subject], ensure_ascii=False)
+        if not self._known("subject", key):
+            return defer(
+                f"row:subject:{key}",
+                "refers_unknown",
+                table="household_member",
+                column="subject_id",
+                to="subject",
+            )
+        person = self.context.created_value("subject", key, "code")
+        code = values.get("code")
+        found = rules.MEMBER_CODE_PATTERN.match(code) if isinstance(code, str) else None
+        own = found is not None and (
+            found[1] == person or is_derived("code", person, str(subject), found[1])
+        )
+        if own:
+            return None
+        return quarantine("care", "care_member_code_of_another", given=cut(code))
 
     def _care_of_its_member(self, values: Mapping[str, object]) -> Verdict | None:
         """A care record as the store writes one: of a member of its own person, of a module
