@@ -312,7 +312,7 @@ def record_care(
         said = validate.text(note, "care_note", max_len=CARE_NOTE_LENGTH)
         subject = _person(store, person)
         found = _member(store, subject, member)
-        name = _module(package_modules(store, subject), module, subject)
+        name = _module(_modules_for(store, subject, found, status), module, subject)
         if care_module_for(name) != found.relation:
             raise RuleViolation(
                 "care",
@@ -347,6 +347,16 @@ def record_care(
     return next(r for r in _records(store, subject) if r.id == record_id)
 
 
+def _modules_for(store: Store, subject: Subject, member: Member, status: str) -> tuple[str, ...]:
+    """The modules a status may be recorded for: the package's now; ``ended`` and ``declined``
+    also for a module with a history for the member that the package no longer has."""
+    modules = package_modules(store, subject)
+    if status not in CLOSED:
+        return modules
+    had = [r.module for r in _records(store, subject) if r.member == member.code]
+    return tuple(dict.fromkeys([*modules, *had]))
+
+
 def _day(store: Store, member: Member, on: date | None) -> date:
     """The day a status took effect: today when not given, never ahead of today, at most
     ``CARE_BACKDATE_DAYS`` back, never before the member was recorded."""
@@ -367,24 +377,58 @@ def _day(store: Store, member: Member, on: date | None) -> date:
 def _follows_history(
     store: Store, subject: Subject, member: Member, module: str, status: str, day: date
 ) -> None:
-    """A module's history begins with ``offered``, changes its status with every record and
-    goes forward in time."""
+    """A module's history follows ``history_refusal``."""
     history = [
-        r for r in _records(store, subject) if r.member == member.code and r.module == module
+        (r.status, r.on)
+        for r in _records(store, subject)
+        if r.member == member.code and r.module == module
     ]
+    refused = history_refusal(history, status, day, module=module, member=member.code)
+    if refused is not None:
+        raise refused
+
+
+#: After these statuses a module's history starts again only with ``offered``.
+CLOSED = ("ended", "declined")
+
+
+def history_refusal(
+    history: list[tuple[str, date]], status: str, day: date, *, module: str, member: str
+) -> RuleViolation | None:
+    """Why a status may not follow a module's history (the store and the sync judge ask this
+    one question): a history begins with ``offered``, changes its status with every record,
+    goes forward in time, and after ``ended`` or ``declined`` starts again only with
+    ``offered``.
+
+    Args:
+        history: the module's records for the member as (status, day), by day then recording.
+        status: the status to record.
+        day: its day.
+        module: the module's name (for the refusal).
+        member: the member's code (for the refusal).
+
+    Returns:
+        The refusal (``care_not_offered``, ``care_status_unchanged``, ``care_date_before_last``,
+        ``care_offer_again``), or None.
+    """
     if not history:
         if status != "offered":
-            raise RuleViolation("care", code="care_not_offered", module=module, member=member.code)
-        return
-    last = history[-1]
-    if last.status == status:
-        raise RuleViolation(
-            "care", code="care_status_unchanged", module=module, member=member.code, status=status
+            return RuleViolation("care", code="care_not_offered", module=module, member=member)
+        return None
+    last_status, last_on = history[-1]
+    if last_status == status:
+        return RuleViolation(
+            "care", code="care_status_unchanged", module=module, member=member, status=status
         )
-    if day < last.on:
-        raise RuleViolation(
-            "care", code="care_date_before_last", on=day.isoformat(), last=last.on.isoformat()
+    if day < last_on:
+        return RuleViolation(
+            "care", code="care_date_before_last", on=day.isoformat(), last=last_on.isoformat()
         )
+    if last_status in CLOSED and status != "offered":
+        return RuleViolation(
+            "care", code="care_offer_again", module=module, member=member, last=last_status
+        )
+    return None
 
 
 def _records(store: Store, subject: Subject) -> list[CareRecord]:

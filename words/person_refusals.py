@@ -91,6 +91,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "care_date_before_last": template(
         _("{on} is before the module's last status ({last}); a history goes forward.")
     ),
+    "care_offer_again": template(
+        _("{module} was {last} for {member}; only a new offer (--status offered) starts it again.")
+    ),
     "care_date_ahead": template(
         _("{on} is after today ({today}); record a status once it has taken effect.")
     ),

@@ -238,3 +238,38 @@ def test_care_is_in_no_person_statement(store: Store) -> None:
     found = statement.weekly_statement(store, "MEREL", "2026-W48")
     for text in (json.dumps(words.as_json(found)), words.as_markdown(found), words.as_html(found)):
         assert "MEREL-P1" not in text and "Psychosocial" not in text and "intake" not in text
+
+
+def test_after_ended_or_declined_only_a_new_offer(store: Store, clock: FixedClock) -> None:
+    _merel(store)
+    today = clock.now().date()
+    days = [today - timedelta(days=n) for n in (6, 5, 4, 3, 2)]
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="offered", on=days[0])
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="ended", on=days[1])
+    before = snapshot(store.path)
+    for status in ("accepted", "declined"):
+        with pytest.raises(RuleViolation) as refused:
+            care.record_care(store, "MEREL", member="self", module=PERSON, status=status,
+                             on=days[2])  # fmt: skip
+        assert refused.value.code == "care_offer_again"
+    assert snapshot(store.path) == before
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="offered", on=days[2])
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="declined", on=days[3])
+    with pytest.raises(RuleViolation, match="care"):
+        care.record_care(store, "MEREL", member="self", module=PERSON, status="accepted",
+                         on=days[4])  # fmt: skip
+
+
+def test_a_module_that_left_the_package_may_still_be_ended_or_declined(store: Store) -> None:
+    _merel(store, level=2)
+    care.add_member(store, "MEREL", "partner")
+    care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="offered")
+    subjects.assess_threat(store, "MEREL", level=1)  # PKG-W1: no partner module
+    assert PARTNER not in care.package_modules(store, subjects.get_subject(store, "MEREL"))
+    with pytest.raises(RuleViolation) as refused:
+        care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="accepted")
+    assert refused.value.code == "care_module_not_in_package"
+    care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="declined")
+    with pytest.raises(RuleViolation) as never:  # a module never offered to the member
+        care.record_care(store, "MEREL", member="self", module="relocation", status="ended")
+    assert never.value.code == "care_module_not_in_package"
