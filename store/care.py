@@ -31,6 +31,7 @@ from .rules import (
     member_code,
 )
 from .subjects import Subject, get_subject
+from .workflows import CLOSED, history_refusal
 
 STATUSES = CARE_STATUSES
 RELATIONS = HOUSEHOLD_RELATIONS
@@ -152,10 +153,10 @@ def end_member(store: Store, person: str, member: str) -> Member:
 
     Raises:
         PermissionDenied: the acting person may not record care.
-        NotFound: no such subject, or no such member of it (``care_no_such_member``; ``self``
-            is not a member that ends).
+        NotFound: no such subject, or no such member of it (``care_no_such_member``); ``self``
+            is not a member that ends (``care_self_not_ended``).
         RuleViolation: the subject is not a person, or the member was ended already
-            (``care_member_ended``).
+            (``care_member_ended_already``).
     """
     end_id = uuid7()
     detail: dict[str, object] = {}
@@ -163,9 +164,9 @@ def end_member(store: Store, person: str, member: str) -> Member:
         subject = _person(store, person)
         found = _member(store, subject, member)
         if found.id is None:
-            raise NotFound(code="care_no_such_member", person=subject.code, given=member)
+            raise NotFound(code="care_self_not_ended", person=subject.code)
         if found.ended_at is not None:
-            raise RuleViolation("care", code="care_member_ended", member=found.code)
+            raise RuleViolation("care", code="care_member_ended_already", member=found.code)
         detail.update(person=subject.code, member=found.code)
         conn.execute(
             "INSERT INTO household_end (id, member_id, ended_at, ended_by, device)"
@@ -250,6 +251,8 @@ def package_modules(store: Store, subject: Subject) -> tuple[str, ...]:
 def _module(modules: tuple[str, ...], given: str, subject: Subject) -> str:
     """The module named: its exact name or a part of it that names one module alone (case
     does not matter: ``partner``, ``relocation``)."""
+    if not modules and subject.package is None:
+        raise RuleViolation("care", code="care_no_package", person=subject.code)
     wanted = given.strip().casefold()
     exact = [m for m in modules if m.casefold() == wanted]
     matching = exact or [m for m in modules if wanted and wanted in m.casefold()]
@@ -298,7 +301,8 @@ def record_care(
             modules (``care_module_ambiguous``), a day ahead of today (``care_date_ahead``),
             more than ``CARE_BACKDATE_DAYS`` back (``care_backdated``) or before the member was
             recorded (``care_date_before_member``).
-        RuleViolation: the subject is not a person; a module not in the package now
+        RuleViolation: the subject is not a person; no package yet (``care_no_package``: no
+            threat assessment); a module not in the package now
             (``care_module_not_in_package``) or not for this member
             (``care_module_not_for_member``); a member ended (only ``ended`` may still be
             recorded); a first status other than ``offered`` (``care_not_offered``), the
@@ -386,49 +390,6 @@ def _follows_history(
     refused = history_refusal(history, status, day, module=module, member=member.code)
     if refused is not None:
         raise refused
-
-
-#: After these statuses a module's history starts again only with ``offered``.
-CLOSED = ("ended", "declined")
-
-
-def history_refusal(
-    history: list[tuple[str, date]], status: str, day: date, *, module: str, member: str
-) -> RuleViolation | None:
-    """Why a status may not follow a module's history (the store and the sync judge ask this
-    one question): a history begins with ``offered``, changes its status with every record,
-    goes forward in time, and after ``ended`` or ``declined`` starts again only with
-    ``offered``.
-
-    Args:
-        history: the module's records for the member as (status, day), by day then recording.
-        status: the status to record.
-        day: its day.
-        module: the module's name (for the refusal).
-        member: the member's code (for the refusal).
-
-    Returns:
-        The refusal (``care_not_offered``, ``care_status_unchanged``, ``care_date_before_last``,
-        ``care_offer_again``), or None.
-    """
-    if not history:
-        if status != "offered":
-            return RuleViolation("care", code="care_not_offered", module=module, member=member)
-        return None
-    last_status, last_on = history[-1]
-    if last_status == status:
-        return RuleViolation(
-            "care", code="care_status_unchanged", module=module, member=member, status=status
-        )
-    if day < last_on:
-        return RuleViolation(
-            "care", code="care_date_before_last", on=day.isoformat(), last=last_on.isoformat()
-        )
-    if last_status in CLOSED and status != "offered":
-        return RuleViolation(
-            "care", code="care_offer_again", module=module, member=member, last=last_status
-        )
-    return None
 
 
 def _records(store: Store, subject: Subject) -> list[CareRecord]:

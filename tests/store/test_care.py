@@ -121,7 +121,7 @@ def test_history_refusals_and_member_refusals_write_nothing(store: Store) -> Non
          "care_date_before_last"),
         (lambda: care.add_member(store, "HUIS", "child"), "care_not_a_person"),
         (lambda: care.add_member(store, "MEREL", "cousin"), "not_a_choice"),
-        (lambda: care.end_member(store, "MEREL", "self"), "care_no_such_member"),
+        (lambda: care.end_member(store, "MEREL", "self"), "care_self_not_ended"),
         (lambda: care.add_member(store, "NIEMAND", "child"), "unknown_subject"),
     ):  # fmt: skip
         with pytest.raises((BadInput, RuleViolation)) as refused:
@@ -131,8 +131,12 @@ def test_history_refusals_and_member_refusals_write_nothing(store: Store) -> Non
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as twice:
         care.end_member(store, "MEREL", "MEREL-P1")
-    assert twice.value.code == "care_member_ended"
+    assert twice.value.code == "care_member_ended_already"
     assert snapshot(store.path) == before
+    subjects.add_subject(store, "NIEUW", kind="person", domain="local", unit="RT")
+    with pytest.raises(RuleViolation) as bare:  # never assessed: no package, no modules
+        care.record_care(store, "NIEUW", member="self", module="protected", status="offered")
+    assert bare.value.code == "care_no_package"
 
 
 def test_who_may_record_and_read(store: Store) -> None:
