@@ -25,10 +25,9 @@ LAST = migrations.SCHEMA_VERSION
 
 
 def _one_version_behind(path: Path) -> None:
-    """The database as the migration before the last left it: the indexes the last one made
-    dropped, the triggers the last one replaced or made put back as they were, the header's version one lower (a genuine older
-    file, as a laptop not yet updated holds it): the tables the last one made dropped, the
-    triggers it replaced or made put back as they were."""
+    """The database as the migration before the last left it (a genuine older file, as a
+    laptop not yet updated holds it): the tables and indexes the last one made dropped, the
+    triggers it replaced or made put back as they were, the header's version one lower."""
     reference = sqlite3.connect(":memory:", isolation_level=None)
     migrations.migrate(reference, ":memory:", upto=LAST - 1)
     older = dict(reference.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
