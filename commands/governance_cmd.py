@@ -141,7 +141,11 @@ def audit_list(env: Env, limit: int, action: str | None, fmt: str, output: str |
             "device": e.device,
             "action": e.action,
             "target": e.target,
-            "detail": e.detail if fmt != "table" else _short(e.detail),
+            "detail": _("withheld (need to know)")
+            if e.withheld
+            else e.detail
+            if fmt != "table"
+            else _short(e.detail),
         }
         for e in audit.list_audit(store, limit=limit, action=action)
     ]

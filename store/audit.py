@@ -12,16 +12,43 @@ against every head of it that a peer or a signed handover witnessed (``witness.c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import fingerprint, machine, validate, witness
+from . import access, fingerprint, machine, validate, witness
 from .clock import with_times
 from .db import GENESIS_HASH, Store, audit_hash
 from .errors import IntegrityFailure
 
 #: A listing shows at most this many events at once.
 MAX_LIST = 1_000_000
+
+#: Events whose detail only a reader with the permission may see (need to know, rev20b): the
+#: event itself (who, when, what, which id) is listed for everyone, its detail is withheld.
+#: A name ending in ``.`` is a prefix of actions.
+NEED_TO_KNOW: dict[str, str] = {
+    "care.": "care.read",
+    "household.": "care.read",
+    "person.experience": "experience.read",
+}
+
+
+def withheld_from(actor: access.Actor, action: str) -> bool:
+    """Whether an event's detail is withheld from ``actor`` (``NEED_TO_KNOW``).
+
+    Args:
+        actor: whoever reads (``Store.actor``).
+        action: the event's action (``care.record``).
+
+    Returns:
+        True when the action needs a read permission the actor lacks.
+    """
+    for name, permission in NEED_TO_KNOW.items():
+        if (action.startswith(name) if name.endswith(".") else action == name) and not access.may(
+            actor, permission
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -37,6 +64,8 @@ class AuditEvent:
         target: the id it concerns, or None.
         detail: the event's detail as the JSON text that was hashed.
         hash: its SHA-256 over the previous hash and its fields.
+        withheld: the detail is withheld from this reader (``NEED_TO_KNOW``): ``detail`` is
+            empty.
     """
 
     seq: int
@@ -47,10 +76,12 @@ class AuditEvent:
     target: str | None
     detail: str
     hash: str
+    withheld: bool = False
 
 
 def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> list[AuditEvent]:
-    """The audit trail, newest first.
+    """The audit trail, newest first. The detail of an event the reader has no need to know
+    (care, household, experience: ``NEED_TO_KNOW``) is withheld, the event itself listed.
 
     Args:
         store: the database.
@@ -74,7 +105,11 @@ def list_audit(store: Store, *, limit: int = 100, action: str | None = None) -> 
         f"{where} ORDER BY seq DESC LIMIT ?",
         [*params, limit],
     )
-    return [AuditEvent(**with_times(r, "at")) for r in rows]
+    events = [AuditEvent(**with_times(r, "at")) for r in rows]
+    return [
+        replace(e, detail="", withheld=True) if withheld_from(store.actor, e.action) else e
+        for e in events
+    ]
 
 
 def verify_audit(store: Store) -> int:

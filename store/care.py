@@ -31,6 +31,7 @@ from .rules import (
     member_code,
 )
 from .subjects import Subject, get_subject
+from .workflows import CLOSED, history_refusal
 
 STATUSES = CARE_STATUSES
 RELATIONS = HOUSEHOLD_RELATIONS
@@ -152,10 +153,10 @@ def end_member(store: Store, person: str, member: str) -> Member:
 
     Raises:
         PermissionDenied: the acting person may not record care.
-        NotFound: no such subject, or no such member of it (``care_no_such_member``; ``self``
-            is not a member that ends).
+        NotFound: no such subject, or no such member of it (``care_no_such_member``); ``self``
+            is not a member that ends (``care_self_not_ended``).
         RuleViolation: the subject is not a person, or the member was ended already
-            (``care_member_ended``).
+            (``care_member_ended_already``).
     """
     end_id = uuid7()
     detail: dict[str, object] = {}
@@ -163,9 +164,9 @@ def end_member(store: Store, person: str, member: str) -> Member:
         subject = _person(store, person)
         found = _member(store, subject, member)
         if found.id is None:
-            raise NotFound(code="care_no_such_member", person=subject.code, given=member)
+            raise NotFound(code="care_self_not_ended", person=subject.code)
         if found.ended_at is not None:
-            raise RuleViolation("care", code="care_member_ended", member=found.code)
+            raise RuleViolation("care", code="care_member_ended_already", member=found.code)
         detail.update(person=subject.code, member=found.code)
         conn.execute(
             "INSERT INTO household_end (id, member_id, ended_at, ended_by, device)"
@@ -250,6 +251,8 @@ def package_modules(store: Store, subject: Subject) -> tuple[str, ...]:
 def _module(modules: tuple[str, ...], given: str, subject: Subject) -> str:
     """The module named: its exact name or a part of it that names one module alone (case
     does not matter: ``partner``, ``relocation``)."""
+    if not modules and subject.package is None:
+        raise RuleViolation("care", code="care_no_package", person=subject.code)
     wanted = given.strip().casefold()
     exact = [m for m in modules if m.casefold() == wanted]
     matching = exact or [m for m in modules if wanted and wanted in m.casefold()]
@@ -298,7 +301,8 @@ def record_care(
             modules (``care_module_ambiguous``), a day ahead of today (``care_date_ahead``),
             more than ``CARE_BACKDATE_DAYS`` back (``care_backdated``) or before the member was
             recorded (``care_date_before_member``).
-        RuleViolation: the subject is not a person; a module not in the package now
+        RuleViolation: the subject is not a person; no package yet (``care_no_package``: no
+            threat assessment); a module not in the package now
             (``care_module_not_in_package``) or not for this member
             (``care_module_not_for_member``); a member ended (only ``ended`` may still be
             recorded); a first status other than ``offered`` (``care_not_offered``), the
@@ -312,7 +316,7 @@ def record_care(
         said = validate.text(note, "care_note", max_len=CARE_NOTE_LENGTH)
         subject = _person(store, person)
         found = _member(store, subject, member)
-        name = _module(package_modules(store, subject), module, subject)
+        name = _module(_modules_for(store, subject, found, status), module, subject)
         if care_module_for(name) != found.relation:
             raise RuleViolation(
                 "care",
@@ -347,6 +351,16 @@ def record_care(
     return next(r for r in _records(store, subject) if r.id == record_id)
 
 
+def _modules_for(store: Store, subject: Subject, member: Member, status: str) -> tuple[str, ...]:
+    """The modules a status may be recorded for: the package's now; ``ended`` and ``declined``
+    also for a module with a history for the member that the package no longer has."""
+    modules = package_modules(store, subject)
+    if status not in CLOSED:
+        return modules
+    had = [r.module for r in _records(store, subject) if r.member == member.code]
+    return tuple(dict.fromkeys([*modules, *had]))
+
+
 def _day(store: Store, member: Member, on: date | None) -> date:
     """The day a status took effect: today when not given, never ahead of today, at most
     ``CARE_BACKDATE_DAYS`` back, never before the member was recorded."""
@@ -367,24 +381,15 @@ def _day(store: Store, member: Member, on: date | None) -> date:
 def _follows_history(
     store: Store, subject: Subject, member: Member, module: str, status: str, day: date
 ) -> None:
-    """A module's history begins with ``offered``, changes its status with every record and
-    goes forward in time."""
+    """A module's history follows ``history_refusal``."""
     history = [
-        r for r in _records(store, subject) if r.member == member.code and r.module == module
+        (r.status, r.on)
+        for r in _records(store, subject)
+        if r.member == member.code and r.module == module
     ]
-    if not history:
-        if status != "offered":
-            raise RuleViolation("care", code="care_not_offered", module=module, member=member.code)
-        return
-    last = history[-1]
-    if last.status == status:
-        raise RuleViolation(
-            "care", code="care_status_unchanged", module=module, member=member.code, status=status
-        )
-    if day < last.on:
-        raise RuleViolation(
-            "care", code="care_date_before_last", on=day.isoformat(), last=last.on.isoformat()
-        )
+    refused = history_refusal(history, status, day, module=module, member=member.code)
+    if refused is not None:
+        raise refused
 
 
 def _records(store: Store, subject: Subject) -> list[CareRecord]:

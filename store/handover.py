@@ -542,10 +542,13 @@ def _overlap_item(store: Store) -> Item:
 def _care_item(store: Store) -> Item:
     """Care modules a package change added for a member already in the household (the person
     themself too), not offered yet (``care.not_offered``): open until offered. Its ids are the
-    members (the person's own code for the person themself)."""
+    members (the person's own code for the person themself). A reader who may not read care
+    (``care.read``) gets the count only: no member codes, no modules (need to know, rev20b)."""
     from . import care
 
     found = care.not_offered(store)
+    if found and not access.may(store.actor, "care.read"):
+        return Item("care_not_offered", len(found))
     named = [
         {"person": f.person, "member": f.member, "module": f.module, "since": f.since}
         for f in found

@@ -83,7 +83,7 @@ CARE_BACKDATE_DAYS = 31
 #: The most characters of a care record's note: a pointer, never the content of care.
 CARE_NOTE_LENGTH = 200
 #: A member's code: the person's code, ``-P`` (partner) or ``-C`` (child) and a number.
-MEMBER_CODE_PATTERN = re.compile(r"^([A-Z][A-Z0-9-]{1,31})-([PC])([1-9][0-9]{0,2})\Z")
+MEMBER_CODE_PATTERN = re.compile(r"^([A-Z][A-Z0-9-]{1,31})-([PC])([1-9][0-9]?)\Z")
 _MEMBER_LETTERS = {"partner": "P", "child": "C"}
 #: The most characters a request's assessment (its options as JSON) may have.
 MAX_ASSESSMENT = 200_000
@@ -140,7 +140,8 @@ DATED_RECORDS = {
     "decision": "adopted_at",
     "signal_event": "at",
 }
-#: The tables whose rows carry a unique name a clash can give two rows (``sync/clashes.py``).
+#: The tables whose rows carry a unique name a clash can give two rows and the admin laptop
+#: claims (``sync/clashes.py``); a household member's code clashes too, settled by the stamps.
 NAMED_TABLES = ("staff", "subject", "activity")
 #: The longest name a claim may carry: a calendar event's key as JSON (its person's id, a uid of
 #: up to 1,000 characters and a recurrence of up to 100, each character escaped at most twice).

@@ -1,7 +1,8 @@
 """The workflow checks of signals, signal reports, handovers and log entries (R7), each a pure
 function of facts: the store calls them on its own rows (``signals``, ``intel``, ``handover``,
-``logbook``) and the importer's judge (``sync.judge_signals``) on the rows as they stood when a
-received change was made, so a bundle can take no step the store refuses.
+``logbook``; a care module's history, ``care``) and the importer's judge
+(``sync.judge_signals``) on the rows as they stood when a received change was made, so a
+bundle can take no step the store refuses.
 
 Each returns the refusal the store raises (its code and facts), or None when the step may be
 taken.
@@ -10,6 +11,7 @@ taken.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from . import access
 from .errors import BadInput, PermissionDenied, RuleViolation, StoreError
@@ -403,3 +405,46 @@ def withdrawn_already_refusal(handover: str, by: object, at: object) -> BadInput
         by=by,
         at=at,
     )
+
+
+#: After these statuses (store/care.py) a module's history starts again only with ``offered``.
+CLOSED = ("ended", "declined")
+
+
+def history_refusal(
+    history: list[tuple[str, date]], status: str, day: date, *, module: str, member: str
+) -> RuleViolation | None:
+    """Why a status may not follow a module's history (the store and the sync judge ask this
+    one question): a history begins with ``offered``, changes its status with every record,
+    goes forward in time, and after ``ended`` or ``declined`` starts again only with
+    ``offered``.
+
+    Args:
+        history: the module's records for the member as (status, day), by day then recording.
+        status: the status to record.
+        day: its day.
+        module: the module's name (for the refusal).
+        member: the member's code (for the refusal).
+
+    Returns:
+        The refusal (``care_not_offered``, ``care_status_unchanged``, ``care_date_before_last``,
+        ``care_offer_again``), or None.
+    """
+    if not history:
+        if status != "offered":
+            return RuleViolation("care", code="care_not_offered", module=module, member=member)
+        return None
+    last_status, last_on = history[-1]
+    if last_status == status:
+        return RuleViolation(
+            "care", code="care_status_unchanged", module=module, member=member, status=status
+        )
+    if day < last_on:
+        return RuleViolation(
+            "care", code="care_date_before_last", on=day.isoformat(), last=last_on.isoformat()
+        )
+    if last_status in CLOSED and status != "offered":
+        return RuleViolation(
+            "care", code="care_offer_again", module=module, member=member, last=last_status
+        )
+    return None

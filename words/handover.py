@@ -59,6 +59,13 @@ def _dated(moment: datetime | str) -> str:
     return f"{local(moment):%m-%d %H:%M}"
 
 
+def _dated_in_year(moment: datetime | str) -> str:
+    """``2026-11-28 10:05``: a module not offered may stay open for months, across a year."""
+    if not isinstance(moment, datetime):
+        return visible(str(moment))
+    return f"{local(moment):%Y-%m-%d %H:%M}"
+
+
 def period_ends(period: Mapping[str, Any]) -> tuple[str, str]:
     """A period's start with its date and its end as read on the start's day
     (``2026-11-28 23:00``, ``11-29 07:00``): how every face heads a handover.
@@ -279,7 +286,10 @@ def _care_not_offered(item: Item, details: bool) -> str:
                 else _("; {member} of {person}: {module} (since {since})")
             )
             text += said.format(
-                member=m["member"], person=m["person"], module=m["module"], since=_dated(m["since"])
+                member=m["member"],
+                person=m["person"],
+                module=m["module"],
+                since=_dated_in_year(m["since"]),
             )
     return text
 

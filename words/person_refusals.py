@@ -70,6 +70,19 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "(person household {person})."
         )
     ),
+    "care_self_not_ended": template(
+        _(
+            "{person} themself is not a household member that ends; name a member's code "
+            "(person household {person})."
+        )
+    ),
+    "care_member_ended_already": template(_("Member {member} was ended already.")),
+    "care_no_package": template(
+        _(
+            "{person} has no package yet, so no care modules; assess the threat first "
+            "(threat assess {person} --level N)."
+        )
+    ),
     "care_member_ended": template(
         _("Member {member} was ended; only the status ended may still be recorded.")
     ),
@@ -90,6 +103,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "care_date_before_last": template(
         _("{on} is before the module's last status ({last}); a history goes forward.")
+    ),
+    "care_offer_again": template(
+        _("{module} was {last} for {member}; only a new offer (--status offered) starts it again.")
     ),
     "care_date_ahead": template(
         _("{on} is after today ({today}); record a status once it has taken effect.")

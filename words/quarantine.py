@@ -280,6 +280,17 @@ REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "care_member_of_another": lambda p: _(
         "the care record names a household member of another person than the one it is about"
     ),
+    "care_member_code_of_another": lambda p: _(
+        "the household member's code {given} is not its person's own code and -P or -C with a "
+        "number 1 to 99 (never a name, never another person's code)"
+    ).format(given=_v(p["given"])),
+    "care_not_a_person": lambda p: _(
+        "a household member or care record of an object or a service; household and care "
+        "belong to a protected person"
+    ),
+    "care_end_before_member": lambda p: _(
+        "the household member's end ({ended}) is before the member was recorded ({added})"
+    ).format(ended=_v(p["ended"]), added=_v(p["added"])),
     "care_module_not_for_member": lambda p: _(
         "the care record's module {module} is not for that member (a partner's module for a "
         "partner, a child's for a child, the others for the person themself)"

@@ -43,7 +43,7 @@ from typing import Any
 from ..clock import epoch_ms, to_db
 from ..errors import IntegrityFailure
 from ..ids import uuid7
-from ..rules import MAX_CLAIMED_NAME
+from ..rules import MAX_CLAIMED_NAME, NAMED_TABLES
 from .change import COUNTER_BITS
 from .notice import Notice, notice
 
@@ -52,6 +52,8 @@ CLASH_KEYS = {
     "staff": (("callsign",), "callsign"),
     "subject": (("code",), "code"),
     "activity": (("subject_id", "source_uid", "source_recurrence"), "source_uid"),
+    # two laptops each recording a person's first partner offline both make ``MEREL-P1``
+    "household_member": (("subject_id", "code"), "code"),
 }
 #: The longest name each renamed column may hold (the callsign and code name patterns).
 _WIDTH = {"callsign": 24, "code": 32, "source_uid": 1000}
@@ -698,8 +700,8 @@ def unclaimed(
         return []
     found: list[tuple[str, str, tuple[Any, ...]]] = []
     for table, (columns, renamed) in CLASH_KEYS.items():
-        if only is not None and not only.get(table):
-            continue
+        if table not in NAMED_TABLES or (only is not None and not only.get(table)):
+            continue  # a household member's code is settled by the stamps (no claim)
         where = f"t.{renamed} IS NOT NULL AND NOT {_looks_derived(renamed)}"
         params: list[Any] = []
         if only is not None:

@@ -43,7 +43,7 @@ from .change import (
     key_of,
     key_parts,
 )
-from .clashes import derived, first_order, hashed
+from .clashes import derived, first_order, hashed, is_derived
 from .conflicts import ASSESSED, field_of
 from .reason import fact, read
 from .reason import value as cut
@@ -145,6 +145,7 @@ JUDGED_CODES = frozenset(
         "experience_activity_of_another",  # experience_activity_of_another
         "care_module_not_for_member",  # _care_of_its_member
         "care_date_before_member",  # _care_of_its_member
+        "care_not_a_person",  # _of_a_person
         "withdraw_not_yours",  # withdraw_not_signer
         "handover_withdrawn",  # accepts_withdrawn
         "no_such_option",  # answer_no_such_option
@@ -971,6 +972,12 @@ class Judge:
             failed = self._answers_its_request(values)
         if failed is None and rule.name == "care_record":
             failed = self._care_of_its_member(values)
+        if failed is None and rule.name in ("household_member", "care_record"):
+            failed = self._of_a_person(rule.name, values)
+        if failed is None and rule.name == "household_member":
+            failed = self._member_code_of_its_person(values)
+        if failed is None and rule.name == "household_end":
+            failed = self._end_after_member(values)
         if failed is None and rule.name == "log_entry" and values.get("supersedes") is not None:
             failed = self._supersedes_a_flag(values, author)
         if failed is None:
@@ -1126,6 +1133,56 @@ class Judge:
         if table == "experience":
             return quarantine("experience", "experience_activity_of_another")
         return quarantine("signal", "activity_of_another")
+
+    def _of_a_person(self, table: str, values: Mapping[str, object]) -> Verdict | None:
+        """A member or a care record of a person, as the store writes them (``care_not_a_
+        person``): never of an object or a service; a subject's kind never changes."""
+        key = json.dumps([values.get("subject_id")], ensure_ascii=False)
+        if not self._known("subject", key):
+            return defer(
+                f"row:subject:{key}", "refers_unknown", table=table, column="subject_id",
+                to="subject",
+            )  # fmt: skip
+        kind = self.context.created_value("subject", key, "kind")
+        return None if kind == "person" else quarantine("care", "care_not_a_person")
+
+    def _end_after_member(self, values: Mapping[str, object]) -> Verdict | None:
+        """A member's end as the store writes one: not before the member was recorded."""
+        key = json.dumps([values.get("member_id")], ensure_ascii=False)
+        if not self._known("household_member", key):
+            return defer(
+                f"row:household_member:{key}", "refers_unknown", table="household_end",
+                column="member_id", to="household_member",
+            )  # fmt: skip
+        added = self.context.created_value("household_member", key, "added_at")
+        ended = values.get("ended_at")
+        if isinstance(added, str) and isinstance(ended, str) and ended < added:
+            return quarantine("care", "care_end_before_member", ended=cut(ended), added=added)
+        return None
+
+    def _member_code_of_its_person(self, values: Mapping[str, object]) -> Verdict | None:
+        """A member's code as the store makes one: its own person's code (as created, or as a
+        clash keeps that person) and ``-P<n>`` / ``-C<n>``, n 1..99 (``MEMBER_CODE_PATTERN``);
+        never a name, never another person's code (rev20b)."""
+        subject = values.get("subject_id")
+        key = json.dumps([subject], ensure_ascii=False)
+        if not self._known("subject", key):
+            return defer(
+                f"row:subject:{key}",
+                "refers_unknown",
+                table="household_member",
+                column="subject_id",
+                to="subject",
+            )
+        person = self.context.created_value("subject", key, "code")
+        code = values.get("code")
+        found = rules.MEMBER_CODE_PATTERN.match(code) if isinstance(code, str) else None
+        own = found is not None and (
+            found[1] == person or is_derived("code", person, str(subject), found[1])
+        )
+        if own:
+            return None
+        return quarantine("care", "care_member_code_of_another", given=cut(code))
 
     def _care_of_its_member(self, values: Mapping[str, object]) -> Verdict | None:
         """A care record as the store writes one: of a member of its own person, of a module

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import NamedTuple
 
 from .. import rules, workflows
@@ -56,6 +57,10 @@ JUDGED_CODES = frozenset(
         "decision_already_superseded",
         "supersede_not_in_force",
         "supersede_not_yours",
+        "care_not_offered",
+        "care_status_unchanged",
+        "care_date_before_last",
+        "care_offer_again",
     }
 )
 
@@ -73,6 +78,8 @@ STEPS = {
     "decision": ("supersedes", "decision"),
     # an answer is a step of its request: answered once (the first, by clock then device)
     "request_answer": ("request_id", "activity_request"),
+    # a care record is a step of its person's care: a module's history per member (rev20b)
+    "care_record": ("subject_id", "subject"),
 }
 #: The tables whose verdicts these checks read as they stood at a moment.
 READ_AS_OF = frozenset({*STEPS, "signal_report"})
@@ -244,6 +251,28 @@ class Workflows:
             found = workflows.step_refusal(status, str(kind), _short(step.parent))
         return None if found is None else ("R7", found)
 
+    def _care_record(self, step: Step) -> Refusal | None:
+        """A care status as the store records one (``rules.history_refusal``), against the
+        module's accepted history for that member made before it, by day then recording."""
+        member, module = step.values.get("member_id"), step.values.get("module")
+        history = sorted(
+            (str(e.get("on_date")), str(e.get("recorded_at")), str(e.get("id")), e.get("status"))
+            for e in self._steps_of("care_record", step.parent, step.at)
+            if e.get("member_id") == member and e.get("module") == module
+        )
+        try:
+            day = date.fromisoformat(str(step.values.get("on_date")))
+            past = [(str(h[3]), date.fromisoformat(h[0])) for h in history]
+        except ValueError:
+            return None  # a day that is no date: the rule table's field check refuses it
+        code = (
+            "self" if member is None else self._made_value("household_member", str(member), "code")
+        )
+        found = workflows.history_refusal(
+            past, str(step.values.get("status")), day, module=str(module), member=str(code)
+        )
+        return None if found is None else ("care", found)
+
     def _report_scenario(self, step: Step) -> Refusal | None:
         found = workflows.report_issued_refusal(
             bool(self._issued(step.parent, step.at)), _short(step.parent)
@@ -386,6 +415,7 @@ _CHECKS: dict[str, _Check] = {
     "request_answer": Workflows._request_answer,
     "decision": Workflows._decision,
     "handover": Workflows._handover,
+    "care_record": Workflows._care_record,
 }
 
 

@@ -69,7 +69,14 @@ def test_household_and_care_through_the_cli(demo: Run, db_path: Path) -> None:
     ended = demo("person", "household", "MEREL", "--end", "merel-c1")
     assert ended.exit_code == 0 and ended.stdout.strip().splitlines()[-1] == "MEREL-C1"
     again = demo("person", "household", "MEREL", "--end", "MEREL-C1")
-    assert again.exit_code == 2 and "was ended" in again.stderr
+    assert again.exit_code == 2 and "Member MEREL-C1 was ended already." in again.stderr
+    itself = demo("person", "household", "MEREL", "--end", "self")
+    assert itself.exit_code == 2 and "themself is not a household member that ends" in itself.stderr
+    assert "name self" not in itself.stderr
+    assert demo("person", "add", "NIEUW", "--domain", "local", "--unit", "RT").exit_code == 0
+    bare = demo("care", "record", "NIEUW", "--member", "self", "--module", "protected",
+                "--status", "offered")  # fmt: skip
+    assert bare.exit_code == 2 and "has no package yet" in bare.stderr, bare.stderr
 
 
 def test_the_handover_names_a_module_a_package_change_added(demo: Run) -> None:
@@ -81,7 +88,7 @@ def test_the_handover_names_a_module_a_package_change_added(demo: Run) -> None:
     assert [(i["count"], i["ids"]) for i in items] == [(2, ["MEREL", "MEREL-C1"])]
     text = demo("handover", "draft").stdout
     assert "MEREL themself: Temporary relocation support" in text
-    assert "MEREL-C1 of MEREL: Psychosocial care: children" in text
+    assert "MEREL-C1 of MEREL: Psychosocial care: children (since 2026-" in text  # its year
     assert "Offer the care modules the package change added" in text
     for member, module in (("self", "relocation"), ("MEREL-C1", "children")):
         done = demo("care", "record", "MEREL", "--member", member, "--module", module,

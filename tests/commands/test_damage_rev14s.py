@@ -25,10 +25,9 @@ LAST = migrations.SCHEMA_VERSION
 
 
 def _one_version_behind(path: Path) -> None:
-    """The database as the migration before the last left it: the triggers the last one
-    replaced or made put back as they were, the header's version one lower (a genuine older
-    file, as a laptop not yet updated holds it): the tables the last one made dropped, the
-    triggers it replaced or made put back as they were."""
+    """The database as the migration before the last left it (a genuine older file, as a
+    laptop not yet updated holds it): the tables and indexes the last one made dropped, the
+    triggers it replaced or made put back as they were, the header's version one lower."""
     reference = sqlite3.connect(":memory:", isolation_level=None)
     migrations.migrate(reference, ":memory:", upto=LAST - 1)
     older = dict(reference.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
@@ -42,6 +41,8 @@ def _one_version_behind(path: Path) -> None:
     # made first (036: care_record refers to household_member)
     for table in reversed(re.findall(r"CREATE TABLE (\w+)", migrations._read(name))):
         conn.execute(f'DROP TABLE "{table}"')
+    for index in re.findall(r"CREATE (?:UNIQUE )?INDEX (\w+)", migrations._read(name)):
+        conn.execute(f'DROP INDEX IF EXISTS "{index}"')  # 037 makes one on an older table
     for trigger in made:
         conn.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
         if trigger in older:

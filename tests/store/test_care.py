@@ -121,7 +121,7 @@ def test_history_refusals_and_member_refusals_write_nothing(store: Store) -> Non
          "care_date_before_last"),
         (lambda: care.add_member(store, "HUIS", "child"), "care_not_a_person"),
         (lambda: care.add_member(store, "MEREL", "cousin"), "not_a_choice"),
-        (lambda: care.end_member(store, "MEREL", "self"), "care_no_such_member"),
+        (lambda: care.end_member(store, "MEREL", "self"), "care_self_not_ended"),
         (lambda: care.add_member(store, "NIEMAND", "child"), "unknown_subject"),
     ):  # fmt: skip
         with pytest.raises((BadInput, RuleViolation)) as refused:
@@ -131,8 +131,12 @@ def test_history_refusals_and_member_refusals_write_nothing(store: Store) -> Non
     before = snapshot(store.path)
     with pytest.raises(RuleViolation) as twice:
         care.end_member(store, "MEREL", "MEREL-P1")
-    assert twice.value.code == "care_member_ended"
+    assert twice.value.code == "care_member_ended_already"
     assert snapshot(store.path) == before
+    subjects.add_subject(store, "NIEUW", kind="person", domain="local", unit="RT")
+    with pytest.raises(RuleViolation) as bare:  # never assessed: no package, no modules
+        care.record_care(store, "NIEUW", member="self", module="protected", status="offered")
+    assert bare.value.code == "care_no_package"
 
 
 def test_who_may_record_and_read(store: Store) -> None:
@@ -238,3 +242,38 @@ def test_care_is_in_no_person_statement(store: Store) -> None:
     found = statement.weekly_statement(store, "MEREL", "2026-W48")
     for text in (json.dumps(words.as_json(found)), words.as_markdown(found), words.as_html(found)):
         assert "MEREL-P1" not in text and "Psychosocial" not in text and "intake" not in text
+
+
+def test_after_ended_or_declined_only_a_new_offer(store: Store, clock: FixedClock) -> None:
+    _merel(store)
+    today = clock.now().date()
+    days = [today - timedelta(days=n) for n in (6, 5, 4, 3, 2)]
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="offered", on=days[0])
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="ended", on=days[1])
+    before = snapshot(store.path)
+    for status in ("accepted", "declined"):
+        with pytest.raises(RuleViolation) as refused:
+            care.record_care(store, "MEREL", member="self", module=PERSON, status=status,
+                             on=days[2])  # fmt: skip
+        assert refused.value.code == "care_offer_again"
+    assert snapshot(store.path) == before
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="offered", on=days[2])
+    care.record_care(store, "MEREL", member="self", module=PERSON, status="declined", on=days[3])
+    with pytest.raises(RuleViolation, match="care"):
+        care.record_care(store, "MEREL", member="self", module=PERSON, status="accepted",
+                         on=days[4])  # fmt: skip
+
+
+def test_a_module_that_left_the_package_may_still_be_ended_or_declined(store: Store) -> None:
+    _merel(store, level=2)
+    care.add_member(store, "MEREL", "partner")
+    care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="offered")
+    subjects.assess_threat(store, "MEREL", level=1)  # PKG-W1: no partner module
+    assert PARTNER not in care.package_modules(store, subjects.get_subject(store, "MEREL"))
+    with pytest.raises(RuleViolation) as refused:
+        care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="accepted")
+    assert refused.value.code == "care_module_not_in_package"
+    care.record_care(store, "MEREL", member="MEREL-P1", module="partner", status="declined")
+    with pytest.raises(RuleViolation) as never:  # a module never offered to the member
+        care.record_care(store, "MEREL", member="self", module="relocation", status="ended")
+    assert never.value.code == "care_module_not_in_package"

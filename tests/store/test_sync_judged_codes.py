@@ -82,8 +82,8 @@ _ROW = "the rule table's row check refuses it (row_refused)"
 _NOOP = "a write that changes nothing: a bundle's records are changes, nothing to refuse"
 _LOCAL = "secrets are local and never travel"
 _CARE = (
-    "a care history's order across laptops: two laptops recording offline may each be first; "
-    "the history keeps both records, by day (never overwritten)"
+    "a member ended on one laptop while another records care offline: both records stand (an "
+    "end never undoes a record, and the other laptop could not know)"
 )
 _CLASH = "two laptops may give one name at once: the merge settles it (clashes.settle)"
 
@@ -109,12 +109,11 @@ ALLOWED = {
     "care_module_not_in_package": "the package in force follows from the assessments each "
     "laptop holds: the judge checks the module is the catalogue's (not_in_catalogue) and for "
     "the member (care_module_not_for_member); a module the package no longer has stays history",
-    "care_not_a_person": "a member or record of an object or service: no module of the "
-    "catalogue is for one, and nothing reads it (the overview and the handover read persons)",
     "care_member_ended": _CARE,
-    "care_not_offered": _CARE,
-    "care_status_unchanged": _CARE,
-    "care_date_before_last": _CARE,
+    "care_member_ended_already": "two laptops may end one member offline: the earliest end "
+    "counts (the members' listing reads the first), the other is history",
+    "care_no_package": "a record of a person without a package: the judge checks the module is "
+    "the catalogue's (not_in_catalogue) and for the member, as for care_module_not_in_package",
     "supersede_needs_reason": _ROW + ": handover_supersede_without_reason",
     "log_entry_needs_text": _FIELD,
     "unknown_log_kind": _FIELD,
