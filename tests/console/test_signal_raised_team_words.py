@@ -26,8 +26,7 @@ async def test_a_team_laptop_says_the_signal_waits_for_the_export(demo_store: St
         assert said, toasts(app)
         assert "the information organisation has it" not in said[0]
         assert (
-            "it reaches the information organisation with the next sync export (y, e)."
-            in said[0]
+            "it reaches the information organisation with the next sync export (y, e)." in said[0]
         )
 
 
