@@ -479,28 +479,42 @@ class AgendaScreen(BaseScreen[AgendaData]):
             # (issue 17: a form open while the CLI or a sync import changed the record wrote
             # every field back as it was when it opened)
             opened: dict[str, object] = {
-                name: getattr(defaults, name)
+                name: seen[name]
                 for name in ("title", "kind", "location")
                 if values[name] != getattr(defaults, name)
             }
             if (start, end) != (item.start_at, item.end_at):
-                opened.update(start=item.start_at, end=item.end_at)
+                opened.update(start=seen["start"], end=seen["end"])
             if agenda.moves(item, start, end, values["location"]):
                 return Moves(start, end, values, opened)
             if not opened:
                 raise BadInput(code="nothing_changed", title=item.title)
-            return agenda.edit_activity(
-                store,
-                item.id,
-                title=values["title"] if "title" in opened else None,
-                kind=values["kind"] if "kind" in opened else None,
-                opened=opened,
-            )
+            try:
+                return agenda.edit_activity(
+                    store,
+                    item.id,
+                    title=values["title"] if "title" in opened else None,
+                    kind=values["kind"] if "kind" in opened else None,
+                    opened=opened,
+                )
+            except BadInput as refused:  # "check and save again": the next save is over it
+                if refused.code == "changed_meanwhile":
+                    seen[refused.params["field"]] = refused.params["now"]
+                raise
 
         def saved(result: Activity | Moves) -> None:
             if isinstance(result, Moves):
                 self._ask_how_it_moves(item, result)
 
+        # each field's value as the person has seen it: as the form opened, or as a refusal
+        # said it was changed meanwhile (then saved again, the person's value is meant)
+        seen: dict[str, object] = {
+            "title": item.title,
+            "kind": item.kind,
+            "location": item.location,
+            "start": item.start_at,
+            "end": item.end_at,
+        }
         defaults = ActivityDefaults(
             person=item.person,
             title=item.title,

@@ -47,9 +47,14 @@ async def test_a_title_changed_meanwhile_is_refused_inline_and_nothing_written(
         said = str(form.query_one(".error", Static).render())
         assert "The title was changed meanwhile (now 'Vertrek GEWIJZIGD')" in said
         assert "check and save again" in said
-    assert snapshot(demo_store.path) == before
+        assert snapshot(demo_store.path) == before
+        now = agenda.get_activity(demo_store, item.id)
+        assert (now.title, now.kind) == ("Vertrek GEWIJZIGD", kind)
+        await pilot.press("enter")  # checked, and saved again: the typed title is meant
+        await settle(pilot)
+        assert not isinstance(app.screen, ActivityForm)
     now = agenda.get_activity(demo_store, item.id)
-    assert (now.title, now.kind) == ("Vertrek GEWIJZIGD", kind)
+    assert (now.title, now.kind) == (item.title + " (15 min)", kind)  # kind left as changed
 
 
 async def test_a_field_left_alone_keeps_the_change_made_meanwhile(
