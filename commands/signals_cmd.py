@@ -11,7 +11,7 @@ from store import intel, signals
 from store.clock import local_iso
 from words import _
 from words import access as access_words
-from words.intel import report_markdown
+from words.intel import report_markdown, who_has_it
 
 from .context import Env, pass_env
 from .output import created, creating, emit, info, output_options, printed, write_text
@@ -126,10 +126,11 @@ def signal_raise(
             observed_at=observed,
             requests_assessment=request_assessment,
         )
+    who = who_has_it(signals.reaches_with_export(env.store()), "schildwacht sync export")
     created(
         made.id,
-        _("Signal raised ({urgency}, TLP:{tlp}); the information organisation has it.").format(
-            urgency=made.urgency, tlp=made.tlp.upper()
+        _("Signal raised ({urgency}, TLP:{tlp}); {who}").format(
+            urgency=made.urgency, tlp=made.tlp.upper(), who=who
         ),
     )
 

@@ -27,6 +27,7 @@ from textual.widgets import Select
 
 from store.access import ActingPerson
 from store.db import Store
+from words.intel import who_has_it
 
 from . import dutch, styles
 from .actions import Action
@@ -622,12 +623,12 @@ class SchildwachtApp(StoreWork, App[None]):
             return
 
         def said(made: Any) -> str:
+            who = who_has_it(form.waits_for_export, "y, e")
             if activity is not None and made.activity_id is None:  # another person was typed
                 return _(
-                    "Signal raised without the activity {what} (it is {person}'s); the "
-                    "information organisation has it."
-                ).format(what=where, person=person)
-            return _("Signal raised; the information organisation has it.")
+                    "Signal raised without the activity {what} (it is {person}'s); {who}"
+                ).format(what=where, person=person, who=who)
+            return _("Signal raised; {who}").format(who=who)
 
         def select(made: Any) -> None:
             """On the Signals screen the new signal is selected once the list is read again
@@ -635,7 +636,8 @@ class SchildwachtApp(StoreWork, App[None]):
             if screen.MODE == "signals":
                 screen.revealing = made.id  # type: ignore[attr-defined]
 
-        screen.open_form(SignalForm(person, activity, where), said, select)
+        form: SignalForm[Any] = SignalForm(person, activity, where)
+        screen.open_form(form, said, select)
 
     def action_switch_user(self) -> None:
         """Act as another person from now on: callsign and secret, proven by the store."""

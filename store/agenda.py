@@ -688,6 +688,7 @@ def edit_activity(
     kind: str | None = None,
     status: str | None = None,
     correction: str | None = None,
+    opened: Mapping[str, object] | None = None,
 ) -> Activity:
     """Change an activity's details.
 
@@ -707,6 +708,10 @@ def edit_activity(
         kind: ``work`` or ``private``, or None to keep it.
         status: ``planned``, ``confirmed`` or ``done``, or None to keep it.
         correction: why the agenda was wrong, needed when the time or place changes.
+        opened: for a form, the value each field the person changed had when it opened
+            (``title``, ``kind``, ``location``, ``start``, ``end``); one changed meanwhile (by
+            the CLI, a sync import) is refused, read in this transaction, so no change made
+            meanwhile is overwritten unseen (issue 17).
 
     Returns:
         The activity as stored after the change.
@@ -716,7 +721,8 @@ def edit_activity(
         NotFound: no activity has that id.
         BadInput: nothing to change (``nothing_to_change``), every value as it is already
             (``nothing_changed``: nothing is written, not even an audit event), bad text or
-            times, an unknown kind.
+            times, an unknown kind, a field in ``opened`` changed meanwhile
+            (``changed_meanwhile``).
         RuleViolation: a move without a correction (R5, ``move_needs_restriction``), a status
             only a restriction sets, a cancelled activity revived, ``done`` too early (R5) or
             while it needs re-planning (R1).
@@ -724,6 +730,7 @@ def edit_activity(
     with store.write("activity.edit", require="activity.write") as conn:
         full = store.target(resolve_id(store, "activity", activity_id, "activity"))
         current = get_activity(store, full)
+        _check_unchanged_since(current, opened or {})
         changes = _plain_changes(current, title, kind)
         if status is not None:
             _check_status(store, current, status)
@@ -744,6 +751,20 @@ def edit_activity(
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE activity SET {assignments} WHERE id = ?", [*changes.values(), full])
     return get_activity(store, full)
+
+
+def _check_unchanged_since(current: Activity, opened: Mapping[str, object]) -> None:
+    """Each field as it was when the form opened, or refused with its value now."""
+    now: dict[str, object] = {
+        "title": current.title,
+        "kind": current.kind,
+        "location": current.location,
+        "start": current.start_at,
+        "end": current.end_at,
+    }
+    for name, was in opened.items():
+        if name in now and now[name] != was:
+            raise BadInput(code="changed_meanwhile", field=name, now=now[name])
 
 
 def _check_done_after_end(store: Store, current: Activity, changes: dict[str, str]) -> None:

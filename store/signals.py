@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from . import access, rules, validate, workflows
 from .clock import to_db, with_times
-from .db import Store, resolve_id, short_id
+from .db import Store, enrolled_role, resolve_id, short_id
 from .errors import BadInput, RuleViolation
 from .ids import uuid7
 from .signers import Signers
@@ -519,3 +519,21 @@ def unread_count(store: Store) -> int:
         " (SELECT 1 FROM signal_event e WHERE e.signal_id = g.id AND e.kind != 'sighting')"
     )
     return int(row[0]) if row else 0
+
+
+def reaches_with_export(store: Store) -> bool:
+    """Whether a signal raised here reaches the information organisation only with the next
+    sync export: this laptop is in a team and is not one the information organisation works
+    on (its enrolled role may not process signals). Outside a team the information
+    organisation works on the same database.
+
+    Args:
+        store: the open database.
+
+    Returns:
+        True when the signal waits for an export to reach the information organisation.
+    """
+    if store.one("SELECT 1 FROM sync_roster LIMIT 1") is None:
+        return False
+    role = enrolled_role(store.conn, store.device_id)
+    return role is None or not access.allowed(role, "signal.process")

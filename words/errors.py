@@ -746,6 +746,9 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             "backup."
         )
     ),
+    "changed_meanwhile": template(
+        _("{field} was changed meanwhile (now '{now}'); check and save again.")
+    ),
     "catalogue_changed": template(
         _(
             "{path} was changed outside Schildwacht: its reference catalogue (levels, concepts, "

@@ -40,6 +40,7 @@ LABELS: dict[str, str] = {
     "note": _("The note"),
     "notes": _("The notes"),
     "location": _("The location"),
+    "kind": _("The kind"),
     "new_location": _("The new location"),
     "reason": _("The reason"),
     "correction_reason": _("The reason of the correction"),
@@ -116,6 +117,7 @@ LABELS: dict[str, str] = {
 FIELD_CODES = frozenset(
     {
         "calendar_name_too_long",
+        "changed_meanwhile",
         "empty_text",
         "invisible_character",
         "mixed_scripts",

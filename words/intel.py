@@ -15,6 +15,22 @@ from . import _
 from .access import audience
 
 
+def who_has_it(waits_for_export: bool, how: str) -> str:
+    """Who has a signal just raised, the end of the sentence that says it was raised (CLI and
+    console): the information organisation, or on a laptop in a team without it, nobody yet
+    until the next sync export (rev17t: "has it" before any export).
+
+    Args:
+        waits_for_export: ``store.signals.reaches_with_export``.
+        how: how to export on this face (``y, e`` in the console, the command on the CLI).
+    """
+    if waits_for_export:
+        return _(
+            "it reaches the information organisation with the next sync export ({how})."
+        ).format(how=how)
+    return _("the information organisation has it.")
+
+
 def gist(found: SignalGist) -> str:
     """A signal in a few words: ``sighting · KIEVIT · raised 2026-11-28 10:00: Man met …``."""
     person = f" · {found.person}" if found.person else ""

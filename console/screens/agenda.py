@@ -30,7 +30,7 @@ from store.clock import (
     today,
 )
 from store.db import Store
-from store.errors import StoreError
+from store.errors import BadInput, StoreError
 from store.logbook import LogEntry
 from store.subjects import list_subjects
 from store.validate import whole_text
@@ -122,6 +122,14 @@ class Moves:
     start: datetime
     end: datetime
     values: dict[str, str]
+    #: each field the person changed, with its value when the form opened (issue 17): only
+    #: these are written, and each is refused if it was changed meanwhile
+    opened: dict[str, object]
+
+    def given(self, field: str) -> str | None:
+        """The form's value of ``field`` if the person changed it, else None (kept as it is
+        now, so a change made meanwhile is not overwritten)."""
+        return self.values[field] if field in self.opened else None
 
 
 class AgendaScreen(BaseScreen[AgendaData]):
@@ -467,14 +475,46 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 end = item.end_at
             else:
                 start, end = parse_span_on(values["start"], values["end"], day, store.clock)
+            # only what the person changed is written, each refused if changed meanwhile
+            # (issue 17: a form open while the CLI or a sync import changed the record wrote
+            # every field back as it was when it opened)
+            opened: dict[str, object] = {
+                name: seen[name]
+                for name in ("title", "kind", "location")
+                if values[name] != getattr(defaults, name)
+            }
+            if (start, end) != (item.start_at, item.end_at):
+                opened.update(start=seen["start"], end=seen["end"])
             if agenda.moves(item, start, end, values["location"]):
-                return Moves(start, end, values)
-            return agenda.edit_activity(store, item.id, title=values["title"], kind=values["kind"])
+                return Moves(start, end, values, opened)
+            if not opened:
+                raise BadInput(code="nothing_changed", title=item.title)
+            try:
+                return agenda.edit_activity(
+                    store,
+                    item.id,
+                    title=values["title"] if "title" in opened else None,
+                    kind=values["kind"] if "kind" in opened else None,
+                    opened=opened,
+                )
+            except BadInput as refused:  # "check and save again": the next save is over it
+                if refused.code == "changed_meanwhile":
+                    seen[refused.params["field"]] = refused.params["now"]
+                raise
 
         def saved(result: Activity | Moves) -> None:
             if isinstance(result, Moves):
                 self._ask_how_it_moves(item, result)
 
+        # each field's value as the person has seen it: as the form opened, or as a refusal
+        # said it was changed meanwhile (then saved again, the person's value is meant)
+        seen: dict[str, object] = {
+            "title": item.title,
+            "kind": item.kind,
+            "location": item.location,
+            "start": item.start_at,
+            "end": item.end_at,
+        }
         defaults = ActivityDefaults(
             person=item.person,
             title=item.title,
@@ -507,12 +547,13 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 agenda.edit_activity(
                     store,
                     item.id,
-                    title=values["title"],
-                    kind=values["kind"],
+                    title=move.given("title"),
+                    kind=move.given("kind"),
                     start=move.start,
                     end=move.end,
-                    location=values["location"],
+                    location=move.given("location"),
                     correction=answer["why"],
+                    opened=move.opened,
                 )
                 return (
                     _("Corrected '{title}'.").format(title=values["title"])
@@ -529,8 +570,9 @@ class AgendaScreen(BaseScreen[AgendaData]):
                 new_start=move.start if kind != "relocated" else None,
                 new_end=move.end if kind != "relocated" else None,
                 new_location=values["location"] if kind == "relocated" else None,
-                title=values["title"],  # checked first, written with the restriction or not at all
-                activity_kind=values["kind"],
+                # checked first, written with the restriction or not at all; only if changed
+                title=move.given("title"),
+                activity_kind=move.given("kind"),
             )
             return (
                 _("Restriction recorded: '{title}' {kind}.").format(

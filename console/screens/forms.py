@@ -638,7 +638,12 @@ class SignalForm(Form[T]):
                 )
             )
 
+    #: read with the save (``signals.reaches_with_export``): the signal reaches the information
+    #: organisation only with the next sync export, so the toast does not say it has it
+    waits_for_export = False
+
     def _raise(self, store: Store, values: dict[str, str]) -> Any:
+        self.waits_for_export = signals.reaches_with_export(store)
         return signals.raise_signal(
             store,
             values["text"],

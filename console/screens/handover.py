@@ -45,6 +45,11 @@ from .document import DocumentScreen
 from .forms import StepForm
 
 #: Which screen handles each kind of open item.
+#: Why a role that may not sign has no notes to write (said under the box and by ``n``).
+NOTES_NOT_YOURS = _(
+    "Notes are written by the shift leader who signs the handover; your log entries (l) go into it."
+)
+
 JUMPS = {
     "gaps": "roster",
     "replan": "agenda",
@@ -326,6 +331,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
                 yield Static(
                     _("Notes for the incoming shift — n, Escape leaves"), classes="section-title"
                 )
+                yield Static(NOTES_NOT_YOURS, id="notes-why", classes="note")
                 yield HandoverNotes(id="handover-notes")
                 with Drawer(id="history-panel"):
                     yield DrawerTitle(_("Signed handovers — c to accept"))
@@ -365,6 +371,7 @@ class HandoverScreen(BaseScreen[HandoverData]):
         """After Switch user the box holds the next person's own notes, never the last one's
         (those were kept when the switch form took the focus from the box)."""
         super().show_role()
+        self._notes_for_role()
         who = self.actor.callsign
         if getattr(self, "_notes_of", who) == who:
             return
@@ -377,6 +384,16 @@ class HandoverScreen(BaseScreen[HandoverData]):
         self._notes_typed = ""
         if self._keeps_notes():
             self.call_store(model.draft_notes, self._notes_read, group="notes-read")
+
+    def _notes_for_role(self) -> None:
+        """Only a role that may sign keeps notes (they go into what it signs): for any other
+        the box takes no typing and one line says why (rev17t: an operator's notes were
+        typed, shown and never stored)."""
+        keeps = self._keeps_notes()
+        area = self.query_one("#handover-notes", TextArea)
+        area.read_only = not keeps
+        area.can_focus = keeps
+        self.query_one("#notes-why", Static).display = not keeps
 
     def _keeps_notes(self) -> bool:
         return access.may(self.actor, "handover.sign")
@@ -451,6 +468,9 @@ class HandoverScreen(BaseScreen[HandoverData]):
         self.action_jump()
 
     def action_notes(self) -> None:
+        if not self._keeps_notes():
+            self.refuse_key(NOTES_NOT_YOURS)
+            return
         # at once, not after a refresh: the keys typed after n go into the box (rev17h)
         self.set_focus(self.query_one("#handover-notes", TextArea))
 

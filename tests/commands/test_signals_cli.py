@@ -102,3 +102,24 @@ def test_a_report_is_issued_only_with_duiding_and_scenario(initialised: Run) -> 
     listed = json.loads(initialised("intel", "list", "-f", "json").stdout)
     assert [(r["status"], r["scenarios"], r["acknowledged"]) for r in listed] == [("issued", 1, 1)]
     assert initialised("intel", "draft", "--title", "x", user="RT-0001").exit_code == 4
+
+
+_ABOUT = ("--category", "approach", "--urgency", "priority", "--tlp", "amber", "--person", "BEVER")
+
+
+def test_a_signal_raised_on_a_team_laptop_says_it_waits_for_the_export(initialised: Run) -> None:
+    """Issue 17 (rev17t signal_claim): on a laptop in a team that is not the information
+    organisation's, a signal raised reaches it only with the next sync export; outside a team
+    the information organisation works on this database and has it."""
+    _team(initialised)
+    alone = initialised("signal", "raise", "Auto bij woning", *_ABOUT, user="RT-0001")
+    assert alone.exit_code == 0, alone.stderr
+    assert "the information organisation has it." in alone.stderr
+    assert initialised("team", "create", "--name", "DKDB Rotterdam").exit_code == 0
+    raised = initialised("signal", "raise", "Auto met draaiende motor", *_ABOUT)
+    assert raised.exit_code == 0
+    assert "has it" not in raised.stderr
+    assert (
+        "it reaches the information organisation with the next sync export "
+        "(schildwacht sync export)." in raised.stderr
+    )
