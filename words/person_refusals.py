@@ -79,8 +79,8 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "care_member_ended_already": template(_("Member {member} was ended already.")),
     "care_no_package": template(
         _(
-            "{person} has no package yet, so no care modules; assess the threat first "
-            "(threat assess {person} --level N)."
+            "{person} has no package yet, so no care modules; record a threat assessment "
+            "of {person} first."
         )
     ),
     "care_member_ended": template(
@@ -105,7 +105,7 @@ SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         _("{on} is before the module's last status ({last}); a history goes forward.")
     ),
     "care_offer_again": template(
-        _("{module} was {last} for {member}; only a new offer (--status offered) starts it again.")
+        _("{module} was {last} for {member}; only a new offer (status offered) starts it again.")
     ),
     "care_date_ahead": template(
         _("{on} is after today ({today}); record a status once it has taken effect.")

@@ -24,6 +24,7 @@ async def test_the_form_previews_the_level_typed_and_writes_only_on_save(
     before = snapshot(demo_store.path)
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the subjects are loaded by a worker
         table = app.screen.query_one("#subjects", RecordTable)
         assert table.move_to("MEREL")
         await pilot.press("d")
@@ -56,6 +57,7 @@ async def test_the_form_previews_the_level_typed_and_writes_only_on_save(
 async def test_only_the_preview_of_what_the_fields_hold_is_shown(demo_store: Store) -> None:
     app = SchildwachtApp(demo_store, remember=False, watch=None, ahead=False)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the subjects are loaded by a worker
         assert app.screen.query_one("#subjects", RecordTable).move_to("MEREL")
         await pilot.press("d")
         await settle(pilot)

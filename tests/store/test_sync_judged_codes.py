@@ -90,6 +90,9 @@ _CLASH = "two laptops may give one name at once: the merge settles it (clashes.s
 #: Codes raised in a writing module that no bundle can carry, or that a check of the rule
 #: table covers under its own code.
 ALLOWED = {
+    # a bundle carries the values a change wrote, never the ones a form opened with: concurrent
+    # edits of a field are settled by its clock (last writer), as everywhere (fix17v)
+    "changed_meanwhile": "a form's own check against the values it opened with",
     "activity_too_long": _ROW + ": lasts_too_long",
     "empty_text": _FIELD,
     "move_changes_nothing": _NOOP,
