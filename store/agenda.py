@@ -763,7 +763,9 @@ def _check_unchanged_since(current: Activity, opened: Mapping[str, object]) -> N
         "end": current.end_at,
     }
     for name, was in opened.items():
-        if name in now and now[name] != was:
+        if name not in now:  # a misspelt field would skip the check unseen: a programming fault
+            raise ValueError(f"no field {name!r} to compare")
+        if now[name] != was:
             raise BadInput(code="changed_meanwhile", field=name, now=now[name])
 
 
