@@ -158,6 +158,7 @@ def preview_assessment(
     was, demand = _falling(store, before.id, start, end), protection_demand(store, start, end)
     with store.rehearsal(require="subject.write"):
         if store.data_version() != version:  # another program committed meanwhile: read again
+            before = get_subject(store, code)
             was, demand = (
                 _falling(store, before.id, start, end),
                 protection_demand(store, start, end),
